@@ -1,0 +1,55 @@
+import { defenderConfig, loadServerConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { requestId } from './logging';
+
+/**
+ * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
+ * tests exercise the real globals (guard, filter, body parsing, logging).
+ */
+export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId });
+  parseAnyContentTypeAsJson(adapter, server.bodyLimit);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  for (const warning of app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings) new NestLogger('Config').warn(warning);
+  await app.init();
+  return app;
+}
+
+/**
+ * C-01: the body is JSON whatever the Content-Type says (XDR and curl users send all sorts);
+ * an empty body is undefined, which list endpoints read as `[]`.
+ */
+function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): void {
+  const fastify = adapter.getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new RelayError('invalid payload', 'Invalid JSON payload received: the body is not valid JSON'), undefined);
+    }
+  });
+}
+
+function setupSwagger(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Defender Relay')
+    .setDescription(
+      'Cisco XDR / SecureX Threat Response relay module for Microsoft Defender for Endpoint. ' +
+        'Authorize with the module JWT (HS256 signed with SECRET_KEY, or an RS256 configuration token).',
+    )
+    .setVersion(RELAY_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: true } });
+}

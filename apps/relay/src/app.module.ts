@@ -1,0 +1,22 @@
+import { authConfig, CommonModule, defenderConfig, serverConfig } from '@app/common';
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthModule } from './health/health.module';
+import { loggingOptions } from './logging';
+import { ReferModule } from './refer/refer.module';
+import { VersionModule } from './version/version.module';
+import { WatchdogModule } from './watchdog/watchdog.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [serverConfig, authConfig, defenderConfig] }),
+    LoggerModule.forRootAsync({ inject: [serverConfig.KEY], useFactory: (server: ConfigType<typeof serverConfig>) => loggingOptions(server) }),
+    CommonModule,
+    VersionModule,
+    WatchdogModule,
+    ReferModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

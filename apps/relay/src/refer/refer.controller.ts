@@ -1,0 +1,36 @@
+import { AuthCredentials, Credentials, defenderConfig, Envelope, envelope, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReferLink, referLink } from './refer-link.mapper';
+
+@ApiTags('relay')
+@ApiBearerAuth()
+@Controller('refer')
+export class ReferController {
+  constructor(@Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>) {}
+
+  @Post('observables')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pivot links into the Defender portal (no Defender call)' })
+  @ApiBody({ type: [ObservableDto], examples: { sha1: { value: [{ type: 'sha1', value: '36c5d12033b2eaf251bae61c00690ffb17fddc87' }] } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        data: [
+          {
+            id: 'ref-md-search-sha1-36c5d12033b2eaf251bae61c00690ffb17fddc87',
+            title: 'Search for this SHA1',
+            description: 'Lookup this SHA1 on Microsoft Defender for Endpoint',
+            url: 'https://security.microsoft.com/file/36c5d12033b2eaf251bae61c00690ffb17fddc87?tid=<tenant>',
+            categories: ['Search', 'Microsoft Defender for Endpoint'],
+          },
+        ],
+      },
+    },
+  })
+  refer(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(REFER_TYPES)) batch: ObservableBatch): Envelope<ReferLink[]> {
+    const links = batch.observables.map((o) => referLink(o, this.config.portalUrl, credentials.tenantId));
+    return envelope(links, batch.warnings);
+  }
+}

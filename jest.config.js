@@ -1,0 +1,17 @@
+// Two projects: fast pure unit tests next to the code, and e2e tests over real sockets in test/.
+const moduleNameMapper = {
+  '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
+  '^@app/defender(|/.*)$': '<rootDir>/libs/defender/src$1',
+  '^@app/ctim(|/.*)$': '<rootDir>/libs/ctim/src$1',
+};
+const transform = { '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
+// @fastify/static requires the ESM-only content-disposition; Jest on Node 20 must transpile it.
+const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
+const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', moduleNameMapper, transform, transformIgnorePatterns };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', rootDir: __dirname, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 30000 },
+  ],
+};

@@ -1,0 +1,27 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+
+/** Defender credentials carried by the caller's JWT (C-12). */
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  tenantId: string;
+  /** `CTR_ENTITIES_LIMIT` claim, already validated and capped; undefined → the env default. */
+  entitiesLimit?: number;
+}
+
+export interface AuthenticatedRequest extends FastifyRequest {
+  credentials?: Credentials;
+}
+
+export const IS_PUBLIC = 'relay:isPublic';
+
+/** Opts a route out of the global JWT guard (only watchdog and version). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The verified credentials of the current request. */
+export const AuthCredentials = createParamDecorator((_: unknown, ctx: ExecutionContext): Credentials => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.credentials) throw new Error('AuthCredentials used on a route without the JWT guard');
+  return request.credentials;
+});

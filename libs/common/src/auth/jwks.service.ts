@@ -1,0 +1,111 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AxiosError } from 'axios';
+import { createPublicKey, JsonWebKey } from 'node:crypto';
+import { firstValueFrom } from 'rxjs';
+import { authConfig, JwksHost } from '../config';
+import { RelayError } from '../errors';
+import { authFailure } from './auth-messages';
+
+const TTL_MS = 5 * 60_000;
+/** An unknown kid triggers at most one refetch per host in this interval. */
+const REFETCH_MIN_INTERVAL_MS = 30_000;
+const FETCH_TIMEOUT_MS = 5_000;
+const MAX_JWKS_BYTES = 256 * 1024;
+
+interface CachedKeys {
+  keys: Map<string, string>;
+  fetchedAt: number;
+}
+
+/**
+ * Fetches and caches the RSA signing keys of the allow-listed JWKS hosts (C-11). The URL is
+ * always taken from configuration, never from the token: the claim only selects an entry.
+ */
+@Injectable()
+export class JwksService {
+  private readonly cache = new Map<string, CachedKeys>();
+  private readonly inflight = new Map<string, Promise<CachedKeys>>();
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  /** The allow-list entry for a `jwks_host` claim, or undefined when it is not allowed. */
+  allowedHost(claim: string): JwksHost | undefined {
+    const wanted = claim.trim().toLowerCase();
+    return this.config.jwksHosts.find((h) => h.match === wanted);
+  }
+
+  /** PEM public key for `kid`, refetching once when the kid is unknown. */
+  async publicKey(host: JwksHost, kid: string): Promise<string> {
+    let entry = await this.keys(host, false);
+    if (!entry.keys.has(kid) && Date.now() - entry.fetchedAt >= REFETCH_MIN_INTERVAL_MS) {
+      entry = await this.keys(host, true);
+    }
+    const key = entry.keys.get(kid);
+    if (!key) throw authFailure('kid from JWT header not found in API response');
+    return key;
+  }
+
+  private async keys(host: JwksHost, force: boolean): Promise<CachedKeys> {
+    const cached = this.cache.get(host.jwksUrl);
+    if (!force && cached && Date.now() - cached.fetchedAt < TTL_MS) return cached;
+    let pending = this.inflight.get(host.jwksUrl);
+    if (!pending) {
+      pending = this.fetch(host).finally(() => this.inflight.delete(host.jwksUrl));
+      this.inflight.set(host.jwksUrl, pending);
+    }
+    const fresh = await pending;
+    this.cache.set(host.jwksUrl, fresh);
+    return fresh;
+  }
+
+  private async fetch(host: JwksHost): Promise<CachedKeys> {
+    let body: unknown;
+    try {
+      const response = await firstValueFrom(
+        this.http.get(host.jwksUrl, {
+          timeout: FETCH_TIMEOUT_MS,
+          maxRedirects: 0,
+          maxContentLength: MAX_JWKS_BYTES,
+          responseType: 'json',
+          headers: { Accept: 'application/json' },
+        }),
+      );
+      body = response.data;
+    } catch (error) {
+      throw authFailure(
+        `Wrong jwks_host in JWT payload: could not fetch the JWKS from '${host.match}' (${describeFetchError(error)}). ` +
+          'Make sure domain follows the visibility.<region>.cisco.com structure',
+        error,
+      );
+    }
+    const keys = new Map<string, string>();
+    const list = (body as { keys?: unknown })?.keys;
+    if (!Array.isArray(list)) {
+      throw authFailure(`Wrong jwks_host in JWT payload: '${host.match}' did not answer with a JWKS document`);
+    }
+    for (const jwk of list as Array<JsonWebKey & { kid?: unknown; use?: unknown }>) {
+      if (jwk?.kty !== 'RSA' || typeof jwk.kid !== 'string' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
+      try {
+        keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
+      } catch {
+        // A malformed key is skipped; a token signed with it then fails as "kid not found".
+      }
+    }
+    return { keys, fetchedAt: Date.now() };
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof AxiosError) {
+    if (error.response) return `HTTP ${error.response.status}`;
+    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return 'timed out';
+    if (error.code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED' || /maxContentLength/.test(error.message)) return 'response too large';
+    if (error.code) return error.code;
+  }
+  return error instanceof RelayError ? error.message : 'unreachable';
+}

@@ -1,0 +1,154 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
+import { preview } from '../errors';
+import { authFailure } from './auth-messages';
+import { AuthenticatedRequest, Credentials, IS_PUBLIC } from './credentials';
+import { JwksService } from './jwks.service';
+
+type Claims = Record<string, unknown>;
+
+const REQUIRED_CLAIMS = [
+  ['client_id', 'clientId'],
+  ['client_secret', 'clientSecret'],
+  ['tenant_id', 'tenantId'],
+] as const;
+
+/**
+ * The global guard (C-10..C-14): HS256 tokens signed with SECRET_KEY, or RS256 configuration
+ * tokens verified against an allow-listed JWKS host. The algorithm comes from the token header
+ * but is only ever one of these two; everything else (including `none`) is refused.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly jwks: JwksService,
+    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
+    @Inject(defenderConfig.KEY) private readonly defender: ConfigType<typeof defenderConfig>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    const header = decodeHeader(token);
+    const claims = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, request);
+    request.credentials = this.credentials(claims);
+    return true;
+  }
+
+  private verifyHs256(token: string): Claims {
+    if (!this.auth.secretKey) {
+      throw authFailure('HS256 tokens are not accepted because SECRET_KEY is not configured on the relay');
+    }
+    return this.verify(token, { secret: this.auth.secretKey, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
+  }
+
+  private async verifyRs256(token: string, header: JwtHeader, request: AuthenticatedRequest): Promise<Claims> {
+    const unverified = decodePayload(token);
+    const claim = unverified.jwks_host;
+    if (typeof claim !== 'string' || claim.trim() === '') {
+      throw authFailure('jwks_host is missing in JWT payload. Make sure custom_jwks_host field is present in module_type');
+    }
+    const host = this.jwks.allowedHost(claim);
+    if (!host) {
+      throw authFailure(`jwks_host '${preview(claim)}' is not allowed. Make sure domain follows the visibility.<region>.cisco.com structure`);
+    }
+    if (typeof header.kid !== 'string' || header.kid === '') throw authFailure('kid is missing in JWT header');
+    const publicKey = await this.jwks.publicKey(host, header.kid);
+    const claims = this.verify(
+      token,
+      { publicKey, algorithms: ['RS256'] },
+      'Failed to decode JWT with provided key. Make sure domain in custom_jwks_host corresponds to your XDR instance region.',
+    );
+    const expected = this.expectedAudience(request);
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.some((aud) => typeof aud === 'string' && aud.replace(/\/+$/, '') === expected)) {
+      throw authFailure('Wrong configuration-token-audience');
+    }
+    return claims;
+  }
+
+  private verify(token: string, options: Parameters<JwtService['verify']>[1], badKey: string): Claims {
+    try {
+      return this.jwt.verify<Claims>(token, options);
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (name === 'TokenExpiredError') throw authFailure('JWT has expired', error);
+      if (name === 'NotBeforeError') throw authFailure('JWT is not valid yet', error);
+      const message = error instanceof Error ? error.message : '';
+      if (/signature|secret or public key/.test(message)) throw authFailure(badKey, error);
+      throw authFailure('Wrong JWT structure', error);
+    }
+  }
+
+  /** The relay's public base URL: configured, or derived from the request (proxy headers only when trusted). */
+  private expectedAudience(request: AuthenticatedRequest): string {
+    if (this.server.publicUrl) return this.server.publicUrl;
+    const forwarded = (name: string) => {
+      const value = request.headers[name];
+      return this.server.trustProxy && typeof value === 'string' ? value.split(',')[0].trim() : undefined;
+    };
+    const proto = forwarded('x-forwarded-proto') ?? request.protocol;
+    const host = forwarded('x-forwarded-host') ?? request.headers.host ?? '';
+    return `${proto}://${host}`;
+  }
+
+  private credentials(claims: Claims): Credentials {
+    const out: Partial<Credentials> = {};
+    for (const [claim, field] of REQUIRED_CLAIMS) {
+      const value = claims[claim];
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw authFailure(`Wrong JWT payload structure: claim '${claim}' is missing or empty`);
+      }
+      out[field] = value.trim();
+    }
+    const raw = claims.CTR_ENTITIES_LIMIT;
+    if (typeof raw === 'string' || typeof raw === 'number') {
+      out.entitiesLimit = parseEntitiesLimit(raw, this.defender.entitiesLimit).value;
+    }
+    return out as Credentials;
+  }
+}
+
+interface JwtHeader {
+  alg?: unknown;
+  kid?: unknown;
+}
+
+function bearerToken(authorization: string | undefined): string {
+  if (!authorization) throw authFailure('Authorization header is missing');
+  const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
+  if (scheme.toLowerCase() !== 'bearer') throw authFailure('Wrong authorization type');
+  if (!token || rest.length > 0) throw authFailure('Wrong JWT structure');
+  return token;
+}
+
+function decodePart(token: string, index: number): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) throw authFailure('Wrong JWT structure');
+  try {
+    const value: unknown = JSON.parse(Buffer.from(parts[index], 'base64url').toString('utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw authFailure('Wrong JWT structure', error);
+  }
+}
+
+function decodeHeader(token: string): JwtHeader {
+  const header = decodePart(token, 0);
+  if (header.alg !== 'HS256' && header.alg !== 'RS256') {
+    throw authFailure(`JWT algorithm '${preview(header.alg, 16)}' is not accepted; use HS256 or RS256`);
+  }
+  return header;
+}
+
+function decodePayload(token: string): Claims {
+  return decodePart(token, 1);
+}

@@ -1,0 +1,22 @@
+import { HttpModule } from '@nestjs/axios';
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { JwksService } from './auth/jwks.service';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { EnvelopeFilter } from './envelope/envelope.filter';
+
+/** The relay's global enhancers: the JWT guard and the envelope filter. */
+@Global()
+@Module({
+  imports: [HttpModule, JwtModule.register({})],
+  providers: [
+    JwksService,
+    JwtAuthGuard,
+    EnvelopeFilter,
+    { provide: APP_GUARD, useExisting: JwtAuthGuard },
+    { provide: APP_FILTER, useExisting: EnvelopeFilter },
+  ],
+  exports: [JwksService],
+})
+export class CommonModule {}

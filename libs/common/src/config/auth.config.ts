@@ -1,0 +1,54 @@
+import { registerAs } from '@nestjs/config';
+import { Expose, Transform } from 'class-transformer';
+import { ArrayNotEmpty, IsOptional, IsString, MinLength } from 'class-validator';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
+
+export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
+
+class AuthEnv {
+  @Expose() @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters (use 64 random characters)' })
+  SECRET_KEY?: string;
+
+  @Expose()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((h) => h.trim()).filter(Boolean) : value))
+  @ArrayNotEmpty({ message: 'must list at least one host' })
+  JWKS_HOSTS: string[] = DEFAULT_JWKS_HOSTS;
+}
+
+/** One allowed JWKS host: the `jwks_host` claim is matched against `match`, and the keys fetched from `jwksUrl`. */
+export interface JwksHost {
+  match: string;
+  jwksUrl: string;
+}
+
+export interface AuthConfig {
+  secretKey?: string;
+  jwksHosts: JwksHost[];
+}
+
+const BARE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+
+/**
+ * A bare host means `https://<host>`; an origin with a scheme is matched by `host:port` and
+ * fetched as written (C-11) — that is how tests point the relay at a local JWKS.
+ */
+export function parseJwksHost(entry: string): JwksHost {
+  if (/^https?:\/\//i.test(entry)) {
+    const url = new URL(entry);
+    if (url.pathname !== '/' || url.search || url.hash || url.username) {
+      throw new ConfigValidationError([`JWKS_HOSTS: '${entry}' must be a host name or an origin without a path`]);
+    }
+    return { match: url.host.toLowerCase(), jwksUrl: `${url.origin}/.well-known/jwks` };
+  }
+  if (!BARE_HOST.test(entry)) {
+    throw new ConfigValidationError([`JWKS_HOSTS: '${entry}' is not a host name (expected e.g. visibility.amp.cisco.com)`]);
+  }
+  return { match: entry.toLowerCase(), jwksUrl: `https://${entry.toLowerCase()}/.well-known/jwks` };
+}
+
+export function loadAuthConfig(env: Env): AuthConfig {
+  const e = validateEnv(AuthEnv, env);
+  return { secretKey: e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost) };
+}
+
+export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));

@@ -1,0 +1,48 @@
+export type DefenderCloud = 'commercial' | 'gcc' | 'gcc-high' | 'dod';
+export const DEFENDER_CLOUDS: readonly DefenderCloud[] = ['commercial', 'gcc', 'gcc-high', 'dod'];
+
+export interface CloudEndpoints {
+  loginUrl: string;
+  apiUrl: string;
+  /** Token audience (v1 `resource`) for the Defender API. */
+  apiResource: string;
+  portalUrl: string;
+  graphUrl: string;
+  graphResource: string;
+}
+
+/** Hosts per Microsoft cloud (defender-api.md §9; Microsoft's "Defender for Endpoint for US Government" page). */
+export const CLOUD_ENDPOINTS: Record<DefenderCloud, CloudEndpoints> = {
+  commercial: {
+    loginUrl: 'https://login.microsoftonline.com',
+    apiUrl: 'https://api.securitycenter.microsoft.com',
+    apiResource: 'https://api.securitycenter.microsoft.com',
+    portalUrl: 'https://security.microsoft.com',
+    graphUrl: 'https://graph.microsoft.com',
+    graphResource: 'https://graph.microsoft.com',
+  },
+  gcc: {
+    loginUrl: 'https://login.microsoftonline.com',
+    apiUrl: 'https://api-gcc.securitycenter.microsoft.us',
+    apiResource: 'https://api-gcc.securitycenter.microsoft.us',
+    portalUrl: 'https://security.microsoft.com',
+    graphUrl: 'https://graph.microsoft.com',
+    graphResource: 'https://graph.microsoft.com',
+  },
+  'gcc-high': {
+    loginUrl: 'https://login.microsoftonline.us',
+    apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+    apiResource: 'https://api-gov.securitycenter.microsoft.us',
+    portalUrl: 'https://security.microsoft.us',
+    graphUrl: 'https://graph.microsoft.us',
+    graphResource: 'https://graph.microsoft.us',
+  },
+  dod: {
+    loginUrl: 'https://login.microsoftonline.us',
+    apiUrl: 'https://api-gov.securitycenter.microsoft.us',
+    apiResource: 'https://api-gov.securitycenter.microsoft.us',
+    portalUrl: 'https://security.apps.mil',
+    graphUrl: 'https://dod-graph.microsoft.us',
+    graphResource: 'https://dod-graph.microsoft.us',
+  },
+};

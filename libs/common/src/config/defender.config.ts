@@ -1,0 +1,139 @@
+import { registerAs } from '@nestjs/config';
+import { Expose } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DefenderCloud } from './clouds';
+import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
+
+export const HUNTING_APIS = ['defender', 'graph'] as const;
+export type HuntingApi = (typeof HUNTING_APIS)[number];
+
+export const DEFAULT_ENTITIES_LIMIT = 100;
+export const MAX_ENTITIES_LIMIT = 1000;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const URL_MESSAGE = { message: 'must be an http(s) origin such as https://host or http://127.0.0.1:9191' };
+
+class DefenderEnv {
+  @Expose() @ToLowerCase() @IsIn(DEFENDER_CLOUDS, { message: `must be one of ${DEFENDER_CLOUDS.join(', ')}` })
+  DEFENDER_CLOUD: DefenderCloud = 'commercial';
+
+  @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  DEFENDER_LOGIN_URL?: string;
+
+  @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  DEFENDER_API_URL?: string;
+
+  @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  DEFENDER_PORTAL_URL?: string;
+
+  @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  GRAPH_API_URL?: string;
+
+  @Expose() @ToLowerCase() @IsIn(HUNTING_APIS, { message: `must be one of ${HUNTING_APIS.join(', ')}` })
+  HUNTING_API: HuntingApi = 'defender';
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' }) @Max(300_000, { message: 'must be at most 300000 ms' })
+  UPSTREAM_TIMEOUT_MS = 10_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(500, { message: 'must be at least 500 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  REQUEST_DEADLINE_MS = 25_000;
+
+  @Expose() @ToBoolean() @IsBoolean({ message: 'must be on or off' })
+  DEFENDER_RATE_LIMIT = true;
+
+  @Expose() @IsOptional() @Matches(/^rediss?:\/\/\S+$/i, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Read leniently below: a bad value falls back to the default with a warning (C-31). */
+  @Expose() @IsOptional() @IsString()
+  CTR_ENTITIES_LIMIT?: string;
+
+  @Expose() @ToInteger() @IsInt() @Min(0) @Max(3_600_000)
+  PROFILE_CACHE_TTL_MS = 300_000;
+
+  @Expose() @ToInteger() @IsInt() @Min(1) @Max(64)
+  DEFENDER_CONCURRENCY = 8;
+
+  @Expose() @IsString() @MaxLength(1000)
+  ACTION_COMMENT = 'Performed via SecureX Threat Response';
+
+  @Expose() @IsString() @MaxLength(500)
+  INDICATOR_TITLE = 'From SecureX Threat Response';
+
+  @Expose() @IsString() @MaxLength(5000)
+  INDICATOR_DESCRIPTION = 'Indicator created from Cisco XDR / SecureX Threat Response';
+}
+
+export interface DefenderConfig {
+  cloud: DefenderCloud;
+  loginUrl: string;
+  apiUrl: string;
+  apiResource: string;
+  portalUrl: string;
+  graphUrl: string;
+  graphResource: string;
+  huntingApi: HuntingApi;
+  upstreamTimeoutMs: number;
+  requestDeadlineMs: number;
+  rateLimit: boolean;
+  redisUrl?: string;
+  entitiesLimit: number;
+  profileCacheTtlMs: number;
+  concurrency: number;
+  actionComment: string;
+  indicatorTitle: string;
+  indicatorDescription: string;
+  /** Non-fatal problems found while reading the environment, logged at start. */
+  warnings: string[];
+}
+
+/** C-31: positive integer, default 100, capped at 1000; anything else falls back with a warning. */
+export function parseEntitiesLimit(raw: string | number | undefined, fallback = DEFAULT_ENTITIES_LIMIT): { value: number; warning?: string } {
+  if (raw === undefined || raw === '') return { value: fallback };
+  const text = String(raw).trim();
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    return { value: fallback, warning: `CTR_ENTITIES_LIMIT '${text.slice(0, 20)}' is not a positive integer; using ${fallback}` };
+  }
+  if (n > MAX_ENTITIES_LIMIT) {
+    return { value: MAX_ENTITIES_LIMIT, warning: `CTR_ENTITIES_LIMIT ${n} is above the maximum; using ${MAX_ENTITIES_LIMIT}` };
+  }
+  return { value: n };
+}
+
+export function loadDefenderConfig(env: Env): DefenderConfig {
+  const e = validateEnv(DefenderEnv, env);
+  if (e.UPSTREAM_TIMEOUT_MS > e.REQUEST_DEADLINE_MS) {
+    throw new ConfigValidationError([
+      `UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}) must not exceed REQUEST_DEADLINE_MS (${e.REQUEST_DEADLINE_MS})`,
+    ]);
+  }
+  const preset = CLOUD_ENDPOINTS[e.DEFENDER_CLOUD];
+  const limit = parseEntitiesLimit(e.CTR_ENTITIES_LIMIT);
+  return {
+    cloud: e.DEFENDER_CLOUD,
+    loginUrl: e.DEFENDER_LOGIN_URL ?? preset.loginUrl,
+    apiUrl: e.DEFENDER_API_URL ?? preset.apiUrl,
+    apiResource: preset.apiResource,
+    portalUrl: e.DEFENDER_PORTAL_URL ?? preset.portalUrl,
+    graphUrl: e.GRAPH_API_URL ?? preset.graphUrl,
+    graphResource: preset.graphResource,
+    huntingApi: e.HUNTING_API,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    rateLimit: e.DEFENDER_RATE_LIMIT,
+    redisUrl: e.REDIS_URL,
+    entitiesLimit: limit.value,
+    profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
+    concurrency: e.DEFENDER_CONCURRENCY,
+    actionComment: e.ACTION_COMMENT,
+    indicatorTitle: e.INDICATOR_TITLE,
+    indicatorDescription: e.INDICATOR_DESCRIPTION,
+    warnings: limit.warning ? [limit.warning] : [],
+  };
+}
+
+export const defenderConfig = registerAs('defender', (): DefenderConfig => loadDefenderConfig(process.env));

@@ -1,0 +1,5 @@
+export * from './auth.config';
+export * from './clouds';
+export * from './defender.config';
+export * from './server.config';
+export * from './validate-config';

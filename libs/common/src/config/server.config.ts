@@ -1,0 +1,56 @@
+import { registerAs } from '@nestjs/config';
+import { Expose } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { Env, validateEnv } from './validate-config';
+import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+class ServerEnv {
+  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(1) @Max(65535)
+  PORT = 9090;
+
+  @Expose() @IsString()
+  HOST = '0.0.0.0';
+
+  @Expose() @ToByteSize()
+  @IsInt({ message: "must be a size in bytes, e.g. 1048576, '512kb' or '1mb'" })
+  @Min(1024, { message: 'must be at least 1024 bytes' })
+  @Max(100 * 1024 * 1024, { message: 'must be at most 100mb' })
+  BODY_LIMIT = 1024 * 1024;
+
+  @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
+  TRUST_PROXY = false;
+
+  @Expose() @IsOptional() @ToOrigin()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
+  RELAY_PUBLIC_URL?: string;
+
+  @Expose() @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  bodyLimit: number;
+  trustProxy: boolean;
+  /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
+  publicUrl?: string;
+  logLevel: LogLevel;
+}
+
+export function loadServerConfig(env: Env): ServerConfig {
+  const e = validateEnv(ServerEnv, env);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.RELAY_PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export const serverConfig = registerAs('server', (): ServerConfig => loadServerConfig(process.env));

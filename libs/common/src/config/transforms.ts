@@ -1,0 +1,45 @@
+import { Transform } from 'class-transformer';
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** `on|off|true|false|1|0|yes|no` → boolean; anything else stays a string so validation rejects it. */
+export function ToBoolean(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.toLowerCase();
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
+    return value;
+  });
+}
+
+/** Integer strings → number; anything else → NaN so validation rejects it with the variable's name. */
+export function ToInteger(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    return /^[+-]?\d+$/.test(value) ? Number(value) : Number.NaN;
+  });
+}
+
+/** Lower-cases an enum-like value so `Commercial` and `commercial` are the same. */
+export function ToLowerCase(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
+}
+
+/** Drops a trailing slash from a URL so paths can be appended. */
+export function ToOrigin(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' ? value.replace(/\/+$/, '') : value));
+}
+
+const SIZE = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i;
+const UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 * 1024, mib: 1024 * 1024 };
+
+/** `1048576`, `512kb`, `1mb` → bytes; anything else → NaN. */
+export function ToByteSize(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const m = SIZE.exec(value);
+    return m ? Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()] : Number.NaN;
+  });
+}

@@ -1,0 +1,42 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+
+/** Thrown at start-up when an environment variable has a bad value; lists every problem. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Reads one concern's variables from the environment into a typed, validated object.
+ * Empty strings count as unset, so `FOO=` in a manifest means "use the default".
+ */
+export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Env): T {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') present[key] = value.trim();
+  }
+  const instance = plainToInstance(cls, present, { exposeDefaultValues: true, excludeExtraneousValues: true });
+  const errors = validateSync(instance, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigValidationError(errors.flatMap((e) => describe(e, present)));
+  return instance;
+}
+
+function describe(error: ValidationError, raw: Record<string, string>): string[] {
+  const got = raw[error.property] === undefined ? '' : ` (got '${shorten(raw[error.property])}')`;
+  const constraints = error.constraints ?? {};
+  // A value of the wrong kind also fails its range checks: report only the kind.
+  const kind = TYPE_CONSTRAINTS.find((name) => constraints[name] !== undefined);
+  const messages = kind ? [constraints[kind]] : Object.values(constraints);
+  return messages.map((message) => `${error.property}: ${message}${got}`);
+}
+
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isUrl', 'isString', 'matches'];
+
+function shorten(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}

@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { RelayError } from '../errors';
+import { envelope } from './envelope';
+
+export interface FilteredResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The one place errors become responses (C-03..C-05): contract errors are HTTP 200 envelopes,
+ * transport errors (unknown route, wrong method) keep their real status with a JSON body, and
+ * anything unexpected is an `internal error` whose id is logged with the stack.
+ */
+export function errorResponse(exception: unknown, logger: Logger, bodyLimit?: number): FilteredResponse {
+  if (exception instanceof RelayError) return { status: HttpStatus.OK, body: envelope(undefined, [exception.toBody()]) };
+  const status = statusOf(exception);
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
+    const limit = bodyLimit ? ` of ${bodyLimit} bytes` : '';
+    return { status: HttpStatus.OK, body: envelope(undefined, [{ type: 'fatal', code: 'invalid payload', message: `Invalid JSON payload received: the body is larger than the limit${limit}` }]) };
+  }
+  if (exception instanceof HttpException) {
+    return { status: exception.getStatus(), body: exception.getResponse() };
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    // Fastify's own client errors (bad framing, unsupported encoding): keep the status, no details.
+    return { status, body: { statusCode: status, error: 'Bad Request', message: 'The request could not be read' } };
+  }
+  const errorId = randomUUID();
+  logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
+  return {
+    status: HttpStatus.OK,
+    body: envelope(undefined, [{ type: 'fatal', code: 'internal error', message: `Internal error in the relay (error id ${errorId})` }]),
+  };
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+@Catch()
+export class EnvelopeFilter implements ExceptionFilter {
+  private readonly logger = new Logger(EnvelopeFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = errorResponse(exception, this.logger);
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+  }
+}

@@ -1,0 +1,25 @@
+import { RelayError, RelayErrorBody } from '../errors';
+
+/** The TR/XDR response envelope (C-02, C-03). */
+export interface Envelope<T> {
+  data?: T;
+  errors?: RelayErrorBody[];
+}
+
+/** Builds `{data}` or `{data, errors}`; data is left out when empty and errors exist (C-03). */
+export function envelope<T>(data: T | undefined, errors: readonly RelayErrorBody[] = []): Envelope<T> {
+  const out: Envelope<T> = {};
+  if (data !== undefined && !(errors.length > 0 && isEmptyObject(data))) out.data = data;
+  if (errors.length > 0) out.errors = [...errors];
+  return out;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/** Turns anything caught while gathering results into an envelope error entry. */
+export function toErrorBody(error: unknown): RelayErrorBody {
+  if (error instanceof RelayError) return error.toBody();
+  return { type: 'fatal', code: 'internal error', message: 'Internal error in the relay' };
+}

@@ -1,0 +1,7 @@
+export * from './auth';
+export * from './common.module';
+export * from './config';
+export * from './envelope';
+export * from './errors';
+export * from './observables';
+export * from './version';

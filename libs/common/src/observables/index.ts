@@ -1,0 +1,3 @@
+export * from './observable-types';
+export * from './observable.dto';
+export * from './observables.pipe';

@@ -1,0 +1,58 @@
+import { isIP } from 'node:net';
+
+/** Observable types the relay understands (C-22). */
+export type ObservableType = 'ip' | 'ipv6' | 'domain' | 'sha1' | 'sha256' | 'md5' | 'ms_machine_id' | 'url';
+
+export interface Observable {
+  type: ObservableType;
+  value: string;
+}
+
+/** Types each endpoint accepts; other well-formed types are dropped silently (C-21). */
+export const ENRICH_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5'];
+export const REFER_TYPES: readonly ObservableType[] = [...ENRICH_TYPES, 'ms_machine_id'];
+export const RESPOND_TYPES: readonly ObservableType[] = [...ENRICH_TYPES, 'ms_machine_id', 'url'];
+
+export const HASH_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5'];
+
+interface TypeRule {
+  normalise(value: string): string;
+  valid(value: string): boolean;
+  expected: string;
+}
+
+const lower = (v: string) => v.toLowerCase();
+const hex = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
+// Letters of any script are allowed (IDN domains as XDR sends them); quotes, spaces, slashes and
+// control characters are not, so a domain can never carry query syntax.
+const DOMAIN_LABEL = /^(?!-)[\p{L}\p{N}_-]{1,63}(?<!-)$/u;
+
+function validDomain(value: string): boolean {
+  if (value.length > 253 || !value.includes('.')) return false;
+  return value.split('.').every((label) => DOMAIN_LABEL.test(label));
+}
+
+function validUrl(value: string): boolean {
+  if (value.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export const TYPE_RULES: Record<ObservableType, TypeRule> = {
+  sha1: { normalise: lower, valid: (v) => hex(40).test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
+  sha256: { normalise: lower, valid: (v) => hex(64).test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
+  md5: { normalise: lower, valid: (v) => hex(32).test(v), expected: 'an MD5 (32 hexadecimal characters)' },
+  ms_machine_id: { normalise: lower, valid: (v) => hex(40).test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
+  ip: { normalise: lower, valid: (v) => isIP(v) !== 0, expected: 'an IP address' },
+  ipv6: { normalise: (v) => lower(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => isIP(v) === 6, expected: 'an IPv6 address' },
+  domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
+  url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
+};
+
+export function isObservableType(type: string): type is ObservableType {
+  return Object.prototype.hasOwnProperty.call(TYPE_RULES, type);
+}

@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString } from 'class-validator';
+
+/** One observable as XDR sends it; `type` is matched case-insensitively. */
+export class ObservableDto {
+  @ApiProperty({ example: 'sha1', description: 'ip, ipv6, domain, sha1, sha256, md5 (respond also: ms_machine_id, url); others are ignored' })
+  @IsString({ message: "'type' must be a non-empty string" })
+  @IsNotEmpty({ message: "'type' must be a non-empty string" })
+  type!: string;
+
+  @ApiProperty({ example: '36c5d12033b2eaf251bae61c00690ffb17fddc87' })
+  @IsString({ message: "'value' must be a non-empty string" })
+  @IsNotEmpty({ message: "'value' must be a non-empty string" })
+  value!: string;
+}

@@ -1,0 +1,23 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DefenderContextFactory } from './http/defender-context.factory';
+import { DefenderHttpClient } from './http/defender-http.client';
+import { TokenService } from './http/token.service';
+import { AlertsRepository } from './repositories/alerts.repository';
+
+const REPOSITORIES = [AlertsRepository];
+
+/** Talks to Defender; exports repositories (and the context factory), never the raw client. */
+@Module({
+  imports: [
+    HttpModule.register({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
+    }),
+  ],
+  providers: [TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
+})
+export class DefenderModule {}

@@ -1,0 +1,126 @@
+import { Credentials, defenderConfig, RelayError } from '@app/common';
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createHash } from 'node:crypto';
+import { firstValueFrom } from 'rxjs';
+import { transportError } from './error-mapping';
+
+export type TokenAudience = 'defender' | 'graph';
+
+interface CachedToken {
+  accessToken: string;
+  /** Epoch ms after which the token is not used any more (a margin before its real expiry). */
+  refreshAt: number;
+}
+
+const MAX_ENTRIES = 10_000;
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Azure AD client-credentials tokens (C-90): POST, form-encoded, cached per (tenant, client,
+ * secret, audience) until shortly before expiry; concurrent misses share one request. The secret
+ * is part of the cache key (hashed), so a wrong secret can never ride on a cached token.
+ */
+@Injectable()
+export class TokenService {
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly inflight = new Map<string, Promise<CachedToken>>();
+  readonly stats = { hits: 0, misses: 0 };
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+  ) {}
+
+  /** A valid access token; `fromCache` tells whether it was already cached. */
+  async token(credentials: Credentials, audience: TokenAudience): Promise<{ accessToken: string; fromCache: boolean }> {
+    const key = cacheKey(credentials, audience);
+    const cached = this.cache.get(key);
+    if (cached && cached.refreshAt > Date.now()) {
+      this.stats.hits++;
+      return { accessToken: cached.accessToken, fromCache: true };
+    }
+    this.stats.misses++;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fetch(credentials, audience)
+        .then((fresh) => {
+          this.remember(key, fresh);
+          return fresh;
+        })
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return { accessToken: (await pending).accessToken, fromCache: false };
+  }
+
+  /** Forgets a token Defender refused (revoked, or roles changed since it was issued). */
+  invalidate(credentials: Credentials, audience: TokenAudience): void {
+    this.cache.delete(cacheKey(credentials, audience));
+  }
+
+  private remember(key: string, token: CachedToken): void {
+    if (this.cache.size >= MAX_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(key, token);
+  }
+
+  private async fetch(credentials: Credentials, audience: TokenAudience): Promise<CachedToken> {
+    const resource = audience === 'graph' ? this.config.graphResource : this.config.apiResource;
+    const url = `${this.config.loginUrl}/${encodeURIComponent(credentials.tenantId)}/oauth2/token`;
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      resource,
+    });
+    let status: number;
+    let body: unknown;
+    try {
+      const response = await firstValueFrom(
+        this.http.post(url, form.toString(), {
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+          timeout: this.config.upstreamTimeoutMs,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          responseType: 'json',
+        }),
+      );
+      status = response.status;
+      body = response.data;
+    } catch (error) {
+      throw transportError('Azure AD', error, this.config.upstreamTimeoutMs);
+    }
+    if (status === 200 && isTokenBody(body)) {
+      const lifetimeMs = Number(body.expires_in) * 1000;
+      const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
+      return { accessToken: body.access_token, refreshAt: Date.now() + lifetimeMs - margin };
+    }
+    throw tokenError(status, body);
+  }
+}
+
+function cacheKey(c: Credentials, audience: TokenAudience): string {
+  return createHash('sha256').update([c.tenantId, c.clientId, c.clientSecret, audience].join('\u0000')).digest('hex');
+}
+
+function isTokenBody(body: unknown): body is { access_token: string; expires_in: string | number } {
+  const b = body as { access_token?: unknown; expires_in?: unknown } | null;
+  return typeof b?.access_token === 'string' && b.access_token !== '' && Number(b.expires_in) > 0;
+}
+
+/** Azure AD's `error_description` first line (it ends with trace/correlation ids we drop). */
+function tokenError(status: number, body: unknown): RelayError {
+  const description = (body as { error_description?: unknown } | null)?.error_description;
+  if (typeof description === 'string' && description.trim() !== '') {
+    const firstLine = description.split(/\r?\n/)[0].trim().slice(0, 500);
+    return new RelayError('authorization error', `Authorization failed: ${firstLine}`, { upstreamStatus: status });
+  }
+  if (status >= 500) {
+    return new RelayError('service unavailable', `Azure AD token endpoint is unavailable (HTTP ${status})`, { upstreamStatus: status });
+  }
+  return new RelayError('authorization error', `Authorization failed: Azure AD token endpoint answered HTTP ${status}`, { upstreamStatus: status });
+}
