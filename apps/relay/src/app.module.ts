@@ -4,6 +4,7 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging';
+import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
@@ -17,6 +18,7 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     WatchdogModule,
     ReferModule,
     HealthModule,
+    ObserveModule,
   ],
 })
 export class AppModule {}

@@ -1,2 +1,3 @@
 export * from './envelope';
 export * from './envelope.filter';
+export * from './error-list';

@@ -1,11 +1,38 @@
+import { RelayError } from '@app/common';
 import { Injectable } from '@nestjs/common';
+import { isIPv6 } from 'node:net';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
+import { apiPath } from '../http/encode';
+import { Alert } from '../models';
 
-/** Defender alerts (`/api/alerts`, and alerts related to a file, domain or IP). */
+interface AlertList {
+  value?: Alert[];
+}
+
+/** Defender alerts (`/api/alerts`, and the alerts related to a file, domain or IP). */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
+
+  /** Alerts of a file, by SHA-1 only (Defender's rule); newest first. */
+  forFile(ctx: DefenderContext, sha1: string): Promise<Alert[]> {
+    return this.list(ctx, apiPath`files/${sha1}/alerts`);
+  }
+
+  forDomain(ctx: DefenderContext, domain: string): Promise<Alert[]> {
+    return this.list(ctx, apiPath`domains/${domain}/alerts`);
+  }
+
+  /** Defender answers 400 for any IPv6 here; for IPv6 that means "no alerts" (C-30). */
+  async forIp(ctx: DefenderContext, ip: string): Promise<Alert[]> {
+    try {
+      return await this.list(ctx, apiPath`ips/${ip}/alerts`);
+    } catch (error) {
+      if (isIPv6(ip) && error instanceof RelayError && error.upstreamStatus === 400) return [];
+      throw error;
+    }
+  }
 
   /**
    * The cheapest read the relay's own permissions cover (Alert.Read.All): used by /health
@@ -14,4 +41,15 @@ export class AlertsRepository {
   async probe(ctx: DefenderContext): Promise<void> {
     await this.client.request(ctx, { method: 'GET', path: 'alerts', query: { $top: 1 } });
   }
+
+  private async list(ctx: DefenderContext, path: string): Promise<Alert[]> {
+    const { data } = await this.client.request<AlertList>(ctx, { method: 'GET', path });
+    const alerts = Array.isArray(data?.value) ? data.value : [];
+    return alerts.sort((a, b) => newest(a) - newest(b));
+  }
+}
+
+function newest(alert: Alert): number {
+  const time = Date.parse(alert.alertCreationTime ?? alert.firstEventTime ?? '');
+  return Number.isNaN(time) ? 0 : -time;
 }

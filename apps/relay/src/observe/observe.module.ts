@@ -1,0 +1,7 @@
+import { DefenderModule } from '@app/defender';
+import { Module } from '@nestjs/common';
+import { ObserveController } from './observe.controller';
+import { ObserveService } from './observe.service';
+
+@Module({ imports: [DefenderModule], controllers: [ObserveController], providers: [ObserveService] })
+export class ObserveModule {}

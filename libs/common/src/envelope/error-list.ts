@@ -1,0 +1,44 @@
+import type { LoggerService } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { RelayError, RelayErrorBody } from '../errors';
+
+/**
+ * Errors gathered while a request keeps going (C-03, C-36): each distinct error once, in the
+ * order they happened, so partial results can be answered together with what went wrong.
+ * Unexpected errors become `internal error` with an id that is logged with the stack.
+ */
+export class ErrorList {
+  private readonly items: RelayErrorBody[] = [];
+
+  constructor(
+    private readonly logger: Pick<LoggerService, 'error'>,
+    initial: readonly RelayErrorBody[] = [],
+  ) {
+    initial.forEach((e) => this.push(e));
+  }
+
+  add(error: unknown): void {
+    if (error instanceof RelayError) return this.push(error.toBody());
+    const errorId = randomUUID();
+    this.logger.error({ errorId, err: error }, `Unhandled error ${errorId}`);
+    this.push({ type: 'fatal', code: 'internal error', message: `Internal error in the relay (error id ${errorId})` });
+  }
+
+  /** Runs `work`; a failure is recorded and `fallback` returned instead. */
+  async capture<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.add(error);
+      return fallback;
+    }
+  }
+
+  get all(): RelayErrorBody[] {
+    return [...this.items];
+  }
+
+  private push(error: RelayErrorBody): void {
+    if (!this.items.some((e) => e.code === error.code && e.message === error.message && e.type === error.type)) this.items.push(error);
+  }
+}

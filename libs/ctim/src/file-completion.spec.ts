@@ -1,0 +1,76 @@
+import {
+  MACHINE_ID,
+  MD5,
+  PARENT_MD5,
+  PARENT_SHA1,
+  PARENT_SHA256,
+  SHA1,
+  SHA256,
+  aFileEvent,
+  aFileProfile,
+  aNetworkEvent,
+  aNonFileEvidence,
+  anAlert,
+  anEvidence,
+} from '../test-support/builders';
+import { completeHashes, fileProfileIndex, hashesNeedingCompletion, machineIdsOf } from './file-completion';
+
+describe('hashesNeedingCompletion', () => {
+  it('asks for the sha1 of evidence files (evidence never carries md5)', () => {
+    const alert = anAlert({ evidence: [anEvidence(), aNonFileEvidence('Ip', { ipAddress: '1.2.3.4' })] });
+    expect(hashesNeedingCompletion([alert], [])).toEqual(new Set([SHA1]));
+  });
+
+  it('falls back to sha256 when no sha1 is known, lower-cased', () => {
+    const alert = anAlert({ evidence: [anEvidence({ sha1: null, sha256: SHA256.toUpperCase() })] });
+    expect(hashesNeedingCompletion([alert], [])).toEqual(new Set([SHA256]));
+  });
+
+  it('skips files whose three hashes are all in the payload', () => {
+    const event = aFileEvent({ SHA1, SHA256, MD5 });
+    expect(hashesNeedingCompletion([], [event])).toEqual(new Set());
+  });
+
+  it('covers both the file and the initiating process of file events', () => {
+    const event = aFileEvent({ SHA256: '', InitiatingProcessSHA256: '' });
+    expect(hashesNeedingCompletion([], [event])).toEqual(new Set([SHA1, PARENT_SHA1]));
+  });
+
+  it('covers the initiating process of network events', () => {
+    const event = aNetworkEvent({ InitiatingProcessMD5: '' });
+    expect(hashesNeedingCompletion([], [event])).toEqual(new Set([PARENT_SHA1]));
+  });
+
+  it('ignores md5-only files and malformed hashes', () => {
+    const event = aFileEvent({ SHA1: '', SHA256: 'zz', MD5, InitiatingProcessSHA1: '', InitiatingProcessSHA256: '' });
+    expect(hashesNeedingCompletion([], [event])).toEqual(new Set());
+  });
+});
+
+describe('machineIdsOf', () => {
+  it('collects alert machine ids and event device ids once each', () => {
+    const other = 'aaaa6dd8c833c8a052ea231ec1b19adaf497b625';
+    const ids = machineIdsOf(
+      [anAlert(), anAlert({ machineId: null })],
+      [aFileEvent(), aNetworkEvent({ DeviceId: other })],
+    );
+    expect(ids).toEqual(new Set([MACHINE_ID, other]));
+  });
+});
+
+describe('completeHashes', () => {
+  it('fills missing siblings from the profile found by any known hash', () => {
+    const files = fileProfileIndex([aFileProfile(), aFileProfile({ sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 })]);
+    expect(completeHashes({ sha256: SHA256 }, files)).toEqual({ sha1: SHA1, sha256: SHA256, md5: MD5 });
+    expect(completeHashes({ md5: PARENT_MD5 }, files)).toEqual({ sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 });
+  });
+
+  it('leaves hashes alone when no profile is known', () => {
+    expect(completeHashes({ sha1: SHA1 }, new Map())).toEqual({ sha1: SHA1 });
+  });
+
+  it('indexes profiles by every lower-case hash, tolerating a missing md5', () => {
+    const index = fileProfileIndex([aFileProfile({ sha1: SHA1.toUpperCase(), md5: null })]);
+    expect([...index.keys()]).toEqual([SHA1, SHA256]);
+  });
+});

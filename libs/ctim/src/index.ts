@@ -1,0 +1,12 @@
+export * from './ctim.constants';
+export * from './ctim.types';
+export * from './id';
+export { HASH_TYPES, ipObservable, isHashType, normaliseHash, urlObservable } from './observable.helpers';
+export type { HashType } from './observable.helpers';
+export * from './severity.mapper';
+export * from './file-completion';
+export * from './target.mapper';
+export * from './relation.mapper';
+export * from './sighting.mapper';
+export * from './verdict.mapper';
+export * from './action.mapper';

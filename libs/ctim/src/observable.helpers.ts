@@ -1,0 +1,64 @@
+import { isIP } from 'node:net';
+import { Observable } from './ctim.types';
+
+export type HashType = 'sha1' | 'sha256' | 'md5';
+
+export const HASH_TYPES: readonly HashType[] = ['sha1', 'sha256', 'md5'];
+
+const HASH_PATTERN: Readonly<Record<HashType, RegExp>> = {
+  sha1: /^[0-9a-f]{40}$/,
+  sha256: /^[0-9a-f]{64}$/,
+  md5: /^[0-9a-f]{32}$/,
+};
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const DOMAIN = /^(?=.{1,253}\.?$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$/i;
+
+/** The trimmed string, or undefined for null / non-strings / blank strings (hunting sends `""`). */
+export function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A lower-case hash when `value` is well-formed for `type`, else undefined. */
+export function normaliseHash(type: HashType, value: unknown): string | undefined {
+  const candidate = text(value)?.toLowerCase();
+  return candidate !== undefined && HASH_PATTERN[type].test(candidate) ? candidate : undefined;
+}
+
+export function isHashType(type: string): type is HashType {
+  return (HASH_TYPES as readonly string[]).includes(type);
+}
+
+/** `ip` or `ipv6` observable (IPv6 zone ids dropped), or undefined when `value` is not an address. */
+export function ipObservable(value: unknown): Observable | undefined {
+  const candidate = text(value)?.replace(/%.*$/, '');
+  if (candidate === undefined) return undefined;
+  switch (isIP(candidate)) {
+    case 4:
+      return { type: 'ip', value: candidate };
+    case 6:
+      return { type: 'ipv6', value: candidate.toLowerCase() };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Classifies a Defender "url" (RemoteUrl, evidence url, FileOriginUrl): with a scheme it is a
+ * `url`; a bare host name is a lower-case `domain`; a bare address is `ip`/`ipv6`; anything else a `url`.
+ */
+export function urlObservable(value: unknown): Observable | undefined {
+  const candidate = text(value);
+  if (candidate === undefined) return undefined;
+  if (SCHEME.test(candidate)) return { type: 'url', value: candidate };
+  const ip = ipObservable(candidate);
+  if (ip) return ip;
+  if (DOMAIN.test(candidate)) return { type: 'domain', value: candidate.toLowerCase().replace(/\.$/, '') };
+  return { type: 'url', value: candidate };
+}
+
+export function sameObservable(a: Observable, b: Observable): boolean {
+  return a.type === b.type && a.value === b.value;
+}

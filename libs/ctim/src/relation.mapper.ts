@@ -1,0 +1,266 @@
+import { Alert, AlertEvidence, FileProfile } from '@app/defender/models';
+import { SOURCE } from './ctim.constants';
+import { Observable, Relation } from './ctim.types';
+import {
+  AnyHuntingColumns,
+  FileHashes,
+  HuntingEvent,
+  completeHashes,
+  eventFileHashes,
+  evidenceHashes,
+  initiatingProcessHashes,
+} from './file-completion';
+import { HASH_TYPES, ipObservable, sameObservable, text, urlObservable } from './observable.helpers';
+
+/** What relation mapping needs besides the payload: file profiles by every lower-case hash. */
+export interface RelationContext {
+  files: ReadonlyMap<string, FileProfile>;
+}
+
+/** Relation kinds this mapper emits. */
+export const RELATIONS = {
+  fileNameOf: 'File_Name_Of',
+  filePathOf: 'File_Path_Of',
+  parentOf: 'Parent_Of',
+  injectedInto: 'Injected_Into',
+  connectTo: 'Connect_To',
+  resolvedTo: 'Resolved_To',
+  downloadedFrom: 'Downloaded_From',
+  refersTo: 'Refers_To',
+  renamedTo: 'Renamed_To',
+} as const;
+
+function relationKey(relation: Relation): string {
+  return JSON.stringify([
+    relation.origin,
+    relation.relation,
+    relation.source.type,
+    relation.source.value,
+    relation.related.type,
+    relation.related.value,
+  ]);
+}
+
+/**
+ * Drops repeated relations (same origin, relation, source and related), keeping the first of
+ * each in order. The original relay emitted the same relation many times per sighting.
+ */
+export function dedupeRelations(relations: readonly Relation[]): Relation[] {
+  const seen = new Set<string>();
+  const unique: Relation[] = [];
+  for (const relation of relations) {
+    const key = relationKey(relation);
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(relation);
+    }
+  }
+  return unique;
+}
+
+/** Collects relations for one sighting: skips empty ends, self-loops and repeats. */
+class RelationSet {
+  private readonly relations: Relation[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly origin: string) {}
+
+  add(relation: string, source: Observable | undefined, related: Observable | undefined): void {
+    if (!source || !related || !source.value || !related.value) return;
+    if (sameObservable(source, related)) return;
+    const entry: Relation = {
+      origin: this.origin,
+      relation,
+      source: { type: source.type, value: source.value },
+      related: { type: related.type, value: related.value },
+    };
+    const key = relationKey(entry);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.relations.push(entry);
+  }
+
+  /** `source` → each of `related`. */
+  addToEach(relation: string, source: Observable | undefined, related: readonly Observable[]): void {
+    for (const target of related) this.add(relation, source, target);
+  }
+
+  /**
+   * Hash-to-hash relations between two files: like-typed pairs (sha1→sha1, sha256→sha256,
+   * md5→md5); only when the two files share no hash type, every pair.
+   */
+  addBetweenFiles(relation: string, sources: readonly Observable[], related: readonly Observable[]): void {
+    const paired = sources.filter((s) => related.some((r) => r.type === s.type));
+    if (paired.length > 0) {
+      for (const source of paired) this.add(relation, source, related.find((r) => r.type === source.type));
+      return;
+    }
+    for (const source of sources) this.addToEach(relation, source, related);
+  }
+
+  toArray(): Relation[] {
+    return [...this.relations];
+  }
+}
+
+function hashObservables(hashes: FileHashes): Observable[] {
+  const observables: Observable[] = [];
+  for (const type of HASH_TYPES) {
+    const value = hashes[type];
+    if (value !== undefined) observables.push({ type, value });
+  }
+  return observables;
+}
+
+function fileName(value: unknown): Observable | undefined {
+  const name = text(value);
+  return name === undefined ? undefined : { type: 'file_name', value: name };
+}
+
+function filePath(value: unknown): Observable | undefined {
+  const path = text(value);
+  return path === undefined ? undefined : { type: 'file_path', value: path };
+}
+
+/**
+ * Evidence `filePath` is the folder; the CTIM `file_path` is the full path of the file.
+ * Uses the folder's own separator; leaves a folder that already ends with the name alone.
+ */
+export function joinEvidencePath(folder: unknown, name: unknown): string | undefined {
+  const dir = text(folder);
+  const file = text(name);
+  if (dir === undefined || file === undefined) return undefined;
+  const separator = dir.includes('/') && !dir.includes('\\') ? '/' : '\\';
+  const trimmed = dir.replace(/[\\/]+$/, '');
+  if (trimmed.toLowerCase().endsWith(`${separator}${file}`.toLowerCase())) return trimmed;
+  return `${trimmed}${separator}${file}`;
+}
+
+function isFileEvidence(evidence: AlertEvidence): boolean {
+  const type = text(evidence.entityType)?.toLowerCase();
+  return type === 'process' || type === 'file';
+}
+
+function entityTypeIs(evidence: AlertEvidence, wanted: string): boolean {
+  return text(evidence.entityType)?.toLowerCase() === wanted;
+}
+
+/**
+ * Relations from an alert's evidence (origin = the alert's `detectionSource`):
+ * - Process/File: `file_name` File_Name_Of and `file_path` (folder + name) File_Path_Of each of
+ *   the file's hashes (sibling hashes completed from `ctx.files`); `parentProcessFileName`
+ *   Parent_Of each hash;
+ * - a Process whose `parentProcessId` is another evidence's `processId`: parent hash Parent_Of
+ *   child hash, and child hash Injected_Into parent hash (as the original relay did);
+ * - every Process/File hash Connect_To every Url (url/domain) and Ip evidence;
+ * - every Url Resolved_To every Ip evidence.
+ */
+export function relationsFromAlert(alert: Alert, ctx: RelationContext): Relation[] {
+  const relations = new RelationSet(text(alert.detectionSource) ?? SOURCE);
+  const evidence = alert.evidence ?? [];
+  const files = evidence.filter(isFileEvidence);
+  const hashesOf = new Map<AlertEvidence, Observable[]>(
+    files.map((item) => [item, hashObservables(completeHashes(evidenceHashes(item), ctx.files))]),
+  );
+
+  for (const item of files) {
+    const hashes = hashesOf.get(item) ?? [];
+    for (const hash of hashes) {
+      relations.add(RELATIONS.fileNameOf, fileName(item.fileName), hash);
+      relations.add(RELATIONS.filePathOf, filePath(joinEvidencePath(item.filePath, item.fileName)), hash);
+      relations.add(RELATIONS.parentOf, fileName(item.parentProcessFileName), hash);
+    }
+    const parent = parentEvidence(item, files);
+    if (parent) {
+      const parentHashes = hashesOf.get(parent) ?? [];
+      relations.addBetweenFiles(RELATIONS.parentOf, parentHashes, hashes);
+      relations.addBetweenFiles(RELATIONS.injectedInto, hashes, parentHashes);
+    }
+  }
+
+  const urls = evidence
+    .filter((item) => entityTypeIs(item, 'url'))
+    .map((item) => urlObservable(item.url))
+    .filter(isDefined);
+  const ips = evidence
+    .filter((item) => entityTypeIs(item, 'ip'))
+    .map((item) => ipObservable(item.ipAddress))
+    .filter(isDefined);
+
+  for (const url of urls) {
+    if (url.type === 'domain' || url.type === 'url') relations.addToEach(RELATIONS.resolvedTo, url, ips);
+  }
+  for (const item of files) {
+    for (const hash of hashesOf.get(item) ?? []) {
+      relations.addToEach(RELATIONS.connectTo, hash, urls);
+      relations.addToEach(RELATIONS.connectTo, hash, ips);
+    }
+  }
+  return relations.toArray();
+}
+
+function parentEvidence(item: AlertEvidence, candidates: readonly AlertEvidence[]): AlertEvidence | undefined {
+  const parentId = item.parentProcessId;
+  if (parentId === null || parentId === undefined) return undefined;
+  return candidates.find((other) => other !== item && other.processId === parentId);
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+function isInbound(actionType: string | undefined): boolean {
+  return actionType !== undefined && /^inbound/i.test(actionType);
+}
+
+/**
+ * Relations from one advanced-hunting row (origin = `SOURCE`):
+ * - DeviceFileEvents: `FileName` File_Name_Of, `FolderPath` File_Path_Of each file hash; each file
+ *   hash Downloaded_From `FileOriginUrl`; `FileOriginReferrerUrl` Refers_To `FileOriginUrl`;
+ *   `PreviousFileName` Renamed_To `FileName` (renames); initiating process hash Parent_Of the file hash;
+ * - initiating process (both tables): `InitiatingProcessFileName` File_Name_Of,
+ *   `InitiatingProcessFolderPath` File_Path_Of, `InitiatingProcessParentFileName` Parent_Of each of
+ *   its hashes;
+ * - DeviceNetworkEvents: `RemoteUrl` Resolved_To `RemoteIP`; `LocalIP` Connect_To `RemoteIP`
+ *   (reversed for inbound connections); each initiating process hash Connect_To `RemoteUrl` and `RemoteIP`.
+ * Sibling hashes of both files are completed from `ctx.files`.
+ */
+export function relationsFromEvent(event: HuntingEvent, ctx: RelationContext): Relation[] {
+  const row = event as AnyHuntingColumns;
+  const relations = new RelationSet(SOURCE);
+  const fileHashes = hashObservables(completeHashes(eventFileHashes(event), ctx.files));
+  const processHashes = hashObservables(completeHashes(initiatingProcessHashes(event), ctx.files));
+
+  const originUrl = urlObservable(row.FileOriginUrl);
+  for (const hash of fileHashes) {
+    relations.add(RELATIONS.fileNameOf, fileName(row.FileName), hash);
+    relations.add(RELATIONS.filePathOf, filePath(row.FolderPath), hash);
+    relations.add(RELATIONS.downloadedFrom, hash, originUrl);
+  }
+  if (originUrl) relations.add(RELATIONS.refersTo, urlObservable(row.FileOriginReferrerUrl), originUrl);
+  const previousName = fileName(row.PreviousFileName);
+  if (previousName && previousName.value !== text(row.FileName)) {
+    relations.add(RELATIONS.renamedTo, previousName, fileName(row.FileName));
+  }
+
+  for (const hash of processHashes) {
+    relations.add(RELATIONS.fileNameOf, fileName(row.InitiatingProcessFileName), hash);
+    relations.add(RELATIONS.filePathOf, filePath(row.InitiatingProcessFolderPath), hash);
+    relations.add(RELATIONS.parentOf, fileName(row.InitiatingProcessParentFileName), hash);
+  }
+  relations.addBetweenFiles(RELATIONS.parentOf, processHashes, fileHashes);
+
+  const remoteUrl = urlObservable(row.RemoteUrl);
+  const remoteIp = ipObservable(row.RemoteIP);
+  const localIp = ipObservable(row.LocalIP);
+  if (remoteUrl && remoteUrl.type !== 'ip' && remoteUrl.type !== 'ipv6') {
+    relations.add(RELATIONS.resolvedTo, remoteUrl, remoteIp);
+  }
+  if (isInbound(text(row.ActionType))) relations.add(RELATIONS.connectTo, remoteIp, localIp);
+  else relations.add(RELATIONS.connectTo, localIp, remoteIp);
+  for (const hash of processHashes) {
+    relations.add(RELATIONS.connectTo, hash, remoteUrl);
+    relations.add(RELATIONS.connectTo, hash, remoteIp);
+  }
+  return relations.toArray();
+}

@@ -1,0 +1,269 @@
+import {
+  HOSTNAME,
+  MACHINE_ID,
+  MD5,
+  PORTAL_URL,
+  SHA1,
+  SHA256,
+  TENANT_ID,
+  aFileEvent,
+  aFileProfile,
+  aMachine,
+  aNetworkEvent,
+  aNetworkInfoRow,
+  aNonFileEvidence,
+  aSightingContext,
+  anAlert,
+  anEvidence,
+  filesIndex,
+} from '../test-support/builders';
+import { CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
+import { Sighting } from './ctim.types';
+import { sightingFromAlert, sightingFromEvent } from './sighting.mapper';
+
+const ID_PATTERN = /^transient:sighting-[0-9a-f-]{36}$/;
+
+function richContext() {
+  return aSightingContext({
+    count: 3,
+    machines: new Map([[MACHINE_ID, aMachine()]]),
+    networkInfo: new Map([[MACHINE_ID, [aNetworkInfoRow()]]]),
+    files: filesIndex(aFileProfile()),
+  });
+}
+
+/** Fails on any null / undefined value or empty array anywhere in the document. */
+function expectNoEmptyFields(value: unknown, path = '$'): void {
+  expect([path, value]).not.toEqual([path, null]);
+  expect([path, value]).not.toEqual([path, undefined]);
+  if (Array.isArray(value)) {
+    expect([path, value.length]).not.toEqual([path, 0]);
+    value.forEach((item, i) => expectNoEmptyFields(item, `${path}[${i}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) expectNoEmptyFields(item, `${path}.${key}`);
+  }
+}
+
+describe('sightingFromAlert', () => {
+  it('maps every C-32 field of an alert', () => {
+    const sighting = sightingFromAlert(anAlert(), richContext());
+
+    expect(sighting).toMatchObject({
+      type: 'sighting',
+      schema_version: CTIM_SCHEMA_VERSION,
+      source: SOURCE,
+      sensor: 'endpoint',
+      confidence: 'High',
+      internal: true,
+      count: 3,
+      observables: [{ type: 'sha1', value: SHA1 }],
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
+      title: 'Low-reputation arbitrary code executed by signed executable',
+      description: 'Binaries signed by Microsoft can be used to run low-reputation arbitrary code.',
+      severity: 'Low',
+      timestamp: '2021-01-26T20:33:59.2Z',
+      source_uri: `${PORTAL_URL}/alerts/da637472900382838869_1364969609?tid=${TENANT_ID}`,
+      resolution: 'detected',
+      external_ids: ['da637472900382838869_1364969609'],
+    });
+    expect(sighting.id).toMatch(ID_PATTERN);
+    expectNoEmptyFields(sighting);
+  });
+
+  it('gives each sighting its own id', () => {
+    const ctx = richContext();
+    expect(sightingFromAlert(anAlert(), ctx).id).not.toBe(sightingFromAlert(anAlert(), ctx).id);
+  });
+
+  it('targets the alert device (C-33)', () => {
+    const [target] = sightingFromAlert(anAlert(), richContext()).targets ?? [];
+    expect(target).toEqual({
+      type: 'endpoint',
+      observables: [
+        { type: 'hostname', value: HOSTNAME },
+        { type: 'ms_machine_id', value: MACHINE_ID },
+        { type: 'mac_address', value: '00:22:48:43:c0:30' },
+        { type: 'ip', value: '10.1.1.68' },
+        { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
+      ],
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
+      os: 'Windows10 x64 version: 1901',
+    });
+  });
+
+  it('carries evidence relations with sibling hashes and no duplicates (C-34)', () => {
+    const alert = anAlert({ evidence: [anEvidence(), anEvidence(), aNonFileEvidence('Ip', { ipAddress: '93.184.216.34' })] });
+    const relations = sightingFromAlert(alert, richContext()).relations ?? [];
+    const keys = relations.map((r) => JSON.stringify(r));
+
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(relations).toContainEqual({
+      origin: 'WindowsDefenderAtp',
+      relation: 'File_Name_Of',
+      source: { type: 'file_name', value: 'rundll32.exe' },
+      related: { type: 'md5', value: MD5 },
+    });
+    expect(relations).toContainEqual({
+      origin: 'WindowsDefenderAtp',
+      relation: 'Connect_To',
+      source: { type: 'sha256', value: SHA256 },
+      related: { type: 'ip', value: '93.184.216.34' },
+    });
+  });
+
+  it.each([
+    ['Informational', 'Info'],
+    ['UnSpecified', 'Unknown'],
+    ['High', 'High'],
+  ])('maps severity %p to %p', (severity, expected) => {
+    expect(sightingFromAlert(anAlert({ severity }), richContext()).severity).toBe(expected);
+  });
+
+  it.each(['Blocked', 'Prevented'])('marks the sighting blocked when evidence was %s', (status) => {
+    const alert = anAlert({ evidence: [anEvidence(), anEvidence({ detectionStatus: status })] });
+    expect(sightingFromAlert(alert, richContext()).resolution).toBe('blocked');
+  });
+
+  it('uses firstEventTime as end time when lastEventTime is missing or earlier', () => {
+    expect(sightingFromAlert(anAlert({ lastEventTime: null }), richContext()).observed_time).toEqual({
+      start_time: '2021-01-26T20:31:32.9562661Z',
+      end_time: '2021-01-26T20:31:32.9562661Z',
+    });
+    expect(sightingFromAlert(anAlert({ lastEventTime: '2020-01-01T00:00:00Z' }), richContext()).observed_time.end_time).toBe(
+      '2021-01-26T20:31:32.9562661Z',
+    );
+  });
+
+  it('url-encodes the alert id and tenant in source_uri', () => {
+    const sighting = sightingFromAlert(anAlert({ id: 'a/b c' }), aSightingContext({ tenantId: 't&x' }));
+    expect(sighting.source_uri).toBe(`${PORTAL_URL}/alerts/a%2Fb%20c?tid=t%26x`);
+  });
+
+  it('omits what the alert lacks instead of emitting null or empty fields', () => {
+    const alert = anAlert({
+      title: null,
+      description: '',
+      lastUpdateTime: null,
+      machineId: null,
+      computerDnsName: null,
+      evidence: [],
+      category: null,
+      detectionSource: null,
+      status: null,
+      mitreTechniques: [],
+      incidentId: null,
+      investigationState: null,
+      relatedUser: null,
+    });
+    const sighting: Sighting = sightingFromAlert(alert, aSightingContext());
+
+    expect(sighting).not.toHaveProperty('title');
+    expect(sighting).not.toHaveProperty('description');
+    expect(sighting).not.toHaveProperty('timestamp');
+    expect(sighting).not.toHaveProperty('targets');
+    expect(sighting).not.toHaveProperty('relations');
+    expect(sighting).not.toHaveProperty('data');
+    expectNoEmptyFields(sighting);
+  });
+
+  it('summarises the alert classification in a data table', () => {
+    const { data } = sightingFromAlert(anAlert(), richContext());
+    expect(data?.columns.map((c) => c.name)).toEqual([
+      'Category',
+      'DetectionSource',
+      'Status',
+      'MitreTechniques',
+      'InvestigationState',
+      'IncidentId',
+      'RelatedUser',
+    ]);
+    expect(data?.rows).toEqual([['Execution', 'WindowsDefenderAtp', 'New', 'T1064, T1085', 'Queued', 1126093, 'DOMAIN\\temp123']]);
+  });
+});
+
+describe('sightingFromEvent', () => {
+  it('maps a DeviceFileEvents row', () => {
+    const ctx = aSightingContext({ count: 2, machines: new Map([[MACHINE_ID, aMachine()]]) });
+    const sighting = sightingFromEvent(aFileEvent(), ctx);
+
+    expect(sighting).toMatchObject({
+      type: 'sighting',
+      schema_version: CTIM_SCHEMA_VERSION,
+      source: SOURCE,
+      sensor: 'endpoint',
+      confidence: 'High',
+      internal: true,
+      count: 2,
+      observables: [{ type: 'sha1', value: SHA1 }],
+      observed_time: { start_time: '2020-05-28T07:06:58.4340352Z', end_time: '2020-05-28T07:06:58.4340352Z' },
+      title: `${SOURCE} file event: FileCreated`,
+      source_uri: `${PORTAL_URL}/machines/${MACHINE_ID}/overview?tid=${TENANT_ID}`,
+    });
+    expect(sighting.id).toMatch(ID_PATTERN);
+    expect(sighting).not.toHaveProperty('severity');
+    expect(sighting.targets?.[0].observables.slice(0, 2)).toEqual([
+      { type: 'hostname', value: HOSTNAME },
+      { type: 'ms_machine_id', value: MACHINE_ID },
+    ]);
+    expect(sighting.relations?.every((r) => r.origin === SOURCE)).toBe(true);
+    expectNoEmptyFields(sighting);
+  });
+
+  it('puts ActionType and the populated file columns in the data table', () => {
+    const { data } = sightingFromEvent(aFileEvent(), aSightingContext());
+    const columns = data?.columns.map((c) => c.name) ?? [];
+
+    expect(columns[0]).toBe('ActionType');
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        'FileName',
+        'FolderPath',
+        'SHA1',
+        'MD5',
+        'FileSize',
+        'InitiatingProcessFileName',
+        'InitiatingProcessCommandLine',
+      ]),
+    );
+    expect(columns).not.toContain('SHA256');
+    expect(columns).not.toContain('FileOriginUrl');
+    expect(columns).not.toContain('RemoteIP');
+    expect(data?.rows).toHaveLength(1);
+    expect(data?.rows[0]).toHaveLength(columns.length);
+    expect(data?.rows[0][0]).toBe('FileCreated');
+    expect(data?.columns.find((c) => c.name === 'FileSize')?.type).toBe('integer');
+  });
+
+  it('maps a DeviceNetworkEvents row with the remote end in the data table', () => {
+    const ctx = aSightingContext({ observable: { type: 'ip', value: '93.184.216.34' } });
+    const sighting = sightingFromEvent(aNetworkEvent(), ctx);
+    const data = sighting.data;
+    const cell = (name: string) => data?.rows[0][data.columns.findIndex((c) => c.name === name)];
+
+    expect(sighting.title).toBe(`${SOURCE} network event: ConnectionSuccess`);
+    expect(sighting.observables).toEqual([{ type: 'ip', value: '93.184.216.34' }]);
+    expect(cell('ActionType')).toBe('ConnectionSuccess');
+    expect(cell('RemoteIP')).toBe('93.184.216.34');
+    expect(cell('RemotePort')).toBe(443);
+    expect(cell('RemoteUrl')).toBe('example.com');
+    expect(cell('InitiatingProcessFileName')).toBe('powershell.exe');
+    expect(sighting.relations).toContainEqual({
+      origin: SOURCE,
+      relation: 'Resolved_To',
+      source: { type: 'domain', value: 'example.com' },
+      related: { type: 'ip', value: '93.184.216.34' },
+    });
+  });
+
+  it('keeps an ActionType column even when the row has none', () => {
+    const { data, title } = sightingFromEvent(aFileEvent({ ActionType: '' }), aSightingContext());
+    expect(data?.columns[0]).toEqual({ name: 'ActionType', type: 'string' });
+    expect(data?.rows[0][0]).toBe('Unknown');
+    expect(title).toBe(`${SOURCE} file event`);
+  });
+
+  it('marks blocked events', () => {
+    expect(sightingFromEvent(aNetworkEvent({ ActionType: 'ConnectionBlocked' }), aSightingContext()).resolution).toBe('blocked');
+    expect(sightingFromEvent(aNetworkEvent(), aSightingContext())).not.toHaveProperty('resolution');
+  });
+});

@@ -1,0 +1,230 @@
+import { Alert, AlertEvidence } from '@app/defender/models';
+import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
+import {
+  Observable,
+  ObservedTime,
+  Sighting,
+  SightingDataColumn,
+  SightingDataTable,
+  SightingDataValue,
+} from './ctim.types';
+import { AnyHuntingColumns, HuntingEvent } from './file-completion';
+import { transientId } from './id';
+import { text } from './observable.helpers';
+import { RelationContext, relationsFromAlert, relationsFromEvent } from './relation.mapper';
+import { ctimSeverity } from './severity.mapper';
+import { TargetContext, endpointTarget } from './target.mapper';
+
+/** Everything the sighting mappers need besides the alert / event itself. */
+export interface SightingContext extends RelationContext, TargetContext {
+  /** The (normalised) input observable. */
+  observable: Observable;
+  /** Alerts + events found for the observable. */
+  count: number;
+  /** Defender portal origin, e.g. `https://security.microsoft.com` (no trailing slash). */
+  portalUrl: string;
+  tenantId: string;
+}
+
+const BLOCKED_STATUSES = new Set(['blocked', 'prevented']);
+
+function truncate(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+function timeOf(value: unknown): number | undefined {
+  const iso = text(value);
+  if (iso === undefined) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** start = first known of `starts`; end = `end` when it is not before start, else start. */
+function observedTime(starts: readonly unknown[], end: unknown): ObservedTime {
+  const start = starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
+  const startTime = start ?? new Date().toISOString();
+  const endTime = text(end);
+  const endMs = timeOf(endTime);
+  const startMs = timeOf(startTime);
+  if (endTime !== undefined && endMs !== undefined && startMs !== undefined && endMs >= startMs) {
+    return { start_time: startTime, end_time: endTime };
+  }
+  return { start_time: startTime, end_time: startTime };
+}
+
+function baseSighting(ctx: SightingContext, observed: ObservedTime): Sighting {
+  return {
+    type: 'sighting',
+    id: transientId('sighting'),
+    schema_version: CTIM_SCHEMA_VERSION,
+    source: SOURCE,
+    sensor: 'endpoint',
+    confidence: 'High',
+    internal: true,
+    count: ctx.count,
+    observables: [{ type: ctx.observable.type, value: ctx.observable.value }],
+    observed_time: observed,
+  };
+}
+
+interface ColumnSpec<T> {
+  name: string;
+  type: 'string' | 'integer';
+  value: (row: T) => unknown;
+}
+
+/** A one-row data table of the columns that have a value; undefined when none has. */
+function dataTable<T>(
+  row: T,
+  specs: readonly ColumnSpec<T>[],
+  always: readonly string[] = [],
+): SightingDataTable | undefined {
+  const columns: SightingDataColumn[] = [];
+  const values: SightingDataValue[] = [];
+  for (const spec of specs) {
+    const raw = spec.value(row);
+    let value: SightingDataValue | undefined;
+    if (spec.type === 'integer') {
+      value = typeof raw === 'number' && Number.isFinite(raw) ? Math.trunc(raw) : undefined;
+    } else {
+      value = text(raw);
+    }
+    if (value === undefined && always.includes(spec.name)) value = 'Unknown';
+    if (value === undefined) continue;
+    columns.push({ name: spec.name, type: spec.type });
+    values.push(value);
+  }
+  return columns.length === 0 ? undefined : { columns, rows: [values], row_count: 1 };
+}
+
+function relatedUser(alert: Alert): string | undefined {
+  const user = text(alert.relatedUser?.userName);
+  if (user === undefined) return undefined;
+  const domain = text(alert.relatedUser?.domainName);
+  return domain === undefined ? user : `${domain}\\${user}`;
+}
+
+const ALERT_COLUMNS: readonly ColumnSpec<Alert>[] = [
+  { name: 'Category', type: 'string', value: (a) => a.category },
+  { name: 'DetectionSource', type: 'string', value: (a) => a.detectionSource },
+  { name: 'Status', type: 'string', value: (a) => a.status },
+  { name: 'ThreatName', type: 'string', value: (a) => a.threatName ?? a.threatFamilyName },
+  {
+    name: 'MitreTechniques',
+    type: 'string',
+    value: (a) => (a.mitreTechniques ?? []).filter((t) => text(t)).join(', '),
+  },
+  { name: 'Classification', type: 'string', value: (a) => a.classification },
+  { name: 'Determination', type: 'string', value: (a) => a.determination },
+  { name: 'InvestigationState', type: 'string', value: (a) => a.investigationState },
+  { name: 'IncidentId', type: 'integer', value: (a) => a.incidentId },
+  { name: 'RelatedUser', type: 'string', value: relatedUser },
+];
+
+function isBlocked(evidence: AlertEvidence): boolean {
+  const status = text(evidence.detectionStatus)?.toLowerCase();
+  return status !== undefined && BLOCKED_STATUSES.has(status);
+}
+
+/**
+ * One CTIM sighting for a Defender alert (C-32..C-34): observed from `firstEventTime` to
+ * `lastEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
+ * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
+ * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
+ * external id, and a data table of the alert's classification fields.
+ */
+export function sightingFromAlert(alert: Alert, ctx: SightingContext): Sighting {
+  const observed = observedTime(
+    [alert.firstEventTime, alert.alertCreationTime, alert.lastUpdateTime],
+    alert.lastEventTime,
+  );
+  const sighting = baseSighting(ctx, observed);
+  const id = text(alert.id);
+  if (id !== undefined) {
+    sighting.source_uri = `${ctx.portalUrl}/alerts/${encodeURIComponent(id)}?tid=${encodeURIComponent(ctx.tenantId)}`;
+    sighting.external_ids = [id];
+  }
+  const title = text(alert.title);
+  if (title !== undefined) sighting.title = truncate(title, CTIM_LIMITS.title);
+  const description = text(alert.description);
+  if (description !== undefined) sighting.description = truncate(description, CTIM_LIMITS.description);
+  sighting.severity = ctimSeverity(alert.severity);
+  const timestamp = text(alert.lastUpdateTime);
+  if (timestamp !== undefined) sighting.timestamp = timestamp;
+  sighting.resolution = (alert.evidence ?? []).some(isBlocked) ? 'blocked' : 'detected';
+
+  const target = endpointTarget(alert.machineId, alert.computerDnsName, observed, ctx);
+  if (target) sighting.targets = [target];
+  const relations = relationsFromAlert(alert, ctx);
+  if (relations.length > 0) sighting.relations = relations;
+  const data = dataTable(alert, ALERT_COLUMNS);
+  if (data) sighting.data = data;
+  return sighting;
+}
+
+const EVENT_COLUMNS: readonly ColumnSpec<AnyHuntingColumns>[] = [
+  { name: 'ActionType', type: 'string', value: (e) => e.ActionType },
+  { name: 'DeviceName', type: 'string', value: (e) => e.DeviceName },
+  { name: 'FileName', type: 'string', value: (e) => e.FileName },
+  { name: 'FolderPath', type: 'string', value: (e) => e.FolderPath },
+  { name: 'SHA1', type: 'string', value: (e) => e.SHA1 },
+  { name: 'SHA256', type: 'string', value: (e) => e.SHA256 },
+  { name: 'MD5', type: 'string', value: (e) => e.MD5 },
+  { name: 'FileSize', type: 'integer', value: (e) => e.FileSize },
+  { name: 'PreviousFileName', type: 'string', value: (e) => e.PreviousFileName },
+  { name: 'PreviousFolderPath', type: 'string', value: (e) => e.PreviousFolderPath },
+  { name: 'FileOriginUrl', type: 'string', value: (e) => e.FileOriginUrl },
+  { name: 'FileOriginReferrerUrl', type: 'string', value: (e) => e.FileOriginReferrerUrl },
+  { name: 'FileOriginIP', type: 'string', value: (e) => e.FileOriginIP },
+  { name: 'RemoteIP', type: 'string', value: (e) => e.RemoteIP },
+  { name: 'RemotePort', type: 'integer', value: (e) => e.RemotePort },
+  { name: 'RemoteUrl', type: 'string', value: (e) => e.RemoteUrl },
+  { name: 'LocalIP', type: 'string', value: (e) => e.LocalIP },
+  { name: 'LocalPort', type: 'integer', value: (e) => e.LocalPort },
+  { name: 'Protocol', type: 'string', value: (e) => e.Protocol },
+  { name: 'InitiatingProcessFileName', type: 'string', value: (e) => e.InitiatingProcessFileName },
+  { name: 'InitiatingProcessFolderPath', type: 'string', value: (e) => e.InitiatingProcessFolderPath },
+  { name: 'InitiatingProcessCommandLine', type: 'string', value: (e) => e.InitiatingProcessCommandLine },
+  { name: 'InitiatingProcessSHA1', type: 'string', value: (e) => e.InitiatingProcessSHA1 },
+  { name: 'InitiatingProcessAccountDomain', type: 'string', value: (e) => e.InitiatingProcessAccountDomain },
+  { name: 'InitiatingProcessAccountName', type: 'string', value: (e) => e.InitiatingProcessAccountName },
+  { name: 'InitiatingProcessParentFileName', type: 'string', value: (e) => e.InitiatingProcessParentFileName },
+];
+
+const NETWORK_COLUMNS = ['RemoteIP', 'RemoteUrl', 'RemotePort', 'LocalIP', 'LocalPort', 'Protocol'] as const;
+
+function isNetworkEvent(row: AnyHuntingColumns): boolean {
+  return NETWORK_COLUMNS.some((column) => row[column] !== undefined && row[column] !== null && row[column] !== '');
+}
+
+/**
+ * One CTIM sighting for an advanced-hunting row (DeviceFileEvents / DeviceNetworkEvents):
+ * observed at `Timestamp`, titled after the table and `ActionType`, a one-row `data` table
+ * (`ActionType` always, other columns when they have a value), the device as target, relations
+ * from the row's columns, and `resolution: blocked` when the ActionType says so.
+ */
+export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext): Sighting {
+  const row = event as AnyHuntingColumns;
+  const observed = observedTime([row.Timestamp], row.Timestamp);
+  const sighting = baseSighting(ctx, observed);
+  const actionType = text(row.ActionType);
+  const kind = isNetworkEvent(row) ? 'network' : 'file';
+  sighting.title = truncate(
+    actionType === undefined ? `${SOURCE} ${kind} event` : `${SOURCE} ${kind} event: ${actionType}`,
+    CTIM_LIMITS.title,
+  );
+  if (actionType !== undefined && /blocked|prevented/i.test(actionType)) sighting.resolution = 'blocked';
+  const deviceId = text(row.DeviceId);
+  if (deviceId !== undefined) {
+    sighting.source_uri =
+      `${ctx.portalUrl}/machines/${encodeURIComponent(deviceId)}/overview?tid=${encodeURIComponent(ctx.tenantId)}`;
+  }
+
+  const target = endpointTarget(row.DeviceId, row.DeviceName, observed, ctx);
+  if (target) sighting.targets = [target];
+  const relations = relationsFromEvent(event, ctx);
+  if (relations.length > 0) sighting.relations = relations;
+  const data = dataTable(row, EVENT_COLUMNS, ['ActionType']);
+  if (data) sighting.data = data;
+  return sighting;
+}

@@ -1,0 +1,130 @@
+import { DeviceNetworkInfoRow, Machine } from '@app/defender/models';
+import { Observable, ObservedTime, Target } from './ctim.types';
+import { ipObservable, text } from './observable.helpers';
+
+/** Device facts fetched once per request: machine profiles and DeviceNetworkInfo rows, by device id. */
+export interface TargetContext {
+  machines: ReadonlyMap<string, Machine>;
+  networkInfo: ReadonlyMap<string, readonly DeviceNetworkInfoRow[]>;
+}
+
+function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
+  return map.get(id) ?? map.get(id.toLowerCase());
+}
+
+/**
+ * MAC address in the lower-case, colon-separated form (`00:22:48:43:c0:30`) from Defender's
+ * `00224843C030` (dashes, dots and colons accepted too). Undefined when not 48 bits or all zeros.
+ */
+export function formatMac(value: unknown): string | undefined {
+  const hex = text(value)?.replace(/[-:.\s]/g, '').toLowerCase();
+  if (hex === undefined || !/^[0-9a-f]{12}$/.test(hex) || /^0+$/.test(hex)) return undefined;
+  return hex.match(/../g)?.join(':');
+}
+
+function isUninformative(ip: Observable): boolean {
+  if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0';
+  return ip.value === '::1' || ip.value === '::';
+}
+
+/**
+ * Parses DeviceNetworkInfo's `IPAddresses` JSON string into `ip` / `ipv6` observables.
+ * Bad JSON, non-arrays and malformed entries are ignored; loopback and unspecified addresses dropped.
+ */
+export function parseIpAddresses(json: unknown): Observable[] {
+  if (typeof json !== 'string' || json.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const observables: Observable[] = [];
+  for (const entry of parsed as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const ip = ipObservable((entry as { IPAddress?: unknown }).IPAddress);
+    if (ip && !isUninformative(ip)) observables.push(ip);
+  }
+  return observables;
+}
+
+/**
+ * The CTIM `os` of a device: `<osPlatform> <osProcessor> version: <version>` with missing parts
+ * left out (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
+ */
+export function osDescription(machine: Machine | undefined): string | undefined {
+  if (!machine) return undefined;
+  const platform = text(machine.osPlatform);
+  if (platform === undefined) return undefined;
+  const processor = text(machine.osProcessor) ?? text(machine.osArchitecture);
+  const version = text(machine.version);
+  const base = processor === undefined ? platform : `${platform} ${processor}`;
+  return version === undefined ? base : `${base} version: ${version}`;
+}
+
+function addressesOf(
+  machineId: string | undefined,
+  machine: Machine | undefined,
+  ctx: TargetContext,
+): { macs: string[]; ips: Observable[] } {
+  const rows = machineId === undefined ? undefined : lookup(ctx.networkInfo, machineId);
+  if (rows && rows.length > 0) {
+    return {
+      macs: rows.map((row) => formatMac(row.MacAddress)).filter((mac): mac is string => mac !== undefined),
+      ips: rows.flatMap((row) => parseIpAddresses(row.IPAddresses)),
+    };
+  }
+  // No DeviceNetworkInfo rows: fall back to what the machine profile itself reports.
+  const adapters = machine?.ipAddresses ?? [];
+  const ips = adapters.map((adapter) => ipObservable(adapter.ipAddress));
+  ips.push(ipObservable(machine?.lastIpAddress));
+  return {
+    macs: adapters.map((adapter) => formatMac(adapter.macAddress)).filter((mac): mac is string => mac !== undefined),
+    ips: ips.filter((ip): ip is Observable => ip !== undefined && !isUninformative(ip)),
+  };
+}
+
+/**
+ * The `endpoint` target of a sighting: `hostname` (the alert/event device name, else the machine
+ * profile's `computerDnsName`), `ms_machine_id`, the device's `mac_address`es (lower-case,
+ * colon-separated) and `ip`/`ipv6` addresses from DeviceNetworkInfo (else from the machine profile),
+ * de-duplicated, plus `os` from the machine profile. Undefined when neither a machine id nor a
+ * host name is known.
+ */
+export function endpointTarget(
+  machineId: string | null | undefined,
+  deviceName: string | null | undefined,
+  observedTime: ObservedTime,
+  ctx: TargetContext,
+): Target | undefined {
+  const id = text(machineId);
+  const machine = id === undefined ? undefined : lookup(ctx.machines, id);
+  const hostname = text(deviceName) ?? text(machine?.computerDnsName);
+  if (id === undefined && hostname === undefined) return undefined;
+
+  const observables: Observable[] = [];
+  const seen = new Set<string>();
+  const push = (type: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    const key = `${type}\u0000${value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    observables.push({ type, value });
+  };
+
+  push('hostname', hostname);
+  push('ms_machine_id', id?.toLowerCase());
+  const { macs, ips } = addressesOf(id, machine, ctx);
+  for (const mac of macs) push('mac_address', mac);
+  for (const ip of ips) push(ip.type, ip.value);
+
+  const target: Target = {
+    type: 'endpoint',
+    observables,
+    observed_time: { ...observedTime },
+  };
+  const os = osDescription(machine);
+  if (os !== undefined) target.os = os;
+  return target;
+}

@@ -1,0 +1,115 @@
+/**
+ * Advanced-hunting rows. Every column is optional: a query may project a subset, and
+ * Defender sends empty strings (not null) for missing strings and null for missing numbers.
+ */
+interface HuntingRowBase {
+  Timestamp?: string | null;
+  DeviceId?: string | null;
+  DeviceName?: string | null;
+  ActionType?: string | null;
+  ReportId?: number | null;
+  AppGuardContainerId?: string | null;
+  AdditionalFields?: string | null;
+  /** Set by the relay (not Defender): which input observable the row answered. */
+  RelayKey?: string;
+}
+
+interface InitiatingProcessColumns {
+  InitiatingProcessAccountDomain?: string | null;
+  InitiatingProcessAccountName?: string | null;
+  InitiatingProcessAccountSid?: string | null;
+  InitiatingProcessAccountUpn?: string | null;
+  InitiatingProcessAccountObjectId?: string | null;
+  InitiatingProcessMD5?: string | null;
+  InitiatingProcessSHA1?: string | null;
+  InitiatingProcessSHA256?: string | null;
+  /** Full path including the file name. */
+  InitiatingProcessFolderPath?: string | null;
+  InitiatingProcessFileName?: string | null;
+  InitiatingProcessFileSize?: number | null;
+  InitiatingProcessVersionInfoCompanyName?: string | null;
+  InitiatingProcessVersionInfoProductName?: string | null;
+  InitiatingProcessVersionInfoProductVersion?: string | null;
+  InitiatingProcessVersionInfoInternalFileName?: string | null;
+  InitiatingProcessVersionInfoOriginalFileName?: string | null;
+  InitiatingProcessVersionInfoFileDescription?: string | null;
+  InitiatingProcessId?: number | null;
+  InitiatingProcessCommandLine?: string | null;
+  InitiatingProcessCreationTime?: string | null;
+  InitiatingProcessIntegrityLevel?: string | null;
+  InitiatingProcessTokenElevation?: string | null;
+  InitiatingProcessParentId?: number | null;
+  InitiatingProcessParentFileName?: string | null;
+  InitiatingProcessParentCreationTime?: string | null;
+  InitiatingProcessSessionId?: number | null;
+  IsInitiatingProcessRemoteSession?: boolean | null;
+  InitiatingProcessRemoteSessionDeviceName?: string | null;
+  InitiatingProcessRemoteSessionIP?: string | null;
+}
+
+/** A `DeviceFileEvents` row. */
+export interface DeviceFileEvent extends HuntingRowBase, InitiatingProcessColumns {
+  FileName?: string | null;
+  /** Full path including the file name. */
+  FolderPath?: string | null;
+  SHA1?: string | null;
+  SHA256?: string | null;
+  MD5?: string | null;
+  FileOriginUrl?: string | null;
+  FileOriginReferrerUrl?: string | null;
+  FileOriginIP?: string | null;
+  PreviousFolderPath?: string | null;
+  PreviousFileName?: string | null;
+  FileSize?: number | null;
+  RequestProtocol?: string | null;
+  RequestSourceIP?: string | null;
+  RequestSourcePort?: number | null;
+  RequestAccountName?: string | null;
+  RequestAccountDomain?: string | null;
+  RequestAccountSid?: string | null;
+  ShareName?: string | null;
+  SensitivityLabel?: string | null;
+  SensitivitySubLabel?: string | null;
+  IsAzureInfoProtectionApplied?: boolean | null;
+}
+
+/** A `DeviceNetworkEvents` row. */
+export interface DeviceNetworkEvent extends HuntingRowBase, InitiatingProcessColumns {
+  RemoteIP?: string | null;
+  RemotePort?: number | null;
+  RemoteUrl?: string | null;
+  LocalIP?: string | null;
+  LocalPort?: number | null;
+  Protocol?: string | null;
+  LocalIPType?: string | null;
+  RemoteIPType?: string | null;
+}
+
+/** A `DeviceNetworkInfo` row (one per adapter and report). */
+export interface DeviceNetworkInfoRow {
+  Timestamp?: string | null;
+  DeviceId?: string | null;
+  DeviceName?: string | null;
+  NetworkAdapterName?: string | null;
+  /** 12 upper-case hex digits without separators, e.g. `00224843C030`. */
+  MacAddress?: string | null;
+  NetworkAdapterType?: string | null;
+  NetworkAdapterStatus?: string | null;
+  TunnelType?: string | null;
+  ConnectedNetworks?: string | null;
+  DnsAddresses?: string | null;
+  IPv4Dhcp?: string | null;
+  IPv6Dhcp?: string | null;
+  DefaultGateways?: string | null;
+  /** JSON string: `[{"IPAddress":"10.1.1.68","SubnetPrefix":26,"AddressType":"Private"}, ...]`. */
+  IPAddresses: string;
+  ReportId?: number | null;
+  NetworkAdapterVendor?: string | null;
+}
+
+/** One element of the parsed `IPAddresses` JSON. */
+export interface DeviceNetworkInfoIpAddress {
+  IPAddress?: string;
+  SubnetPrefix?: number | null;
+  AddressType?: string | null;
+}

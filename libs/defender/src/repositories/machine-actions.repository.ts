@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DefenderContext } from '../http/defender-context';
+import { DefenderHttpClient } from '../http/defender-http.client';
+import { apiPath, odataString } from '../http/encode';
+import { MachineAction } from '../models';
+
+interface MachineActionList {
+  value?: MachineAction[];
+}
+
+/** How many succeeded actions of one machine are read to find its latest isolation/restriction. */
+const HISTORY_SIZE = 200;
+
+export type MachineActionPath =
+  | 'isolate'
+  | 'unisolate'
+  | 'restrictCodeExecution'
+  | 'unrestrictCodeExecution'
+  | 'runAntiVirusScan'
+  | 'collectInvestigationPackage'
+  | 'startInvestigation';
+
+/** Machine actions: the documented history (`/api/machineactions?$filter=…`) and the POST actions. */
+@Injectable()
+export class MachineActionsRepository {
+  constructor(private readonly client: DefenderHttpClient) {}
+
+  /** Succeeded actions of a machine, newest first; always fresh (C-95). */
+  async succeeded(ctx: DefenderContext, machineId: string): Promise<MachineAction[]> {
+    const { data } = await this.client.request<MachineActionList>(ctx, {
+      method: 'GET',
+      path: 'machineactions',
+      query: { $filter: `machineId eq ${odataString(machineId)} and status eq 'Succeeded'`, $top: HISTORY_SIZE },
+    });
+    const actions = Array.isArray(data?.value) ? data.value : [];
+    return actions.sort((a, b) => Date.parse(b.creationDateTimeUtc ?? '') - Date.parse(a.creationDateTimeUtc ?? ''));
+  }
+
+  /** Runs one action. Never retried by the client: Defender may already have acted (C-73). */
+  async run(ctx: DefenderContext, machineId: string, action: MachineActionPath, body: Record<string, string>): Promise<unknown> {
+    const { data } = await this.client.request<unknown>(ctx, { method: 'POST', path: `${apiPath`machines/${machineId}`}/${action}`, body });
+    return data;
+  }
+}
