@@ -2,10 +2,12 @@ import { authConfig, CommonModule, defenderConfig, serverConfig } from '@app/com
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import { DeliberateModule } from './deliberate/deliberate.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
+import { RespondModule } from './respond/respond.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
@@ -19,6 +21,8 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     ReferModule,
     HealthModule,
     ObserveModule,
+    DeliberateModule,
+    RespondModule,
   ],
 })
 export class AppModule {}

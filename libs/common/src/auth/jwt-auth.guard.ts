@@ -37,7 +37,8 @@ export class JwtAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
     const header = decodeHeader(token);
-    const claims = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, request);
+    const unverified = decodePayload(token);
+    const claims = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified, request);
     request.credentials = this.credentials(claims);
     return true;
   }
@@ -49,8 +50,7 @@ export class JwtAuthGuard implements CanActivate {
     return this.verify(token, { secret: this.auth.secretKey, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
   }
 
-  private async verifyRs256(token: string, header: JwtHeader, request: AuthenticatedRequest): Promise<Claims> {
-    const unverified = decodePayload(token);
+  private async verifyRs256(token: string, header: JwtHeader, unverified: Claims, request: AuthenticatedRequest): Promise<Claims> {
     const claim = unverified.jwks_host;
     if (typeof claim !== 'string' || claim.trim() === '') {
       throw authFailure('jwks_host is missing in JWT payload. Make sure custom_jwks_host field is present in module_type');

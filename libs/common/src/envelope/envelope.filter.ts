@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { serverConfig } from '../config';
 import { RelayError } from '../errors';
 import { envelope } from './envelope';
 
@@ -46,10 +48,13 @@ function statusOf(exception: unknown): number | undefined {
 export class EnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger(EnvelopeFilter.name);
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, body } = errorResponse(exception, this.logger);
+    const { status, body } = errorResponse(exception, this.logger, this.server.bodyLimit);
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }
 }

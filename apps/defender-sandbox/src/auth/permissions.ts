@@ -1,0 +1,19 @@
+import { AccessRequirement } from './bearer.guard';
+
+// Application permissions each Defender/Graph route accepts (any one of them), per Microsoft docs.
+const defender = (...anyOfRoles: string[]): AccessRequirement => ({ audience: 'defender', anyOfRoles });
+
+export const ACCESS = {
+  alertsRead: defender('Alert.Read.All', 'Alert.ReadWrite.All'),
+  fileRead: defender('File.Read.All'),
+  machineRead: defender('Machine.Read.All', 'Machine.ReadWrite.All'),
+  isolate: defender('Machine.Isolate'),
+  restrict: defender('Machine.RestrictExecution'),
+  scan: defender('Machine.Scan'),
+  collect: defender('Machine.CollectForensics'),
+  investigate: defender('Alert.ReadWrite.All'),
+  indicators: defender('Ti.ReadWrite', 'Ti.ReadWrite.All'),
+  score: defender('Score.Read.All'),
+  hunting: defender('AdvancedQuery.Read.All'),
+  graphHunting: { audience: 'graph', anyOfRoles: ['ThreatHunting.Read.All'] } satisfies AccessRequirement,
+} as const;

@@ -1,0 +1,77 @@
+import { Clock } from '../util/time.util';
+
+/** Defender's published quotas, counted per tenant in sliding windows. */
+export type RateBucket = 'general' | 'hunting' | 'investigation';
+
+interface Window {
+  limit: number;
+  ms: number;
+  /** How the quota message names the window. */
+  label: string;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+const LIMITS: Record<RateBucket, Window[]> = {
+  general: [
+    { limit: 100, ms: MINUTE, label: '00:01:00' },
+    { limit: 1500, ms: HOUR, label: '01:00:00' },
+  ],
+  // Both hunting APIs (Defender and Graph) share the advanced-hunting quota.
+  hunting: [
+    { limit: 45, ms: MINUTE, label: '00:01:00' },
+    { limit: 1500, ms: HOUR, label: '01:00:00' },
+  ],
+  investigation: [{ limit: 50, ms: HOUR, label: '01:00:00' }],
+};
+
+export interface RateLimitVerdict {
+  retryAfterSeconds: number;
+  message: string;
+}
+
+export class RateLimiter {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(
+    private readonly clock: Clock,
+    public enabled: boolean,
+  ) {}
+
+  /**
+   * Counts one call of `tenant` against each bucket, or — when a quota is used up — counts
+   * nothing and says how long to wait. Rejected calls do not extend the window.
+   */
+  check(tenant: string, buckets: RateBucket[]): RateLimitVerdict | undefined {
+    if (!this.enabled) return undefined;
+    const now = this.clock();
+    for (const bucket of buckets) {
+      const history = this.history(tenant, bucket, now);
+      for (const window of LIMITS[bucket]) {
+        const inWindow = history.filter((t) => t > now - window.ms);
+        if (inWindow.length >= window.limit) {
+          // The call becomes possible once the oldest counted call leaves the window.
+          const oldest = inWindow[inWindow.length - window.limit];
+          return {
+            retryAfterSeconds: Math.max(1, Math.ceil((oldest + window.ms - now) / 1000)),
+            message: `API calls quota exceeded! maximum allowed ${window.limit} per ${window.label}`,
+          };
+        }
+      }
+    }
+    for (const bucket of buckets) this.history(tenant, bucket, now).push(now);
+    return undefined;
+  }
+
+  reset(): void {
+    this.calls.clear();
+  }
+
+  private history(tenant: string, bucket: RateBucket, now: number): number[] {
+    const key = `${tenant}|${bucket}`;
+    const kept = (this.calls.get(key) ?? []).filter((t) => t > now - HOUR);
+    this.calls.set(key, kept);
+    return kept;
+  }
+}

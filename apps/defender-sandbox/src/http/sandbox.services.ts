@@ -1,0 +1,42 @@
+import { TokenStore } from '../auth/token.store';
+import { FaultsControl } from '../controls/faults.control';
+import { LatencyControl } from '../controls/latency.control';
+import { RateLimiter } from '../controls/rate-limit.control';
+import { StatsControl } from '../controls/stats.control';
+import { JwksHelper } from '../jwks/jwks.keys';
+import { SandboxState } from '../state/sandbox.state';
+import { Clock } from '../util/time.util';
+
+/** Behaviour switches that tests and scripts may change at run time. */
+export interface SandboxConfig {
+  /** How long a new machine action stays Pending; 0 = it is complete on the next read. */
+  machineActionDelayMs: number;
+  /** Final status of new machine actions. */
+  machineActionOutcome: 'Succeeded' | 'Failed';
+  /** Serve the undocumented `machines/{id}/availableMachineActions` (404 when off, as today). */
+  availableMachineActions: boolean;
+  /** `expires_in` of issued tokens, in seconds. */
+  tokenLifetimeSeconds: number;
+}
+
+export const DEFAULT_CONFIG: SandboxConfig = {
+  machineActionDelayMs: 0,
+  machineActionOutcome: 'Succeeded',
+  availableMachineActions: false,
+  tokenLifetimeSeconds: 3599,
+};
+
+/** Everything a route needs; one instance per sandbox. */
+export interface SandboxServices {
+  state: SandboxState;
+  tokens: TokenStore;
+  faults: FaultsControl;
+  latency: LatencyControl;
+  rateLimiter: RateLimiter;
+  stats: StatsControl;
+  jwks: JwksHelper;
+  clock: Clock;
+  config: SandboxConfig;
+  /** Aborted when the sandbox closes: releases hanging and delayed calls. */
+  shutdown: AbortSignal;
+}

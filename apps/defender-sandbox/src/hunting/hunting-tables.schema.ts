@@ -1,0 +1,218 @@
+import { HuntingRow, HuntingValue } from '../model/entities';
+
+// Column sets of the advanced-hunting tables the relay reads (Defender XDR schema reference).
+export type KustoType = 'datetime' | 'string' | 'long' | 'int' | 'bool' | 'real' | 'dynamic';
+
+export interface ColumnDef {
+  name: string;
+  type: KustoType;
+}
+
+export const HUNTING_TABLE_NAMES = [
+  'DeviceFileEvents',
+  'DeviceNetworkEvents',
+  'DeviceNetworkInfo',
+  'DeviceProcessEvents',
+] as const;
+export type HuntingTableName = (typeof HUNTING_TABLE_NAMES)[number];
+
+/** .NET type names the hunting APIs put in `Schema[].Type`. */
+export const DOTNET_TYPE: Record<KustoType, string> = {
+  datetime: 'DateTime',
+  string: 'String',
+  long: 'Int64',
+  int: 'Int32',
+  bool: 'SByte',
+  real: 'Double',
+  dynamic: 'Object',
+};
+
+const s = (name: string): ColumnDef => ({ name, type: 'string' });
+const dt = (name: string): ColumnDef => ({ name, type: 'datetime' });
+const long = (name: string): ColumnDef => ({ name, type: 'long' });
+const int = (name: string): ColumnDef => ({ name, type: 'int' });
+const bool = (name: string): ColumnDef => ({ name, type: 'bool' });
+const dyn = (name: string): ColumnDef => ({ name, type: 'dynamic' });
+
+const versionInfo = (prefix: string): ColumnDef[] =>
+  ['CompanyName', 'ProductName', 'ProductVersion', 'InternalFileName', 'OriginalFileName', 'FileDescription'].map(
+    (n) => s(`${prefix}VersionInfo${n}`),
+  );
+const account = (prefix: string): ColumnDef[] =>
+  ['Domain', 'Name', 'Sid', 'Upn', 'ObjectId'].map((n) => s(`${prefix}Account${n}`));
+const remoteSession = (): ColumnDef[] => [
+  long('InitiatingProcessSessionId'),
+  bool('IsInitiatingProcessRemoteSession'),
+  s('InitiatingProcessRemoteSessionDeviceName'),
+  s('InitiatingProcessRemoteSessionIP'),
+];
+
+export const TABLE_SCHEMAS: Record<HuntingTableName, ColumnDef[]> = {
+  DeviceFileEvents: [
+    dt('Timestamp'),
+    s('DeviceId'),
+    s('DeviceName'),
+    s('ActionType'),
+    s('FileName'),
+    s('FolderPath'),
+    s('SHA1'),
+    s('SHA256'),
+    s('MD5'),
+    s('FileOriginUrl'),
+    s('FileOriginReferrerUrl'),
+    s('FileOriginIP'),
+    s('PreviousFolderPath'),
+    s('PreviousFileName'),
+    long('FileSize'),
+    ...account('InitiatingProcess'),
+    s('InitiatingProcessMD5'),
+    s('InitiatingProcessSHA1'),
+    s('InitiatingProcessSHA256'),
+    s('InitiatingProcessFolderPath'),
+    s('InitiatingProcessFileName'),
+    long('InitiatingProcessFileSize'),
+    ...versionInfo('InitiatingProcess'),
+    long('InitiatingProcessId'),
+    s('InitiatingProcessCommandLine'),
+    dt('InitiatingProcessCreationTime'),
+    s('InitiatingProcessIntegrityLevel'),
+    s('InitiatingProcessTokenElevation'),
+    long('InitiatingProcessParentId'),
+    s('InitiatingProcessParentFileName'),
+    dt('InitiatingProcessParentCreationTime'),
+    s('RequestProtocol'),
+    s('RequestSourceIP'),
+    int('RequestSourcePort'),
+    s('RequestAccountName'),
+    s('RequestAccountDomain'),
+    s('RequestAccountSid'),
+    s('ShareName'),
+    s('SensitivityLabel'),
+    s('SensitivitySubLabel'),
+    bool('IsAzureInfoProtectionApplied'),
+    long('ReportId'),
+    s('AppGuardContainerId'),
+    dyn('AdditionalFields'),
+    ...remoteSession(),
+  ],
+  DeviceNetworkEvents: [
+    dt('Timestamp'),
+    s('DeviceId'),
+    s('DeviceName'),
+    s('ActionType'),
+    s('RemoteIP'),
+    int('RemotePort'),
+    s('RemoteUrl'),
+    s('LocalIP'),
+    int('LocalPort'),
+    s('Protocol'),
+    s('LocalIPType'),
+    s('RemoteIPType'),
+    s('InitiatingProcessSHA1'),
+    s('InitiatingProcessSHA256'),
+    s('InitiatingProcessMD5'),
+    s('InitiatingProcessFileName'),
+    long('InitiatingProcessFileSize'),
+    ...versionInfo('InitiatingProcess'),
+    long('InitiatingProcessId'),
+    s('InitiatingProcessCommandLine'),
+    dt('InitiatingProcessCreationTime'),
+    s('InitiatingProcessFolderPath'),
+    s('InitiatingProcessParentFileName'),
+    long('InitiatingProcessParentId'),
+    dt('InitiatingProcessParentCreationTime'),
+    ...account('InitiatingProcess'),
+    s('InitiatingProcessIntegrityLevel'),
+    s('InitiatingProcessTokenElevation'),
+    long('ReportId'),
+    s('AppGuardContainerId'),
+    dyn('AdditionalFields'),
+    ...remoteSession(),
+  ],
+  DeviceNetworkInfo: [
+    dt('Timestamp'),
+    s('DeviceId'),
+    s('DeviceName'),
+    s('NetworkAdapterName'),
+    s('MacAddress'),
+    s('NetworkAdapterType'),
+    s('NetworkAdapterStatus'),
+    s('TunnelType'),
+    // Dynamic columns reach API clients as JSON text (the relay JSON-parses IPAddresses).
+    dyn('ConnectedNetworks'),
+    dyn('DnsAddresses'),
+    s('IPv4Dhcp'),
+    s('IPv6Dhcp'),
+    dyn('DefaultGateways'),
+    dyn('IPAddresses'),
+    long('ReportId'),
+    s('NetworkAdapterVendor'),
+  ],
+  DeviceProcessEvents: [
+    dt('Timestamp'),
+    s('DeviceId'),
+    s('DeviceName'),
+    s('ActionType'),
+    s('FileName'),
+    s('FolderPath'),
+    s('SHA1'),
+    s('SHA256'),
+    s('MD5'),
+    long('FileSize'),
+    ...versionInfo('Process'),
+    long('ProcessId'),
+    s('ProcessCommandLine'),
+    s('ProcessIntegrityLevel'),
+    s('ProcessTokenElevation'),
+    dt('ProcessCreationTime'),
+    s('AccountDomain'),
+    s('AccountName'),
+    s('AccountSid'),
+    s('AccountUpn'),
+    s('AccountObjectId'),
+    long('LogonId'),
+    ...account('InitiatingProcess'),
+    long('InitiatingProcessLogonId'),
+    s('InitiatingProcessIntegrityLevel'),
+    s('InitiatingProcessTokenElevation'),
+    s('InitiatingProcessSHA1'),
+    s('InitiatingProcessSHA256'),
+    s('InitiatingProcessMD5'),
+    s('InitiatingProcessFileName'),
+    long('InitiatingProcessFileSize'),
+    ...versionInfo('InitiatingProcess'),
+    long('InitiatingProcessId'),
+    s('InitiatingProcessCommandLine'),
+    dt('InitiatingProcessCreationTime'),
+    s('InitiatingProcessFolderPath'),
+    long('InitiatingProcessParentId'),
+    s('InitiatingProcessParentFileName'),
+    dt('InitiatingProcessParentCreationTime'),
+    s('InitiatingProcessSignerType'),
+    s('InitiatingProcessSignatureStatus'),
+    long('ReportId'),
+    s('AppGuardContainerId'),
+    dyn('AdditionalFields'),
+  ],
+};
+
+export function isHuntingTableName(name: string): name is HuntingTableName {
+  return (HUNTING_TABLE_NAMES as readonly string[]).includes(name);
+}
+
+/** Missing string columns are "" (never null) in hunting results; other types are null. */
+export function emptyValue(type: KustoType): HuntingValue {
+  return type === 'string' ? '' : null;
+}
+
+/** Builds a full row of `table` from the given columns; throws on a column the table lacks. */
+export function makeRow(table: HuntingTableName, values: Record<string, HuntingValue>): HuntingRow {
+  const columns = TABLE_SCHEMAS[table];
+  const known = new Set(columns.map((c) => c.name));
+  for (const key of Object.keys(values)) {
+    if (!known.has(key)) throw new Error(`${table} has no column ${key}`);
+  }
+  const row: HuntingRow = {};
+  for (const col of columns) row[col.name] = values[col.name] ?? emptyValue(col.type);
+  return row;
+}

@@ -1,0 +1,20 @@
+// Public surface of the Defender sandbox: start it, control it, and assert against its seed.
+export { startSandbox } from './sandbox';
+export type { Sandbox, SandboxOptions } from './sandbox';
+export type { SandboxConfig } from './http/sandbox.services';
+export { DEFAULT_CONFIG } from './http/sandbox.services';
+export type { FaultSpec, ActiveFault, FaultsApi } from './controls/faults.control';
+export type { LatencyApi } from './controls/latency.control';
+export type { StatsApi, StatsEntry } from './controls/stats.control';
+export type { JwksHelper, JwksSignOptions } from './jwks/jwks.keys';
+export { ROUTE_KEYS, isRouteKey } from './model/route-key';
+export type { RouteKey } from './model/route-key';
+export type * from './model/entities';
+export type * from './model/sandbox-seed.types';
+export type * from './kql/kql.ast';
+export { parseKql } from './kql/kql.parser';
+export { SandboxState } from './state/sandbox.state';
+export type { TenantData, MachineControlState } from './state/sandbox.state';
+export { TABLE_SCHEMAS, HUNTING_TABLE_NAMES } from './hunting/hunting-tables.schema';
+export type { HuntingTableName, ColumnDef, KustoType } from './hunting/hunting-tables.schema';
+export * from './seed';

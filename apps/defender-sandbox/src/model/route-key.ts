@@ -1,0 +1,34 @@
+/** Every sandbox route has a key; faults, latency, rate limits and stats are addressed by it. */
+export const ROUTE_KEYS = [
+  'token',
+  'jwks',
+  'alerts.list',
+  'alerts.byFile',
+  'alerts.byDomain',
+  'alerts.byIp',
+  'files.get',
+  'machines.get',
+  'machines.list',
+  'machineactions.list',
+  'machines.machineactions',
+  'machines.availableActions',
+  'machines.isolate',
+  'machines.unisolate',
+  'machines.restrictCodeExecution',
+  'machines.unrestrictCodeExecution',
+  'machines.runAntiVirusScan',
+  'machines.collectInvestigationPackage',
+  'machines.startInvestigation',
+  'indicators.list',
+  'indicators.create',
+  'indicators.delete',
+  'exposureScore',
+  'hunting',
+  'graph.hunting',
+] as const;
+
+export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+export function isRouteKey(value: unknown): value is RouteKey {
+  return typeof value === 'string' && (ROUTE_KEYS as readonly string[]).includes(value);
+}

@@ -1,0 +1,125 @@
+import { ACCESS } from '../auth/permissions';
+import { ApiError } from '../http/api-error';
+import { CallContext, RouteDefinition, RouteResult } from '../http/route.pipeline';
+import { SandboxServices } from '../http/sandbox.services';
+import { Alert } from '../model/entities';
+import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
+import {
+  API_PREFIXES,
+  callerTenant,
+  collection,
+  hostOf,
+  isDomainName,
+  isIPv4,
+  isIPv6,
+  isMd5,
+  isSha1,
+  isSha256,
+  odataContext,
+  ok,
+} from './route.helpers';
+
+const ALERT_FILTERABLE = [
+  'alertCreationTime',
+  'lastUpdateTime',
+  'incidentId',
+  'investigationId',
+  'id',
+  'assignedTo',
+  'detectionSource',
+  'lastEventTime',
+  'status',
+  'severity',
+  'category',
+  'machineId',
+];
+
+/** Alerts, related alerts (file/domain/IP) and file profiles. */
+export function alertRoutes(services: SandboxServices): RouteDefinition[] {
+  const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
+  // Related-alert endpoints include evidence (the relay's mocks show it populated).
+  const related = (call: CallContext, match: (a: Alert) => boolean): RouteResult =>
+    collection(call, 'Alerts', callerTenant(services, call).alerts.filter(match));
+
+  return [
+    {
+      ...base,
+      key: 'alerts.list',
+      method: 'GET',
+      path: '/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        const q = parseODataQuery(call.query, { filterable: ALERT_FILTERABLE, expandable: ['evidence'] });
+        const withEvidence = q.expand.includes('evidence');
+        const alerts = applyODataQuery(callerTenant(services, call).alerts, q);
+        return collection(
+          call,
+          'Alerts',
+          alerts.map((a) => (withEvidence ? a : { ...a, evidence: [] })),
+        );
+      },
+    },
+    {
+      ...base,
+      key: 'alerts.byFile',
+      method: 'GET',
+      path: '/files/:hash/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        const hash = call.params.hash.toLowerCase();
+        if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) {
+          throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
+        }
+        // Only SHA-1 is supported here; other hashes find nothing.
+        return related(call, (a) => a.evidence.some((e) => e.sha1 === hash));
+      },
+    },
+    {
+      ...base,
+      key: 'alerts.byDomain',
+      method: 'GET',
+      path: '/domains/:domain/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        const domain = call.params.domain.toLowerCase();
+        if (!isDomainName(domain)) throw new ApiError(400, 'InvalidDomainName', `Invalid domain name: ${domain.slice(0, 80)}`);
+        return related(call, (a) =>
+          a.evidence.some((e) => {
+            const host = e.url ? hostOf(e.url) : undefined;
+            return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
+          }),
+        );
+      },
+    },
+    {
+      ...base,
+      key: 'alerts.byIp',
+      method: 'GET',
+      path: '/ips/:ip/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        const ip = call.params.ip;
+        // Real Defender rejects every IPv6 address here.
+        if (isIPv6(ip)) throw new ApiError(400, 'InvalidIpAddress', `IPv6 addresses are not supported: ${ip.slice(0, 60)}`);
+        if (!isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
+        return related(call, (a) => a.evidence.some((e) => e.ipAddress === ip));
+      },
+    },
+    {
+      ...base,
+      key: 'files.get',
+      method: 'GET',
+      path: '/files/:hash',
+      access: ACCESS.fileRead,
+      handler: (call) => {
+        const hash = call.params.hash.toLowerCase();
+        if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) {
+          throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
+        }
+        const file = callerTenant(services, call).files.find((f) => f.sha1 === hash || f.sha256 === hash || f.md5 === hash);
+        if (!file) throw new ApiError(404, 'ResourceNotFound', `File ${hash} was not found`);
+        return ok({ '@odata.context': odataContext(call, 'Files/$entity'), ...file });
+      },
+    },
+  ];
+}

@@ -1,0 +1,139 @@
+import { ACCESS } from '../auth/permissions';
+import { ApiError } from '../http/api-error';
+import { CallContext, RouteDefinition } from '../http/route.pipeline';
+import { SandboxServices } from '../http/sandbox.services';
+import { Machine, MachineAction } from '../model/entities';
+import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
+import { TenantData } from '../state/sandbox.state';
+import { API_PREFIXES, callerTenant, collection, odataContext, ok } from './route.helpers';
+
+const MACHINE_FILTERABLE = [
+  'id',
+  'computerDnsName',
+  'lastSeen',
+  'healthStatus',
+  'osPlatform',
+  'onboardingStatus',
+  'riskScore',
+  'exposureLevel',
+  'rbacGroupId',
+  'machineTags',
+  'lastIpAddress',
+  'version',
+  'deviceValue',
+  'aadDeviceId',
+];
+const ACTION_FILTERABLE = ['id', 'status', 'machineId', 'type', 'requestor', 'creationDateTimeUtc'];
+
+/** A machine by its 40-hex id or its computer DNS name (both case-insensitive). */
+export function findMachine(tenant: TenantData, idOrName: string): Machine | undefined {
+  const key = idOrName.toLowerCase();
+  return tenant.machines.find((m) => m.id === key || m.computerDnsName.toLowerCase() === key);
+}
+
+export function machineNotFound(id: string): ApiError {
+  return new ApiError(404, 'ResourceNotFound', `Machine ${id.slice(0, 100)} was not found`);
+}
+
+/** Newest first by creation time; among equal times the later-created action first. */
+export function newestFirst(actions: MachineAction[]): MachineAction[] {
+  return actions
+    .map((action, index) => ({ action, index }))
+    .sort((a, b) => b.action.creationDateTimeUtc.localeCompare(a.action.creationDateTimeUtc) || b.index - a.index)
+    .map((x) => x.action);
+}
+
+/** Machines, machine-action history and the undocumented availableMachineActions. */
+export function machineRoutes(services: SandboxServices): RouteDefinition[] {
+  const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
+  const listActions = (call: CallContext, actions: MachineAction[]) => {
+    const q = parseODataQuery(call.query, { filterable: ACTION_FILTERABLE });
+    return collection(call, 'MachineActions', applyODataQuery(newestFirst(actions), q));
+  };
+
+  return [
+    {
+      ...base,
+      key: 'machines.list',
+      method: 'GET',
+      path: '/machines',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const q = parseODataQuery(call.query, { filterable: MACHINE_FILTERABLE });
+        return collection(call, 'Machines', applyODataQuery(callerTenant(services, call).machines, q));
+      },
+    },
+    {
+      ...base,
+      key: 'machines.get',
+      method: 'GET',
+      path: '/machines/:id',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const machine = findMachine(callerTenant(services, call), call.params.id);
+        if (!machine) throw machineNotFound(call.params.id);
+        return ok({ '@odata.context': odataContext(call, 'Machines/$entity'), ...machine });
+      },
+    },
+    {
+      ...base,
+      key: 'machineactions.list',
+      method: 'GET',
+      path: '/machineactions',
+      access: ACCESS.machineRead,
+      handler: (call) => listActions(call, callerTenant(services, call).machineActions),
+    },
+    {
+      ...base,
+      key: 'machines.machineactions',
+      method: 'GET',
+      path: '/machines/:id/machineactions',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const tenant = callerTenant(services, call);
+        const machine = findMachine(tenant, call.params.id);
+        if (!machine) throw machineNotFound(call.params.id);
+        return listActions(
+          call,
+          tenant.machineActions.filter((a) => a.machineId === machine.id),
+        );
+      },
+    },
+    {
+      ...base,
+      key: 'machines.availableActions',
+      method: 'GET',
+      path: '/machines/:id/availableMachineActions',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        // Undocumented API: absent unless switched on, so the relay's documented fallback runs.
+        if (!services.config.availableMachineActions) {
+          throw new ApiError(404, 'NotFound', 'No HTTP resource was found that matches the request URI.');
+        }
+        const tenant = callerTenant(services, call);
+        const machine = findMachine(tenant, call.params.id);
+        if (!machine) throw machineNotFound(call.params.id);
+        const windows = machine.osPlatform.startsWith('Windows');
+        const status = (action: string, isAvailable: boolean) => ({
+          action,
+          isAvailable,
+          notSupportedReason: isAvailable ? null : 'OsPlatformNotSupported',
+        });
+        return ok({
+          '@odata.context': odataContext(call, 'Collection(microsoft.windowsDefenderATP.api.ActionAvailabilityStatus)'),
+          value: [
+            status('FullIsolation', true),
+            status('SelectiveIsolation', windows),
+            status('RunAntiVirusScan', true),
+            status('CollectInvestigationPackage', true),
+            status('StopAndQuarantineFile', windows),
+            status('RestrictCodeExecution', windows),
+            status('InitiateInvestigation', windows),
+            status('OffBoard', true),
+            status('RunCustomPlaybook', windows),
+          ],
+        });
+      },
+    },
+  ];
+}

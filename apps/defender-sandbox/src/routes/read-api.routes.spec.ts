@@ -1,0 +1,217 @@
+import { Alert, FileProfile, Machine, MachineAction } from '../model/entities';
+import { Sandbox, startSandbox } from '../sandbox';
+import {
+  DEMO_MACHINE_IDS,
+  ISOLATED_MACHINE_ID,
+  NOPERM_CLIENT_ID,
+  NOPERM_CLIENT_SECRET,
+  OTHER_CLIENT_ID,
+  OTHER_CLIENT_SECRET,
+  OTHER_TENANT_ID,
+  SEED_FILES,
+  SEED_NETWORK,
+} from '../seed/seed.constants';
+import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
+
+describe('Defender read API', () => {
+  let sandbox: Sandbox;
+  let token: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    token = await tokenFor(sandbox);
+  });
+  afterAll(() => sandbox.close());
+
+  const get = <T>(path: string) => call<T>(sandbox, path, { token });
+  const alertIds = async (path: string): Promise<string[]> => {
+    const res = await get<Collection<Alert>>(path);
+    expect(res.status).toBe(200);
+    return res.body.value.map((a) => a.id).sort();
+  };
+
+  describe('auth', () => {
+    it.each([
+      ['no Authorization header', undefined],
+      ['an unknown token', 'sbx.not-issued'],
+    ])('answers 401 Unauthorized for %s', async (_name, bearer) => {
+      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: bearer });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('Unauthorized');
+      expect(res.body.error.target).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('answers 401 for an expired token', async () => {
+      const fresh = await tokenFor(sandbox);
+      sandbox.expireTokens();
+      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: fresh });
+      expect(res.status).toBe(401);
+      expect(res.body.error.message).toContain('expired');
+      token = await tokenFor(sandbox);
+    });
+
+    it('answers 403 for a Graph token on the Defender API', async () => {
+      const graphToken = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
+      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: graphToken });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('Forbidden');
+    });
+
+    it('names the missing permissions in the 403 message', async () => {
+      const noperm = await tokenFor(sandbox, { clientId: NOPERM_CLIENT_ID, clientSecret: NOPERM_CLIENT_SECRET });
+      const res = await call<ErrorEnvelope>(sandbox, '/api/machines/x', { token: noperm });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'The application does not have any of the required application permissions (Machine.Read.All, Machine.ReadWrite.All) to access the resource.',
+      );
+    });
+
+    it('exposureScore needs Score.Read.All, which the demo app lacks (the other tenant app has it)', async () => {
+      const res = await get<ErrorEnvelope>('/api/exposureScore');
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('(Score.Read.All)');
+      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const score = await call<{ score: number; time: string }>(sandbox, '/api/exposureScore', { token: other });
+      expect(score.status).toBe(200);
+      expect(score.body.score).toBeGreaterThan(0);
+    });
+  });
+
+  describe('alerts', () => {
+    it('lists alerts without evidence unless $expand=evidence, honouring $top', async () => {
+      const plain = await get<Collection<Alert>>('/api/alerts?$top=3');
+      expect(plain.body.value).toHaveLength(3);
+      expect(plain.body.value.every((a) => a.evidence.length === 0)).toBe(true);
+      expect(plain.body['@odata.context']).toBe(`${sandbox.url}/api/$metadata#Alerts`);
+      const expanded = await get<Collection<Alert>>('/api/v1.0/alerts?$top=3&$expand=evidence');
+      expect(expanded.body.value.every((a) => a.evidence.length > 0)).toBe(true);
+    });
+
+    it('filters alerts with $filter and rejects a malformed one with 400 ODataError', async () => {
+      const high = await get<Collection<Alert>>("/api/alerts?$filter=severity eq 'High' and status ne 'Resolved'");
+      expect(high.body.value.length).toBeGreaterThan(0);
+      expect(high.body.value.every((a) => a.severity === 'High' && a.status !== 'Resolved')).toBe(true);
+      const bad = await get<ErrorEnvelope>("/api/alerts?$filter=severity eq 'High' and");
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('ODataError');
+    });
+
+    it('files/{sha1}/alerts finds alerts by evidence sha1; unknown or non-sha1 → 200 empty', async () => {
+      expect(await alertIds(`/api/v1.0/files/${SEED_FILES.svcUpdater.sha1}/alerts`)).toEqual([
+        'da638681901566778899_1029384756',
+        'da638682012233445566_-1928374650',
+      ]);
+      expect(await alertIds(`/api/files/${'0'.repeat(40)}/alerts`)).toEqual([]);
+      expect(await alertIds(`/api/files/${SEED_FILES.svcUpdater.sha256}/alerts`)).toEqual([]);
+    });
+
+    it('related alerts include full evidence items with every key', async () => {
+      const res = await get<Collection<Alert>>(`/api/files/${SEED_FILES.emotetDropper.sha1}/alerts`);
+      // File evidence (A1, A2) and Process evidence (A1, A3) of the dropper.
+      expect(res.body.value.map((a) => a.id).sort()).toEqual([
+        'da638681844123456789_1364969609',
+        'da638681844987654321_-812345671',
+        'da638681852345678901_2094857361',
+      ]);
+      const keys = Object.keys(res.body.value[0].evidence[0]);
+      expect(keys).toEqual(expect.arrayContaining(['entityType', 'sha1', 'sha256', 'fileName', 'filePath', 'processId', 'parentProcessId', 'ipAddress', 'url', 'userPrincipalName', 'detectionStatus']));
+      expect(keys).toHaveLength(25);
+    });
+
+    it('domains/{domain}/alerts matches the domain and its subdomains; unknown → 200 empty', async () => {
+      expect(await alertIds(`/api/domains/${SEED_NETWORK.payloadDomain}/alerts`)).toEqual([
+        'da638681901122334455_-473829104',
+        'da638681901566778899_1029384756',
+      ]);
+      expect(await alertIds('/api/domains/unknown.example/alerts')).toEqual([]);
+    });
+
+    it('ips/{ip}/alerts: known → alerts of the caller tenant only; unknown → empty; IPv6 and garbage → 400', async () => {
+      expect(await alertIds(`/api/ips/${SEED_NETWORK.c2Ip}/alerts`)).toEqual([
+        'da638681852345678901_2094857361',
+        'da638681901122334455_-473829104',
+      ]);
+      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const otherAlerts = await call<Collection<Alert>>(sandbox, `/api/ips/${SEED_NETWORK.c2Ip}/alerts`, { token: other });
+      expect(otherAlerts.body.value.map((a) => a.aadTenantId)).toEqual([OTHER_TENANT_ID]);
+      expect(await alertIds('/api/ips/192.0.2.200/alerts')).toEqual([]);
+      for (const ip of [SEED_NETWORK.webShellClientIpv6, '::1', '300.1.1.1']) {
+        const res = await get<ErrorEnvelope>(`/api/ips/${encodeURIComponent(ip)}/alerts`);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('InvalidIpAddress');
+      }
+    });
+  });
+
+  describe('files', () => {
+    it.each(['sha1', 'sha256', 'md5'] as const)('files/{%s} returns the profile with all three hashes', async (kind) => {
+      const res = await get<FileProfile & { '@odata.context': string }>(`/api/v1.0/files/${SEED_FILES.emotetDropper[kind].toUpperCase()}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        sha1: SEED_FILES.emotetDropper.sha1,
+        sha256: SEED_FILES.emotetDropper.sha256,
+        md5: SEED_FILES.emotetDropper.md5,
+        determinationType: 'Malware',
+      });
+    });
+
+    it('unknown hash → 404; malformed → 400 InvalidHashValue', async () => {
+      const missing = await get<ErrorEnvelope>(`/api/files/${'a'.repeat(64)}`);
+      expect(missing.status).toBe(404);
+      const bad = await get<ErrorEnvelope>('/api/files/not-a-hash');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('InvalidHashValue');
+    });
+  });
+
+  describe('machines', () => {
+    it('machines/{id} by id or DNS name; unknown → 404 ResourceNotFound', async () => {
+      const byId = await get<Machine>(`/api/machines/${DEMO_MACHINE_IDS.linux}`);
+      expect(byId.body).toMatchObject({ osPlatform: 'Linux', osProcessor: 'x64', version: '22.04' });
+      const byName = await get<Machine>('/api/machines/FIN-WKS-017.corp.contosodemo.example');
+      expect(byName.body.id).toBe(DEMO_MACHINE_IDS.win10);
+      const missing = await get<ErrorEnvelope>('/api/machines/123123123');
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toMatchObject({ code: 'ResourceNotFound', message: 'Machine 123123123 was not found' });
+    });
+
+    it('lists machines with $top', async () => {
+      const res = await get<Collection<Machine>>('/api/machines?$top=2');
+      expect(res.body.value).toHaveLength(2);
+    });
+
+    it("machineactions with the relay's reverse-action filter returns the newest Succeeded isolation action", async () => {
+      const filter = encodeURIComponent("type in ('Unisolate', 'Isolate') and status eq 'Succeeded'");
+      const isolated = await get<Collection<MachineAction>>(`/api/v1.0/machines/${ISOLATED_MACHINE_ID}/machineactions?$filter=${filter}&$top=1`);
+      expect(isolated.body.value.map((a) => a.type)).toEqual(['Isolate']);
+      // win10's latest isolation attempt Failed, so its latest Succeeded one is the release.
+      const released = await get<Collection<MachineAction>>(`/api/machineactions?$filter=machineId eq '${DEMO_MACHINE_IDS.win10}' and ${filter}&$top=1`);
+      expect(released.body.value.map((a) => a.type)).toEqual(['Unisolate']);
+    });
+
+    it('machineactions are newest first', async () => {
+      const res = await get<Collection<MachineAction>>('/api/machineactions');
+      const times = res.body.value.map((a) => a.creationDateTimeUtc);
+      expect(times).toEqual([...times].sort().reverse());
+    });
+
+    it('availableMachineActions is 404 unless switched on', async () => {
+      const path = `/api/machines/${DEMO_MACHINE_IDS.win10}/availableMachineActions`;
+      expect((await get(path)).status).toBe(404);
+      sandbox.configure({ availableMachineActions: true });
+      try {
+        const res = await get<Collection<{ action: string; isAvailable: boolean }>>(path);
+        expect(res.status).toBe(200);
+        expect(res.body.value.map((a) => a.action)).toContain('FullIsolation');
+      } finally {
+        sandbox.configure({ availableMachineActions: false });
+      }
+    });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await get<ErrorEnvelope>('/api/v1.0/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NotFound');
+  });
+});

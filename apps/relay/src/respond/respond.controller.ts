@@ -1,0 +1,48 @@
+import { AuthCredentials, Credentials, Envelope, envelope, ObservableBatch, ObservableDto, ObservablesPipe, RESPOND_TYPES } from '@app/common';
+import { ResponseAction } from '@app/ctim';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RespondService } from './respond.service';
+import { TriggerDto } from './trigger.dto';
+import { TriggerPipe } from './trigger.pipe';
+
+@ApiTags('relay')
+@ApiBearerAuth()
+@Controller('respond')
+export class RespondController {
+  constructor(private readonly service: RespondService) {}
+
+  @Post('observables')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Response actions available for the observables (machine actions, custom indicators)' })
+  @ApiBody({ type: [ObservableDto], examples: { machine: { value: [{ type: 'ms_machine_id', value: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' }] } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        data: [
+          {
+            id: 'microsoft-defender-FullIsolation',
+            title: 'Isolate Device: Full',
+            description: 'Isolate Device: Full',
+            categories: ['Microsoft Defender for Endpoint', 'Machine Actions'],
+            'query-params': { observable_type: 'ms_machine_id', observable_value: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' },
+          },
+        ],
+      },
+    },
+  })
+  async observables(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(RESPOND_TYPES)) batch: ObservableBatch): Promise<Envelope<ResponseAction[]>> {
+    const { actions, errors } = await this.service.list(credentials, batch.observables, batch.warnings);
+    return envelope(actions, errors);
+  }
+
+  @Post('trigger')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs one response action once; Defender’s refusal is reported as a failure with its message' })
+  @ApiBody({ type: TriggerDto })
+  @ApiOkResponse({ schema: { example: { data: { status: 'success' } } } })
+  async trigger(@AuthCredentials() credentials: Credentials, @Body(TriggerPipe) dto: TriggerDto): Promise<Envelope<{ status: 'success' | 'failure' }>> {
+    const { status, errors } = await this.service.trigger(credentials, dto);
+    return envelope({ status }, errors);
+  }
+}

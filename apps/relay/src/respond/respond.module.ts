@@ -1,0 +1,7 @@
+import { DefenderModule } from '@app/defender';
+import { Module } from '@nestjs/common';
+import { RespondController } from './respond.controller';
+import { RespondService } from './respond.service';
+
+@Module({ imports: [DefenderModule], controllers: [RespondController], providers: [RespondService] })
+export class RespondModule {}

@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Expose } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+
+/** `POST /respond/trigger` body (C-70): the action and observable, plus the action's query-params as strings. */
+export class TriggerDto {
+  @Expose({ name: 'action-id' })
+  @ApiProperty({ name: 'action-id', example: 'microsoft-defender-FullIsolation' })
+  @IsString({ message: "'action-id' must be a non-empty string" })
+  @IsNotEmpty({ message: "'action-id' must be a non-empty string" })
+  actionId!: string;
+
+  @Expose()
+  @ApiProperty({ example: 'ms_machine_id' })
+  @IsString({ message: "'observable_type' must be a non-empty string" })
+  @IsNotEmpty({ message: "'observable_type' must be a non-empty string" })
+  observable_type!: string;
+
+  @Expose()
+  @ApiProperty({ example: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' })
+  @IsString({ message: "'observable_value' must be a non-empty string" })
+  @IsNotEmpty({ message: "'observable_value' must be a non-empty string" })
+  observable_value!: string;
+
+  @Expose()
+  @ApiPropertyOptional({ description: 'For microsoft-defender-remove-indicator: the id listed by /respond/observables', example: '5' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
+  indicator_id?: string;
+}

@@ -1,0 +1,57 @@
+import { RelayHarness, startRelay } from './support/relay-harness';
+
+const invalid = (message: string) => ({ errors: [{ type: 'fatal', code: 'invalid payload', message }] });
+
+describe('bad bodies (C-01, C-05, C-06, C-20)', () => {
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay({ BODY_LIMIT: '4kb' })));
+  afterAll(() => relay.close());
+
+  afterEach(async () => {
+    // Whatever the previous request sent, the relay still serves the next one.
+    const next = await relay.post('/refer/observables', [{ type: 'ip', value: '10.0.0.1' }]);
+    expect(next.body.data).toHaveLength(1);
+  });
+
+  it.each<[string, string, string]>([
+    ['not JSON', '{"type": "ip",', 'Invalid JSON payload received: the body is not valid JSON'],
+    ['an object instead of a list', '{"type":"ip","value":"1.1.1.1"}', 'Invalid JSON payload received: expected a JSON array of observables'],
+    ['an item without value', '[{"type":"ip","value":"1.1.1.1"},{"type":"ip"}]', "Invalid JSON payload received: item 1: 'value' must be a non-empty string"],
+    ['an empty type', '[{"type":"","value":"1.1.1.1"}]', "Invalid JSON payload received: item 0: 'type' must be a non-empty string"],
+    ['an empty value', '[{"type":"ip","value":""}]', "Invalid JSON payload received: item 0: 'value' must be a non-empty string"],
+    ['a number as value', '[{"type":"ip","value":12345}]', "Invalid JSON payload received: item 0: 'value' must be a non-empty string"],
+    ['a string item', '["1.1.1.1"]', "Invalid JSON payload received: item 0 is not an object with 'type' and 'value'"],
+  ])('answers %s with a clear invalid payload error', async (_name, body, message) => {
+    const res = await relay.post('/refer/observables', body, { raw: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(invalid(message));
+  });
+
+  it('answers a body over the limit with invalid payload', async () => {
+    const huge = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ type: 'ip', value: `10.0.${i % 250}.1` })));
+    const res = await relay.post('/refer/observables', huge, { raw: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(invalid('Invalid JSON payload received: the body is larger than the limit of 4096 bytes'));
+  });
+
+  it('parses JSON whatever the Content-Type says', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream']) {
+      const res = await relay.post('/refer/observables', '[{"type":"domain","value":"example.com"}]', { raw: true, headers: { 'content-type': type } });
+      expect(res.body.data).toHaveLength(1);
+    }
+  });
+
+  it('reads an empty body as an empty list', async () => {
+    const res = await relay.post('/refer/observables', undefined);
+    expect(res.body).toEqual({ data: [] });
+  });
+
+  it('skips a malformed value with a warning and answers the rest', async () => {
+    const res = await relay.post('/refer/observables', [
+      { type: 'sha1', value: 'not-a-hash' },
+      { type: 'ip', value: '10.1.1.1' },
+    ]);
+    expect(res.body.data).toHaveLength(1);
+    expect(res.body.errors).toEqual([{ type: 'warning', code: 'invalid payload', message: 'Skipped observable at index 0: not a SHA-1 (40 hexadecimal characters)' }]);
+  });
+});
