@@ -4,6 +4,7 @@ import {
   ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID,
   ADD_INDICATOR_ALLOWED_ACTION_ID,
   REMOVE_INDICATOR_ACTION_ID,
+  availableMachineActions,
   indicatorActions,
   indicatorRequest,
   isIndicatorActionId,
@@ -77,6 +78,32 @@ describe('machineActions', () => {
   });
 });
 
+describe('availableMachineActions', () => {
+  const offered = (osPlatform: string | null) =>
+    machineActions(MACHINE_ID, { isolated: false, restricted: false, available: availableMachineActions(osPlatform) }).map((a) => a.id);
+
+  it.each(['Windows10', 'Windows11', 'WindowsServer2019', 'windowsserver2022', null, ''])('offers everything on %p', (platform) => {
+    expect(availableMachineActions(platform)).toBeUndefined();
+    expect(offered(platform)).toHaveLength(7);
+  });
+
+  it.each(['Linux', 'macOS', 'MacOS'])('offers no selective isolation, restriction or investigation on %s', (platform) => {
+    expect(offered(platform)).toEqual([
+      'microsoft-defender-FullIsolation',
+      'microsoft-defender-RunAntiVirusScanQuick',
+      'microsoft-defender-RunAntiVirusScanFull',
+      'microsoft-defender-CollectInvestigationPackage',
+    ]);
+  });
+
+  it('offers nothing but the reverse actions on mobile platforms', () => {
+    expect(offered('iOS')).toEqual([]);
+    expect(machineActions(MACHINE_ID, { isolated: true, restricted: false, available: availableMachineActions('Android') }).map((a) => a.id)).toEqual([
+      'microsoft-defender-Unisolate',
+    ]);
+  });
+});
+
 describe('indicatorActions', () => {
   const domain = { type: 'domain', value: 'asdf.com' };
 
@@ -98,8 +125,8 @@ describe('indicatorActions', () => {
       },
       {
         id: 'microsoft-defender-add-indicator-allowed',
-        title: 'Add indicator: Allow',
-        description: 'Add indicator with Allow action for asdf.com',
+        title: 'Add indicator: Allowed',
+        description: 'Add indicator with Allowed action for asdf.com',
         categories: ['Microsoft Defender for Endpoint', 'Add Indicator'],
         'query-params': { observable_type: 'domain', observable_value: 'asdf.com' },
       },

@@ -79,6 +79,21 @@ const AVAILABILITY: Readonly<Partial<Record<MachineActionName, readonly string[]
   InitiateInvestigation: ['InitiateInvestigation'],
 };
 
+/** What Defender can do on Linux and macOS: full isolation, AV scans and investigation packages. */
+const NON_WINDOWS_ACTIONS: readonly string[] = ['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage'];
+
+/**
+ * The documented replacement of `availableMachineActions` (defender-api.md §3): availability
+ * derived from the machine's `osPlatform`. Windows (and an unknown platform): undefined, every
+ * action; Linux/macOS: no selective isolation, app restriction or automated investigation
+ * (Defender answers `OsPlatformNotSupported`); any other platform (iOS, Android): none.
+ */
+export function availableMachineActions(osPlatform: string | null | undefined): readonly string[] | undefined {
+  const platform = text(osPlatform)?.toLowerCase();
+  if (platform === undefined || platform.startsWith('windows')) return undefined;
+  return platform === 'linux' || platform === 'macos' ? NON_WINDOWS_ACTIONS : [];
+}
+
 /**
  * Machine actions for an `ms_machine_id` (C-60): Release from isolation instead of the two
  * isolations when the device is isolated, Remove app restrictions instead of Restrict app
@@ -140,8 +155,8 @@ function humanIndicatorAction(action: string): string {
 /**
  * Indicator actions for an observable (C-61): with an existing indicator, one
  * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
- * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allow). No actions for
- * types Defender indicators don't support.
+ * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
+ * relay's titles). No actions for types Defender indicators don't support.
  */
 export function indicatorActions(observable: Observable, existing?: Indicator): ResponseAction[] {
   if (indicatorTypeFor(observable.type) === undefined) return [];
@@ -169,7 +184,7 @@ export function indicatorActions(observable: Observable, existing?: Indicator): 
   return [
     add(ADD_INDICATOR_ALERT_ACTION_ID, 'Alert'),
     add(ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID, 'Alert and Block'),
-    add(ADD_INDICATOR_ALLOWED_ACTION_ID, 'Allow'),
+    add(ADD_INDICATOR_ALLOWED_ACTION_ID, 'Allowed'),
   ];
 }
 

@@ -34,23 +34,34 @@ export class DeliberateService {
   deliberate(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<DeliberateResult> {
     const errors = new ErrorList(this.logger, warnings);
     return this.contexts.run(credentials, async (ctx) => {
-      const found = await Promise.all(observables.map((o) => errors.capture(() => this.judge(ctx, o), [] as VerdictAndJudgement[])));
+      const found = await Promise.all(observables.map((o) => this.judge(ctx, o, errors)));
       const all = found.flat();
       return { verdicts: worstVerdictPerObservable(all.map((f) => f.verdict)), judgements: all.map((f) => f.judgement), errors: errors.all };
     });
   }
 
-  private async judge(ctx: DefenderContext, observable: Observable): Promise<VerdictAndJudgement[]> {
-    const type = indicatorTypeFor(observable.type);
-    const [indicators, profile] = await Promise.all([
-      this.indicators.byValue(ctx, observable.value),
-      HASH_TYPES.includes(observable.type) ? this.files.profile(ctx, observable.value) : Promise.resolve(undefined),
-    ]);
+  /** Both sources are asked concurrently; one failing keeps what the other said (C-03). */
+  private async judge(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<VerdictAndJudgement[]> {
     const now = new Date();
-    const fromIndicators = indicators
+    const [fromIndicators, fromProfile] = await Promise.all([
+      errors.capture(() => this.fromIndicators(ctx, observable, now), []),
+      HASH_TYPES.includes(observable.type) ? errors.capture(() => this.fromProfile(ctx, observable, now), []) : [],
+    ]);
+    return [...fromIndicators, ...fromProfile];
+  }
+
+  private async fromIndicators(ctx: DefenderContext, observable: Observable, now: Date): Promise<VerdictAndJudgement[]> {
+    const type = indicatorTypeFor(observable.type);
+    const indicators = await this.indicators.byValue(ctx, observable.value);
+    return indicators
       .filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === observable.value.toLowerCase())
-      .map((i) => verdictAndJudgementFromIndicator(i, observable, now));
-    const fromProfile = profile ? verdictAndJudgementFromFileProfile(profile, observable, now) : undefined;
-    return [...fromIndicators, fromProfile].filter((v): v is VerdictAndJudgement => v !== undefined);
+      .map((i) => verdictAndJudgementFromIndicator(i, observable, now))
+      .filter((v): v is VerdictAndJudgement => v !== undefined);
+  }
+
+  private async fromProfile(ctx: DefenderContext, observable: Observable, now: Date): Promise<VerdictAndJudgement[]> {
+    const profile = await this.files.profile(ctx, observable.value);
+    const judged = profile ? verdictAndJudgementFromFileProfile(profile, observable, now) : undefined;
+    return judged ? [judged] : [];
   }
 }

@@ -1,5 +1,6 @@
 import { Credentials, defenderConfig, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
 import {
+  availableMachineActions,
   indicatorActions,
   indicatorRequest,
   indicatorTypeFor,
@@ -66,6 +67,7 @@ export class RespondService {
       return machineActions(observable.value, {
         isolated: latestOf(history, ISOLATION)?.type === 'Isolate',
         restricted: latestOf(history, RESTRICTION)?.type === 'RestrictCodeExecution',
+        available: availableMachineActions(machine.osPlatform),
       });
     }
     return indicatorActions(observable, await this.existingIndicator(ctx, observable));
