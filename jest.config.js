@@ -10,9 +10,10 @@ const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', moduleNameMapper, transform, transformIgnorePatterns };
 
 module.exports = {
+  testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', rootDir: __dirname, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 30000 },
+    { ...common, displayName: 'e2e', rootDir: __dirname, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

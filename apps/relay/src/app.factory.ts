@@ -14,9 +14,9 @@ import { requestId } from './logging';
 export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId });
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
+  closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   setupSwagger(app);
   for (const warning of app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings) new NestLogger('Config').warn(warning);
   await app.init();
@@ -38,6 +38,23 @@ function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): 
     } catch {
       done(new RelayError('invalid payload', 'Invalid JSON payload received: the body is not valid JSON'), undefined);
     }
+  });
+}
+
+/**
+ * Once shutdown begins, answers still in flight close their keep-alive connection, so the
+ * server can finish closing as soon as they are sent instead of waiting for idle clients.
+ */
+function closeConnectionsWhileShuttingDown(adapter: FastifyAdapter): void {
+  const fastify = adapter.getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 }
 

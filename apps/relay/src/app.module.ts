@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DeliberateModule } from './deliberate/deliberate.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging';
+import { MetricsModule } from './metrics/metrics.module';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
 import { RespondModule } from './respond/respond.module';
@@ -16,6 +17,7 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [serverConfig, authConfig, defenderConfig] }),
     LoggerModule.forRootAsync({ inject: [serverConfig.KEY], useFactory: (server: ConfigType<typeof serverConfig>) => loggingOptions(server) }),
     CommonModule,
+    MetricsModule,
     VersionModule,
     WatchdogModule,
     ReferModule,

@@ -20,9 +20,23 @@ function readConfiguration() {
   return loadServerConfig(process.env);
 }
 
+/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 async function bootstrap(): Promise<void> {
   const server = readConfiguration();
   const app = await createRelayApp(server);
+  // Closing stops accepting, lets in-flight requests finish and runs the modules' shutdown hooks
+  // (keep-alive sockets, Redis); the timer only bounds how long that may take.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
   await app.listen(server.port, server.host);
 }
 

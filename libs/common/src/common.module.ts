@@ -5,18 +5,20 @@ import { JwtModule } from '@nestjs/jwt';
 import { JwksService } from './auth/jwks.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { EnvelopeFilter } from './envelope/envelope.filter';
+import { MetricsService } from './metrics/metrics.service';
 
-/** The relay's global enhancers: the JWT guard and the envelope filter. */
+/** The relay's global enhancers (JWT guard, envelope filter) and shared services (JWKS, metrics). */
 @Global()
 @Module({
   imports: [HttpModule, JwtModule.register({})],
   providers: [
     JwksService,
+    MetricsService,
     JwtAuthGuard,
     EnvelopeFilter,
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_FILTER, useExisting: EnvelopeFilter },
   ],
-  exports: [JwksService],
+  exports: [JwksService, MetricsService],
 })
 export class CommonModule {}

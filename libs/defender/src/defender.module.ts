@@ -4,6 +4,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
+import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { FilesRepository } from './repositories/files.repository';
@@ -11,18 +12,22 @@ import { HuntingRepository } from './repositories/hunting.repository';
 import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
+import { SharedStateService } from './state/shared-state.service';
 
 const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
 
 /** Talks to Defender; exports repositories (and the context factory), never the raw client. */
 @Module({
   imports: [
-    HttpModule.register({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
+    // Agents made per application (not at import), so each app closes only its own sockets.
+    HttpModule.registerAsync({
+      useFactory: () => ({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
+      }),
     }),
   ],
-  providers: [TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [OutboundSockets, SharedStateService, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

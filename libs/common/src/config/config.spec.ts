@@ -15,7 +15,16 @@ function problems(fn: () => unknown): string[] {
 
 describe('server config', () => {
   it('has the contract defaults', () => {
-    expect(loadServerConfig({})).toEqual({ port: 9090, host: '0.0.0.0', bodyLimit: 1048576, trustProxy: false, publicUrl: undefined, logLevel: 'info' });
+    expect(loadServerConfig({})).toEqual({
+      port: 9090,
+      host: '0.0.0.0',
+      bodyLimit: 1048576,
+      trustProxy: false,
+      publicUrl: undefined,
+      logLevel: 'info',
+      metricsPort: undefined,
+      metricsHost: '0.0.0.0',
+    });
   });
 
   it.each([
@@ -28,6 +37,7 @@ describe('server config', () => {
     ['TRUST_PROXY', 'FALSE', { trustProxy: false }],
     ['RELAY_PUBLIC_URL', 'https://relay.example.com/', { publicUrl: 'https://relay.example.com' }],
     ['LOG_LEVEL', 'DEBUG', { logLevel: 'debug' }],
+    ['METRICS_PORT', '9464', { metricsPort: 9464 }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toMatchObject(expected);
   });
@@ -44,6 +54,7 @@ describe('server config', () => {
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be true or false'],
     ['RELAY_PUBLIC_URL', 'relay.example.com', 'RELAY_PUBLIC_URL: must be an http(s) URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of'],
+    ['METRICS_PORT', 'yes', 'METRICS_PORT: must be an integer port number'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);

@@ -27,6 +27,12 @@ class ServerEnv {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
   RELAY_PUBLIC_URL?: string;
 
+  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  @Expose() @IsString()
+  METRICS_HOST = '0.0.0.0';
+
   @Expose() @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
@@ -39,6 +45,9 @@ export interface ServerConfig {
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
   logLevel: LogLevel;
+  /** Prometheus `/metrics` on this separate port; undefined → off. */
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 export function loadServerConfig(env: Env): ServerConfig {
@@ -50,6 +59,8 @@ export function loadServerConfig(env: Env): ServerConfig {
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.RELAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   };
 }
 

@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { FastifyRequest } from 'fastify';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { serverConfig } from '../config';
 import { RelayError } from '../errors';
+import { MetricsService } from '../metrics/metrics.service';
 import { envelope } from './envelope';
 
 export interface FilteredResponse {
@@ -51,10 +53,13 @@ export class EnvelopeFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
+    private readonly metrics: MetricsService,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = errorResponse(exception, this.logger, this.server.bodyLimit);
+    const route = host.switchToHttp().getRequest<FastifyRequest>().routeOptions?.url;
+    this.metrics.requests.inc({ route: route ?? 'unmatched', outcome: status >= 400 ? 'client_error' : 'error' });
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }
 }

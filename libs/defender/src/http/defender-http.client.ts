@@ -1,12 +1,15 @@
-import { defenderConfig, RelayError, USER_AGENT } from '@app/common';
+import { defenderConfig, MetricsService, RelayError, USER_AGENT } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Method } from 'axios';
+import { AxiosResponse, Method } from 'axios';
 import { firstValueFrom } from 'rxjs';
+import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
+import { SharedStateService } from '../state/shared-state.service';
 import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
-import { httpError, retryAfterSeconds, transportError, Upstream } from './error-mapping';
+import { httpError, retryAfterSeconds, transportError, transportReason, Upstream } from './error-mapping';
+import { AttemptFailure, MAX_ATTEMPTS, retryDelay, shouldRetry } from './retry-policy';
 import { Semaphore } from './semaphore';
 import { TokenAudience, TokenService } from './token.service';
 
@@ -14,15 +17,17 @@ export interface DefenderRequest {
   /** `defender` (`{API}/api/…`) or `graph` (`{GRAPH}/v1.0/…`). */
   api?: TokenAudience;
   method: Extract<Method, 'GET' | 'POST' | 'DELETE'>;
-  /** Built with `apiPath` so every user value is an encoded segment. */
+  /** Built with `apiPath` so every user value is an encoded segment; the first segment names the API in metrics. */
   path: string;
   /** Query values are URL-encoded here; names are trusted literals. */
   query?: Record<string, string | number>;
   body?: unknown;
   /** 404 is an answer ("nothing there"), not an error. */
   notFoundIsEmpty?: boolean;
-  /** Hunting calls get the hunting wording for 429 (C-92). */
+  /** Hunting calls use the hunting rate limit and the hunting wording for 429 (C-92). */
   hunting?: boolean;
+  /** Safe to send twice (reads; hunting queries). Defaults to true for GET only. */
+  idempotent?: boolean;
 }
 
 export interface DefenderResponse<T> {
@@ -34,36 +39,71 @@ export interface DefenderResponse<T> {
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
- * The one way to reach Defender and Graph: tokens, per-call timeout bounded by the request
- * deadline, keep-alive, User-Agent, per-tenant concurrency and the error mapping of C-92.
- * Repositories call it; nothing else does HTTP to Microsoft.
+ * The one way to reach Defender and Graph: tokens, the client-side rate limiter, per-call
+ * timeouts bounded by the request deadline, retries of what is safe to retry, keep-alive,
+ * User-Agent, per-tenant concurrency and the error mapping of C-92. Repositories call it;
+ * nothing else does HTTP to Microsoft.
  */
 @Injectable()
 export class DefenderHttpClient {
   private readonly tenants = new Map<string, Semaphore>();
+  private readonly limiter: TenantRateLimiter;
 
   constructor(
     private readonly http: HttpService,
     private readonly tokens: TokenService,
+    private readonly metrics: MetricsService,
+    state: SharedStateService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
-  ) {}
-
-  async request<T>(ctx: DefenderContext, req: DefenderRequest): Promise<DefenderResponse<T>> {
-    return this.limiter(ctx.credentials.tenantId).run(() => this.send<T>(ctx, req, true));
+  ) {
+    this.limiter = new TenantRateLimiter(() => state.windowStore());
   }
 
-  private async send<T>(ctx: DefenderContext, req: DefenderRequest, mayRefreshToken: boolean): Promise<DefenderResponse<T>> {
+  async request<T>(ctx: DefenderContext, req: DefenderRequest): Promise<DefenderResponse<T>> {
+    const idempotent = req.idempotent ?? req.method === 'GET';
+    for (let attempt = 0; ; attempt++) {
+      await this.acquireSlot(ctx, req);
+      try {
+        return await this.limiterFor(ctx.credentials.tenantId).run(() => this.attempt<T>(ctx, req, true));
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        const delay = retryDelay(error, attempt);
+        if (attempt + 1 >= MAX_ATTEMPTS || !shouldRetry(error, idempotent) || delay >= ctx.deadline.remaining()) throw error.error;
+        this.metrics.retries.inc({ reason: error.reason });
+        await abortableSleep(delay, ctx.deadline.signal).catch(() => {
+          throw deadlineError();
+        });
+      }
+    }
+  }
+
+  private async acquireSlot(ctx: DefenderContext, req: DefenderRequest): Promise<void> {
+    if (!this.config.rateLimit) return;
+    const bucket = req.hunting ? 'hunting' : 'general';
+    const started = Date.now();
+    try {
+      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline);
+    } catch (error) {
+      if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
+      throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;
+    }
+    const waited = Date.now() - started;
+    if (waited > 5) this.metrics.rateLimitWaits.observe({ bucket }, waited / 1000);
+  }
+
+  /** One HTTP exchange; failures come out as AttemptFailure saying whether a retry may help. */
+  private async attempt<T>(ctx: DefenderContext, req: DefenderRequest, mayRefreshToken: boolean): Promise<DefenderResponse<T>> {
     const api = req.api ?? 'defender';
     const upstream: Upstream = api === 'graph' ? 'Microsoft Graph' : 'Microsoft Defender for Endpoint';
+    const label = req.path.split(/[/?]/)[0];
     if (ctx.deadline.expired) throw deadlineError();
     const { accessToken, fromCache } = await this.tokens.token(ctx.credentials, api);
     const timeout = Math.min(this.config.upstreamTimeoutMs, ctx.deadline.remaining());
     if (timeout <= 0) throw deadlineError();
-    let status: number;
-    let data: unknown;
-    let retryAfterHeader: unknown;
+    const stopTimer = this.metrics.defenderDuration.startTimer({ api: label });
+    let response: AxiosResponse<unknown>;
     try {
-      const response = await firstValueFrom(
+      response = await firstValueFrom(
         this.http.request({
           method: req.method,
           url: this.url(api, req),
@@ -82,21 +122,28 @@ export class DefenderHttpClient {
           responseType: 'json',
         }),
       );
-      status = response.status;
-      data = response.data;
-      retryAfterHeader = response.headers['retry-after'];
     } catch (error) {
+      stopTimer();
+      this.metrics.defenderCalls.inc({ api: label, status: '0' });
       if (ctx.deadline.expired) throw deadlineError();
-      throw transportError(upstream, error, timeout);
+      throw new AttemptFailure(transportError(upstream, error, timeout), transportReason(error));
     }
+    stopTimer();
+    const { status, data } = response;
+    this.metrics.defenderCalls.inc({ api: label, status: String(status) });
     if (status >= 200 && status < 300) return { status, data: status === 204 || data === '' ? undefined : (data as T) };
     if (status === 404 && req.notFoundIsEmpty) return { status };
     if (status === 401 && fromCache && mayRefreshToken) {
       // A cached token may have been revoked; Defender did not act on a 401, so one retry is safe.
       this.tokens.invalidate(ctx.credentials, api);
-      return this.send<T>(ctx, req, false);
+      this.metrics.retries.inc({ reason: 'token' });
+      return this.attempt<T>(ctx, req, false);
     }
-    throw httpError(upstream, status, data, { hunting: req.hunting, retryAfter: retryAfterSeconds(retryAfterHeader) });
+    const retryAfter = retryAfterSeconds(response.headers['retry-after']);
+    const error = httpError(upstream, status, data, { hunting: req.hunting, retryAfter });
+    if (status === 429) throw new AttemptFailure(error, 'throttled', retryAfter === undefined ? undefined : retryAfter * 1000);
+    if (status >= 502 && status <= 504) throw new AttemptFailure(error, 'unavailable');
+    throw new AttemptFailure(error);
   }
 
   private url(api: TokenAudience, req: DefenderRequest): string {
@@ -107,7 +154,7 @@ export class DefenderHttpClient {
     return base + req.path + (query ? `?${query}` : '');
   }
 
-  private limiter(tenantId: string): Semaphore {
+  private limiterFor(tenantId: string): Semaphore {
     let limiter = this.tenants.get(tenantId);
     if (!limiter) {
       limiter = new Semaphore(this.config.concurrency);

@@ -70,6 +70,17 @@ export function transportError(upstream: Upstream, error: unknown, timeoutMs: nu
   return new RelayError('unknown', `${upstream} could not be reached${inner ? ` (${inner})` : ''}`);
 }
 
+/** Whether a transport failure is worth another attempt, and why (see retry-policy.ts). */
+export function transportReason(error: unknown): 'timeout' | 'reset' | 'refused' | 'unavailable' | undefined {
+  const code = error instanceof AxiosError ? (error.code ?? causeCode(error)) : causeCode(error);
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || isTimeout(error)) return 'timeout';
+  const inner = causeCode(error) ?? code;
+  if (inner === 'ECONNREFUSED') return 'refused';
+  if (inner === 'ECONNRESET' || inner === 'EPIPE' || inner === 'ERR_SOCKET_CLOSED' || /socket hang up/i.test(String((error as Error)?.message))) return 'reset';
+  if (inner === 'EAI_AGAIN' || inner === 'EHOSTUNREACH' || inner === 'ENETUNREACH') return 'unavailable';
+  return undefined;
+}
+
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {

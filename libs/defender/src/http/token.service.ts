@@ -1,4 +1,4 @@
-import { Credentials, defenderConfig, RelayError } from '@app/common';
+import { Credentials, defenderConfig, MetricsService, RelayError } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -26,10 +26,9 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export class TokenService {
   private readonly cache = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<CachedToken>>();
-  readonly stats = { hits: 0, misses: 0 };
-
   constructor(
     private readonly http: HttpService,
+    private readonly metrics: MetricsService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -38,10 +37,10 @@ export class TokenService {
     const key = cacheKey(credentials, audience);
     const cached = this.cache.get(key);
     if (cached && cached.refreshAt > Date.now()) {
-      this.stats.hits++;
+      this.metrics.tokenCache.inc({ result: 'hit' });
       return { accessToken: cached.accessToken, fromCache: true };
     }
-    this.stats.misses++;
+    this.metrics.tokenCache.inc({ result: 'miss' });
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.fetch(credentials, audience)
@@ -92,8 +91,10 @@ export class TokenService {
       status = response.status;
       body = response.data;
     } catch (error) {
+      this.metrics.defenderCalls.inc({ api: 'token', status: '0' });
       throw transportError('Azure AD', error, this.config.upstreamTimeoutMs);
     }
+    this.metrics.defenderCalls.inc({ api: 'token', status: String(status) });
     if (status === 200 && isTokenBody(body)) {
       const lifetimeMs = Number(body.expires_in) * 1000;
       const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);

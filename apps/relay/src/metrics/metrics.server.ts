@@ -1,0 +1,47 @@
+import { MetricsService, serverConfig } from '@app/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createServer, Server } from 'node:http';
+
+/**
+ * Prometheus `/metrics` on its own port (METRICS_PORT), never on the relay's public port, so it
+ * cannot be exposed to the internet by accident; off unless configured.
+ */
+@Injectable()
+export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MetricsServer.name);
+  private server?: Server;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(serverConfig.KEY) private readonly config: ConfigType<typeof serverConfig>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.metricsPort === undefined) return;
+    this.server = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"statusCode":404,"message":"Not Found"}');
+        return;
+      }
+      this.metrics.registry
+        .metrics()
+        .then((text) => res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(text))
+        .catch(() => res.writeHead(500).end());
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject).listen(this.config.metricsPort, this.config.metricsHost, resolve);
+    });
+    this.logger.log(`Prometheus metrics on http://${this.config.metricsHost}:${this.port}/metrics`);
+  }
+
+  /** The bound port (useful when METRICS_PORT=0). */
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,61 @@
+import { RelayError } from '@app/common';
+import { Deadline } from '../http/deadline';
+import { Bucket, DEFENDER_LIMITS, WindowStore } from './sliding-window';
+
+export interface LimiterStats {
+  waits: number;
+  waitedMs: number;
+  refusals: number;
+}
+
+/**
+ * Keeps each tenant under Defender's published limits by waiting for a free slot within the
+ * request deadline instead of provoking 429s (C-93). When the wait would pass the deadline it
+ * answers `too many requests` with the time to retry, and the caller keeps its partial data.
+ */
+export class TenantRateLimiter {
+  readonly stats: LimiterStats = { waits: 0, waitedMs: 0, refusals: 0 };
+
+  constructor(
+    private readonly store: () => WindowStore,
+    private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
+  ) {}
+
+  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline): Promise<void> {
+    const key = `${bucket}:${tenantId}`;
+    let waited = 0;
+    for (;;) {
+      const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket]);
+      if (wait === 0) break;
+      if (wait >= deadline.remaining()) {
+        this.stats.refusals++;
+        const seconds = Math.ceil(wait / 1000);
+        const what = bucket === 'hunting' ? 'Advanced Hunting API rate limit' : 'Microsoft Defender for Endpoint API rate limit';
+        throw new RelayError('too many requests', `${what} for this tenant is reached; retry after ${seconds} s`, { retryAfterSeconds: seconds });
+      }
+      // A little past the freed slot, so concurrent waiters do not all wake at the same instant.
+      const pause = wait + Math.floor(Math.random() * 25);
+      await this.sleep(pause, deadline.signal);
+      waited += pause;
+    }
+    if (waited > 0) {
+      this.stats.waits++;
+      this.stats.waitedMs += waited;
+    }
+  }
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
