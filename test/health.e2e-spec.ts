@@ -50,6 +50,18 @@ describe('POST /health (C-80)', () => {
     expect(res.body.errors[0]).toMatchObject({ code: 'service unavailable', message: expect.stringContaining('HTTP 503') });
   });
 
+  it('reports an Azure AD 5xx as an outage even when its body reads like an Azure AD error', async () => {
+    relay.sandbox.faults.add({
+      route: 'token',
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.\r\nTrace ID: 1\r\nCorrelation ID: 2' },
+    });
+    const res = await health({ ...DEMO_CLAIMS, client_secret: `${DEMO_CLIENT_SECRET}-other` });
+    expect(res.body.errors).toEqual([
+      { type: 'fatal', code: 'service unavailable', message: 'Azure AD token endpoint is unavailable (HTTP 503): AADSTS90033: A transient error has occurred. Please try again.' },
+    ]);
+  });
+
   it('reports an Azure AD outage clearly', async () => {
     relay.sandbox.faults.add({ route: 'token', status: 500, body: { error: 'server_error' } });
     const res = await health({ ...DEMO_CLAIMS, client_secret: `${DEMO_CLIENT_SECRET}-variant` });

@@ -28,14 +28,20 @@ export interface HttpResult {
 export async function startRelay(env: Record<string, string | undefined> = {}, sandboxOptions: SandboxOptions = {}): Promise<RelayHarness> {
   const sandbox = await startSandbox(sandboxOptions);
   try {
-    const app = await createRelayAppWithEnv(relayEnv(sandbox.url, env));
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    return harness(url, app, sandbox);
+    const relay = await attachRelay(sandbox, env);
+    return { ...relay, close: async () => (await relay.close(), await sandbox.close()) };
   } catch (error) {
     await sandbox.close();
     throw error;
   }
+}
+
+/** A relay wired to a sandbox that is already running (several relays can share one); close() leaves the sandbox up. */
+export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<RelayHarness> {
+  const app = await createRelayAppWithEnv(relayEnv(sandbox.url, env));
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return harness(url, app, sandbox);
 }
 
 /** `{sandbox}` in a value stands for the sandbox origin, which is only known once it listens. */
@@ -86,7 +92,6 @@ function harness(url: string, app: NestFastifyApplication, sandbox: Sandbox): Re
     },
     async close() {
       await app.close();
-      await sandbox.close();
     },
   };
 }

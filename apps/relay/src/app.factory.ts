@@ -15,7 +15,7 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId });
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   setupSwagger(app);
   for (const warning of app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings) new NestLogger('Config').warn(warning);
@@ -29,9 +29,24 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
  */
 function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): void {
   const fastify = adapter.getInstance();
+  // Whatever Content-Type the caller sent (even a malformed one Fastify would refuse with 415),
+  // the body is read as JSON.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    request.headers['content-type'] = 'application/json';
+    done();
+  });
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
-    const text = String(body);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding && encoding !== 'identity') {
+      return done(new RelayError('invalid payload', 'Invalid JSON payload received: compressed request bodies are not accepted'), undefined);
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      return done(new RelayError('invalid payload', 'Invalid JSON payload received: the body is not UTF-8 text'), undefined);
+    }
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
@@ -40,6 +55,8 @@ function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): 
     }
   });
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Once shutdown begins, answers still in flight close their keep-alive connection, so the

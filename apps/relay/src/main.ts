@@ -40,4 +40,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(server.port, server.host);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`Defender Relay failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

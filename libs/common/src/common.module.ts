@@ -6,19 +6,21 @@ import { JwksService } from './auth/jwks.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { EnvelopeFilter } from './envelope/envelope.filter';
 import { MetricsService } from './metrics/metrics.service';
+import { SharedStateService } from './state/shared-state.service';
 
-/** The relay's global enhancers (JWT guard, envelope filter) and shared services (JWKS, metrics). */
+/** The relay's global enhancers (JWT guard, envelope filter) and shared services (JWKS, metrics, shared state). */
 @Global()
 @Module({
   imports: [HttpModule, JwtModule.register({})],
   providers: [
     JwksService,
     MetricsService,
+    SharedStateService,
     JwtAuthGuard,
     EnvelopeFilter,
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_FILTER, useExisting: EnvelopeFilter },
   ],
-  exports: [JwksService, MetricsService],
+  exports: [JwksService, MetricsService, SharedStateService],
 })
 export class CommonModule {}

@@ -5,4 +5,5 @@ export * from './envelope';
 export * from './errors';
 export * from './metrics';
 export * from './observables';
+export * from './state';
 export * from './version';

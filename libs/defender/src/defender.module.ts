@@ -12,7 +12,6 @@ import { HuntingRepository } from './repositories/hunting.repository';
 import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
-import { SharedStateService } from './state/shared-state.service';
 
 const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
 
@@ -27,7 +26,7 @@ const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, Hun
       }),
     }),
   ],
-  providers: [OutboundSockets, SharedStateService, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

@@ -6,6 +6,7 @@ import { createPublicKey, JsonWebKey } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { authConfig, JwksHost } from '../config';
 import { RelayError } from '../errors';
+import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
 const TTL_MS = 5 * 60_000;
@@ -30,6 +31,7 @@ export class JwksService {
 
   constructor(
     private readonly http: HttpService,
+    private readonly state: SharedStateService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
@@ -55,11 +57,28 @@ export class JwksService {
     if (!force && cached && Date.now() - cached.fetchedAt < TTL_MS) return cached;
     let pending = this.inflight.get(host.jwksUrl);
     if (!pending) {
-      pending = this.fetch(host).finally(() => this.inflight.delete(host.jwksUrl));
+      pending = this.load(host, force).finally(() => this.inflight.delete(host.jwksUrl));
       this.inflight.set(host.jwksUrl, pending);
     }
     const fresh = await pending;
     this.cache.set(host.jwksUrl, fresh);
+    return fresh;
+  }
+
+  /** With REDIS_URL, replicas share fetched key sets (public keys only) for the same TTL. */
+  private async load(host: JwksHost, force: boolean): Promise<CachedKeys> {
+    const name = `jwks:${host.jwksUrl}`;
+    if (this.state.shared && !force) {
+      const raw = await this.state.kv.get(name);
+      if (raw) {
+        const { keys, fetchedAt } = JSON.parse(raw) as { keys: Record<string, string>; fetchedAt: number };
+        return { keys: new Map(Object.entries(keys)), fetchedAt };
+      }
+    }
+    const fresh = await this.fetch(host);
+    if (this.state.shared) {
+      await this.state.kv.set(name, JSON.stringify({ keys: Object.fromEntries(fresh.keys), fetchedAt: fresh.fetchedAt }), TTL_MS);
+    }
     return fresh;
   }
 

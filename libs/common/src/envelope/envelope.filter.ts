@@ -26,7 +26,10 @@ export function errorResponse(exception: unknown, logger: Logger, bodyLimit?: nu
     return { status: HttpStatus.OK, body: envelope(undefined, [{ type: 'fatal', code: 'invalid payload', message: `Invalid JSON payload received: the body is larger than the limit${limit}` }]) };
   }
   if (exception instanceof HttpException) {
-    return { status: exception.getStatus(), body: exception.getResponse() };
+    const response = exception.getResponse();
+    // Fastify's own errors arrive as a bare string: answer JSON all the same (C-05).
+    const body = typeof response === 'string' ? { statusCode: exception.getStatus(), message: response } : response;
+    return { status: exception.getStatus(), body };
   }
   if (status !== undefined && status >= 400 && status < 500) {
     // Fastify's own client errors (bad framing, unsupported encoding): keep the status, no details.

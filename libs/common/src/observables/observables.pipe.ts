@@ -1,5 +1,4 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { RelayError, RelayErrorBody } from '../errors';
 import { ObservableDto } from './observable.dto';
@@ -47,7 +46,9 @@ function validItem(item: unknown, index: number): ObservableDto {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new RelayError('invalid payload', `Invalid JSON payload received: item ${index} is not an object with 'type' and 'value'`);
   }
-  const dto = plainToInstance(ObservableDto, item);
+  // Only the two fields are read: a deep structure elsewhere in the item is never walked.
+  const { type, value } = item as { type?: unknown; value?: unknown };
+  const dto = Object.assign(new ObservableDto(), { type, value });
   const [error] = validateSync(dto, { stopAtFirstError: true });
   if (error) {
     const message = Object.values(error.constraints ?? {})[0] ?? `'${error.property}' is invalid`;

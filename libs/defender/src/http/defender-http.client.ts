@@ -1,11 +1,10 @@
-import { defenderConfig, MetricsService, RelayError, USER_AGENT } from '@app/common';
+import { defenderConfig, MetricsService, RelayError, SharedStateService, USER_AGENT } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AxiosResponse, Method } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
-import { SharedStateService } from '../state/shared-state.service';
 import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
 import { httpError, retryAfterSeconds, transportError, transportReason, Upstream } from './error-mapping';
@@ -56,7 +55,7 @@ export class DefenderHttpClient {
     state: SharedStateService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {
-    this.limiter = new TenantRateLimiter(() => state.windowStore());
+    this.limiter = new TenantRateLimiter(() => state.windows);
   }
 
   async request<T>(ctx: DefenderContext, req: DefenderRequest): Promise<DefenderResponse<T>> {

@@ -1,10 +1,11 @@
-import { Credentials, defenderConfig, MetricsService, RelayError } from '@app/common';
+import { authConfig, Credentials, defenderConfig, MetricsService, RelayError, SharedStateService } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { transportError } from './error-mapping';
+import { openToken, sealToken } from './token-crypto';
 
 export type TokenAudience = 'defender' | 'graph';
 
@@ -16,11 +17,14 @@ interface CachedToken {
 
 const MAX_ENTRIES = 10_000;
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+const POLL_MS = 50;
 
 /**
  * Azure AD client-credentials tokens (C-90): POST, form-encoded, cached per (tenant, client,
  * secret, audience) until shortly before expiry; concurrent misses share one request. The secret
  * is part of the cache key (hashed), so a wrong secret can never ride on a cached token.
+ * With REDIS_URL the cache is shared, sealed (token-crypto.ts), and replicas take a short lock
+ * so that one of them fetches while the others wait for its token.
  */
 @Injectable()
 export class TokenService {
@@ -29,7 +33,9 @@ export class TokenService {
   constructor(
     private readonly http: HttpService,
     private readonly metrics: MetricsService,
+    private readonly state: SharedStateService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
   ) {}
 
   /** A valid access token; `fromCache` tells whether it was already cached. */
@@ -43,7 +49,7 @@ export class TokenService {
     this.metrics.tokenCache.inc({ result: 'miss' });
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fetch(credentials, audience)
+      pending = this.load(credentials, audience, key)
         .then((fresh) => {
           this.remember(key, fresh);
           return fresh;
@@ -56,7 +62,49 @@ export class TokenService {
 
   /** Forgets a token Defender refused (revoked, or roles changed since it was issued). */
   invalidate(credentials: Credentials, audience: TokenAudience): void {
-    this.cache.delete(cacheKey(credentials, audience));
+    const key = cacheKey(credentials, audience);
+    this.cache.delete(key);
+    if (this.state.shared) void this.state.kv.delete(sharedKey(credentials, key));
+  }
+
+  private async load(credentials: Credentials, audience: TokenAudience, key: string): Promise<CachedToken> {
+    if (!this.state.shared) return this.fetch(credentials, audience);
+    const name = sharedKey(credentials, key);
+    const lock = `${name}:lock`;
+    const giveUpAt = Date.now() + this.config.upstreamTimeoutMs + 1_000;
+    for (;;) {
+      const shared = await this.readShared(name, credentials, audience);
+      if (shared) return shared;
+      if (await this.state.kv.setIfAbsent(lock, randomUUID(), this.config.upstreamTimeoutMs + 2_000)) {
+        try {
+          const fresh = await this.fetch(credentials, audience);
+          const ttl = fresh.refreshAt - Date.now();
+          if (ttl > 0) await this.state.kv.set(name, JSON.stringify({ sealed: sealToken(fresh.accessToken, credentials, audience, this.salt), refreshAt: fresh.refreshAt }), ttl);
+          return fresh;
+        } finally {
+          await this.state.kv.delete(lock);
+        }
+      }
+      // Another replica is fetching this token: wait for it rather than asking Azure AD again.
+      if (Date.now() > giveUpAt) return this.fetch(credentials, audience);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  private async readShared(name: string, credentials: Credentials, audience: TokenAudience): Promise<CachedToken | undefined> {
+    const raw = await this.state.kv.get(name);
+    if (!raw) return undefined;
+    try {
+      const { sealed, refreshAt } = JSON.parse(raw) as { sealed: string; refreshAt: number };
+      const accessToken = openToken(sealed, credentials, audience, this.salt);
+      return accessToken && refreshAt > Date.now() ? { accessToken, refreshAt } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private get salt(): string {
+    return this.auth.secretKey ?? 'defender-relay';
   }
 
   private remember(key: string, token: CachedToken): void {
@@ -108,6 +156,11 @@ function cacheKey(c: Credentials, audience: TokenAudience): string {
   return createHash('sha256').update([c.tenantId, c.clientId, c.clientSecret, audience].join('\u0000')).digest('hex');
 }
 
+/** Namespaced per tenant and client; the last part hides which secret and audience it is for. */
+function sharedKey(c: Credentials, key: string): string {
+  return `token:${encodeURIComponent(c.tenantId)}:${encodeURIComponent(c.clientId)}:${key.slice(0, 32)}`;
+}
+
 function isTokenBody(body: unknown): body is { access_token: string; expires_in: string | number } {
   const b = body as { access_token?: unknown; expires_in?: unknown } | null;
   return typeof b?.access_token === 'string' && b.access_token !== '' && Number(b.expires_in) > 0;
@@ -116,12 +169,13 @@ function isTokenBody(body: unknown): body is { access_token: string; expires_in:
 /** Azure AD's `error_description` first line (it ends with trace/correlation ids we drop). */
 function tokenError(status: number, body: unknown): RelayError {
   const description = (body as { error_description?: unknown } | null)?.error_description;
-  if (typeof description === 'string' && description.trim() !== '') {
-    const firstLine = description.split(/\r?\n/)[0].trim().slice(0, 500);
-    return new RelayError('authorization error', `Authorization failed: ${firstLine}`, { upstreamStatus: status });
-  }
+  const firstLine = typeof description === 'string' ? description.split(/\r?\n/)[0].trim().slice(0, 500) : '';
   if (status >= 500) {
-    return new RelayError('service unavailable', `Azure AD token endpoint is unavailable (HTTP ${status})`, { upstreamStatus: status });
+    const said = firstLine ? `: ${firstLine}` : '';
+    return new RelayError('service unavailable', `Azure AD token endpoint is unavailable (HTTP ${status})${said}`, { upstreamStatus: status });
+  }
+  if (firstLine) {
+    return new RelayError('authorization error', `Authorization failed: ${firstLine}`, { upstreamStatus: status });
   }
   return new RelayError('authorization error', `Authorization failed: Azure AD token endpoint answered HTTP ${status}`, { upstreamStatus: status });
 }

@@ -1,6 +1,5 @@
-import { RelayError } from '@app/common';
+import { Bucket, DEFENDER_LIMITS, RelayError, WindowStore } from '@app/common';
 import { Deadline } from '../http/deadline';
-import { Bucket, DEFENDER_LIMITS, WindowStore } from './sliding-window';
 
 export interface LimiterStats {
   waits: number;

@@ -47,6 +47,7 @@ export class HuntingRepository {
         path: 'security/runHuntingQuery',
         body: { Query: query },
         hunting: true,
+        idempotent: true,
       });
       return (Array.isArray(data?.results) ? data.results : []) as T[];
     }
@@ -55,6 +56,7 @@ export class HuntingRepository {
       path: 'advancedqueries/run',
       body: { Query: query },
       hunting: true,
+      idempotent: true,
     });
     return (Array.isArray(data?.Results) ? data.Results : []) as T[];
   }

@@ -1,0 +1,3 @@
+export * from './key-value';
+export * from './shared-state.service';
+export * from './sliding-window';

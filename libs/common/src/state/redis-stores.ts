@@ -1,0 +1,69 @@
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { KeyValueStore } from './key-value';
+import { Window, WindowStore } from './sliding-window';
+
+/**
+ * The sliding-log limiter of `MemoryWindowStore`, atomically in Redis so all replicas share
+ * one log per tenant. Redis's own clock keeps replicas consistent.
+ */
+const SLIDING_LOG = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    local w = tonumber(oldest[2]) + window - now
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+end
+return 0
+`;
+
+export class RedisWindowStore implements WindowStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async tryAcquire(key: string, windows: readonly Window[]): Promise<number> {
+    // One hash tag per tenant bucket keeps a script's keys in one cluster slot.
+    const keys = windows.map((w) => `${this.prefix}rl:{${key}}:${w.windowMs}`);
+    const args = [randomUUID(), ...windows.flatMap((w) => [String(w.limit), String(w.windowMs)])];
+    const wait = await this.redis.eval(SLIDING_LOG, keys.length, ...keys, ...args);
+    return Number(wait);
+  }
+}
+
+export class RedisKeyValueStore implements KeyValueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.prefix + key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+}

@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import Redis from 'ioredis';
+import { defenderConfig } from '../config';
+import { KeyValueStore, MemoryKeyValueStore } from './key-value';
+import { RedisKeyValueStore, RedisWindowStore } from './redis-stores';
+import { MemoryWindowStore, Window, WindowStore } from './sliding-window';
+
+const PREFIX = 'defender-relay:';
+
+/**
+ * Where state shared by relay requests lives: rate-limit windows, the token cache and the JWKS
+ * cache. In memory by default; with REDIS_URL in Redis, so several replicas share limits and
+ * tokens. When Redis is unreachable every operation falls back to memory (logged once per
+ * outage) and requests keep being served.
+ */
+@Injectable()
+export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SharedStateService.name);
+  private readonly redis?: Redis;
+  private readonly memoryWindows = new MemoryWindowStore();
+  private readonly memoryKv = new MemoryKeyValueStore();
+  private readonly redisWindows?: RedisWindowStore;
+  private readonly redisKv?: RedisKeyValueStore;
+  private degraded = false;
+
+  readonly windows: WindowStore = { tryAcquire: (key, windows) => this.tryAcquire(key, windows) };
+  readonly kv: KeyValueStore = {
+    get: (key) => this.withFallback(() => this.redisKv?.get(key), () => this.memoryKv.get(key)),
+    set: (key, value, ttl) => this.withFallback(() => this.redisKv?.set(key, value, ttl), () => this.memoryKv.set(key, value, ttl)),
+    setIfAbsent: (key, value, ttl) =>
+      this.withFallback(() => this.redisKv?.setIfAbsent(key, value, ttl), () => this.memoryKv.setIfAbsent(key, value, ttl)),
+    delete: (key) => this.withFallback(() => this.redisKv?.delete(key), () => this.memoryKv.delete(key)),
+  };
+
+  constructor(@Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>) {
+    if (!config.redisUrl) return;
+    this.redis = new Redis(config.redisUrl, {
+      // Fail fast while disconnected, so a request falls back to memory instead of waiting.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: 1_000,
+      retryStrategy: () => 1_000,
+      lazyConnect: false,
+    });
+    this.redis.on('error', () => this.markDegraded('connection error'));
+    this.redis.on('ready', () => {
+      if (this.degraded) this.logger.warn('Redis is reachable again: shared state resumes');
+      this.degraded = false;
+    });
+    this.redisWindows = new RedisWindowStore(this.redis, PREFIX);
+    this.redisKv = new RedisKeyValueStore(this.redis, PREFIX);
+  }
+
+  /** Starts with Redis connected when it is reachable within a moment, so the first requests already share state. */
+  async onModuleInit(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 3_000);
+      redis.once('ready', done);
+    });
+  }
+
+  /** True when state is meant to be shared across replicas (REDIS_URL set). */
+  get shared(): boolean {
+    return this.redis !== undefined;
+  }
+
+  private tryAcquire(key: string, windows: readonly Window[]): Promise<number> {
+    return this.withFallback(() => this.redisWindows?.tryAcquire(key, windows), () => this.memoryWindows.tryAcquire(key, windows));
+  }
+
+  private async withFallback<T>(shared: () => Promise<T> | undefined, local: () => Promise<T>): Promise<T> {
+    if (this.redis && this.redis.status === 'ready') {
+      try {
+        const result = shared();
+        if (result) return await result;
+      } catch (error) {
+        this.markDegraded(error instanceof Error ? error.message : 'command failed');
+      }
+    } else if (this.redis) {
+      this.markDegraded(`status ${this.redis.status}`);
+    }
+    return local();
+  }
+
+  private markDegraded(reason: string): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.warn(`Redis unavailable (${reason}): rate limits and caches fall back to this process's memory`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.redis) return;
+    if (this.redis.status !== 'ready') return this.redis.disconnect();
+    const quit = this.redis.quit().catch(() => undefined);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+    await Promise.race([quit, timeout]);
+    this.redis.disconnect();
+  }
+}

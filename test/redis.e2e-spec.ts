@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
+import { attachRelay, RelayHarness } from './support/relay-harness';
+import { describeWithRedis, RedisServer, startRedis } from './support/redis';
+
+describeWithRedis('shared state in Redis across replicas (C-93)', () => {
+  let redis: RedisServer;
+  let sandbox: Sandbox;
+  let replicas: RelayHarness[];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    sandbox = await startSandbox({ rateLimits: true });
+    const env = { REDIS_URL: redis.url, DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '3000' };
+    replicas = [await attachRelay(sandbox, env), await attachRelay(sandbox, env)];
+  });
+  afterAll(async () => {
+    await Promise.all((replicas ?? []).map((r) => r.close()));
+    await sandbox?.close();
+    await redis?.stop();
+  });
+
+  it('fetches one token between two replicas, even when both miss at once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => replicas[i % 2].post('/health')));
+    expect(results.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok' } }));
+    expect(sandbox.stats.count('token')).toBe(1);
+  });
+
+  it('keeps tokens sealed in Redis under keys namespaced by tenant and client', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('defender-relay:token:*');
+      expect(keys).toEqual([expect.stringMatching(new RegExp(`^defender-relay:token:${DEMO_TENANT_ID}:${DEMO_CLIENT_ID}:[0-9a-f]{32}$`))]);
+      const stored = (await client.get(keys[0])) ?? '';
+      expect(stored).not.toContain(DEMO_CLIENT_SECRET);
+      const { sealed, refreshAt } = JSON.parse(stored) as { sealed: string; refreshAt: number };
+      expect(refreshAt).toBeGreaterThan(Date.now());
+      // AES-GCM output: no readable run that could be a token.
+      expect(Buffer.from(sealed, 'base64').toString('latin1')).not.toMatch(/[A-Za-z0-9_.-]{16,}/);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('keeps two replicas together under the tenant limit: the relay refuses, Defender never answers 429', async () => {
+    sandbox.stats.reset();
+    // 100 general calls a minute per tenant; each /health makes one. 130 requests spread over two
+    // replicas: the shared limiter admits at most the remaining slots, the rest wait and then are
+    // refused within the 3 s deadline.
+    const results = await Promise.all(Array.from({ length: 130 }, (_, i) => replicas[i % 2].post('/health')));
+    const ok = results.filter((r) => r.body.data?.status === 'ok').length;
+    const limited = results.filter((r) => r.body.errors?.[0]?.code === 'too many requests');
+    expect(ok + limited.length).toBe(130);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0].body.errors[0].message).toMatch(/rate limit for this tenant is reached; retry after \d+ s$/);
+    expect(sandbox.stats.entries().filter((e) => e.status === 429)).toHaveLength(0);
+    expect(sandbox.stats.count('alerts.list')).toBeLessThanOrEqual(100);
+  });
+
+  it('falls back to memory with a logged warning when Redis goes away, and keeps serving', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    await redis.stop();
+    const results = await Promise.all(replicas.map((r) => r.post('/refer/observables', [{ type: 'ip', value: '10.0.0.1' }])));
+    for (const r of results) expect(r.body.data).toHaveLength(1);
+    const deliberate = await replicas[0].post('/deliberate/observables', [{ type: 'domain', value: 'nothing-here.example' }]);
+    expect(deliberate.body.errors?.filter((e: { code: string }) => e.code !== 'too many requests') ?? []).toEqual([]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(expect.arrayContaining([expect.stringMatching(/^Redis unavailable .*fall back to this process's memory$/)]));
+    warn.mockRestore();
+  });
+});
