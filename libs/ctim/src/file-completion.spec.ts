@@ -13,7 +13,7 @@ import {
   anAlert,
   anEvidence,
 } from '../test-support/builders';
-import { completeHashes, fileProfileIndex, hashesNeedingCompletion, machineIdsOf } from './file-completion';
+import { completeFilesIn, completeHashes, fileProfileIndex, hashesNeedingCompletion, machineIdsOf } from './file-completion';
 
 describe('hashesNeedingCompletion', () => {
   it('asks for the sha1 of evidence files (evidence never carries md5)', () => {
@@ -41,9 +41,42 @@ describe('hashesNeedingCompletion', () => {
     expect(hashesNeedingCompletion([], [event])).toEqual(new Set([PARENT_SHA1]));
   });
 
+  it('asks once per file, also when evidence and a row know it by different sibling sets', () => {
+    const alert = anAlert({ evidence: [anEvidence({ sha1: SHA1, sha256: SHA256 })] });
+    const event = aFileEvent({ SHA1, SHA256: '', MD5, InitiatingProcessSHA256: '' });
+    expect(hashesNeedingCompletion([alert], [event])).toEqual(new Set([SHA1, PARENT_SHA1]));
+  });
+
+  it('skips files already known, by any of their hashes', () => {
+    // The evidence (sha1 + sha256) and the row (sha1 + md5) meet a profile that lacks the sha1.
+    const alert = anAlert({ evidence: [anEvidence({ sha1: SHA1.toUpperCase(), sha256: SHA256 })] });
+    const event = aFileEvent({ SHA256: '', InitiatingProcessSHA256: '' });
+    const known = fileProfileIndex([aFileProfile({ sha1: null }), { sha1: PARENT_SHA1, md5: PARENT_MD5 }]);
+    expect(hashesNeedingCompletion([alert], [event], known)).toEqual(new Set());
+    expect(hashesNeedingCompletion([alert], [event], fileProfileIndex([aFileProfile()]))).toEqual(new Set([PARENT_SHA1]));
+  });
+
   it('ignores md5-only files and malformed hashes', () => {
     const event = aFileEvent({ SHA1: '', SHA256: 'zz', MD5, InitiatingProcessSHA1: '', InitiatingProcessSHA256: '' });
     expect(hashesNeedingCompletion([], [event])).toEqual(new Set());
+  });
+});
+
+describe('completeFilesIn', () => {
+  it('takes the complete hash sets of rows, for the file and for the initiating process', () => {
+    expect(completeFilesIn([aFileEvent({ SHA256 })])).toEqual([
+      { sha1: SHA1, sha256: SHA256, md5: MD5 },
+      { sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 },
+    ]);
+  });
+
+  it('leaves out incomplete or malformed sets', () => {
+    expect(completeFilesIn([aFileEvent({ SHA256: '', InitiatingProcessMD5: 'not-a-hash' }), aNetworkEvent({ InitiatingProcessSHA256: null })])).toEqual([]);
+  });
+
+  it('completes other mentions of the same file once indexed', () => {
+    const files = fileProfileIndex(completeFilesIn([aNetworkEvent()]));
+    expect(completeHashes({ sha1: PARENT_SHA1 }, files)).toEqual({ sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 });
   });
 });
 

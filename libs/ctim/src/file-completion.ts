@@ -71,23 +71,34 @@ export function fileProfileIndex(profiles: Iterable<FileProfile>): Map<string, F
   return index;
 }
 
-/** The hash to look a file profile up by (sha1 preferred), when some sibling is missing. */
+/** The hash to look a file profile up by (sha1 preferred). */
 function lookupKey(hashes: FileHashes): string | undefined {
-  if (isComplete(hashes)) return undefined;
   return hashes.sha1 ?? hashes.sha256;
 }
 
 /**
+ * The files whose three hashes a hunting row carries (the file it acted on, its initiating
+ * process): Defender's own hash sets, which complete other mentions of the same file without a
+ * file-profile lookup. Pass them to `fileProfileIndex` with the profiles.
+ */
+export function completeFilesIn(events: readonly HuntingEvent[]): FileHashes[] {
+  return events.flatMap((event) => [eventFileHashes(event), initiatingProcessHashes(event)]).filter(isComplete);
+}
+
+/**
  * Every sha1/sha256 (lower-case) in alert evidence and hunting rows whose sibling hashes the
- * payload does not carry: one key per file (sha1 when known, else sha256). The observe service
- * fetches `files/{hash}` once for each before mapping. md5-only files are not looked up.
+ * payload does not carry and whose file `known` (a `fileProfileIndex`) does not hold already:
+ * one key per file (sha1 when known, else sha256). The observe service fetches `files/{hash}`
+ * once for each before mapping. md5-only files are not looked up.
  */
 export function hashesNeedingCompletion(
   alerts: readonly Alert[],
   events: readonly HuntingEvent[],
+  known: ReadonlyMap<string, FileProfile> = new Map(),
 ): Set<string> {
   const needed = new Set<string>();
   const add = (hashes: FileHashes): void => {
+    if (isComplete(hashes) || HASH_TYPES.some((type) => known.has(hashes[type] ?? ''))) return;
     const key = lookupKey(hashes);
     if (key !== undefined) needed.add(key);
   };

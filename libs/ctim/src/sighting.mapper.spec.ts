@@ -19,7 +19,7 @@ import {
 } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import { Sighting } from './ctim.types';
-import { sightingFromAlert, sightingFromEvent } from './sighting.mapper';
+import { byNewestAlert, byNewestEvent, sightingFromAlert, sightingFromEvent } from './sighting.mapper';
 
 const ID_PATTERN = /^transient:sighting-[0-9a-f-]{36}$/;
 
@@ -265,5 +265,27 @@ describe('sightingFromEvent', () => {
   it('marks blocked events', () => {
     expect(sightingFromEvent(aNetworkEvent({ ActionType: 'ConnectionBlocked' }), aSightingContext()).resolution).toBe('blocked');
     expect(sightingFromEvent(aNetworkEvent(), aSightingContext())).not.toHaveProperty('resolution');
+  });
+});
+
+describe('newest-first comparators', () => {
+  it('orders alerts by the start time their sightings show, unknown times last', () => {
+    const at = (id: string, firstEventTime: string | null, alertCreationTime: string | null = null) => anAlert({ id, firstEventTime, alertCreationTime });
+    // Created later but first seen earlier: the sighting's observed_time decides.
+    const alerts = [
+      at('created-late', '2026-01-01T10:00:00Z', '2026-01-03T00:00:00Z'),
+      at('no-time', null, null),
+      at('seen-late', '2026-01-02T10:00:00Z', '2026-01-02T11:00:00Z'),
+      at('created-only', null, '2026-01-01T12:00:00Z'),
+    ];
+    expect(alerts.sort(byNewestAlert).map((a) => a.id)).toEqual(['seen-late', 'created-only', 'created-late', 'no-time']);
+    for (const alert of alerts.filter((a) => a.firstEventTime)) {
+      expect(sightingFromAlert(alert, aSightingContext()).observed_time.start_time).toBe(alert.firstEventTime);
+    }
+  });
+
+  it('orders hunting rows by Timestamp', () => {
+    const rows = [aFileEvent({ ReportId: 1, Timestamp: '2026-01-01T00:00:00Z' }), aNetworkEvent({ ReportId: 2, Timestamp: '' }), aFileEvent({ ReportId: 3, Timestamp: '2026-01-02T00:00:00Z' })];
+    expect(rows.sort(byNewestEvent).map((r) => r.ReportId)).toEqual([3, 1, 2]);
   });
 });

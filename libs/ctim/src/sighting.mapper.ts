@@ -39,10 +39,14 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** The first of `starts` that is a valid time. */
+function firstTime(starts: readonly unknown[]): string | undefined {
+  return starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
+}
+
 /** start = first known of `starts`; end = `end` when it is not before start, else start. */
 function observedTime(starts: readonly unknown[], end: unknown): ObservedTime {
-  const start = starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
-  const startTime = start ?? new Date().toISOString();
+  const startTime = firstTime(starts) ?? new Date().toISOString();
   const endTime = text(end);
   const endMs = timeOf(endTime);
   const startMs = timeOf(startTime);
@@ -50,6 +54,29 @@ function observedTime(starts: readonly unknown[], end: unknown): ObservedTime {
     return { start_time: startTime, end_time: endTime };
   }
   return { start_time: startTime, end_time: startTime };
+}
+
+/** Where an alert sighting's `observed_time.start_time` comes from, in order of preference. */
+function alertStarts(alert: Alert): unknown[] {
+  return [alert.firstEventTime, alert.alertCreationTime, alert.lastUpdateTime];
+}
+
+/** Newest first by a time in ms; unknown times last. */
+function newestFirst(a: number | undefined, b: number | undefined): number {
+  return (b ?? Number.NEGATIVE_INFINITY) - (a ?? Number.NEGATIVE_INFINITY) || 0;
+}
+
+/**
+ * Sort comparator: alerts newest first by the time their sightings show
+ * (`observed_time.start_time`: `firstEventTime`, else creation, else last update).
+ */
+export function byNewestAlert(a: Alert, b: Alert): number {
+  return newestFirst(timeOf(firstTime(alertStarts(a))), timeOf(firstTime(alertStarts(b))));
+}
+
+/** Sort comparator: hunting rows newest first by `Timestamp` (their sightings' `observed_time`). */
+export function byNewestEvent(a: HuntingEvent, b: HuntingEvent): number {
+  return newestFirst(timeOf(a.Timestamp), timeOf(b.Timestamp));
 }
 
 function baseSighting(ctx: SightingContext, observed: ObservedTime): Sighting {
@@ -134,10 +161,7 @@ function isBlocked(evidence: AlertEvidence): boolean {
  * external id, and a data table of the alert's classification fields.
  */
 export function sightingFromAlert(alert: Alert, ctx: SightingContext): Sighting {
-  const observed = observedTime(
-    [alert.firstEventTime, alert.alertCreationTime, alert.lastUpdateTime],
-    alert.lastEventTime,
-  );
+  const observed = observedTime(alertStarts(alert), alert.lastEventTime);
   const sighting = baseSighting(ctx, observed);
   const id = text(alert.id);
   if (id !== undefined) {

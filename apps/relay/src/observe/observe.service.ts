@@ -1,5 +1,16 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import { fileProfileIndex, hashesNeedingCompletion, HuntingEvent, machineIdsOf, Sighting, sightingFromAlert, sightingFromEvent } from '@app/ctim';
+import {
+  byNewestAlert,
+  byNewestEvent,
+  completeFilesIn,
+  fileProfileIndex,
+  hashesNeedingCompletion,
+  HuntingEvent,
+  machineIdsOf,
+  Sighting,
+  sightingFromAlert,
+  sightingFromEvent,
+} from '@app/ctim';
 import {
   Alert,
   AlertsRepository,
@@ -17,13 +28,21 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { domainToASCII } from 'node:url';
 
 /** What was found for one input observable. */
 interface Findings {
   observable: Observable;
+  /** Kept for sightings: newest first, alerts before events, within the limit. */
   alerts: Alert[];
   events: HuntingEvent[];
+  /** Alerts + events found (C-32 `count`). */
+  count: number;
+  /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
+  profile?: FileProfile;
 }
+
+type AlertLookup = Pick<Findings, 'alerts' | 'profile'>;
 
 export interface ObserveResult {
   sightings: Sighting[];
@@ -42,10 +61,13 @@ const EVENT_SOURCE: Record<Observable['type'], { table: EventTable; column: Even
 };
 
 /**
- * Sightings for observables (C-30..C-36). Calls are economical by construction: alerts per
- * observable run beside one hunting query per event table for all observables; then every
- * machine, file profile and the devices' network info are fetched once for the whole request.
- * A failing call costs only what depended on it: the rest is answered with the error.
+ * Sightings for observables (C-30..C-36). Calls are economical by construction: one hunting query
+ * per event table for all observables runs beside the alerts of each observable; every machine,
+ * file profile and the devices' network info are fetched once for the whole request, and file
+ * hashes already known from the hunting rows or from resolving a sha256/md5 are not fetched again.
+ * Machine profiles are requested as soon as an observable's findings are in, so they overlap the
+ * slower lookups of other observables. A failing call costs only what depended on it: the rest is
+ * answered with the error.
  */
 @Injectable()
 export class ObserveService {
@@ -71,40 +93,61 @@ export class ObserveService {
     });
   }
 
-  /** Stage 1: alerts per observable ∥ hunting per table, then each observable trimmed to the limit. */
-  private async gather(ctx: DefenderContext, observables: readonly Observable[], limit: number, errors: ErrorList): Promise<Findings[]> {
+  /**
+   * Stage 1: hunting per table ∥ alerts per observable; each observable is trimmed to the limit
+   * as soon as both are in, and the machines of what it keeps are requested right away.
+   */
+  private gather(ctx: DefenderContext, observables: readonly Observable[], limit: number, errors: ErrorList): Promise<Findings[]> {
     const keyed = observables.map((observable, i) => ({ observable, key: `o${i}` }));
-    const [alertLists, events] = await Promise.all([
-      Promise.all(keyed.map(({ observable }) => errors.capture(() => this.alertsFor(ctx, observable), [] as Alert[]))),
-      this.eventsFor(ctx, keyed, limit, errors),
-    ]);
-    return keyed.map(({ observable, key }, i) => {
-      const alerts = alertLists[i];
-      const own = (events.get(key) ?? []).sort((a, b) => Date.parse(b.Timestamp ?? '') - Date.parse(a.Timestamp ?? ''));
-      // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
-      const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
-      return { observable, ...kept, count: alerts.length + own.length } as Findings & { count: number };
-    });
+    // Hunting first: calls queue for the per-tenant concurrency in the order they are made, and
+    // this one call serves every observable.
+    const hunted = this.eventsFor(ctx, keyed, limit, errors);
+    return Promise.all(keyed.map(({ observable, key }) => this.findingsFor(ctx, observable, key, hunted, limit, errors)));
   }
 
-  private async alertsFor(ctx: DefenderContext, observable: Observable): Promise<Alert[]> {
+  private async findingsFor(
+    ctx: DefenderContext,
+    observable: Observable,
+    key: string,
+    hunted: Promise<Map<string, HuntingEvent[]>>,
+    limit: number,
+    errors: ErrorList,
+  ): Promise<Findings> {
+    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable), { alerts: [] } as AlertLookup), hunted]);
+    const alerts = [...found.alerts].sort(byNewestAlert);
+    const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
+    // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
+    const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
+    // Started now, awaited in `map` through the same per-request memo; errors are recorded there.
+    for (const id of machineIdsOf(kept.alerts, kept.events)) this.machines.machine(ctx, id).catch(() => undefined);
+    return { observable, ...kept, count: alerts.length + own.length, profile: found.profile };
+  }
+
+  private async alertsFor(ctx: DefenderContext, observable: Observable): Promise<AlertLookup> {
     switch (observable.type) {
       case 'sha1':
-        return this.alerts.forFile(ctx, observable.value);
+        return { alerts: await this.fileAlerts(ctx, observable.value) };
       case 'sha256':
       case 'md5': {
         // Related alerts are looked up by SHA-1 only: resolve the file first.
         const profile = await this.files.profile(ctx, observable.value);
-        return profile?.sha1 ? this.alerts.forFile(ctx, profile.sha1.toLowerCase()) : [];
+        const sha1 = profile?.sha1?.toLowerCase();
+        return { alerts: sha1 ? await this.fileAlerts(ctx, sha1) : [], profile };
       }
       case 'domain':
-        return this.alerts.forDomain(ctx, observable.value);
+        // The REST path takes the ASCII (punycode) form of an international domain name.
+        return { alerts: await this.alerts.forDomain(ctx, domainToASCII(observable.value) || observable.value) };
       case 'ip':
       case 'ipv6':
-        return this.alerts.forIp(ctx, observable.value);
+        return { alerts: await this.alerts.forIp(ctx, observable.value) };
       default:
-        return [];
+        return { alerts: [] };
     }
+  }
+
+  /** Once per request per file, also when a sha1 and its sha256/md5 are observed together. */
+  private fileAlerts(ctx: DefenderContext, sha1: string): Promise<Alert[]> {
+    return ctx.once(`observe:fileAlerts:${sha1}`, () => this.alerts.forFile(ctx, sha1));
   }
 
   private async eventsFor(
@@ -135,12 +178,14 @@ export class ObserveService {
   }
 
   /** Stage 2: every lookup the sightings share, once per request, then the pure mappers. */
-  private async map(ctx: DefenderContext, findings: ReadonlyArray<Findings & { count?: number }>, errors: ErrorList): Promise<Sighting[]> {
+  private async map(ctx: DefenderContext, findings: readonly Findings[], errors: ErrorList): Promise<Sighting[]> {
     const allAlerts = findings.flatMap((f) => f.alerts);
     const allEvents = findings.flatMap((f) => f.events);
     if (allAlerts.length === 0 && allEvents.length === 0) return [];
     const deviceIds = [...machineIdsOf(allAlerts, allEvents)];
-    const hashes = [...hashesNeedingCompletion(allAlerts, allEvents)];
+    const resolved = findings.flatMap((f) => (f.profile ? [f.profile] : []));
+    const known = [...resolved, ...completeFilesIn(allEvents)];
+    const hashes = [...hashesNeedingCompletion(allAlerts, allEvents, fileProfileIndex(known))];
     const [machines, networkRows, profiles] = await Promise.all([
       Promise.all(deviceIds.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined))),
       deviceIds.length > 0 ? errors.capture(() => this.hunting.networkInfo(ctx, deviceIds), [] as DeviceNetworkInfoRow[]) : [],
@@ -151,10 +196,10 @@ export class ObserveService {
       tenantId: ctx.credentials.tenantId,
       machines: byId(machines.filter((m): m is Machine => m !== undefined)),
       networkInfo: groupByDevice(networkRows),
-      files: fileProfileIndex(profiles.filter((p): p is FileProfile => p !== undefined)),
+      files: fileProfileIndex([...known, ...profiles.filter((p): p is FileProfile => p !== undefined)]),
     };
     return findings.flatMap((f) => {
-      const sctx = { ...shared, observable: f.observable, count: f.count ?? f.alerts.length + f.events.length };
+      const sctx = { ...shared, observable: f.observable, count: f.count };
       return [...f.alerts.map((a) => sightingFromAlert(a, sctx)), ...f.events.map((e) => sightingFromEvent(e, sctx))];
     });
   }

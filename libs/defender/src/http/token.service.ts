@@ -30,6 +30,8 @@ const POLL_MS = 50;
 export class TokenService {
   private readonly cache = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<CachedToken>>();
+  /** Set once the login host turned out to serve only the v2 endpoint. */
+  private useV2 = false;
   constructor(
     private readonly http: HttpService,
     private readonly metrics: MetricsService,
@@ -115,20 +117,32 @@ export class TokenService {
     this.cache.set(key, token);
   }
 
+  /**
+   * Azure AD's v1 endpoint (`resource=`), as the original relay and Microsoft's MDE samples use;
+   * a login host without it (404) is asked at the v2 endpoint (`scope=<resource>/.default`).
+   */
   private async fetch(credentials: Credentials, audience: TokenAudience): Promise<CachedToken> {
     const resource = audience === 'graph' ? this.config.graphResource : this.config.apiResource;
-    const url = `${this.config.loginUrl}/${encodeURIComponent(credentials.tenantId)}/oauth2/token`;
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-      resource,
-    });
-    let status: number;
-    let body: unknown;
+    const tenant = encodeURIComponent(credentials.tenantId);
+    const form = { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret };
+    let answer = this.useV2 ? undefined : await this.post(`${this.config.loginUrl}/${tenant}/oauth2/token`, { ...form, resource });
+    if (!answer || answer.status === 404) {
+      answer = await this.post(`${this.config.loginUrl}/${tenant}/oauth2/v2.0/token`, { ...form, scope: `${resource}/.default` });
+      if (answer.status !== 404) this.useV2 = true;
+    }
+    const { status, body } = answer;
+    if (status === 200 && isTokenBody(body)) {
+      const lifetimeMs = Number(body.expires_in) * 1000;
+      const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
+      return { accessToken: body.access_token, refreshAt: Date.now() + lifetimeMs - margin };
+    }
+    throw tokenError(status, body);
+  }
+
+  private async post(url: string, form: Record<string, string>): Promise<{ status: number; body: unknown }> {
     try {
       const response = await firstValueFrom(
-        this.http.post(url, form.toString(), {
+        this.http.post(url, new URLSearchParams(form).toString(), {
           headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
           timeout: this.config.upstreamTimeoutMs,
           validateStatus: () => true,
@@ -136,19 +150,12 @@ export class TokenService {
           responseType: 'json',
         }),
       );
-      status = response.status;
-      body = response.data;
+      this.metrics.defenderCalls.inc({ api: 'token', status: String(response.status) });
+      return { status: response.status, body: response.data };
     } catch (error) {
       this.metrics.defenderCalls.inc({ api: 'token', status: '0' });
       throw transportError('Azure AD', error, this.config.upstreamTimeoutMs);
     }
-    this.metrics.defenderCalls.inc({ api: 'token', status: String(status) });
-    if (status === 200 && isTokenBody(body)) {
-      const lifetimeMs = Number(body.expires_in) * 1000;
-      const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
-      return { accessToken: body.access_token, refreshAt: Date.now() + lifetimeMs - margin };
-    }
-    throw tokenError(status, body);
   }
 }
 

@@ -1,0 +1,310 @@
+/**
+ * `npm run bench`: latency, Defender calls per request and throughput of POST /observe/observables.
+ *
+ * The Defender sandbox runs in-process with injected latency; the production relay runs as a child
+ * process (`npm run start:prod`'s entry), exactly as `npm run demo` wires them. Loopback only, every
+ * loop bounded. Prints a table and one JSON line (`{"bench":"observe",...}`).
+ *
+ * Profile caching is switched off (PROFILE_CACHE_TTL_MS=0) for the main figures, so every request
+ * pays for its machine and file profiles: the honest cost of observables nobody looked at recently.
+ * Further passes show the warm case (default cache) and how much of the 20-observable figure is
+ * the per-tenant concurrency cap (DEFENDER_CONCURRENCY, default 8) rather than the critical path.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sign } from 'jsonwebtoken';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  RouteKey,
+  Sandbox,
+  SEED_FILES,
+  SEED_NETWORK,
+  startSandbox,
+} from '../apps/defender-sandbox/src';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const LATENCY_MS = 50;
+const LOAD_LATENCY_MS = 5;
+const WARMUP = 3;
+const SAMPLES = 30;
+const CLIENTS = 16;
+const LOAD_SECONDS = 5;
+const ROUTES = ['hunting', 'alerts', 'files', 'machines', 'token'] as const;
+type RouteGroup = (typeof ROUTES)[number];
+const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
+  hunting: 'hunting',
+  'graph.hunting': 'hunting',
+  'alerts.byFile': 'alerts',
+  'alerts.byDomain': 'alerts',
+  'alerts.byIp': 'alerts',
+  'files.get': 'files',
+  'machines.get': 'machines',
+  token: 'token',
+};
+
+interface Observable {
+  type: string;
+  value: string;
+}
+
+/** observables.json: the four observables of the demo. */
+const FOUR: Observable[] = JSON.parse(readFileSync(join(ROOT, 'observables.json'), 'utf8')) as Observable[];
+
+/** Twenty observables: every seeded file and network value, plus valid values Defender never saw. */
+const TWENTY: Observable[] = [
+  ...FOUR,
+  { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
+  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+  { type: 'md5', value: SEED_FILES.webShell.md5 },
+  { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
+  { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
+  { type: 'md5', value: SEED_FILES.macCleaner.md5 },
+  { type: 'sha1', value: SEED_FILES.credDumper.sha1 },
+  { type: 'ip', value: SEED_NETWORK.miningPoolIp },
+  { type: 'ip', value: SEED_NETWORK.benignIp },
+  { type: 'ipv6', value: SEED_NETWORK.webShellClientIpv6 },
+  { type: 'domain', value: SEED_NETWORK.miningPoolDomain },
+  { type: 'domain', value: SEED_NETWORK.benignDomain },
+  { type: 'ip', value: '192.0.2.201' },
+  { type: 'domain', value: 'never-seen.example' },
+  { type: 'sha1', value: '0123456789abcdef0123456789abcdef01234567' },
+  { type: 'sha256', value: 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210' },
+];
+
+/** A relay configuration the latency is measured under; `target` marks the issue's reference setup. */
+interface Setup {
+  label: string;
+  env: Record<string, string>;
+  target: boolean;
+  bodies: Observable[][];
+}
+
+interface LatencyResult {
+  observables: number;
+  setup: string;
+  sightings: number;
+  errors: number;
+  medianMs: number;
+  p95Ms: number;
+  /** The issue's target for the median (reference setup only). */
+  target?: number;
+  callsPerRequest: Record<RouteGroup, number>;
+}
+
+interface LoadResult {
+  observables: number;
+  clients: number;
+  seconds: number;
+  requests: number;
+  failed: number;
+  reqPerSec: number;
+}
+
+interface Relay {
+  url: string;
+  child: ChildProcess;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRelay(sandbox: Sandbox, secretKey: string, env: Record<string, string>): Promise<Relay> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/relay/apps/relay/src/main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SECRET_KEY: secretKey,
+      DEFENDER_LOGIN_URL: sandbox.url,
+      DEFENDER_API_URL: sandbox.url,
+      GRAPH_API_URL: sandbox.url,
+      JWKS_HOSTS: `visibility.amp.cisco.com,${sandbox.url}`,
+      LOG_LEVEL: 'warn',
+      DEFENDER_RATE_LIMIT: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`the relay exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/version`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`${url}/version did not answer within 10 s`);
+}
+
+/** SIGTERM, and SIGKILL if the relay has not exited 5 s later. */
+function stopRelay(relay: Relay): Promise<void> {
+  if (relay.child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
+    relay.child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    relay.child.kill('SIGTERM');
+  });
+}
+
+async function observe(relay: Relay, jwt: string, body: Observable[]): Promise<{ sightings: number; errors: number }> {
+  const response = await fetch(`${relay.url}/observe/observables`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) throw new Error(`/observe answered HTTP ${response.status}`);
+  const json = (await response.json()) as { data?: { sightings?: { count: number } }; errors?: unknown[] };
+  return { sightings: json.data?.sightings?.count ?? 0, errors: json.errors?.length ?? 0 };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+function callsByGroup(sandbox: Sandbox): Record<RouteGroup, number> {
+  const out = Object.fromEntries(ROUTES.map((r) => [r, 0])) as Record<RouteGroup, number>;
+  for (const [route, n] of Object.entries(sandbox.stats.byRoute()) as Array<[RouteKey, number]>) {
+    const group = GROUP_OF[route];
+    if (group) out[group] += n;
+  }
+  return out;
+}
+
+async function measureLatency(sandbox: Sandbox, relay: Relay, jwt: string, body: Observable[], setup: Setup): Promise<LatencyResult> {
+  sandbox.latency.set('*', LATENCY_MS);
+  let last = { sightings: 0, errors: 0 };
+  for (let i = 0; i < WARMUP; i++) last = await observe(relay, jwt, body);
+  sandbox.stats.reset();
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const start = performance.now();
+    last = await observe(relay, jwt, body);
+    times.push(performance.now() - start);
+  }
+  const calls = callsByGroup(sandbox);
+  times.sort((a, b) => a - b);
+  return {
+    observables: body.length,
+    setup: setup.label,
+    target: setup.target ? target(body.length) : undefined,
+    sightings: last.sightings,
+    errors: last.errors,
+    medianMs: round(percentile(times, 50)),
+    p95Ms: round(percentile(times, 95)),
+    callsPerRequest: Object.fromEntries(ROUTES.map((r) => [r, round(calls[r] / SAMPLES)])) as Record<RouteGroup, number>,
+  };
+}
+
+async function measureLoad(sandbox: Sandbox, relay: Relay, jwt: string, body: Observable[]): Promise<LoadResult> {
+  sandbox.latency.set('*', LOAD_LATENCY_MS);
+  await observe(relay, jwt, body);
+  const end = performance.now() + LOAD_SECONDS * 1000;
+  let requests = 0;
+  let failed = 0;
+  const client = async (): Promise<void> => {
+    while (performance.now() < end) {
+      try {
+        const result = await observe(relay, jwt, body);
+        if (result.errors > 0 || result.sightings === 0) failed++;
+      } catch {
+        failed++;
+      }
+      requests++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = (performance.now() - start) / 1000;
+  return { observables: body.length, clients: CLIENTS, seconds: round(seconds), requests, failed, reqPerSec: round(requests / seconds) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** The issue's targets: 3 calls deep + 50 ms for 4 observables, 4 deep + 100 ms for 20. */
+function target(observables: number): number {
+  return observables <= 4 ? 3 * LATENCY_MS + 50 : 4 * LATENCY_MS + 100;
+}
+
+function table(latency: LatencyResult[], load: LoadResult[]): string {
+  const widths = [8, 7, 6, 9, 6];
+  const lines = [
+    `POST /observe/observables, sandbox latency ${LATENCY_MS} ms per Defender call, ${SAMPLES} sequential requests after ${WARMUP} warm-up`,
+    '',
+    'obs  relay setup                 sightings  median ms  p95 ms     target  hunting  alerts  files  machines  token',
+    ...latency.map((r) =>
+      [
+        String(r.observables).padStart(3),
+        ` ${r.setup}`.padEnd(27),
+        String(r.sightings).padStart(10),
+        String(r.medianMs).padStart(10),
+        String(r.p95Ms).padStart(7),
+        (r.target === undefined ? '-' : `${r.target} ${r.medianMs <= r.target ? 'ok' : 'MISS'}`).padStart(10),
+        ...ROUTES.map((route, i) => String(r.callsPerRequest[route]).padStart(widths[i])),
+      ].join(' '),
+    ),
+    '',
+    `Throughput: ${CLIENTS} concurrent clients, sandbox latency ${LOAD_LATENCY_MS} ms, ${SETUPS[0].label}, ${LOAD_SECONDS} s each`,
+    '',
+    'obs  requests  failed  req/s',
+    ...load.map((r) => [String(r.observables).padStart(3), String(r.requests).padStart(9), String(r.failed).padStart(7), String(r.reqPerSec).padStart(6)].join(' ')),
+  ];
+  return lines.join('\n');
+}
+
+const SETUPS: Setup[] = [
+  { label: 'profile cache off', env: { PROFILE_CACHE_TTL_MS: '0' }, target: true, bodies: [FOUR, TWENTY] },
+  { label: 'default profile cache', env: {}, target: false, bodies: [FOUR, TWENTY] },
+  { label: 'cache off, concurrency 16', env: { PROFILE_CACHE_TTL_MS: '0', DEFENDER_CONCURRENCY: '16' }, target: false, bodies: [TWENTY] },
+];
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox();
+  const secretKey = randomBytes(32).toString('hex');
+  const jwt = sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' });
+  const latency: LatencyResult[] = [];
+  const load: LoadResult[] = [];
+  try {
+    for (const setup of SETUPS) {
+      const relay = await startRelay(sandbox, secretKey, setup.env);
+      try {
+        for (const body of setup.bodies) latency.push(await measureLatency(sandbox, relay, jwt, body, setup));
+        if (setup === SETUPS[0]) for (const body of [FOUR, TWENTY]) load.push(await measureLoad(sandbox, relay, jwt, body));
+      } finally {
+        await stopRelay(relay);
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+  process.stdout.write(`${table(latency, load)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'observe', latencyMs: LATENCY_MS, loadLatencyMs: LOAD_LATENCY_MS, latency, load })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`observe bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

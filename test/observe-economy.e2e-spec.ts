@@ -1,0 +1,132 @@
+import { Sighting } from '@app/ctim';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RouteKey, SEED_FILES, SEED_NETWORK } from '../apps/defender-sandbox/src';
+import { RelayHarness, startRelay } from './support/relay-harness';
+
+// C-36 / §8: what one /observe request costs in Defender calls, read from the sandbox's statistics.
+
+interface Obs {
+  type: string;
+  value: string;
+}
+
+/** The demo's four observables (ip, domain, sha256, sha1). */
+const FOUR: Obs[] = JSON.parse(readFileSync(join(__dirname, '..', 'observables.json'), 'utf8')) as Obs[];
+
+/** Twenty: every seeded file and network value, plus valid values Defender never saw. */
+const TWENTY: Obs[] = [
+  ...FOUR,
+  { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
+  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+  { type: 'md5', value: SEED_FILES.webShell.md5 },
+  { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
+  { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
+  { type: 'md5', value: SEED_FILES.macCleaner.md5 },
+  { type: 'sha1', value: SEED_FILES.credDumper.sha1 },
+  { type: 'ip', value: SEED_NETWORK.miningPoolIp },
+  { type: 'ip', value: SEED_NETWORK.benignIp },
+  { type: 'ipv6', value: SEED_NETWORK.webShellClientIpv6 },
+  { type: 'domain', value: SEED_NETWORK.miningPoolDomain },
+  { type: 'domain', value: SEED_NETWORK.benignDomain },
+  { type: 'ip', value: '192.0.2.201' },
+  { type: 'domain', value: 'never-seen.example' },
+  { type: 'sha1', value: '0123456789abcdef0123456789abcdef01234567' },
+  { type: 'sha256', value: 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210' },
+];
+
+const ALERT_ROUTES: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
+
+async function observe(relay: RelayHarness, body: Obs[]): Promise<Sighting[]> {
+  const res = await relay.post('/observe/observables', body);
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
+  const docs: Sighting[] = res.body.data?.sightings?.docs ?? [];
+  for (const s of docs) {
+    const keys = (s.relations ?? []).map((r) => JSON.stringify([r.origin, r.relation, r.source, r.related]));
+    expect(keys).toEqual([...new Set(keys)]);
+  }
+  return docs;
+}
+
+/** The last path segment of each call of a route (the machine id or the hash). */
+const lastSegments = (relay: RelayHarness, route: RouteKey) => relay.sandbox.stats.entries(route).map((e) => decodeURIComponent(e.path.split('/').pop() ?? ''));
+
+/** The per-request costs C-36 promises, checked against what the answer itself contains. */
+function expectEconomical(relay: RelayHarness, body: Obs[], docs: Sighting[]): void {
+  const { stats } = relay.sandbox;
+  // One query per event table for all observables, and one for the devices' network info.
+  expect(stats.count('hunting')).toBeLessThanOrEqual(3);
+  expect(stats.count('graph.hunting')).toBe(0);
+
+  // Related alerts once per observable at most (sha256/md5 go through their SHA-1), each path once.
+  const alertPaths = ALERT_ROUTES.flatMap((r) => stats.entries(r).map((e) => e.path));
+  expect(alertPaths.length).toBeLessThanOrEqual(body.length);
+  expect(alertPaths.length).toBe(new Set(alertPaths).size);
+
+  // Each device of the answer once; nothing else.
+  const devices = new Set(docs.flatMap((s) => s.targets ?? []).flatMap((t) => t.observables.filter((o) => o.type === 'ms_machine_id').map((o) => o.value)));
+  const machines = lastSegments(relay, 'machines.get');
+  expect(machines.length).toBe(new Set(machines).size);
+  expect(machines.length).toBeLessThanOrEqual(devices.size);
+  for (const id of machines) expect(devices).toContain(id);
+
+  // Each file once: a sha256/md5 input resolved to its SHA-1, or a file of the answer whose sibling
+  // hashes had to be completed; never more than one call per distinct file plus the resolutions.
+  const hashes = lastSegments(relay, 'files.get');
+  expect(hashes.length).toBe(new Set(hashes).size);
+  const resolutions = body.filter((o) => o.type === 'sha256' || o.type === 'md5').map((o) => o.value);
+  const filesInAnswer = new Set(docs.flatMap((s) => s.relations ?? []).flatMap((r) => [r.source, r.related]).filter((o) => o.type === 'sha1').map((o) => o.value));
+  expect(hashes.length).toBeLessThanOrEqual(resolutions.length + filesInAnswer.size);
+  for (const hash of hashes) expect(resolutions.includes(hash) || filesInAnswer.has(hash)).toBe(true);
+}
+
+describe('/observe economy, profiles fetched fresh every request (C-36, §8)', () => {
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay({ PROFILE_CACHE_TTL_MS: '0' })));
+  afterAll(() => relay.close());
+  beforeEach(() => relay.sandbox.reset());
+
+  it.each([
+    ['4 observables (observables.json)', FOUR],
+    ['20 observables', TWENTY],
+  ])('%s: bounded calls per route, each lookup once', async (_name, body) => {
+    expect(new Set(body.map((o) => `${o.type}:${o.value}`)).size).toBe(body.length);
+    const docs = await observe(relay, body);
+    expect(docs.length).toBeGreaterThan(body.length);
+    expectEconomical(relay, body, docs);
+    expect(relay.sandbox.stats.count('hunting')).toBe(3);
+  });
+
+  it('fetches no token on a second request, and the same lookups again (alerts and hunting are never cached)', async () => {
+    await observe(relay, FOUR);
+    const first = relay.sandbox.stats.byRoute();
+    relay.sandbox.stats.reset();
+    await observe(relay, FOUR);
+    const second = relay.sandbox.stats.byRoute();
+    expect(second.token).toBe(0);
+    expect({ ...second, token: first.token }).toEqual(first);
+  });
+});
+
+describe('/observe economy with the default profile cache (C-95)', () => {
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay()));
+  afterAll(() => relay.close());
+
+  it('reuses token, machine and file profiles across requests, but asks alerts and hunting afresh', async () => {
+    await observe(relay, TWENTY);
+    const first = relay.sandbox.stats.byRoute();
+    expect(first.token).toBe(1);
+    expect(first['machines.get']).toBeGreaterThan(0);
+    expect(first['files.get']).toBeGreaterThan(0);
+    relay.sandbox.stats.reset();
+
+    const docs = await observe(relay, TWENTY);
+    expectEconomical(relay, TWENTY, docs);
+    const second = relay.sandbox.stats.byRoute();
+    expect([second.token, second['machines.get'], second['files.get']]).toEqual([0, 0, 0]);
+    expect(second.hunting).toBe(first.hunting);
+    for (const route of ALERT_ROUTES) expect(second[route]).toBe(first[route]);
+  });
+});
