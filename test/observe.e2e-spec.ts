@@ -359,12 +359,14 @@ describe('entity limit (C-31, C-12)', () => {
       const got = sightingsOf(docs, o);
       expect(got.map((s) => [s.title, s.observed_time.start_time])).toEqual(expected.map((s) => [s.title, s.observed_time.start_time]));
     }
+    // Each table is asked for enough rows for every observable of it: limit × observables, at least 1000.
+    const perTable = { DeviceFileEvents: 4, DeviceNetworkEvents: 3 };
     const tops = relay.sandbox.stats
       .entries('hunting')
-      .flatMap((e) => (e.kql?.kind === 'union' ? e.kql.pipelines : []))
-      .flatMap((p) => p.operators.filter((op) => op.kind === 'top'));
-    expect(tops.length).toBeGreaterThan(0);
-    for (const top of tops) expect(top).toMatchObject({ count: limit, by: 'Timestamp', order: 'desc' });
+      .flatMap((e) => (e.kql?.kind === 'pipeline' && e.kql.table in perTable ? [e.kql] : []))
+      .map((q) => [q.table, q.operators.find((op) => op.kind === 'top')]);
+    expect(tops.length).toBe(2);
+    for (const [table, top] of tops) expect(top).toMatchObject({ count: Math.max(1000, limit * perTable[table as keyof typeof perTable]), by: 'Timestamp', order: 'desc' });
   }
 
   it('keeps at most CTR_ENTITIES_LIMIT sightings per observable from the environment', async () => {
@@ -390,7 +392,7 @@ describe('hostile and unusual values (C-22, C-23)', () => {
     relay.sandbox.stats
       .entries('hunting')
       .map((e) => e.kql)
-      .filter((q): q is KqlQuery => q !== undefined && q.kind === 'union' && q.pipelines[0].table === 'DeviceNetworkEvents');
+      .filter((q): q is KqlQuery => q !== undefined && q.kind === 'pipeline' && q.table === 'DeviceNetworkEvents');
 
   it('keeps valid but unusual domains one string literal each, in a query of exactly the documented shape', async () => {
     // A 63-character label is the DNS maximum. (Whole names over 100 characters cannot be tried:
@@ -404,17 +406,16 @@ describe('hostile and unusual values (C-22, C-23)', () => {
 
     const queries = networkQueries();
     expect(queries).toHaveLength(1);
+    // One `has` term per domain, or-ed, each the exact input as one string literal.
+    const terms = unusual.map((value) => ({ kind: 'compare', column: 'RemoteUrl', op: 'has', value: expect.objectContaining({ kind: 'string', value }) }));
+    const condition = terms.slice(1).reduce<unknown>((left, right) => ({ kind: 'or', left, right }), terms[0]);
     expect(queries[0]).toEqual({
-      kind: 'union',
-      pipelines: unusual.map((value, i) => ({
-        kind: 'pipeline',
-        table: 'DeviceNetworkEvents',
-        operators: [
-          { kind: 'where', condition: { kind: 'compare', column: 'RemoteUrl', op: 'has', value: expect.objectContaining({ kind: 'string', value }) } },
-          { kind: 'top', count: 100, by: 'Timestamp', order: 'desc' },
-          { kind: 'extend', name: 'RelayKey', value: expect.objectContaining({ kind: 'string', value: `o${i}` }) },
-        ],
-      })),
+      kind: 'pipeline',
+      table: 'DeviceNetworkEvents',
+      operators: [
+        { kind: 'where', condition },
+        { kind: 'top', count: 1000, by: 'Timestamp', order: 'desc' },
+      ],
     });
     // The REST path takes the ASCII form of an international name, URL-encoded as one segment.
     expect(relay.sandbox.stats.entries('alerts.byDomain').map((e) => e.status)).toEqual(unusual.map(() => 200));
@@ -437,9 +438,10 @@ describe('hostile and unusual values (C-22, C-23)', () => {
     const sent = JSON.stringify(relay.sandbox.stats.entries().map((e) => [e.path, e.query, e.body]));
     for (const marker of ['take 1', 'project AccountName', '1==1', "'|", 'drop']) expect(sent).not.toContain(marker);
     const [query] = networkQueries();
-    expect(query.kind === 'union' && query.pipelines.map((p) => p.operators[0])).toEqual([
-      { kind: 'where', condition: { kind: 'compare', column: 'RemoteIP', op: '==', value: expect.objectContaining({ value: c2.value }) } },
-    ]);
+    expect(query.kind === 'pipeline' && query.operators[0]).toEqual({
+      kind: 'where',
+      condition: { kind: 'in', column: 'RemoteIP', caseInsensitive: false, values: [expect.objectContaining({ value: c2.value })] },
+    });
   });
 });
 

@@ -110,7 +110,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
 
-  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 8 * 1024 * 1024 });
+  // maxParamLength: a domain path segment may be up to 253 characters (Fastify's default is 100).
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 8 * 1024 * 1024, maxParamLength: 2048 });
   installBodyParsers(app);
   const pipeline = new RoutePipeline(app, services);
   for (const routes of [

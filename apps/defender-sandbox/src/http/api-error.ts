@@ -70,8 +70,8 @@ export function codeForStatus(status: number): string {
   return codes[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequest');
 }
 
-export function messageForStatus(status: number): string {
-  if (status === 429) return 'API calls quota exceeded! maximum allowed 100 per 00:01:00';
+export function messageForStatus(status: number, hunting = false): string {
+  if (status === 429) return `API calls quota exceeded! maximum allowed ${hunting ? 45 : 100} per 00:01:00`;
   if (status === 500) return 'No error message, retry the operation';
   if (status === 503) return 'The service is temporarily unavailable. Please retry later.';
   if (status >= 500) return 'An upstream error occurred. Please retry later.';

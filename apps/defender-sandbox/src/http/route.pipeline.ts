@@ -192,7 +192,7 @@ export class RoutePipeline {
     const error =
       family === 'aad'
         ? new AadError(status, status >= 500 ? 'temporarily_unavailable' : 'invalid_request', status >= 500 ? 90033 : 90000, messageForStatus(status))
-        : new ApiError(status, codeForStatus(status), messageForStatus(status));
+        : new ApiError(status, codeForStatus(status), messageForStatus(status, fault.route === 'hunting' || fault.route === 'graph.hunting'));
     const result = this.errorResult(error, family, request);
     return { ...result, headers: { ...result.headers, ...headers } };
   }

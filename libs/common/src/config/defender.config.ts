@@ -55,7 +55,7 @@ class DefenderEnv {
   PROFILE_CACHE_TTL_MS = 300_000;
 
   @Expose() @ToInteger() @IsInt() @Min(1) @Max(64)
-  DEFENDER_CONCURRENCY = 8;
+  DEFENDER_CONCURRENCY = 16;
 
   @Expose() @IsString() @MaxLength(1000)
   ACTION_COMMENT = 'Performed via SecureX Threat Response';

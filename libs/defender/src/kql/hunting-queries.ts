@@ -1,3 +1,5 @@
+import { isIPv4 } from 'node:net';
+import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents';
@@ -5,27 +7,81 @@ export type EventColumn = 'SHA1' | 'SHA256' | 'MD5' | 'RemoteIP' | 'RemoteUrl';
 
 /** One observable's slice of an events query: which column, which value, how many rows. */
 export interface EventFilter {
-  /** Relay-made row tag (`o0`, `o1`, …) that tells which observable a row answers. */
+  /** Relay-made tag (`o0`, `o1`, …) put on the rows that answer this observable. */
   key: string;
   column: EventColumn;
   value: string;
   limit: number;
 }
 
-const OPERATOR: Record<EventColumn, string> = { SHA1: '==', SHA256: '==', MD5: '==', RemoteIP: '==', RemoteUrl: 'has' };
-const KEY = /^o\d+$/;
+/** Defender returns at most 100,000 rows; the relay never asks for more than this. */
+export const MAX_EVENT_ROWS = 10_000;
+/**
+ * Rows shared by all observables of a query. Never fewer than this, so one busy observable does
+ * not crowd a quiet one out of its share unless it has over a thousand events in the window.
+ */
+export const MIN_EVENT_ROWS = 1_000;
 
 /**
- * All observables of a request against one event table, as one query (docs/hunting-queries.md §1):
- * a `union` of per-observable sub-queries keeps each observable's limit exact in one API call.
+ * All observables of a request against one event table, as one plain query
+ * (docs/hunting-queries.md §1): exact columns with `in`, domains with `has` (term match, so
+ * `https://evil.example/x` and `cdn.evil.example` count), newest first, enough rows for every
+ * observable's limit (between MIN_EVENT_ROWS and MAX_EVENT_ROWS). Rows are then given to their
+ * observables by `assignEvents`.
  */
 export function eventsQuery(table: EventTable, filters: readonly EventFilter[]): string {
   if (filters.length === 0) throw new RangeError('an events query needs at least one filter');
-  const parts = filters.map((f) => {
-    if (!KEY.test(f.key)) throw new RangeError(`not a relay row key: ${f.key}`);
-    return `(${table} | where ${f.column} ${OPERATOR[f.column]} ${kqlString(f.value)} | top ${kqlInt(f.limit)} by Timestamp desc | extend RelayKey = '${f.key}')`;
-  });
-  return `union\n${parts.join(',\n')}`;
+  const exact = new Map<EventColumn, string[]>();
+  const terms: string[] = [];
+  for (const f of filters) {
+    if (f.column === 'RemoteUrl') terms.push(`RemoteUrl has ${kqlString(f.value)}`);
+    else exact.set(f.column, [...(exact.get(f.column) ?? []), f.value]);
+  }
+  const predicates = [...[...exact].map(([column, values]) => `${column} in ${kqlList(values)}`), ...terms];
+  const wanted = filters.reduce((sum, f) => sum + f.limit, 0);
+  const rows = Math.min(MAX_EVENT_ROWS, Math.max(MIN_EVENT_ROWS, wanted));
+  return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc`;
+}
+
+type EventRow = DeviceFileEvent | DeviceNetworkEvent;
+
+/**
+ * Gives each observable its rows (newest first, at most its limit), tagged with its key. A row
+ * that answers two observables (a domain and its subdomain) is given to both.
+ */
+export function assignEvents<T extends EventRow>(rows: readonly T[], filters: readonly EventFilter[]): T[] {
+  const ordered = [...rows].sort((a, b) => Date.parse(String(b.Timestamp ?? '')) - Date.parse(String(a.Timestamp ?? '')));
+  return filters.flatMap((f) =>
+    ordered
+      .filter((row) => matches(row, f))
+      .slice(0, f.limit)
+      .map((row) => ({ ...row, RelayKey: f.key })),
+  );
+}
+
+function matches(row: EventRow, f: EventFilter): boolean {
+  const cell = (row as Record<string, unknown>)[f.column];
+  if (typeof cell !== 'string' || cell === '') return false;
+  const value = cell.toLowerCase();
+  if (f.column === 'RemoteUrl') return hasTerm(value, f.value.toLowerCase());
+  if (f.column === 'RemoteIP') return sameIp(value, f.value.toLowerCase());
+  return value === f.value.toLowerCase();
+}
+
+/** KQL `has`: `term` appears in `text` bounded by non-alphanumeric characters (or the ends). */
+export function hasTerm(text: string, term: string): boolean {
+  const alnum = /[\p{L}\p{N}]/u;
+  for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + term.length];
+    if ((before === undefined || !alnum.test(before)) && (after === undefined || !alnum.test(after))) return true;
+  }
+  return false;
+}
+
+/** Defender may log an IPv4 peer as its IPv4-mapped IPv6 form. */
+function sameIp(cell: string, ip: string): boolean {
+  return cell === ip || (isIPv4(ip) && cell === `::ffff:${ip}`);
 }
 
 /** The latest row per adapter of every device a request touches (docs/hunting-queries.md §2). */

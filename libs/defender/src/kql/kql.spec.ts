@@ -1,4 +1,5 @@
-import { eventsQuery, networkInfoQuery } from './hunting-queries';
+import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
+import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, networkInfoQuery } from './hunting-queries';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 describe('kqlString (C-23)', () => {
@@ -33,30 +34,63 @@ describe('kqlString (C-23)', () => {
 });
 
 describe('hunting queries', () => {
-  it('builds one union over all observables of a table, each with its own limit', () => {
+  it('asks one table for every observable at once, newest first, enough rows for every limit', () => {
     expect(
       eventsQuery('DeviceFileEvents', [
         { key: 'o0', column: 'SHA1', value: 'aa', limit: 100 },
         { key: 'o1', column: 'MD5', value: 'bb', limit: 7 },
+        { key: 'o2', column: 'SHA1', value: "c'c", limit: 5 },
       ]),
-    ).toBe(
-      "union\n(DeviceFileEvents | where SHA1 == 'aa' | top 100 by Timestamp desc | extend RelayKey = 'o0'),\n" +
-        "(DeviceFileEvents | where MD5 == 'bb' | top 7 by Timestamp desc | extend RelayKey = 'o1')",
-    );
+    ).toBe(`DeviceFileEvents\n| where SHA1 in ('aa', 'c\\'c') or MD5 in ('bb')\n| top ${MIN_EVENT_ROWS} by Timestamp desc`);
   });
 
-  it('matches domains by term and IPs exactly', () => {
+  it('matches domains by term and IPs exactly, and caps the rows', () => {
     const q = eventsQuery('DeviceNetworkEvents', [
-      { key: 'o0', column: 'RemoteUrl', value: 'evil.example', limit: 1 },
-      { key: 'o1', column: 'RemoteIP', value: '10.0.0.1', limit: 1 },
+      { key: 'o0', column: 'RemoteUrl', value: 'evil.example', limit: 1000 },
+      { key: 'o1', column: 'RemoteIP', value: '10.0.0.1', limit: 1000 },
+      { key: 'o2', column: 'RemoteUrl', value: 'x.example', limit: 1000 },
     ]);
-    expect(q).toContain("where RemoteUrl has 'evil.example'");
-    expect(q).toContain("where RemoteIP == '10.0.0.1'");
+    expect(q).toBe("DeviceNetworkEvents\n| where RemoteIP in ('10.0.0.1') or RemoteUrl has 'evil.example' or RemoteUrl has 'x.example'\n| top 3000 by Timestamp desc");
+    const many = Array.from({ length: 20 }, (_, i) => ({ key: `o${i}`, column: 'SHA1' as const, value: `${i}`, limit: 1000 }));
+    expect(eventsQuery('DeviceFileEvents', many)).toContain(`| top ${MAX_EVENT_ROWS} by Timestamp desc`);
+    expect(() => eventsQuery('DeviceFileEvents', [])).toThrow(RangeError);
   });
 
-  it('refuses row keys that are not the relay’s own', () => {
-    expect(() => eventsQuery('DeviceFileEvents', [{ key: "o0' | x", column: 'SHA1', value: 'a', limit: 1 }])).toThrow(RangeError);
-    expect(() => eventsQuery('DeviceFileEvents', [])).toThrow(RangeError);
+  it('gives each observable its own rows, newest first, within its limit', () => {
+    const rows: DeviceFileEvent[] = [
+      { Timestamp: '2026-01-01T00:00:00Z', SHA1: 'AA', ActionType: 'old' },
+      { Timestamp: '2026-01-03T00:00:00Z', SHA1: 'aa', ActionType: 'new' },
+      { Timestamp: '2026-01-02T00:00:00Z', MD5: 'bb', SHA1: 'zz', ActionType: 'md5' },
+    ];
+    const assigned = assignEvents(rows, [
+      { key: 'o0', column: 'SHA1', value: 'aa', limit: 1 },
+      { key: 'o1', column: 'MD5', value: 'bb', limit: 5 },
+      { key: 'o2', column: 'SHA1', value: 'none', limit: 5 },
+    ]);
+    expect(assigned.map((r) => [r.RelayKey, r.ActionType])).toEqual([
+      ['o0', 'new'],
+      ['o1', 'md5'],
+    ]);
+  });
+
+  it('gives a row to every observable it answers: a domain and its subdomain, an IPv4 in mapped form', () => {
+    const rows: DeviceNetworkEvent[] = [
+      { Timestamp: '2026-01-01T00:00:00Z', RemoteUrl: 'https://cdn.Evil.example/x', RemoteIP: '::ffff:10.0.0.1' },
+      { Timestamp: '2026-01-01T00:00:00Z', RemoteUrl: 'notevil.example', RemoteIP: '10.0.0.2' },
+    ];
+    const assigned = assignEvents(rows, [
+      { key: 'o0', column: 'RemoteUrl', value: 'evil.example', limit: 5 },
+      { key: 'o1', column: 'RemoteUrl', value: 'cdn.evil.example', limit: 5 },
+      { key: 'o2', column: 'RemoteIP', value: '10.0.0.1', limit: 5 },
+    ]);
+    expect(assigned.map((r) => r.RelayKey)).toEqual(['o0', 'o1', 'o2']);
+  });
+
+  it('reads `has` as a term match', () => {
+    expect(hasTerm('sub.evil.example', 'evil.example')).toBe(true);
+    expect(hasTerm('https://evil.example:443/a', 'evil.example')).toBe(true);
+    expect(hasTerm('notevil.example', 'evil.example')).toBe(false);
+    expect(hasTerm('evil.examples', 'evil.example')).toBe(false);
   });
 
   it('asks for the latest network info of all devices at once', () => {

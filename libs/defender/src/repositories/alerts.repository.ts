@@ -15,7 +15,7 @@ interface AlertList {
 export class AlertsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
 
-  /** Alerts of a file, by SHA-1 only (Defender's rule); newest first. */
+  /** Alerts of a file, by SHA-1 only (Defender's rule). */
   forFile(ctx: DefenderContext, sha1: string): Promise<Alert[]> {
     return this.list(ctx, apiPath`files/${sha1}/alerts`);
   }
@@ -44,12 +44,6 @@ export class AlertsRepository {
 
   private async list(ctx: DefenderContext, path: string): Promise<Alert[]> {
     const { data } = await this.client.request<AlertList>(ctx, { method: 'GET', path });
-    const alerts = Array.isArray(data?.value) ? data.value : [];
-    return alerts.sort((a, b) => newest(a) - newest(b));
+    return Array.isArray(data?.value) ? data.value : [];
   }
-}
-
-function newest(alert: Alert): number {
-  const time = Date.parse(alert.alertCreationTime ?? alert.firstEventTime ?? '');
-  return Number.isNaN(time) ? 0 : -time;
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { EventFilter, eventsQuery, EventTable, networkInfoQuery } from '../kql/hunting-queries';
+import { assignEvents, EventFilter, eventsQuery, EventTable, networkInfoQuery } from '../kql/hunting-queries';
 import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
 
 interface DefenderHuntingResult {
@@ -28,9 +28,9 @@ export class HuntingRepository {
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
-  /** One call for all observables of a table; rows carry `RelayKey` naming their filter. */
-  events<T extends EventTable>(ctx: DefenderContext, table: T, filters: readonly EventFilter[]): Promise<EventRow<T>[]> {
-    return this.run<EventRow<T>>(ctx, eventsQuery(table, filters));
+  /** One call for all observables of a table; each row comes back tagged (`RelayKey`) with the filter it answers. */
+  async events<T extends EventTable>(ctx: DefenderContext, table: T, filters: readonly EventFilter[]): Promise<EventRow<T>[]> {
+    return assignEvents(await this.run<EventRow<T>>(ctx, eventsQuery(table, filters)), filters);
   }
 
   /** Latest adapters of the given devices, once per request whatever asks for them. */
