@@ -95,7 +95,6 @@ describe('client-side rate limiting (C-93)', () => {
       const complete = results.filter((r) => r.body.data?.sightings && !r.body.errors);
       const sandbox429 = relay.sandbox.stats.entries().filter((e) => e.status === 429).length;
       const hunting = relay.sandbox.stats.count('hunting');
-      // eslint-disable-next-line no-console
       console.log(`burst of 200 /observe: ${complete.length} complete, ${limited.length} answered "too many requests" (with their partial data), ` +
         `${hunting} hunting calls, ${relay.sandbox.stats.count()} Defender calls, 0 expected 429s from Defender: ${sandbox429}, ${elapsed} ms`);
       expect(sandbox429).toBe(0);
