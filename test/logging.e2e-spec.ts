@@ -9,7 +9,7 @@
  * failures, an internal error, bad JWTs and watchdog probes. No log line may contain any of them.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
@@ -315,6 +315,10 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
       expect([name, ids.has(`logtest-${name}`)]).toEqual([name, true]);
     }
     expect(parsed().filter((l) => 'unparsed' in l)).toEqual([]);
+    // Authenticated request lines carry the tenant as a short hash, not as its id.
+    const health = requestLines().find((l) => (l.req as { id?: unknown }).id === 'logtest-health-hs');
+    expect(health?.tenant).toBe(createHash('sha256').update(DEMO_TENANT_ID).digest('hex').slice(0, 12));
+    expect(lines().filter((l) => l.includes(DEMO_TENANT_ID))).toEqual([]);
     // The unhandled errors are logged (with their error id) for the operator.
     expect(parsed().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('Unhandled error')).length).toBeGreaterThanOrEqual(1);
   });

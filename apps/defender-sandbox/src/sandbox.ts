@@ -111,7 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   // maxParamLength: a domain path segment may be up to 253 characters (Fastify's default is 100).
-  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 8 * 1024 * 1024, maxParamLength: 2048 });
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 8 * 1024 * 1024, routerOptions: { maxParamLength: 2048 } });
   installBodyParsers(app);
   const pipeline = new RoutePipeline(app, services);
   for (const routes of [

@@ -34,6 +34,8 @@ export function loggingOptions(server: ConfigType<typeof serverConfig>): Params 
       },
     },
     exclude: [{ method: RequestMethod.ALL, path: 'watchdog' }],
+    // The tenant hash the guard assigns also lands on the "request completed" line.
+    assignResponse: true,
   };
 }
 

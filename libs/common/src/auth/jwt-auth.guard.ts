@@ -2,6 +2,8 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { PinoLogger } from 'nestjs-pino';
+import { createHash } from 'node:crypto';
 import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
 import { preview } from '../errors';
 import { authFailure } from './auth-messages';
@@ -30,6 +32,7 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
     @Inject(defenderConfig.KEY) private readonly defender: ConfigType<typeof defenderConfig>,
+    private readonly log: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +43,8 @@ export class JwtAuthGuard implements CanActivate {
     const unverified = decodePayload(token);
     const claims = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified, request);
     request.credentials = this.credentials(claims);
+    // Request logs say which tenant without naming it: a short hash correlates, nothing more.
+    this.log.assign({ tenant: tenantHash(request.credentials.tenantId) });
     return true;
   }
 
@@ -114,6 +119,10 @@ export class JwtAuthGuard implements CanActivate {
     }
     return out as Credentials;
   }
+}
+
+export function tenantHash(tenantId: string): string {
+  return createHash('sha256').update(tenantId.toLowerCase()).digest('hex').slice(0, 12);
 }
 
 interface JwtHeader {
