@@ -1,0 +1,39 @@
+import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
+import { relayEnv, request } from './support/relay-harness';
+import { describeWithRedis, RedisServer, startRedis } from './support/redis';
+import { RelayProcess, startRelayProcess } from './support/relay-process';
+import { bearer, hsToken } from './support/tokens';
+
+describeWithRedis('two relay processes sharing one Redis (production entry point)', () => {
+  let redis: RedisServer;
+  let sandbox: Sandbox;
+  let relays: RelayProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    sandbox = await startSandbox({ rateLimits: true });
+    const env = relayEnv(sandbox.url, { REDIS_URL: redis.url, DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '3000' });
+    relays = await Promise.all([startRelayProcess(env), startRelayProcess(env)]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await sandbox?.close();
+    await redis?.stop();
+  });
+
+  it('fetch one token between them and together stay under the tenant limit', async () => {
+    const health = (i: number) => request(`${relays[i % 2].url}/health`, { method: 'POST', headers: bearer(hsToken()) });
+    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => health(i)));
+    expect(first.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok' } }));
+    expect(sandbox.stats.count('token')).toBe(1);
+
+    // 130 more /health (one general Defender call each) against a 100-a-minute tenant limit.
+    const burst = await Promise.all(Array.from({ length: 130 }, (_, i) => health(i)));
+    const ok = burst.filter((r) => r.body.data?.status === 'ok').length;
+    const limited = burst.filter((r) => r.body.errors?.[0]?.code === 'too many requests').length;
+    expect(ok + limited).toBe(130);
+    expect(ok).toBe(90);
+    expect(sandbox.stats.entries().filter((e) => e.status === 429)).toHaveLength(0);
+    expect(sandbox.stats.count('token')).toBe(1);
+  });
+});
