@@ -11,18 +11,14 @@
  *
  * Env: LOAD_SECONDS (60), LOAD_CLIENTS (16), LOAD_LATENCY_MS (20). Loopback only; bounded.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MACHINE_IDS, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MACHINE_IDS, DEMO_OBSERVABLES, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
+import { sandboxEnv, startRelayProcess } from '../scripts/relay-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'dist/apps/relay/apps/relay/src/main.js');
 
 function positiveInt(name: string, fallback: number, max: number): number {
   const raw = process.env[name];
@@ -50,30 +46,6 @@ interface Sample {
 interface ErrorExample {
   count: number;
   example: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`the relay exited with code ${child.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 15 s:\n${output()}`);
 }
 
 /** One POST over a keep-alive socket: status and body text, or the transport error. */
@@ -137,44 +109,15 @@ function memoryOf(pid: number): { hwmKb: number; rssKb: number } | undefined {
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
 async function main(): Promise<void> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm run bench:load does)`);
   const sandbox = await startSandbox({ latencyMs: LATENCY_MS, rateLimits: false });
   const secretKey = randomBytes(32).toString('hex');
-  const port = await freePort();
-  const relayUrl = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SECRET_KEY: secretKey,
-      DEFENDER_LOGIN_URL: sandbox.url,
-      DEFENDER_API_URL: sandbox.url,
-      GRAPH_API_URL: sandbox.url,
-      JWKS_HOSTS: sandbox.url,
-      DEFENDER_RATE_LIMIT: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (c: Buffer) => {
-    output = (output + c.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const pid = child.pid;
-  const stopAll = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+  const relay = await startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), DEFENDER_RATE_LIMIT: 'off', LOG_LEVEL: 'warn' }).catch(async (error: unknown) => {
     await sandbox.close();
-  };
+    throw error;
+  });
+  const { child, port } = relay;
+  const relayUrl = relay.url;
+  const pid = child.pid;
   // Bounded: whatever happens, the run ends.
   const watchdog = setTimeout(() => {
     process.stderr.write(`load bench: still running ${SECONDS + 90} s after start; giving up\n`);
@@ -184,10 +127,9 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   try {
-    await waitFor(`${relayUrl}/version`, child, () => output);
     const jwt = sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' });
     const authorization = `Bearer ${jwt}`;
-    const observables = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'observables.json'), 'utf8')));
+    const observables = JSON.stringify(DEMO_OBSERVABLES);
     const workloads: Workload[] = [
       { name: '/observe/observables', path: '/observe/observables', body: observables },
       { name: '/refer/observables', path: '/refer/observables', body: observables },
@@ -314,9 +256,10 @@ async function main(): Promise<void> {
       sandboxCalls: sandbox.stats.count(),
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
-    if (child.exitCode !== null) throw new Error(`the relay exited during the run (code ${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the relay exited during the run (code ${child.exitCode}):\n${relay.output()}`);
   } finally {
-    await stopAll();
+    await relay.stop();
+    await sandbox.close();
     clearTimeout(watchdog);
   }
 }

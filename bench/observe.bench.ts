@@ -10,25 +10,21 @@
  * Further passes show the warm case (default cache) and how much of the 20-observable figure is
  * the per-tenant concurrency cap (DEFENDER_CONCURRENCY, default 8) rather than the critical path.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
+  DEMO_OBSERVABLES,
   DEMO_TENANT_ID,
   RouteKey,
   Sandbox,
-  SEED_FILES,
-  SEED_NETWORK,
   startSandbox,
+  TWENTY_OBSERVABLES,
 } from '../apps/defender-sandbox/src';
+import { RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const LATENCY_MS = 50;
 const LOAD_LATENCY_MS = 5;
 const WARMUP = 3;
@@ -53,29 +49,9 @@ interface Observable {
   value: string;
 }
 
-/** observables.json: the four observables of the demo. */
-const FOUR: Observable[] = JSON.parse(readFileSync(join(ROOT, 'observables.json'), 'utf8')) as Observable[];
-
-/** Twenty observables: every seeded file and network value, plus valid values Defender never saw. */
-const TWENTY: Observable[] = [
-  ...FOUR,
-  { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
-  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
-  { type: 'md5', value: SEED_FILES.webShell.md5 },
-  { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
-  { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
-  { type: 'md5', value: SEED_FILES.macCleaner.md5 },
-  { type: 'sha1', value: SEED_FILES.credDumper.sha1 },
-  { type: 'ip', value: SEED_NETWORK.miningPoolIp },
-  { type: 'ip', value: SEED_NETWORK.benignIp },
-  { type: 'ipv6', value: SEED_NETWORK.webShellClientIpv6 },
-  { type: 'domain', value: SEED_NETWORK.miningPoolDomain },
-  { type: 'domain', value: SEED_NETWORK.benignDomain },
-  { type: 'ip', value: '192.0.2.201' },
-  { type: 'domain', value: 'never-seen.example' },
-  { type: 'sha1', value: '0123456789abcdef0123456789abcdef01234567' },
-  { type: 'sha256', value: 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210' },
-];
+/** The demo's four observables (observables.json) and twenty: every seeded value plus unknown ones. */
+const FOUR: Observable[] = DEMO_OBSERVABLES.map((o) => ({ ...o }));
+const TWENTY: Observable[] = TWENTY_OBSERVABLES.map((o) => ({ ...o }));
 
 /** A relay configuration the latency is measured under; `target` marks the issue's reference setup. */
 interface Setup {
@@ -106,68 +82,11 @@ interface LoadResult {
   reqPerSec: number;
 }
 
-interface Relay {
-  url: string;
-  child: ChildProcess;
+function startRelay(sandbox: Sandbox, secretKey: string, env: Record<string, string>): Promise<RelayProcess> {
+  return startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: 'warn', DEFENDER_RATE_LIMIT: 'off', ...env }, { inheritOutput: true });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRelay(sandbox: Sandbox, secretKey: string, env: Record<string, string>): Promise<Relay> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/relay/apps/relay/src/main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SECRET_KEY: secretKey,
-      DEFENDER_LOGIN_URL: sandbox.url,
-      DEFENDER_API_URL: sandbox.url,
-      GRAPH_API_URL: sandbox.url,
-      JWKS_HOSTS: `visibility.amp.cisco.com,${sandbox.url}`,
-      LOG_LEVEL: 'warn',
-      DEFENDER_RATE_LIMIT: 'off',
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`the relay exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/version`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`${url}/version did not answer within 10 s`);
-}
-
-/** SIGTERM, and SIGKILL if the relay has not exited 5 s later. */
-function stopRelay(relay: Relay): Promise<void> {
-  if (relay.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => relay.child.kill('SIGKILL'), 5000);
-    relay.child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    relay.child.kill('SIGTERM');
-  });
-}
-
-async function observe(relay: Relay, jwt: string, body: Observable[]): Promise<{ sightings: number; errors: number }> {
+async function observe(relay: RelayProcess, jwt: string, body: Observable[]): Promise<{ sightings: number; errors: number }> {
   const response = await fetch(`${relay.url}/observe/observables`, {
     method: 'POST',
     headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
@@ -192,7 +111,7 @@ function callsByGroup(sandbox: Sandbox): Record<RouteGroup, number> {
   return out;
 }
 
-async function measureLatency(sandbox: Sandbox, relay: Relay, jwt: string, body: Observable[], setup: Setup): Promise<LatencyResult> {
+async function measureLatency(sandbox: Sandbox, relay: RelayProcess, jwt: string, body: Observable[], setup: Setup): Promise<LatencyResult> {
   sandbox.latency.set('*', LATENCY_MS);
   let last = { sightings: 0, errors: 0 };
   for (let i = 0; i < WARMUP; i++) last = await observe(relay, jwt, body);
@@ -217,7 +136,7 @@ async function measureLatency(sandbox: Sandbox, relay: Relay, jwt: string, body:
   };
 }
 
-async function measureLoad(sandbox: Sandbox, relay: Relay, jwt: string, body: Observable[]): Promise<LoadResult> {
+async function measureLoad(sandbox: Sandbox, relay: RelayProcess, jwt: string, body: Observable[]): Promise<LoadResult> {
   sandbox.latency.set('*', LOAD_LATENCY_MS);
   await observe(relay, jwt, body);
   const end = performance.now() + LOAD_SECONDS * 1000;
@@ -294,7 +213,7 @@ async function main(): Promise<void> {
         for (const body of setup.bodies) latency.push(await measureLatency(sandbox, relay, jwt, body, setup));
         if (setup === SETUPS[0]) for (const body of [FOUR, TWENTY]) load.push(await measureLoad(sandbox, relay, jwt, body));
       } finally {
-        await stopRelay(relay);
+        await relay.stop();
       }
     }
   } finally {

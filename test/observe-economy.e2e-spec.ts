@@ -1,7 +1,5 @@
 import { Sighting } from '@app/ctim';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RouteKey, SEED_FILES, SEED_NETWORK } from '../apps/defender-sandbox/src';
+import { DEMO_OBSERVABLES, RouteKey, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // C-36 / §8: what one /observe request costs in Defender calls, read from the sandbox's statistics.
@@ -11,29 +9,9 @@ interface Obs {
   value: string;
 }
 
-/** The demo's four observables (ip, domain, sha256, sha1). */
-const FOUR: Obs[] = JSON.parse(readFileSync(join(__dirname, '..', 'observables.json'), 'utf8')) as Obs[];
-
-/** Twenty: every seeded file and network value, plus valid values Defender never saw. */
-const TWENTY: Obs[] = [
-  ...FOUR,
-  { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
-  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
-  { type: 'md5', value: SEED_FILES.webShell.md5 },
-  { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
-  { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
-  { type: 'md5', value: SEED_FILES.macCleaner.md5 },
-  { type: 'sha1', value: SEED_FILES.credDumper.sha1 },
-  { type: 'ip', value: SEED_NETWORK.miningPoolIp },
-  { type: 'ip', value: SEED_NETWORK.benignIp },
-  { type: 'ipv6', value: SEED_NETWORK.webShellClientIpv6 },
-  { type: 'domain', value: SEED_NETWORK.miningPoolDomain },
-  { type: 'domain', value: SEED_NETWORK.benignDomain },
-  { type: 'ip', value: '192.0.2.201' },
-  { type: 'domain', value: 'never-seen.example' },
-  { type: 'sha1', value: '0123456789abcdef0123456789abcdef01234567' },
-  { type: 'sha256', value: 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210' },
-];
+/** The demo's four observables (observables.json) and twenty (every seeded value plus unknown ones). */
+const FOUR: Obs[] = DEMO_OBSERVABLES.map((o) => ({ ...o }));
+const TWENTY: Obs[] = TWENTY_OBSERVABLES.map((o) => ({ ...o }));
 
 const ALERT_ROUTES: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
 

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRelayApp } from '../../apps/relay/src/app.factory';
 import { Sandbox, SandboxOptions, startSandbox } from '../../apps/defender-sandbox/src';
+import { sandboxEnv } from '../../scripts/relay-process';
 import { bearer, hsToken, TEST_SECRET_KEY } from './tokens';
 
 export interface RelayHarness {
@@ -48,13 +49,9 @@ export async function attachRelay(sandbox: Sandbox, env: Record<string, string |
 export function relayEnv(sandboxUrl: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const given = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.replace(/\{sandbox\}/g, sandboxUrl)]));
   return {
+    ...sandboxEnv(sandboxUrl, TEST_SECRET_KEY),
     LOG_LEVEL: 'silent',
-    SECRET_KEY: TEST_SECRET_KEY,
-    DEFENDER_LOGIN_URL: sandboxUrl,
-    DEFENDER_API_URL: sandboxUrl,
-    GRAPH_API_URL: sandboxUrl,
     DEFENDER_PORTAL_URL: undefined,
-    JWKS_HOSTS: `visibility.amp.cisco.com,${sandboxUrl}`,
     DEFENDER_RATE_LIMIT: 'off',
     ...given,
   };

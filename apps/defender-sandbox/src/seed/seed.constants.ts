@@ -203,6 +203,30 @@ export const DEMO_OBSERVABLES = [
   { type: 'sha1', value: SEED_FILES.svcUpdater.sha1 },
 ] as const;
 
+/**
+ * Twenty observables for economy tests and benchmarks: the demo's four, every other seeded file and
+ * network value, and valid values Defender never saw.
+ */
+export const TWENTY_OBSERVABLES = [
+  ...DEMO_OBSERVABLES,
+  { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
+  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+  { type: 'md5', value: SEED_FILES.webShell.md5 },
+  { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
+  { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
+  { type: 'md5', value: SEED_FILES.macCleaner.md5 },
+  { type: 'sha1', value: SEED_FILES.credDumper.sha1 },
+  { type: 'ip', value: SEED_NETWORK.miningPoolIp },
+  { type: 'ip', value: SEED_NETWORK.benignIp },
+  { type: 'ipv6', value: SEED_NETWORK.webShellClientIpv6 },
+  { type: 'domain', value: SEED_NETWORK.miningPoolDomain },
+  { type: 'domain', value: SEED_NETWORK.benignDomain },
+  { type: 'ip', value: '192.0.2.201' },
+  { type: 'domain', value: 'never-seen.example' },
+  { type: 'sha1', value: '0123456789abcdef0123456789abcdef01234567' },
+  { type: 'sha256', value: 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210' },
+] as const;
+
 export const DEMO_INDICATOR_IDS = {
   /** FileSha256 of the Emotet dropper, BlockAndRemediate. */
   dropperHash: '101',
