@@ -100,7 +100,7 @@ function expectTarget(target: Target | undefined, machineId: string, hostname: s
   const machine = DEMO_MACHINES.find((m) => m.id === machineId);
   const adapters = SEED_ADAPTERS[machineId];
   if (!machine || !adapters || !target) throw new Error(`no seed machine, adapters or target for ${machineId}`);
-  expect(target).toMatchObject({ type: 'endpoint', observed_time: observed, os: `${machine.osPlatform} ${machine.osProcessor} version: ${machine.version}` });
+  expect(target).toMatchObject({ type: 'endpoint', observed_time: observed, os: `${machine.osPlatform}${machine.osProcessor} version: ${machine.version}` });
   expect(sortObservables(target.observables)).toEqual(
     sortObservables([
       { type: 'hostname', value: hostname ?? machine.computerDnsName },
@@ -157,7 +157,7 @@ function expectCommon(s: Sighting, o: Obs, count: number): void {
 function expectAlertSighting(s: Sighting, alert: Alert, o: Obs, count: number): void {
   expectCommon(s, o, count);
   expect(s).toMatchObject({
-    observed_time: { start_time: alert.firstEventTime, end_time: alert.lastEventTime },
+    observed_time: { start_time: alert.firstEventTime, end_time: alert.firstEventTime },
     title: alert.title,
     description: alert.description,
     severity: SEVERITY[alert.severity],

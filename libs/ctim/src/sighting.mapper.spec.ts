@@ -57,7 +57,7 @@ describe('sightingFromAlert', () => {
       internal: true,
       count: 3,
       observables: [{ type: 'sha1', value: SHA1 }],
-      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:32.9562661Z' },
       title: 'Low-reputation arbitrary code executed by signed executable',
       description: 'Binaries signed by Microsoft can be used to run low-reputation arbitrary code.',
       severity: 'Low',
@@ -86,8 +86,8 @@ describe('sightingFromAlert', () => {
         { type: 'ip', value: '10.1.1.68' },
         { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
       ],
-      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
-      os: 'Windows10 x64 version: 1901',
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:32.9562661Z' },
+      os: 'Windows10x64 version: 1901',
     });
   });
 
@@ -124,14 +124,13 @@ describe('sightingFromAlert', () => {
     expect(sightingFromAlert(alert, richContext()).resolution).toBe('blocked');
   });
 
-  it('uses firstEventTime as end time when lastEventTime is missing or earlier', () => {
-    expect(sightingFromAlert(anAlert({ lastEventTime: null }), richContext()).observed_time).toEqual({
-      start_time: '2021-01-26T20:31:32.9562661Z',
-      end_time: '2021-01-26T20:31:32.9562661Z',
-    });
-    expect(sightingFromAlert(anAlert({ lastEventTime: '2020-01-01T00:00:00Z' }), richContext()).observed_time.end_time).toBe(
-      '2021-01-26T20:31:32.9562661Z',
-    );
+  it('is observed at firstEventTime (C-32), whatever lastEventTime says', () => {
+    for (const lastEventTime of [null, '2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) {
+      expect(sightingFromAlert(anAlert({ lastEventTime }), richContext()).observed_time).toEqual({
+        start_time: '2021-01-26T20:31:32.9562661Z',
+        end_time: '2021-01-26T20:31:32.9562661Z',
+      });
+    }
   });
 
   it('url-encodes the alert id and tenant in source_uri', () => {

@@ -44,16 +44,10 @@ function firstTime(starts: readonly unknown[]): string | undefined {
   return starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
 }
 
-/** start = first known of `starts`; end = `end` when it is not before start, else start. */
-function observedTime(starts: readonly unknown[], end: unknown): ObservedTime {
-  const startTime = firstTime(starts) ?? new Date().toISOString();
-  const endTime = text(end);
-  const endMs = timeOf(endTime);
-  const startMs = timeOf(startTime);
-  if (endTime !== undefined && endMs !== undefined && startMs !== undefined && endMs >= startMs) {
-    return { start_time: startTime, end_time: endTime };
-  }
-  return { start_time: startTime, end_time: startTime };
+/** A sighting is observed at one instant: the first known of `times` (start and end alike). */
+function observedAt(times: readonly unknown[]): ObservedTime {
+  const at = firstTime(times) ?? new Date().toISOString();
+  return { start_time: at, end_time: at };
 }
 
 /** Where an alert sighting's `observed_time.start_time` comes from, in order of preference. */
@@ -154,14 +148,14 @@ function isBlocked(evidence: AlertEvidence): boolean {
 }
 
 /**
- * One CTIM sighting for a Defender alert (C-32..C-34): observed from `firstEventTime` to
- * `lastEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
+ * One CTIM sighting for a Defender alert (C-32..C-34): observed at `firstEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
  * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
  * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
  * external id, and a data table of the alert's classification fields.
  */
 export function sightingFromAlert(alert: Alert, ctx: SightingContext): Sighting {
-  const observed = observedTime(alertStarts(alert), alert.lastEventTime);
+  // C-32 names firstEventTime as the alert's observed time (start and end), as the original relay did.
+  const observed = observedAt(alertStarts(alert));
   const sighting = baseSighting(ctx, observed);
   const id = text(alert.id);
   if (id !== undefined) {
@@ -229,7 +223,7 @@ function isNetworkEvent(row: AnyHuntingColumns): boolean {
  */
 export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext): Sighting {
   const row = event as AnyHuntingColumns;
-  const observed = observedTime([row.Timestamp], row.Timestamp);
+  const observed = observedAt([row.Timestamp]);
   const sighting = baseSighting(ctx, observed);
   const actionType = text(row.ActionType);
   const kind = isNetworkEvent(row) ? 'network' : 'file';

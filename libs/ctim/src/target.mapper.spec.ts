@@ -25,7 +25,7 @@ describe('endpointTarget', () => {
         { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
       ],
       observed_time: observed,
-      os: 'Windows10 x64 version: 1901',
+      os: 'Windows10x64 version: 1901',
     });
   });
 
@@ -110,8 +110,8 @@ describe('parseIpAddresses', () => {
 
 describe('osDescription', () => {
   it.each([
-    [{ osPlatform: 'Windows10', osProcessor: 'x64', version: '1901' }, 'Windows10 x64 version: 1901'],
-    [{ osPlatform: 'Linux', osProcessor: null, osArchitecture: '64-bit', version: null }, 'Linux 64-bit'],
+    [{ osPlatform: 'Windows10', osProcessor: 'x64', version: '1901' }, 'Windows10x64 version: 1901'],
+    [{ osPlatform: 'Linux', osProcessor: null, osArchitecture: '64-bit', version: null }, 'Linux64-bit'],
     [{ osPlatform: 'macOS', osProcessor: null, osArchitecture: null, version: '14.1' }, 'macOS version: 14.1'],
     [{ osPlatform: null }, undefined],
   ])('describes %p', (overrides, expected) => {

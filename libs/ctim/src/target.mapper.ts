@@ -50,8 +50,9 @@ export function parseIpAddresses(json: unknown): Observable[] {
 }
 
 /**
- * The CTIM `os` of a device: `<osPlatform> <osProcessor> version: <version>` with missing parts
- * left out (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
+ * The CTIM `os` of a device exactly as C-33 and the original relay build it: `osPlatform` +
+ * `osProcessor` + ` version: <version>` (`Windows10x64 version: 1901`), missing parts left out
+ * (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
  */
 export function osDescription(machine: Machine | undefined): string | undefined {
   if (!machine) return undefined;
@@ -59,7 +60,7 @@ export function osDescription(machine: Machine | undefined): string | undefined 
   if (platform === undefined) return undefined;
   const processor = text(machine.osProcessor) ?? text(machine.osArchitecture);
   const version = text(machine.version);
-  const base = processor === undefined ? platform : `${platform} ${processor}`;
+  const base = processor === undefined ? platform : `${platform}${processor}`;
   return version === undefined ? base : `${base} version: ${version}`;
 }
 

@@ -33,7 +33,11 @@ export class MachineActionsRepository {
       query: { $filter: `machineId eq ${odataString(machineId)} and status eq 'Succeeded'`, $top: HISTORY_SIZE },
     });
     const actions = Array.isArray(data?.value) ? data.value : [];
-    return actions.sort((a, b) => Date.parse(b.creationDateTimeUtc ?? '') - Date.parse(a.creationDateTimeUtc ?? ''));
+    // The filter is checked again here, so a service that ignored part of it cannot mislead the state.
+    const id = machineId.toLowerCase();
+    return actions
+      .filter((a) => String(a.machineId ?? id).toLowerCase() === id && a.status === 'Succeeded')
+      .sort((a, b) => Date.parse(b.creationDateTimeUtc ?? '') - Date.parse(a.creationDateTimeUtc ?? ''));
   }
 
   /** Runs one action. Never retried by the client: Defender may already have acted (C-73). */
