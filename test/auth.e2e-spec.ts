@@ -116,3 +116,37 @@ describe('JWT guard without SECRET_KEY', () => {
     }
   });
 });
+
+describe('JWKS key rotation (C-11)', () => {
+  it('refetches at once for a new kid, and at most 10 times a minute for made-up ones', async () => {
+    const { createServer } = await import('node:http');
+    const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = (pair: typeof keyA, kid: string) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
+    let served = [jwk(keyA, 'a')];
+    let fetches = 0;
+    const jwks = createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksOrigin = `http://127.0.0.1:${(jwks.address() as { port: number }).port}`;
+    const relay = await startRelay({ JWKS_HOSTS: jwksOrigin });
+    try {
+      const claims = { ...DEMO_CLAIMS, jwks_host: new URL(jwksOrigin).host, aud: relay.url };
+      const refer = (key: typeof keyA, kid: string) => relay.post('/refer/observables', [], { token: sign(claims, key.privateKey, { algorithm: 'RS256', keyid: kid }) });
+
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+      served = [jwk(keyA, 'a'), jwk(keyB, 'b')];
+      expect((await refer(keyB, 'b')).body).toEqual({ data: [] });
+      expect(fetches).toBe(2);
+
+      for (let i = 0; i < 30; i++) await refer(rogue, `made-up-${i}`);
+      expect(fetches).toBe(2 + 9);
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+    } finally {
+      await relay.close();
+      jwks.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RelayHarness, startRelay } from './support/relay-harness';
+import { RelayHarness, request, startRelay } from './support/relay-harness';
 
 describe('version and watchdog (C-81, C-82)', () => {
   let relay: RelayHarness;
@@ -30,8 +30,12 @@ describe('version and watchdog (C-81, C-82)', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ statusCode: 404 });
     const wrongMethod = await relay.get('/refer/observables');
-    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
     expect(wrongMethod.headers.get('content-type')).toContain('application/json');
+    expect(wrongMethod.body).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+    const deleteWatchdog = await request(`${relay.url}/watchdog`, { method: 'DELETE' });
+    expect(deleteWatchdog).toMatchObject({ status: 405, body: { statusCode: 405 } });
   });
 
   it('serves Swagger UI and an OpenAPI document listing every route', async () => {

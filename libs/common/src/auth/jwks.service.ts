@@ -10,8 +10,11 @@ import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
 const TTL_MS = 5 * 60_000;
-/** An unknown kid triggers at most one refetch per host in this interval. */
-const REFETCH_MIN_INTERVAL_MS = 30_000;
+/**
+ * An unknown kid refetches the key set at once (keys rotate), but at most this many times a
+ * minute per host: a stream of made-up kids cannot turn the relay into a JWKS hammer.
+ */
+const REFETCHES_PER_MINUTE = 10;
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_JWKS_BYTES = 256 * 1024;
 
@@ -28,6 +31,7 @@ interface CachedKeys {
 export class JwksService {
   private readonly cache = new Map<string, CachedKeys>();
   private readonly inflight = new Map<string, Promise<CachedKeys>>();
+  private readonly refetches = new Map<string, number[]>();
 
   constructor(
     private readonly http: HttpService,
@@ -44,12 +48,20 @@ export class JwksService {
   /** PEM public key for `kid`, refetching once when the kid is unknown. */
   async publicKey(host: JwksHost, kid: string): Promise<string> {
     let entry = await this.keys(host, false);
-    if (!entry.keys.has(kid) && Date.now() - entry.fetchedAt >= REFETCH_MIN_INTERVAL_MS) {
+    if (!entry.keys.has(kid) && this.mayRefetch(host)) {
       entry = await this.keys(host, true);
     }
     const key = entry.keys.get(kid);
     if (!key) throw authFailure('kid from JWT header not found in API response');
     return key;
+  }
+
+  private mayRefetch(host: JwksHost): boolean {
+    const now = Date.now();
+    const recent = (this.refetches.get(host.jwksUrl) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= REFETCHES_PER_MINUTE) return false;
+    this.refetches.set(host.jwksUrl, [...recent, now]);
+    return true;
   }
 
   private async keys(host: JwksHost, force: boolean): Promise<CachedKeys> {

@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { serverConfig } from '../config';
@@ -60,9 +60,27 @@ export class EnvelopeFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const allowed = exception instanceof NotFoundException ? this.otherMethods(request) : [];
+    if (allowed.length > 0) {
+      // The route exists, the method does not: the real status is 405 (C-05).
+      const reply = host.switchToHttp().getResponse<FastifyReply>();
+      reply.header('allow', allowed.join(', '));
+      this.metrics.requests.inc({ route: 'unmatched', outcome: 'client_error' });
+      this.adapterHost.httpAdapter.reply(reply, { statusCode: 405, error: 'Method Not Allowed', message: `Use ${allowed.join(' or ')} for this route` }, 405);
+      return;
+    }
     const { status, body } = errorResponse(exception, this.logger, this.server.bodyLimit);
-    const route = host.switchToHttp().getRequest<FastifyRequest>().routeOptions?.url;
+    const route = request.routeOptions?.url;
     this.metrics.requests.inc({ route: route ?? 'unmatched', outcome: status >= 400 ? 'client_error' : 'error' });
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }
+
+  private otherMethods(request: FastifyRequest): string[] {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const url = request.url.split('?')[0];
+    return METHODS.filter((method) => method !== request.method && fastify.hasRoute({ method, url }));
+  }
 }
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
