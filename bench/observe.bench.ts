@@ -8,7 +8,7 @@
  * Profile caching is switched off (PROFILE_CACHE_TTL_MS=0) for the main figures, so every request
  * pays for its machine and file profiles: the honest cost of observables nobody looked at recently.
  * Further passes show the warm case (default cache) and how much of the 20-observable figure is
- * the per-tenant concurrency cap (DEFENDER_CONCURRENCY, default 8) rather than the critical path.
+ * the per-tenant concurrency cap (DEFENDER_CONCURRENCY, default 16) rather than the critical path.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -197,7 +197,7 @@ function table(latency: LatencyResult[], load: LoadResult[]): string {
 const SETUPS: Setup[] = [
   { label: 'profile cache off', env: { PROFILE_CACHE_TTL_MS: '0' }, target: true, bodies: [FOUR, TWENTY] },
   { label: 'default profile cache', env: {}, target: false, bodies: [FOUR, TWENTY] },
-  { label: 'cache off, concurrency 16', env: { PROFILE_CACHE_TTL_MS: '0', DEFENDER_CONCURRENCY: '16' }, target: false, bodies: [TWENTY] },
+  { label: 'cache off, concurrency 32', env: { PROFILE_CACHE_TTL_MS: '0', DEFENDER_CONCURRENCY: '32' }, target: false, bodies: [TWENTY] },
 ];
 
 async function main(): Promise<void> {
