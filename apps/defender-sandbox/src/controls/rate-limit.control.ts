@@ -1,6 +1,10 @@
 import { Clock } from '../util/time.util';
 
-/** Defender's published quotas, counted per tenant in sliding windows. */
+/**
+ * Defender's published quotas, counted per tenant in sliding windows. Each API has its own
+ * general quota ("100 calls per minute and 1,500 per hour" on every API page), so the general
+ * bucket is counted per route; the advanced-hunting and investigation quotas are per tenant.
+ */
 export type RateBucket = 'general' | 'hunting' | 'investigation';
 
 interface Window {
@@ -43,11 +47,12 @@ export class RateLimiter {
    * Counts one call of `tenant` against each bucket, or — when a quota is used up — counts
    * nothing and says how long to wait. Rejected calls do not extend the window.
    */
-  check(tenant: string, buckets: RateBucket[]): RateLimitVerdict | undefined {
+  check(tenant: string, buckets: RateBucket[], route = ''): RateLimitVerdict | undefined {
     if (!this.enabled) return undefined;
     const now = this.clock();
+    const key = (bucket: RateBucket) => (bucket === 'general' ? `${bucket}|${route}` : bucket);
     for (const bucket of buckets) {
-      const history = this.history(tenant, bucket, now);
+      const history = this.history(tenant, key(bucket), now);
       for (const window of LIMITS[bucket]) {
         const inWindow = history.filter((t) => t > now - window.ms);
         if (inWindow.length >= window.limit) {
@@ -60,7 +65,7 @@ export class RateLimiter {
         }
       }
     }
-    for (const bucket of buckets) this.history(tenant, bucket, now).push(now);
+    for (const bucket of buckets) this.history(tenant, key(bucket), now).push(now);
     return undefined;
   }
 
@@ -68,7 +73,7 @@ export class RateLimiter {
     this.calls.clear();
   }
 
-  private history(tenant: string, bucket: RateBucket, now: number): number[] {
+  private history(tenant: string, bucket: string, now: number): number[] {
     const key = `${tenant}|${bucket}`;
     const kept = (this.calls.get(key) ?? []).filter((t) => t > now - HOUR);
     this.calls.set(key, kept);

@@ -149,7 +149,7 @@ export class RoutePipeline {
     if (def.access) {
       token = authorize(request.headers.authorization, services.tokens, def.access);
       if (def.rateBuckets) {
-        const verdict = services.rateLimiter.check(token.tenantId, def.rateBuckets);
+        const verdict = services.rateLimiter.check(token.tenantId, def.rateBuckets, def.key);
         if (verdict) {
           throw new ApiError(429, 'TooManyRequests', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds) });
         }

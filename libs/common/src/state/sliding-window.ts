@@ -6,7 +6,10 @@ export interface Window {
 
 export type Bucket = 'general' | 'hunting';
 
-/** Defender's published per-tenant limits (defender-api.md §7). */
+/**
+ * Defender's published per-tenant limits (defender-api.md §7): every API has its own general
+ * quota; both advanced-hunting APIs share the hunting one.
+ */
 export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
   general: [
     { limit: 100, windowMs: 60_000 },

@@ -81,7 +81,7 @@ export class DefenderHttpClient {
     const bucket = req.hunting ? 'hunting' : 'general';
     const started = Date.now();
     try {
-      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline);
+      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, apiName(req.path));
     } catch (error) {
       if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
       throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;
@@ -163,6 +163,16 @@ export class DefenderHttpClient {
     }
     return limiter;
   }
+}
+
+/**
+ * The Defender API a path belongs to, for its own rate limit: `files/{x}/alerts` → `files/alerts`,
+ * `machines/{id}/isolate` → `machines/isolate`, `machines/{id}` → `machines`. Coarser than
+ * Defender's own split where in doubt (indicators list, submit and delete share one), never finer.
+ */
+export function apiName(path: string): string {
+  const segments = path.split('?')[0].split('/');
+  return segments.length > 2 ? `${segments[0]}/${segments[segments.length - 1]}` : segments[0];
 }
 
 function deadlineError(): RelayError {

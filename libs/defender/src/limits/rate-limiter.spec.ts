@@ -1,5 +1,6 @@
 import { RelayError } from '@app/common';
 import { Deadline } from '../http/deadline';
+import { apiName } from '../http/defender-http.client';
 import { TenantRateLimiter } from './rate-limiter';
 
 describe('TenantRateLimiter', () => {
@@ -20,5 +21,24 @@ describe('TenantRateLimiter', () => {
     expect(error).toBeInstanceOf(RelayError);
     expect(error).toMatchObject({ code: 'too many requests', retryAfterSeconds: 42 });
     expect((error as RelayError).message).toBe('Advanced Hunting API rate limit for this tenant is reached; retry after 42 s');
+  });
+});
+
+describe('per-API general quota', () => {
+  it('names the API of a path as Defender counts it', () => {
+    expect(apiName('files/abc/alerts')).toBe('files/alerts');
+    expect(apiName('ips/10.0.0.1/alerts')).toBe('ips/alerts');
+    expect(apiName('machines/abc/isolate')).toBe('machines/isolate');
+    expect(apiName('machines/abc')).toBe('machines');
+    expect(apiName('alerts')).toBe('alerts');
+    expect(apiName('indicators/12')).toBe('indicators');
+  });
+
+  it('counts the general quota per API and the hunting quota per tenant', async () => {
+    const keys: string[] = [];
+    const limiter = new TenantRateLimiter(() => ({ tryAcquire: async (key: string) => (keys.push(key), 0) }));
+    await limiter.acquire('t', 'general', Deadline.in(1000), 'files/alerts');
+    await limiter.acquire('t', 'hunting', Deadline.in(1000), 'advancedqueries/run');
+    expect(keys).toEqual(['general:files/alerts:t', 'hunting:t']);
   });
 });

@@ -20,8 +20,9 @@ export class TenantRateLimiter {
     private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
-  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline): Promise<void> {
-    const key = `${bucket}:${tenantId}`;
+  /** `api` names the Defender API for the general quota, which Defender counts per API. */
+  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = ''): Promise<void> {
+    const key = bucket === 'general' ? `${bucket}:${api}:${tenantId}` : `${bucket}:${tenantId}`;
     let waited = 0;
     for (;;) {
       const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket]);
