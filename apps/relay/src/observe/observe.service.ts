@@ -164,6 +164,9 @@ export class ObserveService {
       filters.push({ key, column: source.column, value: observable.value, limit });
       byTable.set(source.table, filters);
     }
+    // All of this request's hunting (one query per table, then the devices' network info) or none.
+    const reserved = byTable.size > 0 && (await errors.capture(() => this.hunting.reserve(ctx, byTable.size + 1).then(() => true), false));
+    if (!reserved) return new Map();
     const tables = await Promise.all(
       [...byTable].map(([table, filters]) => errors.capture(() => this.hunting.events(ctx, table, filters) as Promise<HuntingEvent[]>, [])),
     );

@@ -10,22 +10,28 @@ import { Window, WindowStore } from './sliding-window';
 const SLIDING_LOG = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wanted = tonumber(ARGV[2])
 local wait = 0
 for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[2 * i + 1])
+  local limit = tonumber(ARGV[2 * i + 1])
+  local window = tonumber(ARGV[2 * i + 2])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local count = redis.call('ZCARD', key)
-  if count >= limit then
-    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    local w = tonumber(oldest[2]) + window - now
+  local excess = redis.call('ZCARD', key) + wanted - limit
+  if excess > 0 then
+    local w = window
+    if wanted <= limit then
+      local oldest = redis.call('ZRANGE', key, excess - 1, excess - 1, 'WITHSCORES')
+      w = tonumber(oldest[2]) + window - now
+    end
     if w > wait then wait = w end
   end
 end
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, ARGV[1])
-  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+  for n = 1, wanted do
+    redis.call('ZADD', key, now, ARGV[1] .. ':' .. n)
+  end
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 2]))
 end
 return 0
 `;
@@ -36,10 +42,10 @@ export class RedisWindowStore implements WindowStore {
     private readonly prefix: string,
   ) {}
 
-  async tryAcquire(key: string, windows: readonly Window[]): Promise<number> {
+  async tryAcquire(key: string, windows: readonly Window[], count = 1): Promise<number> {
     // One hash tag per tenant bucket keeps a script's keys in one cluster slot.
     const keys = windows.map((w) => `${this.prefix}rl:{${key}}:${w.windowMs}`);
-    const args = [randomUUID(), ...windows.flatMap((w) => [String(w.limit), String(w.windowMs)])];
+    const args = [randomUUID(), String(count), ...windows.flatMap((w) => [String(w.limit), String(w.windowMs)])];
     const wait = await this.redis.eval(SLIDING_LOG, keys.length, ...keys, ...args);
     return Number(wait);
   }

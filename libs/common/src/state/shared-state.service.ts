@@ -24,7 +24,7 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
   private readonly redisKv?: RedisKeyValueStore;
   private degraded = false;
 
-  readonly windows: WindowStore = { tryAcquire: (key, windows) => this.tryAcquire(key, windows) };
+  readonly windows: WindowStore = { tryAcquire: (key, windows, count) => this.tryAcquire(key, windows, count) };
   readonly kv: KeyValueStore = {
     get: (key) => this.withFallback(() => this.redisKv?.get(key), () => this.memoryKv.get(key)),
     set: (key, value, ttl) => this.withFallback(() => this.redisKv?.set(key, value, ttl), () => this.memoryKv.set(key, value, ttl)),
@@ -73,8 +73,8 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
     return this.redis !== undefined;
   }
 
-  private tryAcquire(key: string, windows: readonly Window[]): Promise<number> {
-    return this.withFallback(() => this.redisWindows?.tryAcquire(key, windows), () => this.memoryWindows.tryAcquire(key, windows));
+  private tryAcquire(key: string, windows: readonly Window[], count = 1): Promise<number> {
+    return this.withFallback(() => this.redisWindows?.tryAcquire(key, windows, count), () => this.memoryWindows.tryAcquire(key, windows, count));
   }
 
   private async withFallback<T>(shared: () => Promise<T> | undefined, local: () => Promise<T>): Promise<T> {

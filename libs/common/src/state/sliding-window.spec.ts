@@ -35,3 +35,17 @@ describe('MemoryWindowStore', () => {
     expect(await store.tryAcquire('b', windows)).toBe(0);
   });
 });
+
+describe('MemoryWindowStore, several calls at once', () => {
+  it('admits a group of calls all or none', async () => {
+    let now = 0;
+    const store = new MemoryWindowStore(() => now);
+    const windows = [{ limit: 5, windowMs: 1000 }];
+    expect(await store.tryAcquire('t', windows, 3)).toBe(0);
+    now = 100;
+    expect(await store.tryAcquire('t', windows, 3)).toBe(900); // needs the first three to leave
+    expect(await store.tryAcquire('t', windows, 2)).toBe(0);
+    expect(await store.tryAcquire('t', windows, 1)).toBe(900); // full: the oldest leaves at 1000
+    expect(await store.tryAcquire('t', windows, 6)).toBe(1000); // never fits: a whole window
+  });
+});

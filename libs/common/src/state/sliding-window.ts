@@ -22,12 +22,12 @@ export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
 };
 
 /**
- * Where call times are kept. `tryAcquire` records a call in every window and answers 0, or
- * records nothing and answers how long until a slot frees. Sliding logs, not fixed windows:
+ * Where call times are kept. `tryAcquire` records `count` calls (all or none) in every window and
+ * answers 0, or records nothing and answers how long until enough slots free. Sliding logs, not fixed windows:
  * a fixed window lets 2× the limit through across a boundary, which Defender answers with 429.
  */
 export interface WindowStore {
-  tryAcquire(key: string, windows: readonly Window[]): Promise<number>;
+  tryAcquire(key: string, windows: readonly Window[], count?: number): Promise<number>;
 }
 
 export class MemoryWindowStore implements WindowStore {
@@ -35,18 +35,20 @@ export class MemoryWindowStore implements WindowStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async tryAcquire(key: string, windows: readonly Window[]): Promise<number> {
+  async tryAcquire(key: string, windows: readonly Window[], count = 1): Promise<number> {
     const now = this.now();
     let wait = 0;
     const logs = windows.map((w) => {
       const id = `${key}:${w.windowMs}`;
       const log = (this.logs.get(id) ?? []).filter((t) => t > now - w.windowMs);
       this.logs.set(id, log);
-      if (log.length >= w.limit) wait = Math.max(wait, log[log.length - w.limit] + w.windowMs - now);
+      const excess = log.length + count - w.limit;
+      // More than a window ever holds waits a whole window (the caller's deadline refuses it).
+      if (excess > 0) wait = Math.max(wait, count > w.limit ? w.windowMs : log[excess - 1] + w.windowMs - now);
       return log;
     });
     if (wait > 0) return wait;
-    logs.forEach((log) => log.push(now));
+    logs.forEach((log) => log.push(...Array<number>(count).fill(now)));
     return 0;
   }
 }

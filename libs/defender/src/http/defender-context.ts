@@ -8,6 +8,8 @@ import { Deadline } from './deadline';
  */
 export class DefenderContext {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Rate-limit slots this request reserved ahead (see DefenderHttpClient.reserve). */
+  private readonly reserved = new Map<string, number>();
 
   constructor(
     readonly credentials: Credentials,
@@ -22,6 +24,18 @@ export class DefenderContext {
       this.memo.set(key, value);
     }
     return value;
+  }
+
+  credit(bucket: string, slots: number): void {
+    this.reserved.set(bucket, (this.reserved.get(bucket) ?? 0) + slots);
+  }
+
+  /** Uses one reserved slot of `bucket`, if any is left. */
+  takeReserved(bucket: string): boolean {
+    const left = this.reserved.get(bucket) ?? 0;
+    if (left === 0) return false;
+    this.reserved.set(bucket, left - 1);
+    return true;
   }
 
   dispose(): void {

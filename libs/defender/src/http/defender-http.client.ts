@@ -76,12 +76,28 @@ export class DefenderHttpClient {
     }
   }
 
+  /**
+   * Reserves `count` hunting slots for this request at once, so that under a busy tenant's quota
+   * a request either gets all the hunting calls it needs or none (and says so), instead of every
+   * request getting a part and none completing. The reserved calls then skip the limiter.
+   */
+  async reserveHunting(ctx: DefenderContext, count: number): Promise<void> {
+    if (!this.config.rateLimit || count <= 0) return;
+    await this.limit(ctx, 'hunting', '', count);
+    ctx.credit('hunting', count);
+  }
+
   private async acquireSlot(ctx: DefenderContext, req: DefenderRequest): Promise<void> {
     if (!this.config.rateLimit) return;
     const bucket = req.hunting ? 'hunting' : 'general';
+    if (ctx.takeReserved(bucket)) return;
+    await this.limit(ctx, bucket, apiName(req.path), 1);
+  }
+
+  private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string, count: number): Promise<void> {
     const started = Date.now();
     try {
-      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, apiName(req.path));
+      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, api, count);
     } catch (error) {
       if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
       throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;

@@ -1,6 +1,27 @@
-/** A small bounded cache for slow-changing Defender data (machine and file profiles, C-95). */
+/**
+ * A small bounded cache for slow-changing Defender data (machine and file profiles, C-95).
+ * Concurrent requests for a key that is being fetched share that fetch.
+ */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly inflight = new Map<string, Promise<V>>();
+
+  /** The cached value, else the one being fetched, else `fetch()` (its result cached). */
+  async getOrFetch(key: string, fetch: () => Promise<V>): Promise<V> {
+    const cached = this.get(key);
+    if (cached !== undefined) return cached;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = fetch()
+        .then((value) => {
+          this.set(key, value);
+          return value;
+        })
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
 
   constructor(
     private readonly ttlMs: number,

@@ -20,12 +20,15 @@ export class TenantRateLimiter {
     private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
-  /** `api` names the Defender API for the general quota, which Defender counts per API. */
-  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = ''): Promise<void> {
+  /**
+   * Takes `count` slots at once (all or none). `api` names the Defender API for the general
+   * quota, which Defender counts per API.
+   */
+  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<void> {
     const key = bucket === 'general' ? `${bucket}:${api}:${tenantId}` : `${bucket}:${tenantId}`;
     let waited = 0;
     for (;;) {
-      const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket]);
+      const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket], count);
       if (wait === 0) break;
       if (wait >= deadline.remaining()) {
         this.stats.refusals++;

@@ -23,11 +23,11 @@ export class FilesRepository {
   profile(ctx: DefenderContext, hash: string): Promise<FileProfile | undefined> {
     const key = `${ctx.credentials.tenantId}:${hash.toLowerCase()}`;
     return ctx.once(`file:${key}`, async () => {
-      const cached = this.cache.get(key);
-      if (cached !== undefined) return cached ?? undefined;
-      const { data } = await this.client.request<FileProfile>(ctx, { method: 'GET', path: apiPath`files/${hash}`, notFoundIsEmpty: true });
-      this.cache.set(key, data ?? null);
-      return data;
+      const profile = await this.cache.getOrFetch(key, async () => {
+        const { data } = await this.client.request<FileProfile>(ctx, { method: 'GET', path: apiPath`files/${hash}`, notFoundIsEmpty: true });
+        return data ?? null;
+      });
+      return profile ?? undefined;
     });
   }
 }

@@ -28,6 +28,11 @@ export class HuntingRepository {
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
+  /** Reserves the rate-limit slots of `calls` hunting queries this request is about to make. */
+  reserve(ctx: DefenderContext, calls: number): Promise<void> {
+    return this.client.reserveHunting(ctx, calls);
+  }
+
   /** One call for all observables of a table; each row comes back tagged (`RelayKey`) with the filter it answers. */
   async events<T extends EventTable>(ctx: DefenderContext, table: T, filters: readonly EventFilter[]): Promise<EventRow<T>[]> {
     return assignEvents(await this.run<EventRow<T>>(ctx, eventsQuery(table, filters)), filters);

@@ -23,11 +23,11 @@ export class MachinesRepository {
   machine(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
     const key = `${ctx.credentials.tenantId}:${id.toLowerCase()}`;
     return ctx.once(`machine:${key}`, async () => {
-      const cached = this.cache.get(key);
-      if (cached !== undefined) return cached ?? undefined;
-      const { data } = await this.client.request<Machine>(ctx, { method: 'GET', path: apiPath`machines/${id}`, notFoundIsEmpty: true });
-      this.cache.set(key, data ?? null);
-      return data;
+      const machine = await this.cache.getOrFetch(key, async () => {
+        const { data } = await this.client.request<Machine>(ctx, { method: 'GET', path: apiPath`machines/${id}`, notFoundIsEmpty: true });
+        return data ?? null;
+      });
+      return machine ?? undefined;
     });
   }
 }

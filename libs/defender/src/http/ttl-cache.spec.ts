@@ -1,0 +1,25 @@
+import { TtlCache } from './ttl-cache';
+
+describe('TtlCache', () => {
+  it('shares one fetch between concurrent callers and caches its result', async () => {
+    const cache = new TtlCache<string>(60_000);
+    let fetches = 0;
+    const fetch = async () => {
+      fetches++;
+      await new Promise((r) => setTimeout(r, 10));
+      return 'profile';
+    };
+    expect(await Promise.all([cache.getOrFetch('k', fetch), cache.getOrFetch('k', fetch)])).toEqual(['profile', 'profile']);
+    expect(await cache.getOrFetch('k', fetch)).toBe('profile');
+    expect(fetches).toBe(1);
+  });
+
+  it('does not keep a failed fetch, and with a zero TTL only shares fetches in flight', async () => {
+    const cache = new TtlCache<string>(0);
+    await expect(cache.getOrFetch('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    let fetches = 0;
+    await cache.getOrFetch('k', async () => (fetches++, 'a'));
+    await cache.getOrFetch('k', async () => (fetches++, 'b'));
+    expect(fetches).toBe(2);
+  });
+});
