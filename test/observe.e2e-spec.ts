@@ -297,7 +297,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
         table: 'DeviceNetworkInfo',
         operators: [
           { kind: 'where', condition: { kind: 'in', column: 'DeviceId', caseInsensitive: false, values: expect.any(Array) } },
-          { kind: 'summarize', aggregate: 'arg_max', column: 'Timestamp', by: ['DeviceId', 'MacAddress'] },
+          { kind: 'top', count: 1000, by: 'Timestamp', order: 'desc' },
         ],
       },
     ]);

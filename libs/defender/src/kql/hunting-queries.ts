@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
+import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents';
@@ -84,8 +84,25 @@ function sameIp(cell: string, ip: string): boolean {
   return cell === ip || (isIPv4(ip) && cell === `::ffff:${ip}`);
 }
 
-/** The latest row per adapter of every device a request touches (docs/hunting-queries.md §2). */
+/** Rows read for the devices of one request; their newest rows carry each adapter's latest state. */
+export const NETWORK_INFO_ROWS = 1_000;
+
+/**
+ * The newest network-info rows of every device a request touches (docs/hunting-queries.md §2),
+ * with the same operators as the events queries; `latestPerAdapter` keeps each adapter's latest.
+ */
 export function networkInfoQuery(deviceIds: readonly string[]): string {
   if (deviceIds.length === 0) throw new RangeError('a network info query needs at least one device');
-  return `DeviceNetworkInfo\n| where DeviceId in ${kqlList(deviceIds)}\n| summarize arg_max(Timestamp, *) by DeviceId, MacAddress`;
+  return `DeviceNetworkInfo\n| where DeviceId in ${kqlList(deviceIds)}\n| top ${kqlInt(NETWORK_INFO_ROWS)} by Timestamp desc`;
+}
+
+/** The latest row of each (device, adapter MAC): what `summarize arg_max(Timestamp, *) by DeviceId, MacAddress` gives. */
+export function latestPerAdapter(rows: readonly DeviceNetworkInfoRow[]): DeviceNetworkInfoRow[] {
+  const latest = new Map<string, DeviceNetworkInfoRow>();
+  for (const row of rows) {
+    const key = `${String(row.DeviceId ?? '').toLowerCase()}|${String(row.MacAddress ?? '').toUpperCase()}`;
+    const seen = latest.get(key);
+    if (!seen || Date.parse(String(row.Timestamp ?? '')) > Date.parse(String(seen.Timestamp ?? ''))) latest.set(key, row);
+  }
+  return [...latest.values()];
 }

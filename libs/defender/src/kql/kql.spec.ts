@@ -1,5 +1,5 @@
 import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
-import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, networkInfoQuery } from './hunting-queries';
+import { assignEvents, eventsQuery, hasTerm, latestPerAdapter, MAX_EVENT_ROWS, MIN_EVENT_ROWS, networkInfoQuery } from './hunting-queries';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 describe('kqlString (C-23)', () => {
@@ -93,9 +93,13 @@ describe('hunting queries', () => {
     expect(hasTerm('evil.examples', 'evil.example')).toBe(false);
   });
 
-  it('asks for the latest network info of all devices at once', () => {
-    expect(networkInfoQuery(['d1', 'd2'])).toBe(
-      "DeviceNetworkInfo\n| where DeviceId in ('d1', 'd2')\n| summarize arg_max(Timestamp, *) by DeviceId, MacAddress",
-    );
+  it('asks for the newest network info of all devices at once, and keeps the latest row per adapter', () => {
+    expect(networkInfoQuery(['d1', 'd2'])).toBe("DeviceNetworkInfo\n| where DeviceId in ('d1', 'd2')\n| top 1000 by Timestamp desc");
+    const rows = [
+      { DeviceId: 'd1', MacAddress: 'AA', Timestamp: '2026-01-01T00:00:00Z', IPAddresses: 'old' },
+      { DeviceId: 'D1', MacAddress: 'aa', Timestamp: '2026-01-02T00:00:00Z', IPAddresses: 'new' },
+      { DeviceId: 'd1', MacAddress: 'BB', Timestamp: '2026-01-01T00:00:00Z', IPAddresses: 'other adapter' },
+    ];
+    expect(latestPerAdapter(rows).map((r) => r.IPAddresses)).toEqual(['new', 'other adapter']);
   });
 });

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { assignEvents, EventFilter, eventsQuery, EventTable, networkInfoQuery } from '../kql/hunting-queries';
+import { assignEvents, EventFilter, eventsQuery, EventTable, latestPerAdapter, networkInfoQuery } from '../kql/hunting-queries';
 import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
 
 interface DefenderHuntingResult {
@@ -41,7 +41,7 @@ export class HuntingRepository {
   /** Latest adapters of the given devices, once per request whatever asks for them. */
   networkInfo(ctx: DefenderContext, deviceIds: readonly string[]): Promise<DeviceNetworkInfoRow[]> {
     const ids = [...new Set(deviceIds.map((id) => id.toLowerCase()))].sort();
-    return ctx.once(`networkInfo:${ids.join(',')}`, () => this.run<DeviceNetworkInfoRow>(ctx, networkInfoQuery(ids)));
+    return ctx.once(`networkInfo:${ids.join(',')}`, async () => latestPerAdapter(await this.run<DeviceNetworkInfoRow>(ctx, networkInfoQuery(ids))));
   }
 
   private async run<T>(ctx: DefenderContext, query: string): Promise<T[]> {
