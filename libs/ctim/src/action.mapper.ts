@@ -1,4 +1,4 @@
-import { Indicator, IndicatorAction, IndicatorRequest, IndicatorSeverity, IndicatorType } from '@app/defender/models';
+import { Indicator, IndicatorAction, IndicatorRequest, IndicatorSeverity, IndicatorType, MachineActionPath } from '@app/defender/models';
 import { Observable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 
@@ -247,15 +247,6 @@ export function indicatorRequest(
   if (opts.expirationTime !== undefined) request.expirationTime = opts.expirationTime;
   return request;
 }
-
-export type MachineActionPath =
-  | 'isolate'
-  | 'unisolate'
-  | 'restrictCodeExecution'
-  | 'unrestrictCodeExecution'
-  | 'runAntiVirusScan'
-  | 'collectInvestigationPackage'
-  | 'startInvestigation';
 
 export interface MachineActionRequestBody {
   Comment: string;

@@ -46,3 +46,13 @@ export interface MachineActionAvailability {
   isAvailable: boolean;
   notSupportedReason?: string | null;
 }
+
+/** The POST endpoints of `/api/machines/{id}/…` (one per machine action). */
+export type MachineActionPath =
+  | 'isolate'
+  | 'unisolate'
+  | 'restrictCodeExecution'
+  | 'unrestrictCodeExecution'
+  | 'runAntiVirusScan'
+  | 'collectInvestigationPackage'
+  | 'startInvestigation';

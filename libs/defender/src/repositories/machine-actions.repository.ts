@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataString } from '../http/encode';
-import { MachineAction } from '../models';
+import { MachineAction, MachineActionPath } from '../models';
 
 interface MachineActionList {
   value?: MachineAction[];
@@ -10,15 +10,6 @@ interface MachineActionList {
 
 /** How many succeeded actions of one machine are read to find its latest isolation/restriction. */
 const HISTORY_SIZE = 200;
-
-export type MachineActionPath =
-  | 'isolate'
-  | 'unisolate'
-  | 'restrictCodeExecution'
-  | 'unrestrictCodeExecution'
-  | 'runAntiVirusScan'
-  | 'collectInvestigationPackage'
-  | 'startInvestigation';
 
 /** Machine actions: the documented history (`/api/machineactions?$filter=…`) and the POST actions. */
 @Injectable()
