@@ -1,12 +1,12 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsOptional, IsString, MinLength } from 'class-validator';
+import { ArrayNotEmpty, IsOptional, IsString } from 'class-validator';
 import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
 
 class AuthEnv {
-  @Expose() @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters (use 64 random characters)' })
+  @Expose() @IsOptional() @IsString()
   SECRET_KEY?: string;
 
   @Expose()
@@ -24,7 +24,12 @@ export interface JwksHost {
 export interface AuthConfig {
   secretKey?: string;
   jwksHosts: JwksHost[];
+  /** Non-fatal problems, logged at start. */
+  warnings: string[];
 }
+
+/** Shorter HS256 keys are accepted (operators may have old ones) but are easier to guess. */
+const STRONG_SECRET_LENGTH = 32;
 
 const BARE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
 
@@ -48,7 +53,11 @@ export function parseJwksHost(entry: string): JwksHost {
 
 export function loadAuthConfig(env: Env): AuthConfig {
   const e = validateEnv(AuthEnv, env);
-  return { secretKey: e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost) };
+  const warnings =
+    e.SECRET_KEY !== undefined && e.SECRET_KEY.length < STRONG_SECRET_LENGTH
+      ? [`SECRET_KEY has ${e.SECRET_KEY.length} characters; use at least ${STRONG_SECRET_LENGTH} random ones (npm run jwt makes 64)`]
+      : [];
+  return { secretKey: e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost), warnings };
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));

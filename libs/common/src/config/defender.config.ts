@@ -34,11 +34,11 @@ class DefenderEnv {
   HUNTING_API: HuntingApi = 'defender';
 
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
-  @Min(100, { message: 'must be at least 100 ms' }) @Max(300_000, { message: 'must be at most 300000 ms' })
+  @Min(1, { message: 'must be a positive number of milliseconds' }) @Max(300_000, { message: 'must be at most 300000 ms' })
   UPSTREAM_TIMEOUT_MS = 10_000;
 
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
-  @Min(500, { message: 'must be at least 500 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  @Min(1, { message: 'must be a positive number of milliseconds' }) @Max(600_000, { message: 'must be at most 600000 ms' })
   REQUEST_DEADLINE_MS = 25_000;
 
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be on or off' })

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { Expose } from 'class-transformer';
+import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
@@ -8,7 +8,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 class ServerEnv {
-  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(1) @Max(65535)
+  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(0) @Max(65535)
   PORT = 9090;
 
   @Expose() @IsString()
@@ -16,7 +16,7 @@ class ServerEnv {
 
   @Expose() @ToByteSize()
   @IsInt({ message: "must be a size in bytes, e.g. 1048576, '512kb' or '1mb'" })
-  @Min(1024, { message: 'must be at least 1024 bytes' })
+  @Min(64, { message: 'must be at least 64 bytes' })
   @Max(100 * 1024 * 1024, { message: 'must be at most 100mb' })
   BODY_LIMIT = 1024 * 1024;
 
@@ -33,7 +33,8 @@ class ServerEnv {
   @Expose() @IsString()
   METRICS_HOST = '0.0.0.0';
 
-  @Expose() @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  // `warning` is what many tools call pino's `warn`.
+  @Expose() @Transform(({ value }) => (typeof value === 'string' && value.toLowerCase() === 'warning' ? 'warn' : value)) @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
 

@@ -32,10 +32,12 @@ export function ToOrigin(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.replace(/\/+$/, '') : value));
 }
 
-const SIZE = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i;
-const UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 * 1024, mib: 1024 * 1024 };
+const SIZE = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i;
+const KB = 1024;
+const MB = 1024 * 1024;
+const UNITS: Record<string, number> = { b: 1, k: KB, kb: KB, kib: KB, m: MB, mb: MB, mib: MB };
 
-/** `1048576`, `512kb`, `1mb` → bytes; anything else → NaN. */
+/** `1048576`, `512kb`, `1mb`, `1m`, `2MiB` → bytes; anything else → NaN. */
 export function ToByteSize(): PropertyDecorator {
   return Transform(({ value }) => {
     if (typeof value !== 'string') return value;
