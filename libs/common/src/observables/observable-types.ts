@@ -22,6 +22,14 @@ interface TypeRule {
 }
 
 const lower = (v: string) => v.toLowerCase();
+
+/** The canonical text of an IP (`2001:0DB8::0001` → `2001:db8::1`), so equal addresses compare equal. */
+export function canonicalIp(value: string): string {
+  const v = value.toLowerCase();
+  // IPv4-mapped and embedded-IPv4 forms keep their dotted tail.
+  if (isIP(v) !== 6 || v.includes('.')) return v;
+  return new URL(`http://[${v}]`).hostname.slice(1, -1);
+}
 const hex = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
 // Letters of any script are allowed (IDN domains as XDR sends them); quotes, spaces, slashes and
 // control characters are not, so a domain can never carry query syntax.
@@ -47,8 +55,8 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   sha256: { normalise: lower, valid: (v) => hex(64).test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
   md5: { normalise: lower, valid: (v) => hex(32).test(v), expected: 'an MD5 (32 hexadecimal characters)' },
   ms_machine_id: { normalise: lower, valid: (v) => hex(40).test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
-  ip: { normalise: lower, valid: (v) => isIP(v) !== 0, expected: 'an IP address' },
-  ipv6: { normalise: (v) => lower(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => isIP(v) === 6, expected: 'an IPv6 address' },
+  ip: { normalise: canonicalIp, valid: (v) => isIP(v) !== 0, expected: 'an IP address' },
+  ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => isIP(v) === 6, expected: 'an IPv6 address' },
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
 };

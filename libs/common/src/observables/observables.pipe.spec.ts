@@ -39,7 +39,7 @@ describe('parseObservables (C-20..C-22)', () => {
       [
         { type: 'SHA1', value: ' 36C5D12033B2EAF251BAE61C00690FFB17FDDC87 ' },
         { type: 'Domain', value: 'Evil.Example.' },
-        { type: 'ipv6', value: '[2001:DB8::1]' },
+        { type: 'ipv6', value: '[2001:0DB8:0000::0001]' },
       ],
       ENRICH_TYPES,
     );

@@ -1,3 +1,4 @@
+import { canonicalIp } from '@app/common';
 import { isIPv4 } from 'node:net';
 import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
@@ -79,9 +80,10 @@ export function hasTerm(text: string, term: string): boolean {
   return false;
 }
 
-/** Defender may log an IPv4 peer as its IPv4-mapped IPv6 form. */
+/** Same address whatever its spelling; Defender may log an IPv4 peer in IPv4-mapped form. */
 function sameIp(cell: string, ip: string): boolean {
-  return cell === ip || (isIPv4(ip) && cell === `::ffff:${ip}`);
+  const c = canonicalIp(cell);
+  return c === canonicalIp(ip) || (isIPv4(ip) && c === `::ffff:${ip}`);
 }
 
 /** Rows read for the devices of one request; their newest rows carry each adapter's latest state. */

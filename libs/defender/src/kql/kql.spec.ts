@@ -73,17 +73,19 @@ describe('hunting queries', () => {
     ]);
   });
 
-  it('gives a row to every observable it answers: a domain and its subdomain, an IPv4 in mapped form', () => {
+  it('gives a row to every observable it answers: a domain and its subdomain, an IPv4 in mapped form, an IPv6 however spelt', () => {
     const rows: DeviceNetworkEvent[] = [
       { Timestamp: '2026-01-01T00:00:00Z', RemoteUrl: 'https://cdn.Evil.example/x', RemoteIP: '::ffff:10.0.0.1' },
       { Timestamp: '2026-01-01T00:00:00Z', RemoteUrl: 'notevil.example', RemoteIP: '10.0.0.2' },
+      { Timestamp: '2026-01-01T00:00:00Z', RemoteUrl: '', RemoteIP: '2001:0DB8:0:0::1' },
     ];
     const assigned = assignEvents(rows, [
       { key: 'o0', column: 'RemoteUrl', value: 'evil.example', limit: 5 },
       { key: 'o1', column: 'RemoteUrl', value: 'cdn.evil.example', limit: 5 },
       { key: 'o2', column: 'RemoteIP', value: '10.0.0.1', limit: 5 },
+      { key: 'o3', column: 'RemoteIP', value: '2001:db8::1', limit: 5 },
     ]);
-    expect(assigned.map((r) => r.RelayKey)).toEqual(['o0', 'o1', 'o2']);
+    expect(assigned.map((r) => r.RelayKey)).toEqual(['o0', 'o1', 'o2', 'o3']);
   });
 
   it('reads `has` as a term match', () => {
