@@ -3,7 +3,7 @@ import { sign } from 'jsonwebtoken';
 import { createRelayAppWithEnv, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
 import { bearer, DEMO_CLAIMS, hsToken, unsignedToken } from './support/tokens';
 
-const PROTECTED_ROUTES = ['/health', '/refer/observables'];
+const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger'];
 
 const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
 

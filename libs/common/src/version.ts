@@ -16,6 +16,5 @@ function readVersion(): string {
 }
 
 export const RELAY_VERSION = readVersion();
-export const PRODUCT_NAME = 'Defender Relay';
 /** Microsoft asks for `{Company}-{Product}/{Version}` (C-91). */
 export const USER_AGENT = `Cisco-XDR-DefenderRelay/${RELAY_VERSION}`;

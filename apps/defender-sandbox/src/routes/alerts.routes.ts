@@ -66,10 +66,7 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/files/:hash/alerts',
       access: ACCESS.alertsRead,
       handler: (call) => {
-        const hash = call.params.hash.toLowerCase();
-        if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) {
-          throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
-        }
+        const hash = hashParam(call);
         // Only SHA-1 is supported here; other hashes find nothing.
         return related(call, (a) => a.evidence.some((e) => e.sha1 === hash));
       },
@@ -112,14 +109,18 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/files/:hash',
       access: ACCESS.fileRead,
       handler: (call) => {
-        const hash = call.params.hash.toLowerCase();
-        if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) {
-          throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
-        }
+        const hash = hashParam(call);
         const file = callerTenant(services, call).files.find((f) => f.sha1 === hash || f.sha256 === hash || f.md5 === hash);
         if (!file) throw new ApiError(404, 'ResourceNotFound', `File ${hash} was not found`);
         return ok({ '@odata.context': odataContext(call, 'Files/$entity'), ...file });
       },
     },
   ];
+}
+
+/** The `:hash` path parameter, lower-cased; anything but a SHA-1/SHA-256/MD5 is Defender's 400. */
+function hashParam(call: CallContext): string {
+  const hash = call.params.hash.toLowerCase();
+  if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
+  return hash;
 }

@@ -28,7 +28,6 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { domainToASCII } from 'node:url';
 
 /** What was found for one input observable. */
 interface Findings {
@@ -135,8 +134,7 @@ export class ObserveService {
         return { alerts: sha1 ? await this.fileAlerts(ctx, sha1) : [], profile };
       }
       case 'domain':
-        // The REST path takes the ASCII (punycode) form of an international domain name.
-        return { alerts: await this.alerts.forDomain(ctx, domainToASCII(observable.value) || observable.value) };
+        return { alerts: await this.alerts.forDomain(ctx, observable.value) };
       case 'ip':
       case 'ipv6':
         return { alerts: await this.alerts.forIp(ctx, observable.value) };

@@ -4,7 +4,7 @@ import {
   indicatorActions,
   indicatorRequest,
   indicatorTypeFor,
-  isAddIndicatorActionId,
+  isIndicatorActionId,
   isMachineActionId,
   machineActionRequest,
   machineActions,
@@ -58,10 +58,7 @@ export class RespondService {
       // Both reads are fresh and independent: an analyst who just isolated must see it (C-95).
       const [machine, history] = await Promise.all([
         this.machines.machine(ctx, observable.value),
-        this.machineActions.succeeded(ctx, observable.value).catch((error: unknown) => {
-          if (error instanceof RelayError && error.upstreamStatus === 404) return [] as MachineAction[];
-          throw error;
-        }),
+        this.machineActions.succeeded(ctx, observable.value),
       ]);
       if (!machine) return [];
       return machineActions(observable.value, {
@@ -92,8 +89,9 @@ export class RespondService {
   }
 
   private observableFor(dto: TriggerDto): Observable {
-    const known = isMachineActionId(dto.actionId) || isAddIndicatorActionId(dto.actionId) || dto.actionId === REMOVE_INDICATOR_ACTION_ID;
-    if (!known) throw new RelayError('invalid request', 'Invalid request to Microsoft Defender for Endpoint. Unsupported action.');
+    if (!isMachineActionId(dto.actionId) && !isIndicatorActionId(dto.actionId)) {
+      throw new RelayError('invalid request', 'Invalid request to Microsoft Defender for Endpoint. Unsupported action.');
+    }
     const type = dto.observable_type.trim().toLowerCase();
     const wanted = isMachineActionId(dto.actionId) ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
     if (!isObservableType(type) || !wanted.includes(type)) {

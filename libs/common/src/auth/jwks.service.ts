@@ -5,7 +5,6 @@ import { AxiosError } from 'axios';
 import { createPublicKey, JsonWebKey } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { authConfig, JwksHost } from '../config';
-import { RelayError } from '../errors';
 import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
@@ -138,5 +137,5 @@ function describeFetchError(error: unknown): string {
     if (error.code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED' || /maxContentLength/.test(error.message)) return 'response too large';
     if (error.code) return error.code;
   }
-  return error instanceof RelayError ? error.message : 'unreachable';
+  return 'unreachable';
 }

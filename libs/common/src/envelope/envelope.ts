@@ -1,4 +1,4 @@
-import { RelayError, RelayErrorBody } from '../errors';
+import { RelayErrorBody } from '../errors';
 
 /** The TR/XDR response envelope (C-02, C-03). */
 export interface Envelope<T> {
@@ -16,10 +16,4 @@ export function envelope<T>(data: T | undefined, errors: readonly RelayErrorBody
 
 function isEmptyObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
-}
-
-/** Turns anything caught while gathering results into an envelope error entry. */
-export function toErrorBody(error: unknown): RelayErrorBody {
-  if (error instanceof RelayError) return error.toBody();
-  return { type: 'fatal', code: 'internal error', message: 'Internal error in the relay' };
 }

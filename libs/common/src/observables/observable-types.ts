@@ -30,7 +30,9 @@ export function canonicalIp(value: string): string {
   if (isIP(v) !== 6 || v.includes('.')) return v;
   return new URL(`http://[${v}]`).hostname.slice(1, -1);
 }
-const hex = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
+const HEX40 = /^[0-9a-f]{40}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
 // Letters of any script are allowed (IDN domains as XDR sends them); quotes, spaces, slashes and
 // control characters are not, so a domain can never carry query syntax.
 const DOMAIN_LABEL = /^(?!-)[\p{L}\p{N}_-]{1,63}(?<!-)$/u;
@@ -51,10 +53,10 @@ function validUrl(value: string): boolean {
 }
 
 export const TYPE_RULES: Record<ObservableType, TypeRule> = {
-  sha1: { normalise: lower, valid: (v) => hex(40).test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
-  sha256: { normalise: lower, valid: (v) => hex(64).test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
-  md5: { normalise: lower, valid: (v) => hex(32).test(v), expected: 'an MD5 (32 hexadecimal characters)' },
-  ms_machine_id: { normalise: lower, valid: (v) => hex(40).test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
+  sha1: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
+  sha256: { normalise: lower, valid: (v) => HEX64.test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
+  md5: { normalise: lower, valid: (v) => HEX32.test(v), expected: 'an MD5 (32 hexadecimal characters)' },
+  ms_machine_id: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
   ip: { normalise: canonicalIp, valid: (v) => isIP(v) !== 0, expected: 'an IP address' },
   ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => isIP(v) === 6, expected: 'an IPv6 address' },
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },

@@ -7,7 +7,7 @@ import { firstValueFrom } from 'rxjs';
 import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
 import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
-import { httpError, retryAfterSeconds, transportError, transportReason, Upstream } from './error-mapping';
+import { httpError, retryAfterSeconds, transportFailure, Upstream } from './error-mapping';
 import { AttemptFailure, MAX_ATTEMPTS, retryDelay, shouldRetry } from './retry-policy';
 import { Semaphore } from './semaphore';
 import { TokenAudience, TokenService } from './token.service';
@@ -63,7 +63,7 @@ export class DefenderHttpClient {
     for (let attempt = 0; ; attempt++) {
       await this.acquireSlot(ctx, req);
       try {
-        return await this.limiterFor(ctx.credentials.tenantId).run(() => this.attempt<T>(ctx, req, true));
+        return await this.concurrencyFor(ctx.credentials.tenantId).run(() => this.attempt<T>(ctx, req, true));
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         const delay = retryDelay(error, attempt);
@@ -95,22 +95,21 @@ export class DefenderHttpClient {
   }
 
   private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string, count: number): Promise<void> {
-    const started = Date.now();
+    let waited: number;
     try {
-      await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, api, count);
+      waited = await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, api, count);
     } catch (error) {
       if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
       throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;
     }
-    const waited = Date.now() - started;
-    if (waited > 5) this.metrics.rateLimitWaits.observe({ bucket }, waited / 1000);
+    if (waited > 0) this.metrics.rateLimitWaits.observe({ bucket }, waited / 1000);
   }
 
   /** One HTTP exchange; failures come out as AttemptFailure saying whether a retry may help. */
   private async attempt<T>(ctx: DefenderContext, req: DefenderRequest, mayRefreshToken: boolean): Promise<DefenderResponse<T>> {
     const api = req.api ?? 'defender';
     const upstream: Upstream = api === 'graph' ? 'Microsoft Graph' : 'Microsoft Defender for Endpoint';
-    const label = req.path.split(/[/?]/)[0];
+    const label = apiName(req.path);
     if (ctx.deadline.expired) throw deadlineError();
     const { accessToken, fromCache } = await this.tokens.token(ctx.credentials, api);
     const timeout = Math.min(this.config.upstreamTimeoutMs, ctx.deadline.remaining());
@@ -141,7 +140,8 @@ export class DefenderHttpClient {
       stopTimer();
       this.metrics.defenderCalls.inc({ api: label, status: '0' });
       if (ctx.deadline.expired) throw deadlineError();
-      throw new AttemptFailure(transportError(upstream, error, timeout), transportReason(error));
+      const failure = transportFailure(upstream, error, timeout);
+      throw new AttemptFailure(failure.error, failure.reason);
     }
     stopTimer();
     const { status, data } = response;
@@ -169,15 +169,16 @@ export class DefenderHttpClient {
     return base + req.path + (query ? `?${query}` : '');
   }
 
-  private limiterFor(tenantId: string): Semaphore {
-    let limiter = this.tenants.get(tenantId);
-    if (!limiter) {
-      limiter = new Semaphore(this.config.concurrency);
-      this.tenants.set(tenantId, limiter);
-      // Idle limiters are dropped so the map does not grow with every tenant ever seen.
+  /** Bounds the calls in flight per tenant (DEFENDER_CONCURRENCY). */
+  private concurrencyFor(tenantId: string): Semaphore {
+    let slots = this.tenants.get(tenantId);
+    if (!slots) {
+      slots = new Semaphore(this.config.concurrency);
+      this.tenants.set(tenantId, slots);
+      // Idle ones are dropped so the map does not grow with every tenant ever seen.
       if (this.tenants.size > 1000) for (const [id, s] of this.tenants) if (s.idle && id !== tenantId) this.tenants.delete(id);
     }
-    return limiter;
+    return slots;
   }
 }
 

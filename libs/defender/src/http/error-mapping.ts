@@ -55,30 +55,25 @@ export function httpError(upstream: Upstream, status: number, body: unknown, opt
   }
 }
 
-/**
- * Maps a transport failure (no HTTP answer). The raw axios error is never attached: its config
- * holds the bearer token and, for Azure AD, the client secret.
- */
-export function transportError(upstream: Upstream, error: unknown, timeoutMs: number): RelayError {
-  const code = error instanceof AxiosError ? (error.code ?? causeCode(error)) : causeCode(error);
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || isTimeout(error)) {
-    return new RelayError('timeout', `${upstream} did not answer within ${timeoutMs} ms`);
-  }
-  const inner = causeCode(error) ?? code;
-  if (inner && TLS_CODES.test(inner)) return new RelayError('unknown', `TLS error talking to ${upstream}: ${inner}`);
-  if (inner && UNREACHABLE_CODES.has(inner)) return new RelayError('service unavailable', `${upstream} is unreachable (${inner})`);
-  return new RelayError('unknown', `${upstream} could not be reached${inner ? ` (${inner})` : ''}`);
-}
+export type RetryReason = 'throttled' | 'unavailable' | 'timeout' | 'reset' | 'refused';
 
-/** Whether a transport failure is worth another attempt, and why (see retry-policy.ts). */
-export function transportReason(error: unknown): 'timeout' | 'reset' | 'refused' | 'unavailable' | undefined {
-  const code = error instanceof AxiosError ? (error.code ?? causeCode(error)) : causeCode(error);
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || isTimeout(error)) return 'timeout';
-  const inner = causeCode(error) ?? code;
-  if (inner === 'ECONNREFUSED') return 'refused';
-  if (inner === 'ECONNRESET' || inner === 'EPIPE' || inner === 'ERR_SOCKET_CLOSED' || /socket hang up/i.test(String((error as Error)?.message))) return 'reset';
-  if (inner === 'EAI_AGAIN' || inner === 'EHOSTUNREACH' || inner === 'ENETUNREACH') return 'unavailable';
-  return undefined;
+/**
+ * Maps a transport failure (no HTTP answer) to the envelope error and, when another attempt may
+ * help, the reason (retry-policy.ts). The raw axios error is never attached: its config holds the
+ * bearer token and, for Azure AD, the client secret.
+ */
+export function transportFailure(upstream: Upstream, error: unknown, timeoutMs: number): { error: RelayError; reason?: RetryReason } {
+  const outer = error instanceof AxiosError ? (error.code ?? causeCode(error)) : causeCode(error);
+  if (outer === 'ECONNABORTED' || outer === 'ETIMEDOUT' || outer === 'ERR_CANCELED' || isTimeout(error)) {
+    return { error: new RelayError('timeout', `${upstream} did not answer within ${timeoutMs} ms`), reason: 'timeout' };
+  }
+  const code = causeCode(error) ?? outer;
+  if (code && TLS_CODES.test(code)) return { error: new RelayError('unknown', `TLS error talking to ${upstream}: ${code}`) };
+  const reset = code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_SOCKET_CLOSED' || /socket hang up/i.test(String((error as Error)?.message));
+  const reason: RetryReason | undefined =
+    code === 'ECONNREFUSED' ? 'refused' : reset ? 'reset' : code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'unavailable' : undefined;
+  if (code && UNREACHABLE_CODES.has(code)) return { error: new RelayError('service unavailable', `${upstream} is unreachable (${code})`), reason };
+  return { error: new RelayError('unknown', `${upstream} could not be reached${code ? ` (${code})` : ''}`), reason };
 }
 
 function causeCode(error: unknown): string | undefined {

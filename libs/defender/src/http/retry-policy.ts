@@ -1,7 +1,5 @@
 import { RelayError } from '@app/common';
-
-/** Why a failed call may be tried again. */
-export type RetryReason = 'throttled' | 'unavailable' | 'timeout' | 'reset' | 'refused';
+import { RetryReason } from './error-mapping';
 
 /** A failed attempt: the error to report, and whether and when another attempt may help. */
 export class AttemptFailure extends Error {

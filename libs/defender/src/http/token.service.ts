@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash, randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
-import { transportError } from './error-mapping';
+import { transportFailure } from './error-mapping';
 import { openToken, sealToken } from './token-crypto';
 
 export type TokenAudience = 'defender' | 'graph';
@@ -154,7 +154,7 @@ export class TokenService {
       return { status: response.status, body: response.data };
     } catch (error) {
       this.metrics.defenderCalls.inc({ api: 'token', status: '0' });
-      throw transportError('Azure AD', error, this.config.upstreamTimeoutMs);
+      throw transportFailure('Azure AD', error, this.config.upstreamTimeoutMs).error;
     }
   }
 }

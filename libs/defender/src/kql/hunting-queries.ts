@@ -69,13 +69,14 @@ function matches(row: EventRow, f: EventFilter): boolean {
   return value === f.value.toLowerCase();
 }
 
+const ALNUM = /[\p{L}\p{N}]/u;
+
 /** KQL `has`: `term` appears in `text` bounded by non-alphanumeric characters (or the ends). */
 export function hasTerm(text: string, term: string): boolean {
-  const alnum = /[\p{L}\p{N}]/u;
   for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + 1)) {
     const before = text[at - 1];
     const after = text[at + term.length];
-    if ((before === undefined || !alnum.test(before)) && (after === undefined || !alnum.test(after))) return true;
+    if ((before === undefined || !ALNUM.test(before)) && (after === undefined || !ALNUM.test(after))) return true;
   }
   return false;
 }

@@ -1,37 +1,28 @@
 import { Bucket, DEFENDER_LIMITS, RelayError, WindowStore } from '@app/common';
 import { Deadline } from '../http/deadline';
 
-export interface LimiterStats {
-  waits: number;
-  waitedMs: number;
-  refusals: number;
-}
-
 /**
  * Keeps each tenant under Defender's published limits by waiting for a free slot within the
  * request deadline instead of provoking 429s (C-93). When the wait would pass the deadline it
  * answers `too many requests` with the time to retry, and the caller keeps its partial data.
  */
 export class TenantRateLimiter {
-  readonly stats: LimiterStats = { waits: 0, waitedMs: 0, refusals: 0 };
-
   constructor(
     private readonly store: () => WindowStore,
     private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
   /**
-   * Takes `count` slots at once (all or none). `api` names the Defender API for the general
-   * quota, which Defender counts per API.
+   * Takes `count` slots at once (all or none) and answers how many ms it waited for them. `api`
+   * names the Defender API for the general quota, which Defender counts per API.
    */
-  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<void> {
+  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<number> {
     const key = bucket === 'general' ? `${bucket}:${api}:${tenantId}` : `${bucket}:${tenantId}`;
     let waited = 0;
     for (;;) {
       const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket], count);
       if (wait === 0) break;
       if (wait >= deadline.remaining()) {
-        this.stats.refusals++;
         const seconds = Math.ceil(wait / 1000);
         const what = bucket === 'hunting' ? 'Advanced Hunting API rate limit' : 'Microsoft Defender for Endpoint API rate limit';
         throw new RelayError('too many requests', `${what} for this tenant is reached; retry after ${seconds} s`, { retryAfterSeconds: seconds });
@@ -41,10 +32,7 @@ export class TenantRateLimiter {
       await this.sleep(pause, deadline.signal);
       waited += pause;
     }
-    if (waited > 0) {
-      this.stats.waits++;
-      this.stats.waitedMs += waited;
-    }
+    return waited;
   }
 }
 

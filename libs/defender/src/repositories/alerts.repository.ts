@@ -1,6 +1,7 @@
 import { RelayError } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath } from '../http/encode';
@@ -20,8 +21,9 @@ export class AlertsRepository {
     return this.list(ctx, apiPath`files/${sha1}/alerts`);
   }
 
+  /** The path takes the ASCII (punycode) form of an international domain name. */
   forDomain(ctx: DefenderContext, domain: string): Promise<Alert[]> {
-    return this.list(ctx, apiPath`domains/${domain}/alerts`);
+    return this.list(ctx, apiPath`domains/${domainToASCII(domain) || domain}/alerts`);
   }
 
   /** Defender answers 400 for any IPv6 here; for IPv6 that means "no alerts" (C-30). */

@@ -4,30 +4,20 @@ import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath } from '../http/encode';
-import { TtlCache } from '../http/ttl-cache';
+import { ProfileReader } from '../http/profile-reader';
 import { FileProfile } from '../models';
 
-/** File profiles (`/api/files/{sha1|sha256|md5}`): fetched once per request, cached briefly across requests. */
+/** File profiles (`/api/files/{sha1|sha256|md5}`). */
 @Injectable()
 export class FilesRepository {
-  private readonly cache: TtlCache<FileProfile | null>;
+  private readonly reader: ProfileReader<FileProfile>;
 
-  constructor(
-    private readonly client: DefenderHttpClient,
-    @Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>,
-  ) {
-    this.cache = new TtlCache(config.profileCacheTtlMs);
+  constructor(client: DefenderHttpClient, @Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>) {
+    this.reader = new ProfileReader(client, 'file', config.profileCacheTtlMs);
   }
 
   /** The profile, or undefined when Defender has never seen the file (404 means "nothing found"). */
   profile(ctx: DefenderContext, hash: string): Promise<FileProfile | undefined> {
-    const key = `${ctx.credentials.tenantId}:${hash.toLowerCase()}`;
-    return ctx.once(`file:${key}`, async () => {
-      const profile = await this.cache.getOrFetch(key, async () => {
-        const { data } = await this.client.request<FileProfile>(ctx, { method: 'GET', path: apiPath`files/${hash}`, notFoundIsEmpty: true });
-        return data ?? null;
-      });
-      return profile ?? undefined;
-    });
+    return this.reader.read(ctx, hash, apiPath`files/${hash}`);
   }
 }

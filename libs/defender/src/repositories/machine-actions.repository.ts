@@ -16,12 +16,13 @@ const HISTORY_SIZE = 200;
 export class MachineActionsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
 
-  /** Succeeded actions of a machine, newest first; always fresh (C-95). */
+  /** Succeeded actions of a machine, newest first (none when Defender answers 404); always fresh (C-95). */
   async succeeded(ctx: DefenderContext, machineId: string): Promise<MachineAction[]> {
     const { data } = await this.client.request<MachineActionList>(ctx, {
       method: 'GET',
       path: 'machineactions',
       query: { $filter: `machineId eq ${odataString(machineId)} and status eq 'Succeeded'`, $top: HISTORY_SIZE },
+      notFoundIsEmpty: true,
     });
     const actions = Array.isArray(data?.value) ? data.value : [];
     // The filter is checked again here, so a service that ignored part of it cannot mislead the state.

@@ -1,0 +1,31 @@
+import { DefenderContext } from './defender-context';
+import { DefenderHttpClient } from './defender-http.client';
+import { TtlCache } from './ttl-cache';
+
+/**
+ * Reads one slow-changing Defender entity by id (machine or file profile, C-95): once per request,
+ * shared with concurrent requests, cached briefly across requests; 404 means "Defender does not
+ * know it" (undefined), which is cached too.
+ */
+export class ProfileReader<T> {
+  private readonly cache: TtlCache<T | null>;
+
+  constructor(
+    private readonly client: DefenderHttpClient,
+    private readonly kind: string,
+    ttlMs: number,
+  ) {
+    this.cache = new TtlCache(ttlMs);
+  }
+
+  read(ctx: DefenderContext, id: string, path: string): Promise<T | undefined> {
+    const key = `${ctx.credentials.tenantId}:${id.toLowerCase()}`;
+    return ctx.once(`${this.kind}:${key}`, async () => {
+      const found = await this.cache.getOrFetch(key, async () => {
+        const { data } = await this.client.request<T>(ctx, { method: 'GET', path, notFoundIsEmpty: true });
+        return data ?? null;
+      });
+      return found ?? undefined;
+    });
+  }
+}
