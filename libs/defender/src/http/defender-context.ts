@@ -1,4 +1,5 @@
 import type { Credentials } from '@app/common';
+import { createHash } from 'node:crypto';
 import { Deadline } from './deadline';
 
 /**
@@ -11,10 +12,19 @@ export class DefenderContext {
   /** Rate-limit slots this request reserved ahead (see DefenderHttpClient.reserve). */
   private readonly reserved = new Map<string, number>();
 
+  /**
+   * Who the caller is to Defender: tenant, client id and a hash of the secret. Every cross-request
+   * cache and shared in-flight call is keyed by it, so one credential never sees data (or joins a
+   * fetch) obtained with another.
+   */
+  readonly identity: string;
+
   constructor(
     readonly credentials: Credentials,
     readonly deadline: Deadline,
-  ) {}
+  ) {
+    this.identity = credentialIdentity(credentials);
+  }
 
   /** Runs `load` once per key for this request; concurrent callers share the same promise. */
   once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -41,4 +51,9 @@ export class DefenderContext {
   dispose(): void {
     this.deadline.dispose();
   }
+}
+
+/** A stable, non-reversible key for one credential (the secret is only hashed). */
+export function credentialIdentity(c: Credentials): string {
+  return createHash('sha256').update([c.tenantId, c.clientId, c.clientSecret].join('\u0000')).digest('base64url');
 }

@@ -58,8 +58,20 @@ export class DefenderHttpClient {
     this.limiter = new TenantRateLimiter(() => state.windows);
   }
 
+  /**
+   * Proves the caller's credentials by obtaining their Defender token (once per request; the
+   * token cache is keyed by tenant, client and secret). Everything that reads shared state for a
+   * caller — profile caches, in-flight fetches, rate-limit budgets — comes after this.
+   */
+  authenticate(ctx: DefenderContext): Promise<unknown> {
+    return ctx.once('credentials', () => this.tokens.token(ctx.credentials, 'defender'));
+  }
+
   async request<T>(ctx: DefenderContext, req: DefenderRequest): Promise<DefenderResponse<T>> {
     const idempotent = req.idempotent ?? req.method === 'GET';
+    await this.authenticate(ctx);
+    // Graph has its own token; obtaining it first keeps unproven calls off the rate limiter too.
+    if (req.api === 'graph') await this.tokens.token(ctx.credentials, 'graph');
     for (let attempt = 0; ; attempt++) {
       await this.acquireSlot(ctx, req);
       try {
@@ -83,6 +95,7 @@ export class DefenderHttpClient {
    */
   async reserveHunting(ctx: DefenderContext, count: number): Promise<void> {
     if (!this.config.rateLimit || count <= 0) return;
+    await this.authenticate(ctx);
     await this.limit(ctx, 'hunting', '', count);
     ctx.credit('hunting', count);
   }
@@ -97,7 +110,8 @@ export class DefenderHttpClient {
   private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string, count: number): Promise<void> {
     let waited: number;
     try {
-      waited = await this.limiter.acquire(ctx.credentials.tenantId, bucket, ctx.deadline, api, count);
+      // Defender counts its quotas per app and tenant; only proven credentials get here.
+      waited = await this.limiter.acquire(`${ctx.credentials.tenantId}:${ctx.credentials.clientId}`, bucket, ctx.deadline, api, count);
     } catch (error) {
       if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
       throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;

@@ -2,8 +2,8 @@ import { Bucket, DEFENDER_LIMITS, RelayError, WindowStore } from '@app/common';
 import { Deadline } from '../http/deadline';
 
 /**
- * Keeps each tenant under Defender's published limits by waiting for a free slot within the
- * request deadline instead of provoking 429s (C-93). When the wait would pass the deadline it
+ * Keeps each app in each tenant under Defender's published limits by waiting for a free slot within the
+ * request deadline instead of provoking 429s. When the wait would pass the deadline it
  * answers `too many requests` with the time to retry, and the caller keeps its partial data.
  */
 export class TenantRateLimiter {
@@ -13,11 +13,12 @@ export class TenantRateLimiter {
   ) {}
 
   /**
-   * Takes `count` slots at once (all or none) and answers how many ms it waited for them. `api`
-   * names the Defender API for the general quota, which Defender counts per API.
+   * Takes `count` slots at once (all or none) and answers how many ms it waited for them.
+   * `account` is whose quota it is (tenant and app); `api` names the Defender API for the general
+   * quota, which Defender counts per API.
    */
-  async acquire(tenantId: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<number> {
-    const key = bucket === 'general' ? `${bucket}:${api}:${tenantId}` : `${bucket}:${tenantId}`;
+  async acquire(account: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<number> {
+    const key = bucket === 'general' ? `${bucket}:${api}:${account}` : `${bucket}:${account}`;
     let waited = 0;
     for (;;) {
       const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket], count);
