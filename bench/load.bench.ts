@@ -12,12 +12,12 @@
  * Env: LOAD_SECONDS (60), LOAD_CLIENTS (16), LOAD_LATENCY_MS (20). Loopback only; bounded.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MACHINE_IDS, DEMO_OBSERVABLES, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
 import { sandboxEnv, startRelayProcess } from '../scripts/relay-process';
+import { cpuMsOf, memoryOf, percentile, post } from './process-usage';
 
 
 function positiveInt(name: string, fallback: number, max: number): number {
@@ -48,32 +48,6 @@ interface ErrorExample {
   example: string;
 }
 
-/** One POST over a keep-alive socket: status and body text, or the transport error. */
-function post(agent: Agent, port: number, path: string, body: string, authorization: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: 60_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** Why an answer counts as an error, or undefined when it is a success. */
 function failureOf(status: number, text: string): string | undefined {
   if (status !== 200) return `HTTP ${status}: ${text.slice(0, 120)}`;
@@ -87,23 +61,6 @@ function failureOf(status: number, text: string): string | undefined {
   if (serious.length > 0) return `${serious[0].code}: ${String(serious[0].message).slice(0, 120)}`;
   if (body.data === undefined) return `no data: ${text.slice(0, 120)}`;
   return undefined;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
-/** VmHWM (peak) and VmRSS of a process, in kB, or undefined when /proc is not readable. */
-function memoryOf(pid: number): { hwmKb: number; rssKb: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-    return { hwmKb: field('VmHWM'), rssKb: field('VmRSS') };
-  } catch {
-    return undefined;
-  }
 }
 
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
@@ -163,6 +120,7 @@ async function main(): Promise<void> {
       `load bench: relay pid ${pid} on ${relayUrl}, sandbox ${sandbox.url} (+${LATENCY_MS} ms on every route), ` +
         `${CLIENTS} clients for ${SECONDS} s, LOG_LEVEL=warn, DEFENDER_RATE_LIMIT=off\n`,
     );
+    const cpuBefore = pid === undefined ? Number.NaN : cpuMsOf(pid);
     const started = performance.now();
     const deadline = started + SECONDS * 1000;
     let next = 0;
@@ -188,6 +146,7 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const elapsed = (performance.now() - started) / 1000;
+    const cpuMs = pid === undefined ? Number.NaN : cpuMsOf(pid) - cpuBefore;
     clearInterval(poller);
     poll();
     agent.destroy();
@@ -234,6 +193,7 @@ async function main(): Promise<void> {
         '',
         `elapsed ${elapsed.toFixed(1)} s; relay peak RSS ${mb(memory.peakRssKb)} MB (VmRSS max of ${memory.polls} polls), VmHWM ${mb(memory.hwmKb)} MB; ` +
           `sandbox calls ${sandbox.stats.count()}`,
+        `relay CPU ${round(cpuMs / overall.requests, 2)} ms per request (${round(cpuMs / 1000)} s user+system over ${overall.requests} requests)`,
         ...(errors.size > 0 ? ['errors:', ...[...errors.values()].sort((a, b) => b.count - a.count).slice(0, 10).map((e) => `  ${e.count}× ${e.example}`)] : ['errors: none']),
         '',
       ].join('\n'),
@@ -253,6 +213,7 @@ async function main(): Promise<void> {
       routes: Object.fromEntries(rows.map((r) => [r.route, { requests: r.requests, errors: r.errors, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, max: r.max }])),
       relayPeakRssMb: mb(memory.peakRssKb),
       relayVmHwmMb: mb(memory.hwmKb),
+      relayCpuMsPerRequest: round(cpuMs / overall.requests, 2),
       sandboxCalls: sandbox.stats.count(),
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
