@@ -209,6 +209,34 @@ describe('Defender read API', () => {
     });
   });
 
+  describe("what Defender answers for the relay's lookups that cannot be served", () => {
+    const filter = (f: string) => encodeURIComponent(f);
+    it.each([
+      ['machine actions by an unsupported property', `/api/machineactions?$filter=${filter("computerDnsName eq 'x'")}`, "Could not find a filterable property named 'computerDnsName'."],
+      ['machine actions by an unsupported function', `/api/machineactions?$filter=${filter("contains(machineId,'ab')")}`, "Unknown function 'contains'."],
+      ['machine actions with $top over 10,000', '/api/machineactions?$top=10001', "The limit of '10000' for Top query has been exceeded."],
+      ['indicators by an unsupported property', `/api/indicators?$filter=${filter("value eq 'x'")}`, "Could not find a filterable property named 'value'."],
+      ['indicators with an unsupported query option', '/api/indicators?$orderby=id', "The query parameter '$orderby' is not supported."],
+    ])('%s → 400 ODataError', async (_name, path, message) => {
+      const res = await get<ErrorEnvelope>(path);
+      expect([res.status, res.body.error.code, res.body.error.message]).toEqual([400, 'ODataError', `The query specified in the URI is not valid. ${message}`]);
+    });
+
+    it.each([
+      ['a malformed domain', '/api/domains/bad_domain!.example/alerts', 'InvalidDomainName'],
+      ['a malformed hash (related alerts)', '/api/files/xyz/alerts', 'InvalidHashValue'],
+      ['a malformed hash (profile)', '/api/files/1234', 'InvalidHashValue'],
+    ])('%s → 400 %s', async (_name, path, code) => {
+      const res = await get<ErrorEnvelope>(path);
+      expect([res.status, res.body.error.code]).toEqual([400, code]);
+    });
+
+    it('a machine id that is neither a device id nor a DNS name is simply not found (404)', async () => {
+      const res = await get<ErrorEnvelope>(`/api/machines/${encodeURIComponent('not a machine!')}`);
+      expect([res.status, res.body.error.code]).toEqual([404, 'ResourceNotFound']);
+    });
+  });
+
   describe("unknownLookups: 'notFound' (older Defender's 404 for what it knows nothing of)", () => {
     beforeAll(() => sandbox.configure({ unknownLookups: 'notFound' }));
     afterAll(() => sandbox.configure({ unknownLookups: 'empty' }));
