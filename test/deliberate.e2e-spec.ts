@@ -147,12 +147,46 @@ describe('POST /deliberate/observables (C-40)', () => {
     expect(res.body.data.verdicts.docs[0].valid_time.end_time).toBe('2099-06-30T00:00:00Z');
   });
 
-  it('the worst of several judgements is the verdict', async () => {
-    addIndicator({ id: '903', indicatorValue: DROPPER.sha1, indicatorType: 'FileSha1', action: 'Allowed' });
-    const res = await deliberate([{ type: 'sha1', value: DROPPER.sha1 }]);
-    checkCtim(res.body.data);
-    expect(dispositions(res.body.data.verdicts.docs)).toEqual([['sha1', DROPPER.sha1, 2, 'Malicious']]);
-    expect((res.body.data.judgements.docs as Judgement[]).map((j) => j.disposition).sort()).toEqual([1, 2]);
+  describe('choosing the verdict as CTIM does: highest priority, then Clean first', () => {
+    const judgementsOf = (docs: Judgement[]) => docs.map((j) => [j.disposition, j.priority, j.external_ids ?? []]).sort();
+    const chosen = (data: { verdicts: { docs: Verdict[] }; judgements: { docs: Judgement[] } }) =>
+      data.judgements.docs.find((j) => j.id === data.verdicts.docs[0].judgement_id);
+
+    it("an Allowed indicator overrides Defender's Malware determination", async () => {
+      addIndicator({ id: '903', indicatorValue: DROPPER.sha1, indicatorType: 'FileSha1', action: 'Allowed' });
+      const res = await deliberate([{ type: 'sha1', value: DROPPER.sha1 }]);
+      expect(res.body.errors).toBeUndefined();
+      checkCtim(res.body.data);
+      expect(dispositions(res.body.data.verdicts.docs)).toEqual([['sha1', DROPPER.sha1, 1, 'Clean']]);
+      // The analyst's indicator at 95, Defender's determination at 90; the verdict names the indicator's.
+      expect(judgementsOf(res.body.data.judgements.docs)).toEqual([
+        [1, 95, ['903']],
+        [2, 90, []],
+      ]);
+      expect(chosen(res.body.data)?.external_ids).toEqual(['903']);
+    });
+
+    it('the same disposition from both sources: the verdict points at the indicator’s judgement', async () => {
+      const res = await deliberate([{ type: 'sha256', value: DROPPER.sha256 }]);
+      checkCtim(res.body.data);
+      expect(dispositions(res.body.data.verdicts.docs)).toEqual([['sha256', DROPPER.sha256, 2, 'Malicious']]);
+      expect(chosen(res.body.data)?.priority).toBe(95);
+    });
+
+    it('a tie between two indicators of one value, Block and Allowed: Clean', async () => {
+      // Defender keeps one indicator per value and type; should it hold two, CTIM's tie rule decides.
+      addIndicator({ id: '907', indicatorValue: 'tie-e2e.example', indicatorType: 'DomainName', action: 'Block' });
+      addIndicator({ id: '908', indicatorValue: 'tie-e2e.example', indicatorType: 'DomainName', action: 'Allowed' });
+      const res = await deliberate([{ type: 'domain', value: 'tie-e2e.example' }]);
+      expect(res.body.errors).toBeUndefined();
+      checkCtim(res.body.data);
+      expect(dispositions(res.body.data.verdicts.docs)).toEqual([['domain', 'tie-e2e.example', 1, 'Clean']]);
+      expect(judgementsOf(res.body.data.judgements.docs)).toEqual([
+        [1, 95, ['908']],
+        [2, 95, ['907']],
+      ]);
+      expect(chosen(res.body.data)?.external_ids).toEqual(['908']);
+    });
   });
 
   it('nothing known → {"data":{}}: unknown values, other determinations, other types, other tenants, other indicator types', async () => {

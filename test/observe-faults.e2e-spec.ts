@@ -98,6 +98,29 @@ describe('/observe with Defender failing mid-request', () => {
       }
     }
   });
+
+  it("machine profiles without `id` (the original relay's own fixture): every sighting, with the os, no error", async () => {
+    const profile = { '@odata.context': 'https://api.securitycenter.windows.com/api/v1.0/$metadata#Machines/$entity', osPlatform: 'Windows10', osProcessor: 'x64', version: '1709' };
+    relay().sandbox.faults.add({ route: 'machines.get', status: 200, body: profile });
+    const { errors, docs } = await observe(relay());
+    expect(errors).toBeUndefined();
+    expect(summary(docs)).toEqual(summary(baseline()));
+    for (const [i, s] of docs.entries()) {
+      const expected = baseline()[i].targets?.[0];
+      expect(s.targets?.[0]).toEqual({ ...expected, os: 'Windows10x64 version: 1709' });
+    }
+  });
+
+  it('a malformed machine profile costs only its own target fields', async () => {
+    relay().sandbox.faults.add({ route: 'machines.get', status: 200, body: { id: 7, osPlatform: ['Windows10'], ipAddresses: 'none', computerDnsName: {} } });
+    const { errors, docs } = await observe(relay());
+    expect(errors).toBeUndefined();
+    expect(summary(docs)).toEqual(summary(baseline()));
+    for (const [i, s] of docs.entries()) {
+      const { os: _os, ...expected } = baseline()[i].targets?.[0] ?? {};
+      expect(s.targets?.[0]).toEqual(expected);
+    }
+  });
 });
 
 describe('/observe when Defender hangs past REQUEST_DEADLINE_MS', () => {

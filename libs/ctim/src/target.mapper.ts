@@ -1,4 +1,4 @@
-import { DeviceNetworkInfoRow, Machine } from '@app/defender/models';
+import { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
 import { Observable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, text } from './observable.helpers';
 
@@ -10,6 +10,22 @@ export interface TargetContext {
 
 function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
   return map.get(id) ?? map.get(id.toLowerCase());
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Machine profiles by the (lower-case) id each was requested with: `profiles[i]` answers
+ * `requestedIds[i]`. The profile's own `id` is not trusted, as some answers lack it; answers that
+ * are not objects are dropped, so they cost only their device's target fields.
+ */
+export function machineIndex(requestedIds: readonly string[], profiles: readonly unknown[]): Map<string, Machine> {
+  const index = new Map<string, Machine>();
+  requestedIds.forEach((id, i) => {
+    const profile = profiles[i];
+    if (isRecord(profile)) index.set(id.toLowerCase(), profile as Machine);
+  });
+  return index;
 }
 
 /**
@@ -77,7 +93,7 @@ function addressesOf(
     };
   }
   // No DeviceNetworkInfo rows: fall back to what the machine profile itself reports.
-  const adapters = machine?.ipAddresses ?? [];
+  const adapters = (Array.isArray(machine?.ipAddresses) ? machine.ipAddresses : []).filter(isRecord) as MachineIpAddress[];
   const ips = adapters.map((adapter) => ipObservable(adapter.ipAddress));
   ips.push(ipObservable(machine?.lastIpAddress));
   return {

@@ -1,11 +1,13 @@
 import { SHA256, aFileProfile, anIndicator } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { Verdict } from './ctim.types';
+import { DispositionNumber, Observable } from './ctim.types';
 import {
+  DISPOSITIONS,
   verdictAndJudgementFromFileProfile,
   verdictAndJudgementFromIndicator,
-  worstVerdict,
-  worstVerdictPerObservable,
+  VerdictAndJudgement,
+  verdictOf,
+  verdictPerObservable,
 } from './verdict.mapper';
 
 const domain = { type: 'domain', value: 'asdf.com' };
@@ -41,7 +43,7 @@ describe('verdictAndJudgementFromIndicator', () => {
       observable: domain,
       disposition: 2,
       disposition_name: 'Malicious',
-      priority: 90,
+      priority: 95,
       confidence: 'High',
       severity: 'High',
       valid_time: { start_time: '2020-07-13T16:49:50.290203Z', end_time: FAR_FUTURE },
@@ -95,6 +97,7 @@ describe('verdictAndJudgementFromFileProfile', () => {
       valid_time: { start_time: NOW.toISOString(), end_time: FAR_FUTURE },
     });
     expect(result?.judgement.reason).toContain('Trojan:Win32/Wacatac');
+    expect(result?.judgement.priority).toBe(90);
   });
 
   it.each(['Unknown', 'Clean', 'Pua', null])('gives no verdict for determination %p', (determinationType) => {
@@ -102,27 +105,69 @@ describe('verdictAndJudgementFromFileProfile', () => {
   });
 });
 
-describe('worstVerdict', () => {
-  const verdict = (disposition: Verdict['disposition'], value = 'asdf.com'): Verdict => ({
-    type: 'verdict',
-    disposition,
-    disposition_name: ({ 1: 'Clean', 2: 'Malicious', 3: 'Suspicious', 4: 'Common', 5: 'Unknown' } as const)[disposition],
-    observable: { type: 'domain', value },
-    valid_time: {},
+describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean first', () => {
+  const sha1 = { type: 'sha1', value: 'ab'.repeat(20) };
+  const fromIndicator = (action: string, observable: Observable = sha1) =>
+    verdictAndJudgementFromIndicator(anIndicator({ action }), observable, NOW) as VerdictAndJudgement;
+  const malware = (observable: Observable = sha1) =>
+    verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable, NOW) as VerdictAndJudgement;
+  /** A judgement of any priority and disposition (what another source could say). */
+  const judged = (priority: number, disposition: DispositionNumber): VerdictAndJudgement => {
+    const base = fromIndicator('Allowed');
+    const name = Object.values(DISPOSITIONS).find((d) => d.disposition === disposition)!.disposition_name;
+    return {
+      verdict: { ...base.verdict, disposition, disposition_name: name },
+      judgement: { ...base.judgement, priority, disposition, disposition_name: name },
+    };
+  };
+
+  it("an Allowed indicator overrides Defender's Malware determination, in either order", () => {
+    const allowed = fromIndicator('Allowed');
+    for (const order of [[allowed, malware()], [malware(), allowed]]) {
+      const verdict = verdictOf(order);
+      expect(verdict).toMatchObject({ disposition: 1, disposition_name: 'Clean' });
+      expect(verdict?.judgement_id).toBe(allowed.judgement.id);
+    }
   });
 
-  it('prefers Malicious over Suspicious over Clean', () => {
-    expect(worstVerdict([verdict(1), verdict(3), verdict(2), verdict(3)])?.disposition).toBe(2);
-    expect(worstVerdict([verdict(1), verdict(3)])?.disposition).toBe(3);
-    expect(worstVerdict([verdict(5), verdict(1)])?.disposition).toBe(1);
-    expect(worstVerdict([])).toBeUndefined();
+  it('a Malware determination decides when no indicator judges the file', () => {
+    const determination = malware();
+    expect(verdictOf([determination])).toBe(determination.verdict);
   });
 
-  it('keeps one verdict per observable', () => {
-    const result = worstVerdictPerObservable([verdict(1, 'a.com'), verdict(3, 'b.com'), verdict(2, 'a.com')]);
-    expect(result.map((v) => [v.observable.value, v.disposition])).toEqual([
-      ['a.com', 2],
-      ['b.com', 3],
+  it.each<[string, DispositionNumber, DispositionNumber, DispositionNumber]>([
+    ['Clean over Malicious', 2, 1, 1],
+    ['Malicious over Suspicious', 3, 2, 2],
+    ['Suspicious over Common', 4, 3, 3],
+    ['Common over Unknown', 5, 4, 4],
+    ['Clean over Unknown', 1, 5, 1],
+  ])('a tie in priority is broken by disposition: %s', (_name, first, second, expected) => {
+    expect(verdictOf([judged(95, first), judged(95, second)])?.disposition).toBe(expected);
+    expect(verdictOf([judged(95, second), judged(95, first)])?.disposition).toBe(expected);
+  });
+
+  it('two indicators of equal priority, Block and Allowed: Clean, in either order', () => {
+    expect(verdictOf([fromIndicator('Block'), fromIndicator('Allowed')])?.disposition).toBe(1);
+    expect(verdictOf([fromIndicator('Allowed'), fromIndicator('Block')])?.disposition).toBe(1);
+  });
+
+  it('a higher priority wins whatever its disposition', () => {
+    expect(verdictOf([judged(90, 1), judged(95, 5)])?.disposition).toBe(5);
+    expect(verdictOf([judged(95, 2), judged(90, 1)])?.disposition).toBe(2);
+  });
+
+  it('keeps the first of equal judgements, and gives no verdict for none', () => {
+    const [a, b] = [judged(95, 2), judged(95, 2)];
+    expect(verdictOf([a, b])).toBe(a.verdict);
+    expect(verdictOf([])).toBeUndefined();
+  });
+
+  it('keeps one verdict per observable, in first-seen order', () => {
+    const domain = { type: 'domain', value: 'a.example' };
+    const result = verdictPerObservable([fromIndicator('Block', domain), malware(), fromIndicator('Allowed'), fromIndicator('Warn', domain)]);
+    expect(result.map((v) => [v.observable.type, v.disposition])).toEqual([
+      ['domain', 2],
+      ['sha1', 1],
     ]);
   });
 });

@@ -24,8 +24,12 @@ export const DISPOSITIONS = {
   unknown: { disposition: 5, disposition_name: 'Unknown' },
 } as const satisfies Record<string, Disposition>;
 
-/** Judgement priority: automated sources stay at or below 90. */
-export const JUDGEMENT_PRIORITY = 90;
+/**
+ * Judgement priorities. CTIM keeps 95 for curated allow/block lists, which is what the tenant's
+ * custom indicators are: the analyst's explicit decision outranks Defender's automated
+ * determination (automated sources stay at or below 90).
+ */
+export const JUDGEMENT_PRIORITY = { indicator: 95, determination: 90 } as const;
 
 const DISPOSITION_BY_ACTION: Readonly<Record<string, Disposition>> = {
   block: DISPOSITIONS.malicious,
@@ -61,6 +65,7 @@ function truncate(value: string, max: number): string {
 
 function build(
   observable: Observable,
+  priority: number,
   disposition: Disposition,
   severity: Severity,
   validTime: ValidTime,
@@ -76,7 +81,7 @@ function build(
     observable: subject,
     disposition: disposition.disposition,
     disposition_name: disposition.disposition_name,
-    priority: JUDGEMENT_PRIORITY,
+    priority,
     confidence: 'High',
     severity,
     valid_time: validTime,
@@ -120,6 +125,7 @@ export function verdictAndJudgementFromIndicator(
   const externalId = text(indicator.id);
   return build(
     observable,
+    JUDGEMENT_PRIORITY.indicator,
     disposition,
     severity,
     { start_time: start, end_time: expiration ?? FAR_FUTURE },
@@ -148,6 +154,7 @@ export function verdictAndJudgementFromFileProfile(
       : `File determined as Malware (${threat}) by ${SOURCE}`;
   return build(
     observable,
+    JUDGEMENT_PRIORITY.determination,
     DISPOSITIONS.malicious,
     'High',
     { start_time: toDate(now).toISOString(), end_time: FAR_FUTURE },
@@ -156,29 +163,34 @@ export function verdictAndJudgementFromFileProfile(
   );
 }
 
-/** Malicious > Suspicious > Clean > Common > Unknown. */
-const SEVERITY_RANK: Readonly<Record<DispositionNumber, number>> = { 2: 5, 3: 4, 1: 3, 4: 2, 5: 1 };
-
 /**
- * The verdict to keep when several sources judge the same observable: the worst disposition
- * (Malicious > Suspicious > Clean > Common > Unknown); the first one among equals.
+ * Whether `a` decides the verdict over `b`, as CTIM chooses: the higher judgement priority; among
+ * equal priorities the more important disposition, in CTIM's order Clean, Malicious, Suspicious,
+ * Common, Unknown (its disposition numbers).
  */
-export function worstVerdict(verdicts: readonly Verdict[]): Verdict | undefined {
-  let worst: Verdict | undefined;
-  for (const verdict of verdicts) {
-    if (!worst || SEVERITY_RANK[verdict.disposition] > SEVERITY_RANK[worst.disposition]) worst = verdict;
-  }
-  return worst;
+function outranks(a: Judgement, b: Judgement): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  return a.disposition < b.disposition;
 }
 
-/** One verdict per observable (type + value), the worst of each, in first-seen order. */
-export function worstVerdictPerObservable(verdicts: readonly Verdict[]): Verdict[] {
-  const byObservable = new Map<string, Verdict[]>();
-  for (const verdict of verdicts) {
-    const key = `${verdict.observable.type}\u0000${verdict.observable.value}`;
-    const group = byObservable.get(key);
-    if (group) group.push(verdict);
-    else byObservable.set(key, [verdict]);
+/** The verdict of one observable's judgements (the first of equals), or undefined for none. */
+export function verdictOf(judged: readonly VerdictAndJudgement[]): Verdict | undefined {
+  let chosen: VerdictAndJudgement | undefined;
+  for (const candidate of judged) {
+    if (!chosen || outranks(candidate.judgement, chosen.judgement)) chosen = candidate;
   }
-  return [...byObservable.values()].map((group) => worstVerdict(group)).filter((v): v is Verdict => v !== undefined);
+  return chosen?.verdict;
+}
+
+/** One verdict per observable (type + value), chosen by `verdictOf`, in first-seen order. */
+export function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
+  const byObservable = new Map<string, VerdictAndJudgement[]>();
+  for (const item of judged) {
+    const { type, value } = item.verdict.observable;
+    const key = `${type}\u0000${value}`;
+    const group = byObservable.get(key);
+    if (group) group.push(item);
+    else byObservable.set(key, [item]);
+  }
+  return [...byObservable.values()].map((group) => verdictOf(group)).filter((v): v is Verdict => v !== undefined);
 }

@@ -182,11 +182,14 @@ describe('sandbox controls', () => {
 
       expect((await control('/config', 'POST', { machineActionDelayMs: 500 })).body).toMatchObject({ machineActionDelayMs: 500 });
       expect((await control('/config', 'POST', { nope: 1 })).status).toBe(400);
+      expect((await control('/config', 'POST', { unknownLookups: 'notFound' })).body).toMatchObject({ unknownLookups: 'notFound' });
+      expect((await control('/config', 'POST', { unknownLookups: '404' })).status).toBe(400);
 
       expect((await control('/reset', 'POST')).status).toBe(204);
       expect(sandbox.latency.get('machines.get')).toBe(0);
       expect(sandbox.rateLimitsEnabled).toBe(false);
       expect(sandbox.config.machineActionDelayMs).toBe(0);
+      expect(sandbox.config.unknownLookups).toBe('empty');
     });
 
     it('serves stats and clears them', async () => {

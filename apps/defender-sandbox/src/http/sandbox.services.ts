@@ -17,6 +17,12 @@ export interface SandboxConfig {
   availableMachineActions: boolean;
   /** `expires_in` of issued tokens, in seconds. */
   tokenLifetimeSeconds: number;
+  /**
+   * How lookups of something Defender knows nothing of answer (related alerts of a file, domain or
+   * IP; indicators and machine actions by `$filter`): `empty` is the documented 200 with an empty
+   * list; `notFound` is 404 ResourceNotFound, as older Defender (and some fakes) answer.
+   */
+  unknownLookups: 'empty' | 'notFound';
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -24,6 +30,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
   machineActionOutcome: 'Succeeded',
   availableMachineActions: false,
   tokenLifetimeSeconds: 3599,
+  unknownLookups: 'empty',
 };
 
 /** Everything a route needs; one instance per sandbox. */

@@ -15,6 +15,7 @@ import {
   isMd5,
   isSha1,
   isSha256,
+  lookupResult,
   odataContext,
   ok,
 } from './route.helpers';
@@ -38,8 +39,10 @@ const ALERT_FILTERABLE = [
 export function alertRoutes(services: SandboxServices): RouteDefinition[] {
   const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
   // Related-alert endpoints include evidence (the relay's mocks show it populated).
-  const related = (call: CallContext, match: (a: Alert) => boolean): RouteResult =>
-    collection(call, 'Alerts', callerTenant(services, call).alerts.filter(match));
+  const related = (call: CallContext, notFound: string, match: (a: Alert) => boolean, profiled = false): RouteResult => {
+    const alerts = callerTenant(services, call).alerts.filter(match);
+    return lookupResult(services, call, 'Alerts', alerts, notFound, profiled || alerts.length > 0);
+  };
 
   return [
     {
@@ -67,8 +70,9 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       access: ACCESS.alertsRead,
       handler: (call) => {
         const hash = hashParam(call);
-        // Only SHA-1 is supported here; other hashes find nothing.
-        return related(call, (a) => a.evidence.some((e) => e.sha1 === hash));
+        const profiled = callerTenant(services, call).files.some((f) => f.sha1 === hash);
+        // Only SHA-1 is supported here; other hashes find nothing. A profiled file is known without alerts.
+        return related(call, `File ${hash} was not found`, (a) => a.evidence.some((e) => e.sha1 === hash), profiled);
       },
     },
     {
@@ -80,7 +84,7 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       handler: (call) => {
         const domain = call.params.domain.toLowerCase();
         if (!isDomainName(domain)) throw new ApiError(400, 'InvalidDomainName', `Invalid domain name: ${domain.slice(0, 80)}`);
-        return related(call, (a) =>
+        return related(call, `Domain ${domain} was not found`, (a) =>
           a.evidence.some((e) => {
             const host = e.url ? hostOf(e.url) : undefined;
             return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
@@ -99,7 +103,7 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
         // Real Defender rejects every IPv6 address here.
         if (isIPv6(ip)) throw new ApiError(400, 'InvalidIpAddress', `IPv6 addresses are not supported: ${ip.slice(0, 60)}`);
         if (!isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
-        return related(call, (a) => a.evidence.some((e) => e.ipAddress === ip));
+        return related(call, `Ip ${ip} was not found`, (a) => a.evidence.some((e) => e.ipAddress === ip));
       },
     },
     {

@@ -30,6 +30,10 @@ export function validateConfigPatch(input: unknown): Partial<SandboxConfig> {
         if (typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
         patch[key] = value;
         break;
+      case 'unknownLookups':
+        if (value !== 'empty' && value !== 'notFound') throw new TypeError(`${key} must be empty or notFound`);
+        patch[key] = value;
+        break;
       case 'machineActionOutcome':
         if (value !== 'Succeeded' && value !== 'Failed') throw new TypeError(`${key} must be Succeeded or Failed`);
         patch[key] = value;

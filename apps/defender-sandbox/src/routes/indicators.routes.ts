@@ -17,6 +17,7 @@ import {
   isMd5,
   isSha1,
   isSha256,
+  lookupResult,
   odataContext,
 } from './route.helpers';
 
@@ -198,7 +199,9 @@ export function indicatorRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/indicators',
       handler: (call) => {
         const q = parseODataQuery(call.query, { filterable: INDICATOR_FILTERABLE });
-        return collection(call, 'Indicators', applyODataQuery(callerTenant(services, call).indicators, q));
+        const found = applyODataQuery(callerTenant(services, call).indicators, q);
+        // A filtered list is a lookup; the whole list is not.
+        return q.filter ? lookupResult(services, call, 'Indicators', found, 'No indicator matches the filter') : collection(call, 'Indicators', found);
       },
     },
     { ...base, key: 'indicators.create', method: 'POST', path: '/indicators', handler: upsert },

@@ -5,7 +5,7 @@ import { SandboxServices } from '../http/sandbox.services';
 import { Machine, MachineAction } from '../model/entities';
 import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
 import { TenantData } from '../state/sandbox.state';
-import { API_PREFIXES, callerTenant, collection, odataContext, ok } from './route.helpers';
+import { API_PREFIXES, callerTenant, collection, lookupResult, odataContext, ok } from './route.helpers';
 
 const MACHINE_FILTERABLE = [
   'id',
@@ -48,7 +48,9 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
   const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
   const listActions = (call: CallContext, actions: MachineAction[]) => {
     const q = parseODataQuery(call.query, { filterable: ACTION_FILTERABLE });
-    return collection(call, 'MachineActions', applyODataQuery(newestFirst(actions), q));
+    const found = applyODataQuery(newestFirst(actions), q);
+    // A filtered list is a lookup; the whole list is not.
+    return q.filter ? lookupResult(services, call, 'MachineActions', found, 'No machine action matches the filter') : collection(call, 'MachineActions', found);
   };
 
   return [

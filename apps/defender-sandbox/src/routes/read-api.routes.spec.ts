@@ -209,6 +209,64 @@ describe('Defender read API', () => {
     });
   });
 
+  describe("what Defender answers for the relay's lookups that cannot be served", () => {
+    const filter = (f: string) => encodeURIComponent(f);
+    it.each([
+      ['machine actions by an unsupported property', `/api/machineactions?$filter=${filter("computerDnsName eq 'x'")}`, "Could not find a filterable property named 'computerDnsName'."],
+      ['machine actions by an unsupported function', `/api/machineactions?$filter=${filter("contains(machineId,'ab')")}`, "Unknown function 'contains'."],
+      ['machine actions with $top over 10,000', '/api/machineactions?$top=10001', "The limit of '10000' for Top query has been exceeded."],
+      ['indicators by an unsupported property', `/api/indicators?$filter=${filter("value eq 'x'")}`, "Could not find a filterable property named 'value'."],
+      ['indicators with an unsupported query option', '/api/indicators?$orderby=id', "The query parameter '$orderby' is not supported."],
+    ])('%s → 400 ODataError', async (_name, path, message) => {
+      const res = await get<ErrorEnvelope>(path);
+      expect([res.status, res.body.error.code, res.body.error.message]).toEqual([400, 'ODataError', `The query specified in the URI is not valid. ${message}`]);
+    });
+
+    it.each([
+      ['a malformed domain', '/api/domains/bad_domain!.example/alerts', 'InvalidDomainName'],
+      ['a malformed hash (related alerts)', '/api/files/xyz/alerts', 'InvalidHashValue'],
+      ['a malformed hash (profile)', '/api/files/1234', 'InvalidHashValue'],
+    ])('%s → 400 %s', async (_name, path, code) => {
+      const res = await get<ErrorEnvelope>(path);
+      expect([res.status, res.body.error.code]).toEqual([400, code]);
+    });
+
+    it('a machine id that is neither a device id nor a DNS name is simply not found (404)', async () => {
+      const res = await get<ErrorEnvelope>(`/api/machines/${encodeURIComponent('not a machine!')}`);
+      expect([res.status, res.body.error.code]).toEqual([404, 'ResourceNotFound']);
+    });
+  });
+
+  describe("unknownLookups: 'notFound' (older Defender's 404 for what it knows nothing of)", () => {
+    beforeAll(() => sandbox.configure({ unknownLookups: 'notFound' }));
+    afterAll(() => sandbox.configure({ unknownLookups: 'empty' }));
+
+    const expectNotFound = async (path: string, message: string) => {
+      const res = await get<ErrorEnvelope>(path);
+      expect([path, res.status, res.body.error?.code, res.body.error?.message]).toEqual([path, 404, 'ResourceNotFound', message]);
+    };
+
+    it('related alerts of an unknown file, domain or IP → 404 ResourceNotFound', async () => {
+      await expectNotFound('/api/files/48c9a08e179286c4f1a5272efdad2beb75de880a/alerts', 'File 48c9a08e179286c4f1a5272efdad2beb75de880a was not found');
+      await expectNotFound('/api/domains/unknown.example/alerts', 'Domain unknown.example was not found');
+      await expectNotFound('/api/ips/192.0.2.200/alerts', 'Ip 192.0.2.200 was not found');
+    });
+
+    it('indicators and machine actions by $filter matching nothing → 404; unfiltered lists stay 200', async () => {
+      await expectNotFound("/api/indicators?$filter=indicatorValue eq 'unknown.example'", 'No indicator matches the filter');
+      await expectNotFound("/api/machineactions?$filter=machineId eq '0123456789abcdef0123456789abcdef01234567'", 'No machine action matches the filter');
+      expect((await get('/api/indicators')).status).toBe(200);
+      expect((await get('/api/machineactions')).status).toBe(200);
+    });
+
+    it('what is known answers as before: alerts found, a profiled file without alerts is 200 empty; bad values stay 400', async () => {
+      expect(await alertIds(`/api/domains/${SEED_NETWORK.payloadDomain}/alerts`)).toHaveLength(2);
+      expect(await alertIds(`/api/files/${SEED_FILES.sevenZip.sha1}/alerts`)).toEqual([]);
+      expect((await get('/api/ips/300.1.1.1/alerts')).status).toBe(400);
+      expect((await get('/api/files/not-a-hash/alerts')).status).toBe(400);
+    });
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await get<ErrorEnvelope>('/api/v1.0/nothing-here');
     expect(res.status).toBe(404);

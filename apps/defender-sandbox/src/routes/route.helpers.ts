@@ -23,6 +23,23 @@ export function collection(call: CallContext, fragment: string, value: unknown[]
   return ok({ '@odata.context': odataContext(call, fragment), value });
 }
 
+/**
+ * The list a lookup found. Nothing found is the documented 200 with an empty list, or 404
+ * ResourceNotFound with `unknownLookups: 'notFound'`; `known` says the looked-up thing exists
+ * even without entries (a file Defender has a profile of).
+ */
+export function lookupResult(
+  services: SandboxServices,
+  call: CallContext,
+  fragment: string,
+  value: unknown[],
+  notFound: string,
+  known = value.length > 0,
+): RouteResult {
+  if (!known && services.config.unknownLookups === 'notFound') throw new ApiError(404, 'ResourceNotFound', notFound);
+  return collection(call, fragment, value);
+}
+
 export const isSha1 = (v: string): boolean => /^[0-9a-f]{40}$/i.test(v);
 export const isSha256 = (v: string): boolean => /^[0-9a-f]{64}$/i.test(v);
 export const isMd5 = (v: string): boolean => /^[0-9a-f]{32}$/i.test(v);

@@ -6,7 +6,7 @@ import {
   verdictAndJudgementFromFileProfile,
   verdictAndJudgementFromIndicator,
   VerdictAndJudgement,
-  worstVerdictPerObservable,
+  verdictPerObservable,
 } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, FilesRepository, IndicatorsRepository } from '@app/defender';
 import { Injectable, Logger } from '@nestjs/common';
@@ -19,7 +19,8 @@ export interface DeliberateResult {
 
 /**
  * Verdicts (C-40) from the tenant's custom indicators and, for files, Defender's own malware
- * determination. No indicator and no determination: no verdict.
+ * determination, chosen as CTIM does: the analyst's indicator outranks the determination.
+ * No indicator and no determination: no verdict.
  */
 @Injectable()
 export class DeliberateService {
@@ -36,7 +37,7 @@ export class DeliberateService {
     return this.contexts.run(credentials, async (ctx) => {
       const found = await Promise.all(observables.map((o) => this.judge(ctx, o, errors)));
       const all = found.flat();
-      return { verdicts: worstVerdictPerObservable(all.map((f) => f.verdict)), judgements: all.map((f) => f.judgement), errors: errors.all };
+      return { verdicts: verdictPerObservable(all), judgements: all.map((f) => f.judgement), errors: errors.all };
     });
   }
 

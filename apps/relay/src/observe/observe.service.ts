@@ -7,6 +7,8 @@ import {
   hashesNeedingCompletion,
   HuntingEvent,
   machineIdsOf,
+  machineIndex,
+  normaliseHash,
   Sighting,
   sightingFromAlert,
   sightingFromEvent,
@@ -23,7 +25,6 @@ import {
   FileProfile,
   FilesRepository,
   HuntingRepository,
-  Machine,
   MachinesRepository,
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -130,7 +131,7 @@ export class ObserveService {
       case 'md5': {
         // Related alerts are looked up by SHA-1 only: resolve the file first.
         const profile = await this.files.profile(ctx, observable.value);
-        const sha1 = profile?.sha1?.toLowerCase();
+        const sha1 = normaliseHash('sha1', profile?.sha1);
         return { alerts: sha1 ? await this.fileAlerts(ctx, sha1) : [], profile };
       }
       case 'domain':
@@ -195,7 +196,7 @@ export class ObserveService {
     const shared = {
       portalUrl: this.config.portalUrl,
       tenantId: ctx.credentials.tenantId,
-      machines: byId(machines.filter((m): m is Machine => m !== undefined)),
+      machines: machineIndex(deviceIds, machines),
       networkInfo: groupByDevice(networkRows),
       files: fileProfileIndex([...known, ...profiles.filter((p): p is FileProfile => p !== undefined)]),
     };
@@ -204,10 +205,6 @@ export class ObserveService {
       return [...f.alerts.map((a) => sightingFromAlert(a, sctx)), ...f.events.map((e) => sightingFromEvent(e, sctx))];
     });
   }
-}
-
-function byId(machines: readonly Machine[]): Map<string, Machine> {
-  return new Map(machines.map((m) => [m.id.toLowerCase(), m]));
 }
 
 function groupByDevice(rows: readonly DeviceNetworkInfoRow[]): Map<string, DeviceNetworkInfoRow[]> {

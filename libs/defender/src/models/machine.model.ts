@@ -15,9 +15,9 @@ export interface MachineIpAddress {
   operationalStatus?: string | null;
 }
 
-/** `GET /api/machines/{id}`. */
+/** `GET /api/machines/{id}`. Profiles without `id` exist (the original relay's own fixture). */
 export interface Machine {
-  id: string;
+  id?: string | null;
   computerDnsName?: string | null;
   firstSeen?: string | null;
   lastSeen?: string | null;

@@ -44,8 +44,12 @@ export class AlertsRepository {
     await this.client.request(ctx, { method: 'GET', path: 'alerts', query: { $top: 1 } });
   }
 
+  /**
+   * Defender documents 200 with an empty list for a file, domain or IP it has never seen; older
+   * Defender (and the original relay's handling) answered 404. Both mean "no alerts".
+   */
   private async list(ctx: DefenderContext, path: string): Promise<Alert[]> {
-    const { data } = await this.client.request<AlertList>(ctx, { method: 'GET', path });
+    const { data } = await this.client.request<AlertList>(ctx, { method: 'GET', path, notFoundIsEmpty: true });
     return Array.isArray(data?.value) ? data.value : [];
   }
 }

@@ -13,12 +13,16 @@ interface IndicatorList {
 export class IndicatorsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
 
-  /** Indicators whose value is exactly `value` (OData literal with doubled quotes, C-23). */
+  /**
+   * Indicators whose value is exactly `value` (OData literal with doubled quotes, C-23); none when
+   * Defender answers 404 for a value it knows nothing of.
+   */
   async byValue(ctx: DefenderContext, value: string): Promise<Indicator[]> {
     const { data } = await this.client.request<IndicatorList>(ctx, {
       method: 'GET',
       path: 'indicators',
       query: { $filter: `indicatorValue eq ${odataString(value)}` },
+      notFoundIsEmpty: true,
     });
     return Array.isArray(data?.value) ? data.value : [];
   }
