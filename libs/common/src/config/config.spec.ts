@@ -1,3 +1,4 @@
+import { authSummary } from './auth-summary';
 import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
 import { loadServerConfig } from './server.config';
@@ -92,6 +93,29 @@ describe('auth config', () => {
   it('accepts a short SECRET_KEY with a warning, a strong one without', () => {
     expect(loadAuthConfig({ SECRET_KEY: 'short' })).toMatchObject({ secretKey: 'short', warnings: [expect.stringContaining('SECRET_KEY has 5 characters')] });
     expect(loadAuthConfig({ SECRET_KEY: 'x'.repeat(64) })).toMatchObject({ secretKey: 'x'.repeat(64), warnings: [] });
+  });
+});
+
+describe('authentication summary at start', () => {
+  const auth = (env: Record<string, string>) => loadAuthConfig({ JWKS_HOSTS: 'visibility.eu.amp.cisco.com', ...env });
+  const server = (env: Record<string, string>) => loadServerConfig(env);
+
+  it('names the token kinds accepted, and the audience RS256 tokens must carry', () => {
+    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({ RELAY_PUBLIC_URL: 'https://relay.example.com/' }))).toEqual({
+      message: 'Authentication: HS256 module JWTs on; RS256 configuration tokens on (aud https://relay.example.com, JWKS from visibility.eu.amp.cisco.com)',
+      warnings: [],
+    });
+  });
+
+  it('says RS256 is off without RELAY_PUBLIC_URL, and HS256 off without SECRET_KEY', () => {
+    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({})).message).toBe(
+      'Authentication: HS256 module JWTs on; RS256 configuration tokens off (RELAY_PUBLIC_URL is not set)',
+    );
+    expect(authSummary(auth({}), server({ RELAY_PUBLIC_URL: 'https://r.example' })).message).toMatch(/^Authentication: HS256 module JWTs off \(SECRET_KEY is not set\); RS256 configuration tokens on/);
+  });
+
+  it('warns when no token can be accepted', () => {
+    expect(authSummary(auth({}), server({}))).toMatchObject({ warnings: ['No token can be accepted: set SECRET_KEY (HS256) or RELAY_PUBLIC_URL (RS256)'] });
   });
 });
 
