@@ -28,7 +28,7 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
 function logConfiguration(app: NestFastifyApplication, server: ServerConfig): void {
   const auth = app.get<ConfigType<typeof authConfig>>(authConfig.KEY);
   const defender = app.get<ConfigType<typeof defenderConfig>>(defenderConfig.KEY);
-  const summary = authSummary(auth, server);
+  const summary = authSummary(auth, server, defender.redisUrl !== undefined);
   const logger = new NestLogger('Config');
   for (const warning of [...auth.warnings, ...defender.warnings, ...summary.warnings]) logger.warn(warning);
   logger.log(summary.message);

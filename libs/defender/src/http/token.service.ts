@@ -106,7 +106,7 @@ export class TokenService {
   }
 
   private get salt(): string {
-    return this.auth.secretKey ?? 'defender-relay';
+    return this.auth.stateKey ?? 'defender-relay';
   }
 
   /**
