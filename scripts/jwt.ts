@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { sign } from 'jsonwebtoken';
+import { isClientId, isTenantId } from '../libs/common/src/auth/credential-format';
 
 const USAGE = `Usage: npm run jwt -- [options]
 
@@ -31,8 +32,6 @@ Options (environment fallback in brackets):
   -h, --help                this text
 `;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TENANT_DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_ENTITIES_LIMIT = 1000;
 const SECRET_NAME = 'defender-relay-secrets';
@@ -124,8 +123,9 @@ async function gatherInputs(argv: string[], env: NodeJS.ProcessEnv): Promise<Inp
     if (!tenantId) tenantId = await prompt('Azure AD tenant id: ', false);
     if (!clientSecret) clientSecret = await prompt('Azure AD client secret (not shown): ', true);
   }
-  if (!GUID.test(clientId)) throw new UsageError('the client id must be a GUID (Azure AD: App registrations → Application (client) ID)');
-  if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) throw new UsageError('the tenant id must be a GUID or a domain such as contoso.onmicrosoft.com');
+  // The relay's own checks, so this never signs a JWT that the relay would refuse.
+  if (!isClientId(clientId)) throw new UsageError('the client id must be a GUID (Azure AD: App registrations → Application (client) ID)');
+  if (!isTenantId(tenantId)) throw new UsageError('the tenant id must be a GUID or a domain such as contoso.onmicrosoft.com');
   if (!clientSecret) throw new UsageError('the client secret is empty');
 
   const secretKey = given(o['secret-key'], 'SECRET_KEY') || undefined;

@@ -1,11 +1,33 @@
+import { Logger } from '@nestjs/common';
 import { generateKeyPairSync } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { sign } from 'jsonwebtoken';
+import { DEMO_TENANT_DOMAIN } from '../apps/defender-sandbox/src';
 import { createRelayAppWithEnv, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
-import { bearer, DEMO_CLAIMS, hsToken, unsignedToken } from './support/tokens';
+import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, unsignedToken } from './support/tokens';
 
 const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger'];
 
 const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+const now = () => Math.floor(Date.now() / 1000);
+const ISSUED_IN_FUTURE = "Authorization failed: JWT is issued in the future: its iat is more than 5 minutes ahead of the relay's clock";
+const TENANT_FORMAT = "Authorization failed: Wrong JWT payload structure: claim 'tenant_id' must be a GUID or a domain name such as contoso.onmicrosoft.com";
+const CLIENT_FORMAT = "Authorization failed: Wrong JWT payload structure: claim 'client_id' must be a GUID (the Azure AD application id)";
+const NO_PUBLIC_URL = 'Authorization failed: RS256 configuration tokens are not accepted because RELAY_PUBLIC_URL is not configured on the relay; set it to the URL Cisco XDR calls';
+
+/** A POST over node:http, which (unlike fetch) sends the Host header it is given. */
+function rawPost(origin: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end('[]');
+  });
+}
 
 function authError(message: string) {
   return { errors: [{ type: 'fatal', code: 'authorization error', message }] };
@@ -23,7 +45,7 @@ describe('JWT guard (C-10..C-14)', () => {
 
   const refer = (headers: Record<string, string>) =>
     request(`${relay.url}/refer/observables`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
-  const rsClaims = () => ({ ...DEMO_CLAIMS, jwks_host: jwksHost, aud: relay.url });
+  const rsClaims = () => ({ ...DEMO_CLAIMS, jwks_host: jwksHost, aud: TEST_PUBLIC_URL });
 
   it('accepts an HS256 token signed with SECRET_KEY', async () => {
     const res = await refer(bearer(hsToken()));
@@ -44,8 +66,10 @@ describe('JWT guard (C-10..C-14)', () => {
     ['alg none', () => bearer(unsignedToken()), "Authorization failed: JWT algorithm 'none' is not accepted; use HS256 or RS256"],
     ['HS384', () => bearer(sign(DEMO_CLAIMS, 'test-secret-key-0123456789abcdef0123456789abcdef', { algorithm: 'HS384' })), "Authorization failed: JWT algorithm 'HS384' is not accepted; use HS256 or RS256"],
     ['expired', () => bearer(hsToken({ ...DEMO_CLAIMS, exp: Math.floor(Date.now() / 1000) - 60 })), 'Authorization failed: JWT has expired'],
-    ['missing client_secret', () => bearer(hsToken({ client_id: 'a', tenant_id: 'b' })), "Authorization failed: Wrong JWT payload structure: claim 'client_secret' is missing or empty"],
+    ['missing client_secret', () => bearer(hsToken({ client_id: DEMO_CLAIMS.client_id, tenant_id: DEMO_CLAIMS.tenant_id })), "Authorization failed: Wrong JWT payload structure: claim 'client_secret' is missing or empty"],
     ['empty tenant_id', () => bearer(hsToken({ ...DEMO_CLAIMS, tenant_id: '' })), "Authorization failed: Wrong JWT payload structure: claim 'tenant_id' is missing or empty"],
+    ['iat an hour in the future', () => bearer(hsToken({ ...DEMO_CLAIMS, iat: now() + 3600 })), ISSUED_IN_FUTURE],
+    ['iat of the wrong type', () => bearer(hsToken(JSON.stringify({ ...DEMO_CLAIMS, iat: 'yesterday' }))), 'Authorization failed: Wrong JWT structure'],
   ])('rejects %s', async (_name, headers, message) => {
     const res = await refer(headers());
     expect(res.status).toBe(200);
@@ -62,7 +86,7 @@ describe('JWT guard (C-10..C-14)', () => {
     ['RS256 for another relay (wrong aud)', () => relay.sandbox.jwks.sign({ ...rsClaims(), aud: 'https://other-relay.example.com' }), 'Authorization failed: Wrong configuration-token-audience'],
     [
       'RS256 without jwks_host',
-      () => relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, aud: relay.url }),
+      () => relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, aud: TEST_PUBLIC_URL }),
       'Authorization failed: jwks_host is missing in JWT payload. Make sure custom_jwks_host field is present in module_type',
     ],
     [
@@ -77,8 +101,48 @@ describe('JWT guard (C-10..C-14)', () => {
     expect(res.body).toEqual(authError(message));
   });
 
+  it('accepts a token without exp, and one whose iat is a little ahead (clock skew)', async () => {
+    expect((await refer(bearer(hsToken(DEMO_CLAIMS, undefined, { noTimestamp: true })))).body).toEqual({ data: [] });
+    expect((await refer(bearer(hsToken({ ...DEMO_CLAIMS, iat: now() + 120 })))).body).toEqual({ data: [] });
+    expect((await refer(bearer(relay.sandbox.jwks.sign({ ...rsClaims(), iat: now() + 120 })))).body).toEqual({ data: [] });
+    expect((await refer(bearer(relay.sandbox.jwks.sign({ ...rsClaims(), iat: now() + 3600 })))).body).toEqual(authError(ISSUED_IN_FUTURE));
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a lone surrogate as tenant_id', { tenant_id: '\ud800' }, TENANT_FORMAT],
+    ['a path as tenant_id', { tenant_id: '../../common/oauth2' }, TENANT_FORMAT],
+    ['a single-label tenant_id', { tenant_id: 'contoso' }, TENANT_FORMAT],
+    ['a tenant_id with a space', { tenant_id: 'contoso .onmicrosoft.com' }, TENANT_FORMAT],
+    ['a 300-character tenant_id', { tenant_id: `${'a'.repeat(60)}.`.repeat(5) + 'com' }, TENANT_FORMAT],
+    ['a client_id that is not a GUID', { client_id: 'defender-relay' }, CLIENT_FORMAT],
+    ['a lone surrogate as client_id', { client_id: '\udfff' }, CLIENT_FORMAT],
+    ['a lone surrogate in client_secret', { client_secret: 'abc\ud800' }, "Authorization failed: Wrong JWT payload structure: claim 'client_secret' is not valid text"],
+  ])('refuses %s at the guard, before anything reaches Azure AD', async (_name, claims, message) => {
+    const tokensBefore = relay.sandbox.stats.count('token');
+    const res = await refer(bearer(hsToken({ ...DEMO_CLAIMS, ...claims })));
+    expect(res.body).toEqual(authError(message));
+    expect(relay.sandbox.stats.count('token')).toBe(tokensBefore);
+  });
+
+  it('accepts a tenant domain name and any case, as Azure AD does', async () => {
+    const health = (claims: Record<string, unknown>) => relay.post('/health', undefined, { token: hsToken({ ...DEMO_CLAIMS, ...claims }) });
+    expect((await health({ tenant_id: DEMO_TENANT_DOMAIN.toUpperCase() })).body).toEqual({ data: { status: 'ok' } });
+    expect((await health({ tenant_id: DEMO_CLAIMS.tenant_id.toUpperCase(), client_id: DEMO_CLAIMS.client_id.toUpperCase() })).body).toEqual({ data: { status: 'ok' } });
+  });
+
+  it('refuses a flood of made-up tenants at the guard: no request reaches Azure AD, and the relay keeps serving', async () => {
+    const tokensBefore = relay.sandbox.stats.count('token');
+    const made = Array.from({ length: 300 }, (_, i) => hsToken({ ...DEMO_CLAIMS, tenant_id: i % 2 ? `tenant-${i}` : `t${i}/..%2f` }));
+    for (let i = 0; i < made.length; i += 50) {
+      const answers = await Promise.all(made.slice(i, i + 50).map((token) => refer(bearer(token))));
+      for (const res of answers) expect(res.body).toEqual(authError(TENANT_FORMAT));
+    }
+    expect(relay.sandbox.stats.count('token')).toBe(tokensBefore);
+    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok' } });
+  });
+
   it('says so when the allowed JWKS host is unreachable, and does not fetch any other URL', async () => {
-    const token = sign({ ...DEMO_CLAIMS, jwks_host: '127.0.0.1:1', aud: relay.url }, rogue.privateKey, { algorithm: 'RS256', keyid: 'k1' });
+    const token = sign({ ...DEMO_CLAIMS, jwks_host: '127.0.0.1:1', aud: TEST_PUBLIC_URL }, rogue.privateKey, { algorithm: 'RS256', keyid: 'k1' });
     const res = await refer(bearer(token));
     expect(res.body.errors[0].code).toBe('authorization error');
     expect(res.body.errors[0].message).toMatch(/^Authorization failed: Wrong jwks_host in JWT payload: could not fetch the JWKS from '127\.0\.0\.1:1' \(ECONNREFUSED\)/);
@@ -117,36 +181,105 @@ describe('JWT guard without SECRET_KEY', () => {
   });
 });
 
-describe('JWKS key rotation (C-11)', () => {
-  it('refetches at once for a new kid, and at most 10 times a minute for made-up ones', async () => {
-    const { createServer } = await import('node:http');
-    const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = (pair: typeof keyA, kid: string) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
-    let served = [jwk(keyA, 'a')];
-    let fetches = 0;
-    const jwks = createServer((_req, res) => {
-      fetches++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksOrigin = `http://127.0.0.1:${(jwks.address() as { port: number }).port}`;
-    const relay = await startRelay({ JWKS_HOSTS: jwksOrigin });
+describe('RS256 audience: only RELAY_PUBLIC_URL, never a request header', () => {
+  const OTHER = 'https://other-relay.example.com';
+  const spoofs: Record<string, string>[] = [{ host: 'other-relay.example.com' }, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'other-relay.example.com' }];
+
+  it('without RELAY_PUBLIC_URL refuses RS256 tokens whatever Host and X-Forwarded-* say, says so at start, and still serves HS256', async () => {
+    const log = jest.spyOn(Logger.prototype, 'log');
+    const relay = await startRelay({ RELAY_PUBLIC_URL: undefined, TRUST_PROXY: 'true', JWKS_HOSTS: '{sandbox}' });
     try {
-      const claims = { ...DEMO_CLAIMS, jwks_host: new URL(jwksOrigin).host, aud: relay.url };
-      const refer = (key: typeof keyA, kid: string) => relay.post('/refer/observables', [], { token: sign(claims, key.privateKey, { algorithm: 'RS256', keyid: kid }) });
+      expect(log.mock.calls.map((c) => String(c[0]))).toContain('Authentication: HS256 module JWTs on; RS256 configuration tokens off (RELAY_PUBLIC_URL is not set)');
+      const token = relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host, aud: OTHER });
+      for (const headers of spoofs) {
+        const res = await rawPost(relay.url, '/refer/observables', { ...headers, ...bearer(token) });
+        expect(res.body).toEqual(authError(NO_PUBLIC_URL));
+      }
+      expect(relay.sandbox.stats.count('jwks')).toBe(0);
+      expect((await relay.post('/refer/observables', [])).body).toEqual({ data: [] });
+    } finally {
+      log.mockRestore();
+      await relay.close();
+    }
+  });
 
-      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
-      served = [jwk(keyA, 'a'), jwk(keyB, 'b')];
-      expect((await refer(keyB, 'b')).body).toEqual({ data: [] });
-      expect(fetches).toBe(2);
-
-      for (let i = 0; i < 30; i++) await refer(rogue, `made-up-${i}`);
-      expect(fetches).toBe(2 + 9);
-      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+  it('with RELAY_PUBLIC_URL refuses a token for another relay even when Host and X-Forwarded-* name it', async () => {
+    const relay = await startRelay({ TRUST_PROXY: 'true', JWKS_HOSTS: '{sandbox}' });
+    try {
+      const claims = { ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host };
+      for (const headers of spoofs) {
+        const res = await rawPost(relay.url, '/refer/observables', { ...headers, ...bearer(relay.sandbox.jwks.sign({ ...claims, aud: OTHER })) });
+        expect(res.body).toEqual(authError('Authorization failed: Wrong configuration-token-audience'));
+      }
+      const own = await rawPost(relay.url, '/refer/observables', { ...spoofs[1], ...bearer(relay.sandbox.jwks.sign({ ...claims, aud: TEST_PUBLIC_URL })) });
+      expect(own.body).toEqual({ data: [] });
     } finally {
       await relay.close();
-      jwks.close();
+    }
+  });
+});
+
+describe('JWKS key rotation (C-11)', () => {
+  type KeyPair = typeof rogue;
+  const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = (pair: typeof keyA, kid: string) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
+
+  /** A JWKS host serving `served` (changeable) and counting fetches, and a relay that allows only it. */
+  async function rotatingJwks() {
+    const { createServer } = await import('node:http');
+    const jwks = { served: [jwk(keyA, 'a')], fetches: 0 };
+    const server = createServer((_req, res) => {
+      jwks.fetches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: jwks.served }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const relay = await startRelay({ JWKS_HOSTS: origin });
+    const claims = { ...DEMO_CLAIMS, jwks_host: new URL(origin).host, aud: TEST_PUBLIC_URL };
+    const refer = (key: KeyPair, kid: string, extra: Record<string, unknown> = {}) =>
+      relay.post('/refer/observables', [], { token: sign({ ...claims, ...extra }, key.privateKey, { algorithm: 'RS256', keyid: kid }) });
+    const close = async () => (await relay.close(), server.close());
+    return { jwks, refer, close };
+  }
+
+  it('refetches at once for a new kid, and at most 10 times a minute for made-up ones', async () => {
+    const { jwks, refer, close } = await rotatingJwks();
+    try {
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+      jwks.served = [jwk(keyA, 'a'), jwk(keyB, 'b')];
+      expect((await refer(keyB, 'b')).body).toEqual({ data: [] });
+      expect(jwks.fetches).toBe(2);
+
+      for (let i = 0; i < 30; i++) await refer(rogue, `made-up-${i}`);
+      expect(jwks.fetches).toBe(2 + 9);
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+    } finally {
+      await close();
+    }
+  });
+
+  it('spends no refetch on a made-up kid whose token would be refused anyway, so a real rotation is still seen at once', async () => {
+    const { jwks, refer, close } = await rotatingJwks();
+    try {
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+      const refused: Array<[Record<string, unknown>, string]> = [
+        [{ aud: 'https://other-relay.example.com' }, 'Authorization failed: Wrong configuration-token-audience'],
+        [{ exp: now() - 10 }, 'Authorization failed: JWT has expired'],
+        [{ iat: now() + 3600 }, ISSUED_IN_FUTURE],
+        [{ tenant_id: 'made-up' }, TENANT_FORMAT],
+        [{ client_secret: undefined }, "Authorization failed: Wrong JWT payload structure: claim 'client_secret' is missing or empty"],
+      ];
+      for (let i = 0; i < 40; i++) {
+        const [claims, message] = refused[i % refused.length];
+        expect((await refer(rogue, `made-up-${i}`, claims)).body).toEqual(authError(message));
+      }
+      expect(jwks.fetches).toBe(1);
+      jwks.served = [jwk(keyA, 'a'), jwk(keyB, 'b')];
+      expect((await refer(keyB, 'b')).body).toEqual({ data: [] });
+      expect(jwks.fetches).toBe(2);
+    } finally {
+      await close();
     }
   });
 });

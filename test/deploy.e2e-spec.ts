@@ -34,7 +34,8 @@ const CONTRACT_ENV = [
   'DEFENDER_LOGIN_URL', 'DEFENDER_API_URL', 'DEFENDER_PORTAL_URL', 'HUNTING_API', 'GRAPH_API_URL', 'UPSTREAM_TIMEOUT_MS',
   'REQUEST_DEADLINE_MS', 'BODY_LIMIT', 'DEFENDER_RATE_LIMIT', 'REDIS_URL', 'LOG_LEVEL',
 ];
-const SECRET_ENV = ['SECRET_KEY', 'REDIS_URL'];
+/** Secrets: the contract's two, and the optional key that authenticates state read back from Redis. */
+const SECRET_ENV = ['SECRET_KEY', 'REDIS_URL', 'STATE_KEY'];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are arbitrary YAML, read by path in assertions */
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
@@ -291,7 +292,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     expect(find('Service', 'defender-relay-redis').spec.ports[0].port).toBe(6379);
   });
 
-  it('wires every contract variable (§7): non-secrets from the ConfigMap, SECRET_KEY and REDIS_URL from the Secret', () => {
+  it('wires every contract variable (§7): non-secrets from the ConfigMap, SECRET_KEY, REDIS_URL and STATE_KEY from the Secret', () => {
     const config = find('ConfigMap', 'defender-relay-config');
     const secret = base.find((o) => o.kind === 'Secret') as K8sObject;
     expect(secret.metadata.name).toBe('defender-relay-secrets');

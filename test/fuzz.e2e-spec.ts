@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { sign } from 'jsonwebtoken';
 import { DEMO_MACHINE_IDS, OTHER_CLIENT_ID, OTHER_CLIENT_SECRET, OTHER_TENANT_ID } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
-import { DEMO_CLAIMS, hsToken, TEST_SECRET_KEY } from './support/tokens';
+import { DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/tokens';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration of the run
@@ -722,7 +722,7 @@ describe('fuzz: every route survives random and adversarial input (issue 5)', ()
   it('tokens: random, forged, huge and oddly-typed JWTs on every protected route', async () => {
     const context = () => ({
       sandboxHost: new URL(relay.sandbox.url).host,
-      relayUrl: relay.url,
+      relayUrl: TEST_PUBLIC_URL,
       rsSign: (claims: object, kid?: string) => relay.sandbox.jwks.sign(claims, kid ? { kid } : {}),
     });
     await fc.assert(

@@ -102,6 +102,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
   it.each<[string, string[], RegExp]>([
     ['missing credentials without a terminal', ['--client-id', DEMO_CLIENT_ID], /missing --client-secret, --tenant-id \(no terminal/],
     ['a client id that is not a GUID', ['--client-id', 'not-a-guid', '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', DEMO_TENANT_ID], /client id must be a GUID/],
+    ['a tenant the relay would refuse', ['--client-id', DEMO_CLIENT_ID, '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', 'contoso.123'], /tenant id must be a GUID or a domain/],
     ['a short secret key', [...DEMO_ARGS, '--secret-key', 'short'], /at least 16 characters/],
     ['an entities limit out of range', [...DEMO_ARGS, '--entities-limit', '1001'], /--entities-limit must be an integer from 1 to 1000/],
     ['an unknown option', [...DEMO_ARGS, '--client-secrte', 'typo-secret-value'], /unknown option/],

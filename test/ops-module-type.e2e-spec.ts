@@ -33,7 +33,8 @@ const CAPABILITY_IDS = ['detection_source', 'device_insights', 'respond', 'obser
 describe('module_type.json (RS256 configuration-token registration)', () => {
   const moduleType = JSON.parse(readFileSync(join(ROOT, 'module_type.json'), 'utf8')) as ModuleType;
   let relay: RelayHarness;
-  beforeAll(async () => (relay = await startRelay()));
+  // Configured as the example overlay is: the module URL is the relay's public URL.
+  beforeAll(async () => (relay = await startRelay({ RELAY_PUBLIC_URL: moduleType.properties.url })));
   afterAll(() => relay.close());
 
   it('has the module type fields XDR expects', () => {
@@ -91,8 +92,8 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
     };
     const claims: Record<string, string | number> = {};
     for (const field of moduleType.configuration_spec) claims[field.key.replace(/^custom_/, '')] = answers[field.key];
-    // The sandbox's JWKS host stands in for properties.custom_jwks_host, the relay's URL for properties.url.
-    const token = relay.sandbox.jwks.sign({ ...claims, jwks_host: new URL(relay.sandbox.url).host, aud: relay.url });
+    // The sandbox's JWKS host stands in for properties.custom_jwks_host.
+    const token = relay.sandbox.jwks.sign({ ...claims, jwks_host: new URL(relay.sandbox.url).host, aud: moduleType.properties.url });
     const res = await relay.post('/health', undefined, { token });
     expect(res.body).toEqual({ data: { status: 'ok' } });
   });

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { sign } from 'jsonwebtoken';
+import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { attachRelay, RelayHarness } from './support/relay-harness';
 import { describeWithRedis, RedisServer, startRedis } from './support/redis';
+import { DEMO_CLAIMS, TEST_PUBLIC_URL } from './support/tokens';
 
 describeWithRedis('shared state in Redis across replicas (C-93)', () => {
   let redis: RedisServer;
@@ -56,6 +59,33 @@ describeWithRedis('shared state in Redis across replicas (C-93)', () => {
     expect(limited[0].body.errors[0].message).toMatch(/rate limit for this tenant is reached; retry after \d+ s$/);
     expect(sandbox.stats.entries().filter((e) => e.status === 429)).toHaveLength(0);
     expect(sandbox.stats.count('alerts.list')).toBeLessThanOrEqual(100);
+  });
+
+  it('does not take a key set written into Redis by someone else: RS256 tokens signed with it are refused', async () => {
+    const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const name = `defender-relay:jwks:${sandbox.url}/.well-known/jwks`;
+    const claims = { ...DEMO_CLAIMS, jwks_host: new URL(sandbox.url).host, aud: TEST_PUBLIC_URL };
+    const client = new Redis(redis.url);
+    // A fresh replica has no key set in memory, so it reads the shared one.
+    const fresh = await attachRelay(sandbox, { REDIS_URL: redis.url });
+    try {
+      const planted = JSON.stringify({ keys: { evil: pem }, fetchedAt: Date.now() });
+      for (const value of [planted, JSON.stringify({ body: planted, mac: 'AAAA' })]) {
+        await client.set(name, value, 'PX', 60_000);
+        const forged = sign(claims, attacker.privateKey, { algorithm: 'RS256', keyid: 'evil' });
+        const res = await fresh.post('/refer/observables', [], { token: forged });
+        expect(res.body).toEqual({ errors: [{ type: 'fatal', code: 'authorization error', message: 'Authorization failed: kid from JWT header not found in API response' }] });
+      }
+      // The relay replaced the planted value with the real key set, sealed; the sandbox's keys work.
+      const stored = JSON.parse((await client.get(name)) ?? '{}') as { body?: string; mac?: string };
+      expect(stored.mac).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(Object.keys(JSON.parse(stored.body ?? '{}').keys)).toEqual(sandbox.jwks.kids);
+      expect((await fresh.post('/refer/observables', [], { token: sandbox.jwks.sign(claims) })).body).toEqual({ data: [] });
+    } finally {
+      client.disconnect();
+      await fresh.close();
+    }
   });
 
   it('falls back to memory with a logged warning when Redis goes away, and keeps serving', async () => {

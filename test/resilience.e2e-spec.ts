@@ -1,6 +1,6 @@
 import { DEMO_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
-import { DEMO_CLAIMS, hsToken } from './support/tokens';
+import { DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL } from './support/tokens';
 
 const HUNTING_429 = { error: { code: 'TooManyRequests', message: 'API calls quota exceeded! maximum allowed 45 per 00:01:00' } };
 
@@ -61,7 +61,7 @@ describe('faults against the sandbox (C-36, C-92, C-93)', () => {
 
   it('JWKS host down is a clear authorization error', async () => {
     relay.sandbox.faults.add({ route: 'jwks', status: 503, body: { error: 'down' } });
-    const token = relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host, aud: relay.url });
+    const token = relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host, aud: TEST_PUBLIC_URL });
     const res = await relay.post('/health', undefined, { token });
     expect(res.body.errors).toEqual([
       {

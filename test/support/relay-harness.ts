@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRelayApp } from '../../apps/relay/src/app.factory';
 import { Sandbox, SandboxOptions, startSandbox } from '../../apps/defender-sandbox/src';
 import { sandboxEnv } from '../../scripts/relay-process';
-import { bearer, hsToken, TEST_SECRET_KEY } from './tokens';
+import { bearer, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './tokens';
 
 export interface RelayHarness {
   /** The relay's origin, e.g. http://127.0.0.1:40123 */
@@ -51,6 +51,7 @@ export function relayEnv(sandboxUrl: string, env: Record<string, string | undefi
   return {
     ...sandboxEnv(sandboxUrl, TEST_SECRET_KEY),
     LOG_LEVEL: 'silent',
+    RELAY_PUBLIC_URL: TEST_PUBLIC_URL,
     DEFENDER_PORTAL_URL: undefined,
     DEFENDER_RATE_LIMIT: 'off',
     ...given,

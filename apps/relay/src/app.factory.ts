@@ -1,5 +1,6 @@
-import { authConfig, defenderConfig, loadServerConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { authConfig, authSummary, defenderConfig, loadServerConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
 import { Logger as NestLogger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,10 +19,19 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   setupSwagger(app);
-  const warnings = [...app.get<{ warnings: string[] }>(authConfig.KEY).warnings, ...app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings];
-  for (const warning of warnings) new NestLogger('Config').warn(warning);
+  logConfiguration(app, server);
   await app.init();
   return app;
+}
+
+/** Start-up summary: the configuration's non-fatal problems and which tokens are accepted. */
+function logConfiguration(app: NestFastifyApplication, server: ServerConfig): void {
+  const auth = app.get<ConfigType<typeof authConfig>>(authConfig.KEY);
+  const defender = app.get<ConfigType<typeof defenderConfig>>(defenderConfig.KEY);
+  const summary = authSummary(auth, server, defender.redisUrl !== undefined);
+  const logger = new NestLogger('Config');
+  for (const warning of [...auth.warnings, ...defender.warnings, ...summary.warnings]) logger.warn(warning);
+  logger.log(summary.message);
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from './auth-messages';
+export * from './credential-format';
 export * from './credentials';
 export * from './jwks.service';
 export * from './jwt-auth.guard';

@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AxiosError } from 'axios';
-import { createPublicKey, JsonWebKey } from 'node:crypto';
+import { createHmac, createPublicKey, hkdfSync, JsonWebKey, timingSafeEqual } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { authConfig, JwksHost } from '../config';
 import { SharedStateService } from '../state/shared-state.service';
@@ -31,6 +31,7 @@ export class JwksService {
   private readonly cache = new Map<string, CachedKeys>();
   private readonly inflight = new Map<string, Promise<CachedKeys>>();
   private readonly refetches = new Map<string, number[]>();
+  private derivedKey?: Buffer;
 
   constructor(
     private readonly http: HttpService,
@@ -76,21 +77,29 @@ export class JwksService {
     return fresh;
   }
 
-  /** With REDIS_URL, replicas share fetched key sets (public keys only) for the same TTL. */
+  /**
+   * With REDIS_URL, replicas share fetched key sets for the same TTL. Redis is not trusted with
+   * them: whoever could write a key set there could sign tokens the relay accepts. So each set is
+   * stored with an HMAC under a key derived from STATE_KEY (or SECRET_KEY), and one that does not
+   * verify is ignored and fetched again. Without either key the sets stay in this process.
+   */
   private async load(host: JwksHost, force: boolean): Promise<CachedKeys> {
     const name = `jwks:${host.jwksUrl}`;
-    if (this.state.shared && !force) {
-      const raw = await this.state.kv.get(name);
-      if (raw) {
-        const { keys, fetchedAt } = JSON.parse(raw) as { keys: Record<string, string>; fetchedAt: number };
-        return { keys: new Map(Object.entries(keys)), fetchedAt };
-      }
+    const seal = this.sealKey;
+    const shared = this.state.shared && seal !== undefined;
+    if (shared && !force) {
+      const found = openKeySet(await this.state.kv.get(name), host.jwksUrl, seal);
+      if (found) return found;
     }
     const fresh = await this.fetch(host);
-    if (this.state.shared) {
-      await this.state.kv.set(name, JSON.stringify({ keys: Object.fromEntries(fresh.keys), fetchedAt: fresh.fetchedAt }), TTL_MS);
-    }
+    if (shared) await this.state.kv.set(name, sealKeySet(fresh, host.jwksUrl, seal), TTL_MS);
     return fresh;
+  }
+
+  private get sealKey(): Buffer | undefined {
+    if (this.config.stateKey === undefined) return undefined;
+    this.derivedKey ??= Buffer.from(hkdfSync('sha256', this.config.stateKey, 'defender-relay', 'defender-relay jwks cache v1', 32));
+    return this.derivedKey;
   }
 
   private async fetch(host: JwksHost): Promise<CachedKeys> {
@@ -128,6 +137,33 @@ export class JwksService {
     }
     return { keys, fetchedAt: Date.now() };
   }
+}
+
+/** The key set as stored in Redis: JSON with an HMAC over the set and the URL it came from. */
+function sealKeySet(entry: CachedKeys, url: string, key: Buffer): string {
+  const body = JSON.stringify({ keys: Object.fromEntries(entry.keys), fetchedAt: entry.fetchedAt });
+  return JSON.stringify({ body, mac: mac(body, url, key) });
+}
+
+/** The stored key set, or undefined when absent, malformed, or not sealed with this key for this URL. */
+function openKeySet(raw: string | undefined, url: string, key: Buffer): CachedKeys | undefined {
+  if (!raw) return undefined;
+  try {
+    const { body, mac: stored } = JSON.parse(raw) as { body?: unknown; mac?: unknown };
+    if (typeof body !== 'string' || typeof stored !== 'string') return undefined;
+    const expected = Buffer.from(mac(body, url, key), 'base64');
+    const given = Buffer.from(stored, 'base64');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const { keys, fetchedAt } = JSON.parse(body) as { keys: Record<string, string>; fetchedAt: number };
+    if (typeof keys !== 'object' || keys === null || typeof fetchedAt !== 'number') return undefined;
+    return { keys: new Map(Object.entries(keys).filter(([, pem]) => typeof pem === 'string')), fetchedAt };
+  } catch {
+    return undefined;
+  }
+}
+
+function mac(body: string, url: string, key: Buffer): string {
+  return createHmac('sha256', key).update(url).update('\u0000').update(body).digest('base64');
 }
 
 function describeFetchError(error: unknown): string {

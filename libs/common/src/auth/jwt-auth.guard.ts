@@ -7,16 +7,18 @@ import { createHash } from 'node:crypto';
 import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
 import { preview } from '../errors';
 import { authFailure } from './auth-messages';
+import { isClientId, isTenantId } from './credential-format';
 import { AuthenticatedRequest, Credentials, IS_PUBLIC } from './credentials';
 import { JwksService } from './jwks.service';
 
 type Claims = Record<string, unknown>;
 
-const REQUIRED_CLAIMS = [
-  ['client_id', 'clientId'],
-  ['client_secret', 'clientSecret'],
-  ['tenant_id', 'tenantId'],
-] as const;
+const REQUIRED_CLAIMS = ['client_id', 'client_secret', 'tenant_id'] as const;
+
+/** How far ahead of the relay's clock a token's `iat` may be (the signer's clock may run fast). */
+export const IAT_LEEWAY_SECONDS = 5 * 60;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The global guard (C-10..C-14): HS256 tokens signed with SECRET_KEY, or RS256 configuration
@@ -41,21 +43,30 @@ export class JwtAuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     const header = decodeHeader(token);
     const unverified = decodePayload(token);
-    const claims = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified, request);
-    request.credentials = this.credentials(claims);
+    request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
     // Request logs say which tenant without naming it: a short hash correlates, nothing more.
     this.log.assign({ tenant: tenantHash(request.credentials.tenantId) });
     return true;
   }
 
-  private verifyHs256(token: string): Claims {
+  private verifyHs256(token: string): Credentials {
     if (!this.auth.secretKey) {
       throw authFailure('HS256 tokens are not accepted because SECRET_KEY is not configured on the relay');
     }
-    return this.verify(token, { secret: this.auth.secretKey, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
+    const claims = this.verify(token, { secret: this.auth.secretKey, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
+    return this.acceptClaims(claims);
   }
 
-  private async verifyRs256(token: string, header: JwtHeader, unverified: Claims, request: AuthenticatedRequest): Promise<Claims> {
+  /**
+   * The expected `aud` is only ever the configured public URL: request headers (Host,
+   * X-Forwarded-*) are written by the caller, so an audience derived from them would accept a
+   * token minted for any other relay.
+   */
+  private async verifyRs256(token: string, header: JwtHeader, unverified: Claims): Promise<Credentials> {
+    const audience = this.server.publicUrl;
+    if (!audience) {
+      throw authFailure('RS256 configuration tokens are not accepted because RELAY_PUBLIC_URL is not configured on the relay; set it to the URL Cisco XDR calls');
+    }
     const claim = unverified.jwks_host;
     if (typeof claim !== 'string' || claim.trim() === '') {
       throw authFailure('jwks_host is missing in JWT payload. Make sure custom_jwks_host field is present in module_type');
@@ -65,18 +76,16 @@ export class JwtAuthGuard implements CanActivate {
       throw authFailure(`jwks_host '${preview(claim)}' is not allowed. Make sure domain follows the visibility.<region>.cisco.com structure`);
     }
     if (typeof header.kid !== 'string' || header.kid === '') throw authFailure('kid is missing in JWT header');
+    // Everything but the signature first: only a token that would otherwise pass may spend the
+    // host's budget of key-set refetches on an unknown kid.
+    this.acceptClaims(unverified, audience);
     const publicKey = await this.jwks.publicKey(host, header.kid);
     const claims = this.verify(
       token,
       { publicKey, algorithms: ['RS256'] },
       'Failed to decode JWT with provided key. Make sure domain in custom_jwks_host corresponds to your XDR instance region.',
     );
-    const expected = this.expectedAudience(request);
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.some((aud) => typeof aud === 'string' && aud.replace(/\/+$/, '') === expected)) {
-      throw authFailure('Wrong configuration-token-audience');
-    }
-    return claims;
+    return this.acceptClaims(claims, audience);
   }
 
   private verify(token: string, options: Parameters<JwtService['verify']>[1], badKey: string): Claims {
@@ -92,32 +101,40 @@ export class JwtAuthGuard implements CanActivate {
     }
   }
 
-  /** The relay's public base URL: configured, or derived from the request (proxy headers only when trusted). */
-  private expectedAudience(request: AuthenticatedRequest): string {
-    if (this.server.publicUrl) return this.server.publicUrl;
-    const forwarded = (name: string) => {
-      const value = request.headers[name];
-      return this.server.trustProxy && typeof value === 'string' ? value.split(',')[0].trim() : undefined;
-    };
-    const proto = forwarded('x-forwarded-proto') ?? request.protocol;
-    const host = forwarded('x-forwarded-host') ?? request.headers.host ?? '';
-    return `${proto}://${host}`;
+  /** Time claims, the audience (RS256 only), then the credential claims, which it answers. */
+  private acceptClaims(claims: Claims, audience?: string): Credentials {
+    checkTimes(claims);
+    if (audience !== undefined) {
+      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (!audiences.some((aud) => typeof aud === 'string' && aud.replace(/\/+$/, '') === audience)) {
+        throw authFailure('Wrong configuration-token-audience');
+      }
+    }
+    return this.credentials(claims);
   }
 
   private credentials(claims: Claims): Credentials {
-    const out: Partial<Credentials> = {};
-    for (const [claim, field] of REQUIRED_CLAIMS) {
+    const [clientId, clientSecret, tenantId] = REQUIRED_CLAIMS.map((claim) => {
       const value = claims[claim];
       if (typeof value !== 'string' || value.trim() === '') {
         throw authFailure(`Wrong JWT payload structure: claim '${claim}' is missing or empty`);
       }
-      out[field] = value.trim();
+      return value.trim();
+    });
+    if (!isClientId(clientId)) {
+      throw authFailure("Wrong JWT payload structure: claim 'client_id' must be a GUID (the Azure AD application id)");
     }
+    if (!isTenantId(tenantId)) {
+      throw authFailure("Wrong JWT payload structure: claim 'tenant_id' must be a GUID or a domain name such as contoso.onmicrosoft.com");
+    }
+    if (LONE_SURROGATE.test(clientSecret)) throw authFailure("Wrong JWT payload structure: claim 'client_secret' is not valid text");
+    // Azure AD ignores the case of both, so one tenant has one set of caches and limits.
+    const out: Credentials = { clientId: clientId.toLowerCase(), clientSecret, tenantId: tenantId.toLowerCase() };
     const raw = claims.CTR_ENTITIES_LIMIT;
     if (typeof raw === 'string' || typeof raw === 'number') {
       out.entitiesLimit = parseEntitiesLimit(raw, this.defender.entitiesLimit).value;
     }
-    return out as Credentials;
+    return out;
   }
 }
 
@@ -160,4 +177,25 @@ function decodeHeader(token: string): JwtHeader {
 
 function decodePayload(token: string): Claims {
   return decodePart(token, 1);
+}
+
+/**
+ * `exp` and `nbf` as the JOSE library checks them (also before the signature is checked, for
+ * RS256), and `iat` not in the future. A token without `exp` stays valid: XDR configuration
+ * tokens are long-lived credentials stored with the module.
+ */
+function checkTimes(claims: Claims): void {
+  const now = Math.floor(Date.now() / 1000);
+  const time = (name: 'exp' | 'nbf' | 'iat'): number | undefined => {
+    const value = claims[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw authFailure('Wrong JWT structure');
+    return value;
+  };
+  const [exp, nbf, iat] = [time('exp'), time('nbf'), time('iat')];
+  if (exp !== undefined && now >= exp) throw authFailure('JWT has expired');
+  if (nbf !== undefined && nbf > now) throw authFailure('JWT is not valid yet');
+  if (iat !== undefined && iat > now + IAT_LEEWAY_SECONDS) {
+    throw authFailure(`JWT is issued in the future: its iat is more than ${IAT_LEEWAY_SECONDS / 60} minutes ahead of the relay's clock`);
+  }
 }

@@ -9,6 +9,9 @@ class AuthEnv {
   @Expose() @IsOptional() @IsString()
   SECRET_KEY?: string;
 
+  @Expose() @IsOptional() @IsString()
+  STATE_KEY?: string;
+
   @Expose()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((h) => h.trim()).filter(Boolean) : value))
   @ArrayNotEmpty({ message: 'must list at least one host' })
@@ -23,6 +26,11 @@ export interface JwksHost {
 
 export interface AuthConfig {
   secretKey?: string;
+  /**
+   * Authenticates what the relay reads back from Redis (JWKS key sets, sealed tokens):
+   * STATE_KEY, else SECRET_KEY; undefined when neither is set.
+   */
+  stateKey?: string;
   jwksHosts: JwksHost[];
   /** Non-fatal problems, logged at start. */
   warnings: string[];
@@ -51,13 +59,15 @@ export function parseJwksHost(entry: string): JwksHost {
   return { match: entry.toLowerCase(), jwksUrl: `https://${entry.toLowerCase()}/.well-known/jwks` };
 }
 
+function weakKeyWarning(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value.length >= STRONG_SECRET_LENGTH) return undefined;
+  return `${name} has ${value.length} characters; use at least ${STRONG_SECRET_LENGTH} random ones (npm run jwt makes 64)`;
+}
+
 export function loadAuthConfig(env: Env): AuthConfig {
   const e = validateEnv(AuthEnv, env);
-  const warnings =
-    e.SECRET_KEY !== undefined && e.SECRET_KEY.length < STRONG_SECRET_LENGTH
-      ? [`SECRET_KEY has ${e.SECRET_KEY.length} characters; use at least ${STRONG_SECRET_LENGTH} random ones (npm run jwt makes 64)`]
-      : [];
-  return { secretKey: e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost), warnings };
+  const warnings = [weakKeyWarning('SECRET_KEY', e.SECRET_KEY), weakKeyWarning('STATE_KEY', e.STATE_KEY)].filter((w) => w !== undefined);
+  return { secretKey: e.SECRET_KEY, stateKey: e.STATE_KEY ?? e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost), warnings };
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));

@@ -1,3 +1,4 @@
+import { authSummary } from './auth-summary';
 import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
 import { loadServerConfig } from './server.config';
@@ -93,6 +94,38 @@ describe('auth config', () => {
     expect(loadAuthConfig({ SECRET_KEY: 'short' })).toMatchObject({ secretKey: 'short', warnings: [expect.stringContaining('SECRET_KEY has 5 characters')] });
     expect(loadAuthConfig({ SECRET_KEY: 'x'.repeat(64) })).toMatchObject({ secretKey: 'x'.repeat(64), warnings: [] });
   });
+
+  it('keys state in Redis with STATE_KEY, else SECRET_KEY, else nothing', () => {
+    expect(loadAuthConfig({ SECRET_KEY: 's'.repeat(32) }).stateKey).toBe('s'.repeat(32));
+    expect(loadAuthConfig({ SECRET_KEY: 's'.repeat(32), STATE_KEY: 't'.repeat(32) }).stateKey).toBe('t'.repeat(32));
+    expect(loadAuthConfig({}).stateKey).toBeUndefined();
+    expect(loadAuthConfig({ STATE_KEY: 'short' }).warnings).toEqual([expect.stringContaining('STATE_KEY has 5 characters')]);
+  });
+});
+
+describe('authentication summary at start', () => {
+  const auth = (env: Record<string, string>) => loadAuthConfig({ JWKS_HOSTS: 'visibility.eu.amp.cisco.com', ...env });
+  const server = (env: Record<string, string>) => loadServerConfig(env);
+
+  it('names the token kinds accepted, and the audience RS256 tokens must carry', () => {
+    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({ RELAY_PUBLIC_URL: 'https://relay.example.com/' }), false)).toEqual({
+      message: 'Authentication: HS256 module JWTs on; RS256 configuration tokens on (aud https://relay.example.com, JWKS from visibility.eu.amp.cisco.com)',
+      warnings: [],
+    });
+  });
+
+  it('says RS256 is off without RELAY_PUBLIC_URL, and HS256 off without SECRET_KEY', () => {
+    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({}), true).message).toBe(
+      'Authentication: HS256 module JWTs on; RS256 configuration tokens off (RELAY_PUBLIC_URL is not set)',
+    );
+    expect(authSummary(auth({}), server({ RELAY_PUBLIC_URL: 'https://r.example' }), false).message).toMatch(/^Authentication: HS256 module JWTs off \(SECRET_KEY is not set\); RS256 configuration tokens on/);
+  });
+
+  it('warns when no token can be accepted, and when Redis would hold key sets nothing authenticates', () => {
+    expect(authSummary(auth({}), server({}), false).warnings).toEqual(['No token can be accepted: set SECRET_KEY (HS256) or RELAY_PUBLIC_URL (RS256)']);
+    expect(authSummary(auth({}), server({ RELAY_PUBLIC_URL: 'https://r.example' }), true).warnings).toEqual([expect.stringMatching(/^REDIS_URL is set but neither STATE_KEY nor SECRET_KEY/)]);
+    expect(authSummary(auth({ STATE_KEY: 'k'.repeat(32) }), server({ RELAY_PUBLIC_URL: 'https://r.example' }), true).warnings).toEqual([]);
+  });
 });
 
 describe('defender config', () => {
@@ -144,6 +177,8 @@ describe('defender config', () => {
     ['REQUEST_DEADLINE_MS', '30000', { requestDeadlineMs: 30000 }],
     ['DEFENDER_RATE_LIMIT', 'off', { rateLimit: false }],
     ['REDIS_URL', 'redis://redis:6379/0', { redisUrl: 'redis://redis:6379/0' }],
+    // ioredis enables TLS only for a lower-case scheme.
+    ['REDIS_URL', 'REDISS://:Pass@redis:6380', { redisUrl: 'rediss://:Pass@redis:6380' }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadDefenderConfig({ [name]: value })).toMatchObject(expected);
   });

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { Expose } from 'class-transformer';
+import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DefenderCloud } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
@@ -44,7 +44,9 @@ class DefenderEnv {
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be on or off' })
   DEFENDER_RATE_LIMIT = true;
 
-  @Expose() @IsOptional() @Matches(/^rediss?:\/\/\S+$/i, { message: 'must be a redis:// or rediss:// URL' })
+  // ioredis turns TLS on only for a lower-case `rediss://`, so the scheme is lower-cased here.
+  @Expose() @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.replace(/^rediss?:/i, (s) => s.toLowerCase()) : value))
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
   /** Read leniently below: a bad value falls back to the default with a warning (C-31). */

@@ -1,3 +1,4 @@
+export * from './auth-summary';
 export * from './auth.config';
 export * from './clouds';
 export * from './defender.config';

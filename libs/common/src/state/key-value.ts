@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map';
+
 /** A small string store with expiry: process memory, or Redis shared by every replica. */
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
@@ -7,15 +9,33 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
-export class MemoryKeyValueStore implements KeyValueStore {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+/** How often expired entries are dropped. */
+const SWEEP_INTERVAL_MS = 60_000;
 
-  constructor(private readonly maxEntries = 20_000) {}
+/**
+ * Keys name tenants and clients, so the store is bounded: expired entries are swept every minute,
+ * and beyond `maxEntries` the oldest go, whatever their expiry.
+ */
+export class MemoryKeyValueStore implements KeyValueStore {
+  private readonly entries: BoundedMap<string, { value: string; expiresAt: number }>;
+  private nextSweep = 0;
+
+  constructor(
+    maxEntries = 20_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
+
+  /** How many entries are held (for tests and benchmarks). */
+  get size(): number {
+    return this.entries.size;
+  }
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -23,11 +43,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+    const now = this.now();
+    if (now >= this.nextSweep) {
+      this.nextSweep = now + SWEEP_INTERVAL_MS;
+      for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
     }
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { MemoryWindowStore } from './sliding-window';
+import { DEFENDER_LIMITS, MAX_WINDOW_LOGS, MemoryWindowStore } from './sliding-window';
 
 describe('MemoryWindowStore', () => {
   it('admits up to the limit in any sliding window, then says how long to wait', async () => {
@@ -47,5 +47,49 @@ describe('MemoryWindowStore, several calls at once', () => {
     expect(await store.tryAcquire('t', windows, 2)).toBe(0);
     expect(await store.tryAcquire('t', windows, 1)).toBe(900); // full: the oldest leaves at 1000
     expect(await store.tryAcquire('t', windows, 6)).toBe(1000); // never fits: a whole window
+  });
+});
+
+describe('MemoryWindowStore bounds (keys are chosen by callers)', () => {
+  it('holds at most MAX_WINDOW_LOGS logs after 30,000 distinct tenants within one window', async () => {
+    let now = 0;
+    const store = new MemoryWindowStore(() => now);
+    for (let i = 0; i < 30_000; i++) {
+      expect(await store.tryAcquire(`general:alerts:tenant-${i}`, DEFENDER_LIMITS.general)).toBe(0);
+      now += 1;
+      expect(store.size).toBeLessThanOrEqual(MAX_WINDOW_LOGS);
+    }
+    expect(store.size).toBeGreaterThanOrEqual(0.9 * MAX_WINDOW_LOGS);
+  });
+
+  it('sweeps logs whose calls have all left their window, and keeps the ones still limiting', async () => {
+    let now = 0;
+    const store = new MemoryWindowStore(() => now);
+    const minute = [{ limit: 2, windowMs: 60_000 }];
+    const hour = [{ limit: 2, windowMs: 3_600_000 }];
+    for (let i = 0; i < 1_000; i++) await store.tryAcquire(`idle-${i}`, minute);
+    await store.tryAcquire('busy', hour);
+    await store.tryAcquire('busy', hour);
+    expect(store.size).toBe(1_001);
+    now = 61_000;
+    await store.tryAcquire('other', minute);
+    expect(store.size).toBe(2);
+    expect(await store.tryAcquire('busy', hour)).toBe(3_600_000 - 61_000);
+  });
+
+  it('drops the least recently used log at the bound, never the one limiting a busy tenant', async () => {
+    let now = 0;
+    const store = new MemoryWindowStore(() => now, 3);
+    const windows = [{ limit: 1, windowMs: 60_000 }];
+    await store.tryAcquire('a', windows);
+    await store.tryAcquire('b', windows);
+    await store.tryAcquire('c', windows);
+    now = 10;
+    expect(await store.tryAcquire('a', windows)).toBe(59_990); // refused, and now the most recently used
+    await store.tryAcquire('d', windows); // drops b
+    expect(store.size).toBe(3);
+    expect(await store.tryAcquire('a', windows)).toBe(59_990);
+    expect(await store.tryAcquire('c', windows)).toBe(59_990);
+    expect(await store.tryAcquire('b', windows)).toBe(0);
   });
 });

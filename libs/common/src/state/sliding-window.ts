@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map';
+
 /** One published Defender limit: at most `limit` calls in any `windowMs`. */
 export interface Window {
   limit: number;
@@ -30,25 +32,65 @@ export interface WindowStore {
   tryAcquire(key: string, windows: readonly Window[], count?: number): Promise<number>;
 }
 
-export class MemoryWindowStore implements WindowStore {
-  private readonly logs = new Map<string, number[]>();
+/** Logs kept at most; one per (key, window). Each holds at most its window's limit of call times. */
+export const MAX_WINDOW_LOGS = 20_000;
+/** How often logs whose calls have all left their window are dropped. */
+const SWEEP_INTERVAL_MS = 60_000;
 
-  constructor(private readonly now: () => number = Date.now) {}
+interface Log {
+  times: number[];
+  windowMs: number;
+}
+
+/**
+ * Keys are chosen by callers (one per tenant and API), so the map is bounded: logs whose calls
+ * have all left their window are swept every minute, and beyond `maxLogs` the least recently used
+ * log is dropped. Dropping a busy one only forgets calls, so that tenant may briefly run into
+ * Defender's own limit (answered by retries) instead of the relay's memory growing.
+ */
+export class MemoryWindowStore implements WindowStore {
+  /** Least recently charged first. */
+  private readonly logs: BoundedMap<string, Log>;
+  private nextSweep = 0;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    maxLogs = MAX_WINDOW_LOGS,
+  ) {
+    this.logs = new BoundedMap(maxLogs);
+  }
+
+  /** How many logs are held (for tests and benchmarks). */
+  get size(): number {
+    return this.logs.size;
+  }
 
   async tryAcquire(key: string, windows: readonly Window[], count = 1): Promise<number> {
     const now = this.now();
+    this.sweep(now);
     let wait = 0;
     const logs = windows.map((w) => {
       const id = `${key}:${w.windowMs}`;
-      const log = (this.logs.get(id) ?? []).filter((t) => t > now - w.windowMs);
-      this.logs.set(id, log);
-      const excess = log.length + count - w.limit;
+      const times = (this.logs.get(id)?.times ?? []).filter((t) => t > now - w.windowMs);
+      const excess = times.length + count - w.limit;
       // More than a window ever holds waits a whole window (the caller's deadline refuses it).
-      if (excess > 0) wait = Math.max(wait, count > w.limit ? w.windowMs : log[excess - 1] + w.windowMs - now);
-      return log;
+      if (excess > 0) wait = Math.max(wait, count > w.limit ? w.windowMs : times[excess - 1] + w.windowMs - now);
+      return { id, times, windowMs: w.windowMs };
     });
-    if (wait > 0) return wait;
-    logs.forEach((log) => log.push(...Array<number>(count).fill(now)));
-    return 0;
+    if (wait === 0) for (const log of logs) log.times.push(...Array<number>(count).fill(now));
+    // Set again at the end, refused or not: at the bound, the least recently used log is dropped.
+    for (const { id, times, windowMs } of logs) {
+      this.logs.delete(id);
+      if (times.length > 0) this.logs.set(id, { times, windowMs });
+    }
+    return wait;
+  }
+
+  private sweep(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_INTERVAL_MS;
+    for (const [id, log] of this.logs) {
+      if (log.times[log.times.length - 1] <= now - log.windowMs) this.logs.delete(id);
+    }
   }
 }

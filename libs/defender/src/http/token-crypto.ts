@@ -3,8 +3,9 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 /**
  * Tokens kept in Redis are sealed with AES-256-GCM under a key derived (HKDF) from the client
- * secret they were issued for, salted with the relay's SECRET_KEY when set: reading Redis alone
- * gives neither tokens nor secrets, and a token opens only for whoever holds its secret.
+ * secret they were issued for, salted with the relay's STATE_KEY (else SECRET_KEY) when set:
+ * reading Redis alone gives neither tokens nor secrets, and a token opens only for whoever holds
+ * its secret.
  */
 function keyFor(credentials: Credentials, audience: string, salt: string): Buffer {
   const info = `defender-relay token v1\u0000${credentials.tenantId}\u0000${credentials.clientId}\u0000${audience}`;

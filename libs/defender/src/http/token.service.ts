@@ -1,4 +1,4 @@
-import { authConfig, Credentials, defenderConfig, MetricsService, RelayError, SharedStateService } from '@app/common';
+import { authConfig, BoundedMap, Credentials, defenderConfig, MetricsService, RelayError, SharedStateService } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -28,7 +28,7 @@ const POLL_MS = 50;
  */
 @Injectable()
 export class TokenService {
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly cache = new BoundedMap<string, CachedToken>(MAX_ENTRIES);
   private readonly inflight = new Map<string, Promise<CachedToken>>();
   /** Set once the login host turned out to serve only the v2 endpoint. */
   private useV2 = false;
@@ -53,7 +53,7 @@ export class TokenService {
     if (!pending) {
       pending = this.load(credentials, audience, key)
         .then((fresh) => {
-          this.remember(key, fresh);
+          this.cache.set(key, fresh);
           return fresh;
         })
         .finally(() => this.inflight.delete(key));
@@ -106,15 +106,7 @@ export class TokenService {
   }
 
   private get salt(): string {
-    return this.auth.secretKey ?? 'defender-relay';
-  }
-
-  private remember(key: string, token: CachedToken): void {
-    if (this.cache.size >= MAX_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(key, token);
+    return this.auth.stateKey ?? 'defender-relay';
   }
 
   /**

@@ -22,4 +22,14 @@ describe('TtlCache', () => {
     await cache.getOrFetch('k', async () => (fetches++, 'b'));
     expect(fetches).toBe(2);
   });
+
+  it('stays bounded under 30,000 distinct keys (they name tenants and caller-chosen ids)', async () => {
+    const cache = new TtlCache<string>(60_000, 500);
+    for (let i = 0; i < 30_000; i++) cache.set(`tenant:${i}`, 'profile');
+    expect(cache.get('tenant:29999')).toBe('profile');
+    expect(cache.get('tenant:29000')).toBeUndefined();
+    let fetches = 0;
+    await cache.getOrFetch('tenant:0', async () => (fetches++, 'again'));
+    expect(fetches).toBe(1);
+  });
 });

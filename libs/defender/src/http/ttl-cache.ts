@@ -1,9 +1,11 @@
+import { BoundedMap } from '@app/common';
+
 /**
  * A small bounded cache for slow-changing Defender data (machine and file profiles, C-95).
  * Concurrent requests for a key that is being fetched share that fetch.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries: BoundedMap<string, { value: V; expiresAt: number }>;
   private readonly inflight = new Map<string, Promise<V>>();
 
   /** The cached value, else the one being fetched, else `fetch()` (its result cached). */
@@ -25,8 +27,10 @@ export class TtlCache<V> {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+    maxEntries = 10_000,
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
@@ -40,10 +44,6 @@ export class TtlCache<V> {
 
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
   }
 }
