@@ -19,6 +19,7 @@ describe('server config', () => {
       port: 9090,
       host: '0.0.0.0',
       bodyLimit: 1048576,
+      maxObservables: 1000,
       trustProxy: false,
       publicUrl: undefined,
       logLevel: 'info',
@@ -41,6 +42,7 @@ describe('server config', () => {
     ['LOG_LEVEL', 'DEBUG', { logLevel: 'debug' }],
     ['LOG_LEVEL', 'WARNING', { logLevel: 'warn' }],
     ['METRICS_PORT', '9464', { metricsPort: 9464 }],
+    ['MAX_OBSERVABLES', '50', { maxObservables: 50 }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toMatchObject(expected);
   });
@@ -58,6 +60,8 @@ describe('server config', () => {
     ['RELAY_PUBLIC_URL', 'relay.example.com', 'RELAY_PUBLIC_URL: must be an http(s) URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of'],
     ['METRICS_PORT', 'yes', 'METRICS_PORT: must be an integer port number'],
+    ['MAX_OBSERVABLES', '0', 'MAX_OBSERVABLES: must be at least 1'],
+    ['MAX_OBSERVABLES', 'many', 'MAX_OBSERVABLES: must be a whole number of observables'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);

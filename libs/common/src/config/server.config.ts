@@ -4,6 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'c
 import { Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
+export const DEFAULT_MAX_OBSERVABLES = 1000;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -19,6 +21,10 @@ class ServerEnv {
   @Min(64, { message: 'must be at least 64 bytes' })
   @Max(100 * 1024 * 1024, { message: 'must be at most 100mb' })
   BODY_LIMIT = 1024 * 1024;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of observables' })
+  @Min(1, { message: 'must be at least 1' }) @Max(100_000, { message: 'must be at most 100000' })
+  MAX_OBSERVABLES = DEFAULT_MAX_OBSERVABLES;
 
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
   TRUST_PROXY = false;
@@ -42,6 +48,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   bodyLimit: number;
+  /** Most observables one request may carry. */
+  maxObservables: number;
   trustProxy: boolean;
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
@@ -57,6 +65,7 @@ export function loadServerConfig(env: Env): ServerConfig {
     port: e.PORT,
     host: e.HOST,
     bodyLimit: e.BODY_LIMIT,
+    maxObservables: e.MAX_OBSERVABLES,
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.RELAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
