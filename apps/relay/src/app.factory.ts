@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
 import { requestId } from './logging';
 
 /**
@@ -12,12 +13,14 @@ import { requestId } from './logging';
  * tests exercise the real globals (guard, filter, body parsing, logging).
  */
 export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId });
+  const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
+  limitConnections(adapter, server);
+  addSecurityHeaders(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
-  setupSwagger(app);
+  if (server.docsEnabled) setupSwagger(app);
   const warnings = [...app.get<{ warnings: string[] }>(authConfig.KEY).warnings, ...app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings];
   for (const warning of warnings) new NestLogger('Config').warn(warning);
   await app.init();
@@ -86,5 +89,7 @@ function setupSwagger(app: NestFastifyApplication): void {
     .setVersion(RELAY_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: true } });
+  // The pasted JWT stays in the page's memory: persisting it would leave it (and the client
+  // secret it carries) in the browser's localStorage.
+  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: false } });
 }

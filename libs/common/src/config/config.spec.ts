@@ -20,7 +20,12 @@ describe('server config', () => {
       host: '0.0.0.0',
       bodyLimit: 1048576,
       maxObservables: 1000,
+      requestTimeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      keepAliveTimeoutMs: 72000,
+      maxConnections: 1024,
       trustProxy: false,
+      docsEnabled: true,
       publicUrl: undefined,
       logLevel: 'info',
       metricsPort: undefined,
@@ -43,6 +48,11 @@ describe('server config', () => {
     ['LOG_LEVEL', 'WARNING', { logLevel: 'warn' }],
     ['METRICS_PORT', '9464', { metricsPort: 9464 }],
     ['MAX_OBSERVABLES', '50', { maxObservables: 50 }],
+    ['REQUEST_TIMEOUT_MS', '60000', { requestTimeoutMs: 60000 }],
+    ['HEADERS_TIMEOUT_MS', '5000', { headersTimeoutMs: 5000 }],
+    ['KEEP_ALIVE_TIMEOUT_MS', '5000', { keepAliveTimeoutMs: 5000 }],
+    ['MAX_CONNECTIONS', '64', { maxConnections: 64 }],
+    ['DOCS_ENABLED', 'off', { docsEnabled: false }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toMatchObject(expected);
   });
@@ -62,6 +72,12 @@ describe('server config', () => {
     ['METRICS_PORT', 'yes', 'METRICS_PORT: must be an integer port number'],
     ['MAX_OBSERVABLES', '0', 'MAX_OBSERVABLES: must be at least 1'],
     ['MAX_OBSERVABLES', 'many', 'MAX_OBSERVABLES: must be a whole number of observables'],
+    ['REQUEST_TIMEOUT_MS', '30s', 'REQUEST_TIMEOUT_MS: must be a whole number of milliseconds'],
+    ['REQUEST_TIMEOUT_MS', '0', 'REQUEST_TIMEOUT_MS: must be at least 1000 ms'],
+    ['HEADERS_TIMEOUT_MS', '999', 'HEADERS_TIMEOUT_MS: must be at least 1000 ms'],
+    ['KEEP_ALIVE_TIMEOUT_MS', '700000', 'KEEP_ALIVE_TIMEOUT_MS: must be at most 600000 ms'],
+    ['MAX_CONNECTIONS', '0', 'MAX_CONNECTIONS: must be at least 1'],
+    ['DOCS_ENABLED', 'hidden', 'DOCS_ENABLED: must be true or false'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);
@@ -70,6 +86,13 @@ describe('server config', () => {
 
   it('lists every bad variable at once', () => {
     expect(problems(() => loadServerConfig({ PORT: 'x', LOG_LEVEL: 'y' }))).toHaveLength(2);
+  });
+
+  it('refuses a header timeout longer than the whole-request timeout', () => {
+    expect(problems(() => loadServerConfig({ REQUEST_TIMEOUT_MS: '5000' }))).toEqual([
+      'HEADERS_TIMEOUT_MS: 10000 ms is longer than REQUEST_TIMEOUT_MS (5000 ms); set it to at most that',
+    ]);
+    expect(loadServerConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' })).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 5000 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { Env, validateEnv } from './validate-config';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const DEFAULT_MAX_OBSERVABLES = 1000;
@@ -26,8 +26,27 @@ class ServerEnv {
   @Min(1, { message: 'must be at least 1' }) @Max(100_000, { message: 'must be at most 100000' })
   MAX_OBSERVABLES = DEFAULT_MAX_OBSERVABLES;
 
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  HEADERS_TIMEOUT_MS = 10_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of connections' })
+  @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'must be at most 1000000' })
+  MAX_CONNECTIONS = 1024;
+
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
   TRUST_PROXY = false;
+
+  @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
+  DOCS_ENABLED = true;
 
   @Expose() @IsOptional() @ToOrigin()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
@@ -50,7 +69,16 @@ export interface ServerConfig {
   bodyLimit: number;
   /** Most observables one request may carry. */
   maxObservables: number;
+  /** Slow clients: how long receiving a whole request, or only its headers, may take. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this many are closed as soon as they are accepted. */
+  maxConnections: number;
   trustProxy: boolean;
+  /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docsEnabled: boolean;
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
   logLevel: LogLevel;
@@ -61,12 +89,21 @@ export interface ServerConfig {
 
 export function loadServerConfig(env: Env): ServerConfig {
   const e = validateEnv(ServerEnv, env);
+  // Node refuses a header timeout longer than the whole-request one.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigValidationError([`HEADERS_TIMEOUT_MS: ${e.HEADERS_TIMEOUT_MS} ms is longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS} ms); set it to at most that`]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     bodyLimit: e.BODY_LIMIT,
     maxObservables: e.MAX_OBSERVABLES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
     trustProxy: e.TRUST_PROXY,
+    docsEnabled: e.DOCS_ENABLED,
     publicUrl: e.RELAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
