@@ -1,4 +1,4 @@
-import { authConfig, defenderConfig, loadServerConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { authConfig, defenderConfig, loadServerConfig, outboundConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,7 +21,7 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   if (server.docsEnabled) setupSwagger(app);
-  const warnings = [...app.get<{ warnings: string[] }>(authConfig.KEY).warnings, ...app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings];
+  const warnings = [authConfig, defenderConfig, outboundConfig].flatMap((config) => app.get<{ warnings: string[] }>(config.KEY).warnings);
   for (const warning of warnings) new NestLogger('Config').warn(warning);
   await app.init();
   return app;

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsOptional, IsString } from 'class-validator';
+import { checkPlainHttp } from './outbound.config';
 import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
@@ -53,11 +54,17 @@ export function parseJwksHost(entry: string): JwksHost {
 
 export function loadAuthConfig(env: Env): AuthConfig {
   const e = validateEnv(AuthEnv, env);
-  const warnings =
-    e.SECRET_KEY !== undefined && e.SECRET_KEY.length < STRONG_SECRET_LENGTH
+  const jwksHosts = e.JWKS_HOSTS.map(parseJwksHost);
+  // Keys fetched over plain http could be swapped on the way, and forged tokens accepted.
+  const plainHttp = checkPlainHttp(env, Object.fromEntries(jwksHosts.map((h) => [`JWKS_HOSTS entry ${h.match}`, h.jwksUrl])));
+  if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
+  const warnings = [
+    ...plainHttp.warnings,
+    ...(e.SECRET_KEY !== undefined && e.SECRET_KEY.length < STRONG_SECRET_LENGTH
       ? [`SECRET_KEY has ${e.SECRET_KEY.length} characters; use at least ${STRONG_SECRET_LENGTH} random ones (npm run jwt makes 64)`]
-      : [];
-  return { secretKey: e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost), warnings };
+      : []),
+  ];
+  return { secretKey: e.SECRET_KEY, jwksHosts, warnings };
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));
