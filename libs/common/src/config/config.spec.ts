@@ -30,7 +30,7 @@ describe('server config', () => {
       publicUrl: undefined,
       logLevel: 'info',
       metricsPort: undefined,
-      metricsHost: '0.0.0.0',
+      metricsHost: '127.0.0.1',
     });
   });
 
@@ -48,6 +48,7 @@ describe('server config', () => {
     ['LOG_LEVEL', 'DEBUG', { logLevel: 'debug' }],
     ['LOG_LEVEL', 'WARNING', { logLevel: 'warn' }],
     ['METRICS_PORT', '9464', { metricsPort: 9464 }],
+    ['METRICS_HOST', '0.0.0.0', { metricsHost: '0.0.0.0' }],
     ['MAX_OBSERVABLES', '50', { maxObservables: 50 }],
     ['REQUEST_TIMEOUT_MS', '60000', { requestTimeoutMs: 60000 }],
     ['HEADERS_TIMEOUT_MS', '5000', { headersTimeoutMs: 5000 }],

@@ -55,8 +55,10 @@ class ServerEnv {
   @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0) @Max(65535)
   METRICS_PORT?: number;
 
+  // /metrics has no authentication: loopback unless the operator opens it (the Kubernetes
+  // manifests do, with a NetworkPolicy naming who may scrape).
   @Expose() @IsString()
-  METRICS_HOST = '0.0.0.0';
+  METRICS_HOST = '127.0.0.1';
 
   // `warning` is what many tools call pino's `warn`.
   @Expose() @Transform(({ value }) => (typeof value === 'string' && value.toLowerCase() === 'warning' ? 'warn' : value)) @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
