@@ -261,14 +261,18 @@ describe('Kubernetes manifests (deploy/)', () => {
     expect(matchesLabels(pdb.spec.selector.matchLabels, relay().spec.template.metadata.labels)).toBe(true);
   });
 
-  it('limits the relay network: ingress to 9090 (and 9464 for metrics); egress to DNS, HTTPS on public addresses and the Redis pods only', () => {
+  it('limits the relay network: ingress to 9090 (and 9464 for metrics, from the monitoring namespace); egress to DNS, HTTPS on public addresses and the Redis pods only', () => {
     const np = find('NetworkPolicy', 'defender-relay');
     const redisPods = find('Deployment', 'defender-relay-redis').spec.template.metadata.labels;
     expect(matchesLabels(np.spec.podSelector.matchLabels, relay().spec.template.metadata.labels)).toBe(true);
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(np.spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 9090 }] }, { ports: [{ protocol: 'TCP', port: 9464 }] }]);
+    // /metrics has no authentication: the pod listens for it on its IP, and only the monitoring namespace may connect.
+    expect(np.spec.ingress).toEqual([
+      { ports: [{ protocol: 'TCP', port: 9090 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9464 }] },
+    ]);
     expect(relayContainer().ports.find((p: any) => p.name === 'metrics')).toMatchObject({ containerPort: 9464 });
-    expect(find('ConfigMap', 'defender-relay-config').data.METRICS_PORT).toBe('9464');
+    expect(find('ConfigMap', 'defender-relay-config').data).toMatchObject({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' });
     const egress = np.spec.egress as any[];
     // Every rule names its ports (a rule without ports would open all of them).
     for (const rule of egress) expect(rule.ports?.length).toBeGreaterThan(0);
@@ -297,7 +301,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     const secret = base.find((o) => o.kind === 'Secret') as K8sObject;
     expect(secret.metadata.name).toBe('defender-relay-secrets');
     expect(Object.keys(secret.stringData).sort()).toEqual([...SECRET_ENV].sort());
-    expect(Object.keys(config.data).sort()).toEqual([...CONTRACT_ENV.filter((v) => !SECRET_ENV.includes(v)), 'METRICS_PORT'].sort());
+    expect(Object.keys(config.data).sort()).toEqual([...CONTRACT_ENV.filter((v) => !SECRET_ENV.includes(v)), 'METRICS_PORT', 'METRICS_HOST'].sort());
     expect(relayContainer().envFrom).toEqual([{ configMapRef: { name: config.metadata.name } }, { secretRef: { name: secret.metadata.name } }]);
     expect(relayContainer().env).toBeUndefined();
     // The overlay leaves the Secret to be created outside Git: its empty placeholder must not be applied over it.

@@ -55,3 +55,18 @@ describe('Prometheus metrics', () => {
     expect(sample(after, 'relay_defender_retries_total', { reason: 'unavailable' }) - sample(before, 'relay_defender_retries_total', { reason: 'unavailable' })).toBe(1);
   });
 });
+
+describe('metrics listener', () => {
+  it('listens on loopback only unless METRICS_HOST opens it: /metrics has no authentication', async () => {
+    const relay = await startRelay({ METRICS_PORT: '0' });
+    try {
+      const server = relay.app.get(MetricsServer);
+      expect(server.host).toBe('127.0.0.1');
+      const res = await request(`http://127.0.0.1:${server.port}/metrics`, {});
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await relay.close();
+    }
+  });
+});

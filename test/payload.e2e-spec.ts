@@ -55,3 +55,58 @@ describe('bad bodies (C-01, C-05, C-06, C-20)', () => {
     expect(res.body.errors).toEqual([{ type: 'warning', code: 'invalid payload', message: 'Skipped observable at index 0: not a SHA-1 (40 hexadecimal characters)' }]);
   });
 });
+
+describe('observables per request (MAX_OBSERVABLES)', () => {
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay()));
+  afterAll(() => relay.close());
+
+  const ips = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'ip', value: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }));
+
+  it('refuses more than the default 1,000 with invalid payload naming the cap, before calling Defender', async () => {
+    relay.sandbox.stats.reset();
+    const res = await relay.post('/observe/observables', ips(1001));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(invalid('Invalid JSON payload received: 1001 observables, more than the limit of 1000 per request (MAX_OBSERVABLES)'));
+    expect(relay.sandbox.stats.count()).toBe(0);
+    expect((await relay.post('/refer/observables', ips(1000))).body.data).toHaveLength(1000);
+  });
+
+  it('applies a configured cap on every observables route', async () => {
+    const small = await startRelay({ MAX_OBSERVABLES: '2' });
+    try {
+      for (const path of ['/observe/observables', '/deliberate/observables', '/refer/observables', '/respond/observables']) {
+        const res = await small.post(path, ips(3));
+        expect({ path, body: res.body }).toEqual({ path, body: invalid('Invalid JSON payload received: 3 observables, more than the limit of 2 per request (MAX_OBSERVABLES)') });
+      }
+      expect((await small.post('/refer/observables', ips(2))).body.data).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('IPv6 zone ids', () => {
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay()));
+  afterAll(() => relay.close());
+
+  it('skips fe80::1%eth0 and fe80::1%eth0.1 with a warning, answers the rest and sends neither to Defender', async () => {
+    relay.sandbox.stats.reset();
+    const res = await relay.post('/observe/observables', [
+      { type: 'ipv6', value: 'fe80::1%eth0' },
+      { type: 'ipv6', value: 'fe80::1%eth0.1' },
+      { type: 'ip', value: 'fe80::1%25eth0' },
+      { type: 'sha1', value: '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2' },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.data.sightings.count).toBeGreaterThan(0);
+    expect(res.body.errors).toEqual([
+      { type: 'warning', code: 'invalid payload', message: 'Skipped observable at index 0: not an IPv6 address' },
+      { type: 'warning', code: 'invalid payload', message: 'Skipped observable at index 1: not an IPv6 address' },
+      { type: 'warning', code: 'invalid payload', message: 'Skipped observable at index 2: not an IP address' },
+    ]);
+    const sent = relay.sandbox.stats.entries().map((e) => `${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body)}`);
+    expect(sent.filter((line) => /fe80/i.test(line))).toEqual([]);
+  });
+});

@@ -62,6 +62,10 @@ describe('Swagger UI in Chromium', () => {
 
   it('authorizes with a JWT, runs POST /refer/observables with "Try it out" and shows the links', async () => {
     const page = context.pages()[0] ?? (await context.newPage());
+    // Anything the page's Content-Security-Policy blocks would break Swagger UI: note it all.
+    await page.addInitScript(
+      "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+    );
     const sent: { authorization?: string; body?: string }[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/refer/observables')) sent.push({ authorization: r.headers()['authorization'], body: r.postData() ?? undefined });
@@ -80,6 +84,10 @@ describe('Swagger UI in Chromium', () => {
     await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor(); // the scheme shows as authorized (Logout)
     await dialog.locator('button.btn-done').click();
     await dialog.waitFor({ state: 'detached' });
+    // The JWT (which carries the client secret) stays in the page's memory, not in the browser's storage.
+    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
+    expect(stored).not.toContain(jwt);
+    expect(stored).not.toContain(jwt.split('.')[1]);
 
     // Try it out on POST /refer/observables.
     const operation = page.locator('.opblock-post', { has: page.locator('[data-path="/refer/observables"]') });
@@ -101,6 +109,8 @@ describe('Swagger UI in Chromium', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].authorization).toBe(`Bearer ${jwt}`);
     expect(JSON.parse(sent[0].body ?? 'null')).toEqual(JSON.parse(body));
+
+    expect(await page.evaluate<string[]>('window.cspViolations')).toEqual([]);
 
     await operation.scrollIntoViewIfNeeded();
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });

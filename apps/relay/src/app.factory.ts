@@ -1,4 +1,4 @@
-import { authConfig, authSummary, defenderConfig, loadServerConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { authConfig, authSummary, defenderConfig, loadServerConfig, outboundConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
 import { Logger as NestLogger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
 import { requestId } from './logging';
 
 /**
@@ -13,12 +14,14 @@ import { requestId } from './logging';
  * tests exercise the real globals (guard, filter, body parsing, logging).
  */
 export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId });
+  const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
+  limitConnections(adapter, server);
+  addSecurityHeaders(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
-  setupSwagger(app);
+  if (server.docsEnabled) setupSwagger(app);
   logConfiguration(app, server);
   await app.init();
   return app;
@@ -28,9 +31,10 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
 function logConfiguration(app: NestFastifyApplication, server: ServerConfig): void {
   const auth = app.get<ConfigType<typeof authConfig>>(authConfig.KEY);
   const defender = app.get<ConfigType<typeof defenderConfig>>(defenderConfig.KEY);
+  const outbound = app.get<ConfigType<typeof outboundConfig>>(outboundConfig.KEY);
   const summary = authSummary(auth, server, defender.redisUrl !== undefined);
   const logger = new NestLogger('Config');
-  for (const warning of [...auth.warnings, ...defender.warnings, ...summary.warnings]) logger.warn(warning);
+  for (const warning of [...auth.warnings, ...defender.warnings, ...outbound.warnings, ...summary.warnings]) logger.warn(warning);
   logger.log(summary.message);
 }
 
@@ -96,5 +100,7 @@ function setupSwagger(app: NestFastifyApplication): void {
     .setVersion(RELAY_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: true } });
+  // The pasted JWT stays in the page's memory: persisting it would leave it (and the client
+  // secret it carries) in the browser's localStorage.
+  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: false } });
 }

@@ -1,4 +1,4 @@
-import { authConfig, CommonModule, defenderConfig, serverConfig } from '@app/common';
+import { authConfig, CommonModule, defenderConfig, outboundConfig, serverConfig } from '@app/common';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
@@ -14,7 +14,7 @@ import { WatchdogModule } from './watchdog/watchdog.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [serverConfig, authConfig, defenderConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [serverConfig, authConfig, defenderConfig, outboundConfig] }),
     LoggerModule.forRootAsync({ inject: [serverConfig.KEY], useFactory: (server: ConfigType<typeof serverConfig>) => loggingOptions(server) }),
     CommonModule,
     MetricsModule,

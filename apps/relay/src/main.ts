@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ConfigValidationError, loadAuthConfig, loadDefenderConfig, loadServerConfig } from '@app/common';
+import { ConfigValidationError, loadAuthConfig, loadDefenderConfig, loadOutboundConfig, loadServerConfig } from '@app/common';
 import { createRelayApp } from './app.factory';
 
 /** Validates every variable first, so a bad one stops start-up with one clear message (§7). */
 function readConfiguration() {
   const problems: string[] = [];
-  for (const load of [loadServerConfig, loadAuthConfig, loadDefenderConfig]) {
+  for (const load of [loadServerConfig, loadAuthConfig, loadDefenderConfig, loadOutboundConfig]) {
     try {
       load(process.env);
     } catch (error) {

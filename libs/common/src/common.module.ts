@@ -1,9 +1,11 @@
 import { HttpModule } from '@nestjs/axios';
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { JwksService } from './auth/jwks.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { outboundConfig } from './config';
 import { EnvelopeFilter } from './envelope/envelope.filter';
 import { MetricsService } from './metrics/metrics.service';
 import { SharedStateService } from './state/shared-state.service';
@@ -11,7 +13,11 @@ import { SharedStateService } from './state/shared-state.service';
 /** The relay's global enhancers (JWT guard, envelope filter) and shared services (JWKS, metrics, shared state). */
 @Global()
 @Module({
-  imports: [HttpModule, JwtModule.register({})],
+  imports: [
+    // The JWKS fetch: through OUTBOUND_PROXY or straight, never through an inherited HTTP(S)_PROXY.
+    HttpModule.registerAsync({ inject: [outboundConfig.KEY], useFactory: (outbound: ConfigType<typeof outboundConfig>) => ({ proxy: outbound.proxy }) }),
+    JwtModule.register({}),
+  ],
   providers: [
     JwksService,
     MetricsService,

@@ -1,5 +1,7 @@
+import { outboundConfig } from '@app/common';
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DefenderContextFactory } from './http/defender-context.factory';
@@ -19,10 +21,13 @@ const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, Hun
 @Module({
   imports: [
     // Agents made per application (not at import), so each app closes only its own sockets.
+    // The proxy is OUTBOUND_PROXY or none: an inherited HTTP(S)_PROXY never reroutes client secrets.
     HttpModule.registerAsync({
-      useFactory: () => ({
+      inject: [outboundConfig.KEY],
+      useFactory: (outbound: ConfigType<typeof outboundConfig>) => ({
         httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
+        proxy: outbound.proxy,
       }),
     }),
   ],

@@ -20,7 +20,7 @@ export class DeliberateController {
   @ApiOperation({ summary: 'Verdicts and judgements from custom indicators and file determinations' })
   @ApiBody({ type: [ObservableDto], examples: { domain: { value: [{ type: 'domain', value: 'evil.example' }] } } })
   @ApiOkResponse({ schema: { example: { data: { verdicts: { count: 1, docs: [{ type: 'verdict', disposition: 2, disposition_name: 'Malicious' }] } } } } })
-  async deliberate(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch): Promise<Envelope<DeliberateData>> {
+  async deliberate(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch): Promise<Envelope<DeliberateData>> {
     const { verdicts, judgements, errors } = await this.service.deliberate(credentials, batch.observables, batch.warnings);
     const data: DeliberateData =
       verdicts.length > 0 ? { verdicts: { count: verdicts.length, docs: verdicts }, judgements: { count: judgements.length, docs: judgements } } : {};

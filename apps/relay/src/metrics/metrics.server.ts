@@ -2,6 +2,7 @@ import { MetricsService, serverConfig } from '@app/common';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createServer, Server } from 'node:http';
+import { SECURITY_HEADERS } from '../http-transport';
 
 /**
  * Prometheus `/metrics` on its own port (METRICS_PORT), never on the relay's public port, so it
@@ -21,13 +22,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (this.config.metricsPort === undefined) return;
     this.server = createServer((req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"statusCode":404,"message":"Not Found"}');
+        res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'application/json' }).end('{"statusCode":404,"message":"Not Found"}');
         return;
       }
       this.metrics.registry
         .metrics()
-        .then((text) => res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(text))
-        .catch(() => res.writeHead(500).end());
+        .then((text) => res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': this.metrics.registry.contentType }).end(text))
+        .catch(() => res.writeHead(500, SECURITY_HEADERS).end());
     });
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject).listen(this.config.metricsPort, this.config.metricsHost, resolve);
@@ -37,8 +38,17 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The bound port (useful when METRICS_PORT=0). */
   get port(): number | undefined {
+    return this.address?.port;
+  }
+
+  /** The bound address, e.g. 127.0.0.1. */
+  get host(): string | undefined {
+    return this.address?.address;
+  }
+
+  private get address() {
     const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : undefined;
+    return typeof address === 'object' && address ? address : undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

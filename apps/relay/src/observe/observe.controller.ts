@@ -22,7 +22,7 @@ export class ObserveController {
   })
   @ApiBody({ type: [ObservableDto], examples: { sha1: { value: [{ type: 'sha1', value: '36c5d12033b2eaf251bae61c00690ffb17fddc87' }] } } })
   @ApiOkResponse({ schema: { example: { data: { sightings: { count: 1, docs: [{ type: 'sighting', id: 'transient:sighting-…', count: 2 }] } } } } })
-  async observe(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch): Promise<Envelope<ObserveData>> {
+  async observe(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch): Promise<Envelope<ObserveData>> {
     const { sightings, errors } = await this.service.observe(credentials, batch.observables, batch.warnings);
     const data: ObserveData = sightings.length > 0 ? { sightings: { count: sightings.length, docs: sightings } } : {};
     return envelope(data, errors);

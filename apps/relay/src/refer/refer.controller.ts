@@ -29,7 +29,7 @@ export class ReferController {
       },
     },
   })
-  refer(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(REFER_TYPES)) batch: ObservableBatch): Envelope<ReferLink[]> {
+  refer(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(REFER_TYPES)) batch: ObservableBatch): Envelope<ReferLink[]> {
     const links = batch.observables.map((o) => referLink(o, this.config.portalUrl, credentials.tenantId));
     return envelope(links, batch.warnings);
   }

@@ -31,7 +31,7 @@ export class RespondController {
       },
     },
   })
-  async observables(@AuthCredentials() credentials: Credentials, @Body(new ObservablesPipe(RESPOND_TYPES)) batch: ObservableBatch): Promise<Envelope<ResponseAction[]>> {
+  async observables(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(RESPOND_TYPES)) batch: ObservableBatch): Promise<Envelope<ResponseAction[]>> {
     const { actions, errors } = await this.service.list(credentials, batch.observables, batch.warnings);
     return envelope(actions, errors);
   }

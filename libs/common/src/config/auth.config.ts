@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsOptional, IsString } from 'class-validator';
+import { checkPlainHttp } from './outbound.config';
 import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
@@ -66,8 +67,12 @@ function weakKeyWarning(name: string, value: string | undefined): string | undef
 
 export function loadAuthConfig(env: Env): AuthConfig {
   const e = validateEnv(AuthEnv, env);
-  const warnings = [weakKeyWarning('SECRET_KEY', e.SECRET_KEY), weakKeyWarning('STATE_KEY', e.STATE_KEY)].filter((w) => w !== undefined);
-  return { secretKey: e.SECRET_KEY, stateKey: e.STATE_KEY ?? e.SECRET_KEY, jwksHosts: e.JWKS_HOSTS.map(parseJwksHost), warnings };
+  const jwksHosts = e.JWKS_HOSTS.map(parseJwksHost);
+  // Keys fetched over plain http could be swapped on the way, and forged tokens accepted.
+  const plainHttp = checkPlainHttp(env, Object.fromEntries(jwksHosts.map((h) => [`JWKS_HOSTS entry ${h.match}`, h.jwksUrl])));
+  if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
+  const warnings = [...plainHttp.warnings, weakKeyWarning('SECRET_KEY', e.SECRET_KEY), weakKeyWarning('STATE_KEY', e.STATE_KEY)].filter((w) => w !== undefined);
+  return { secretKey: e.SECRET_KEY, stateKey: e.STATE_KEY ?? e.SECRET_KEY, jwksHosts, warnings };
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));

@@ -1,6 +1,7 @@
 import { authSummary } from './auth-summary';
 import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
+import { loadOutboundConfig } from './outbound.config';
 import { loadServerConfig } from './server.config';
 import { ConfigValidationError } from './validate-config';
 
@@ -20,11 +21,17 @@ describe('server config', () => {
       port: 9090,
       host: '0.0.0.0',
       bodyLimit: 1048576,
+      maxObservables: 1000,
+      requestTimeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      keepAliveTimeoutMs: 72000,
+      maxConnections: 1024,
       trustProxy: false,
+      docsEnabled: true,
       publicUrl: undefined,
       logLevel: 'info',
       metricsPort: undefined,
-      metricsHost: '0.0.0.0',
+      metricsHost: '127.0.0.1',
     });
   });
 
@@ -42,6 +49,13 @@ describe('server config', () => {
     ['LOG_LEVEL', 'DEBUG', { logLevel: 'debug' }],
     ['LOG_LEVEL', 'WARNING', { logLevel: 'warn' }],
     ['METRICS_PORT', '9464', { metricsPort: 9464 }],
+    ['METRICS_HOST', '0.0.0.0', { metricsHost: '0.0.0.0' }],
+    ['MAX_OBSERVABLES', '50', { maxObservables: 50 }],
+    ['REQUEST_TIMEOUT_MS', '60000', { requestTimeoutMs: 60000 }],
+    ['HEADERS_TIMEOUT_MS', '5000', { headersTimeoutMs: 5000 }],
+    ['KEEP_ALIVE_TIMEOUT_MS', '5000', { keepAliveTimeoutMs: 5000 }],
+    ['MAX_CONNECTIONS', '64', { maxConnections: 64 }],
+    ['DOCS_ENABLED', 'off', { docsEnabled: false }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toMatchObject(expected);
   });
@@ -59,6 +73,14 @@ describe('server config', () => {
     ['RELAY_PUBLIC_URL', 'relay.example.com', 'RELAY_PUBLIC_URL: must be an http(s) URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of'],
     ['METRICS_PORT', 'yes', 'METRICS_PORT: must be an integer port number'],
+    ['MAX_OBSERVABLES', '0', 'MAX_OBSERVABLES: must be at least 1'],
+    ['MAX_OBSERVABLES', 'many', 'MAX_OBSERVABLES: must be a whole number of observables'],
+    ['REQUEST_TIMEOUT_MS', '30s', 'REQUEST_TIMEOUT_MS: must be a whole number of milliseconds'],
+    ['REQUEST_TIMEOUT_MS', '0', 'REQUEST_TIMEOUT_MS: must be at least 1000 ms'],
+    ['HEADERS_TIMEOUT_MS', '999', 'HEADERS_TIMEOUT_MS: must be at least 1000 ms'],
+    ['KEEP_ALIVE_TIMEOUT_MS', '700000', 'KEEP_ALIVE_TIMEOUT_MS: must be at most 600000 ms'],
+    ['MAX_CONNECTIONS', '0', 'MAX_CONNECTIONS: must be at least 1'],
+    ['DOCS_ENABLED', 'hidden', 'DOCS_ENABLED: must be true or false'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);
@@ -67,6 +89,13 @@ describe('server config', () => {
 
   it('lists every bad variable at once', () => {
     expect(problems(() => loadServerConfig({ PORT: 'x', LOG_LEVEL: 'y' }))).toHaveLength(2);
+  });
+
+  it('refuses a header timeout longer than the whole-request timeout', () => {
+    expect(problems(() => loadServerConfig({ REQUEST_TIMEOUT_MS: '5000' }))).toEqual([
+      'HEADERS_TIMEOUT_MS: 10000 ms is longer than REQUEST_TIMEOUT_MS (5000 ms); set it to at most that',
+    ]);
+    expect(loadServerConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' })).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 5000 });
   });
 });
 
@@ -222,5 +251,63 @@ describe('defender config', () => {
       expect(parseEntitiesLimit(7)).toEqual({ value: 7 });
       expect(parseEntitiesLimit('x', 30).value).toBe(30);
     });
+  });
+});
+
+describe('outbound config', () => {
+  it('uses no proxy by default, so HTTP(S)_PROXY in the environment is never picked up', () => {
+    expect(loadOutboundConfig({ HTTP_PROXY: 'http://proxy:3128', HTTPS_PROXY: 'http://proxy:3128' })).toEqual({ proxy: false, warnings: [] });
+  });
+
+  it.each([
+    ['https://proxy.corp.example', { protocol: 'https', host: 'proxy.corp.example', port: 443 }],
+    ['http://proxy.corp.example:3128/', { protocol: 'http', host: 'proxy.corp.example', port: 3128 }],
+    ['http://127.0.0.1', { protocol: 'http', host: '127.0.0.1', port: 80 }],
+    ['http://[::1]:8080', { protocol: 'http', host: '::1', port: 8080 }],
+    ['https://relay%40corp:p%3Ass@proxy:8443', { protocol: 'https', host: 'proxy', port: 8443, auth: { username: 'relay@corp', password: 'p:ss' } }],
+  ])('reads OUTBOUND_PROXY=%s', (value, proxy) => {
+    expect(loadOutboundConfig({ OUTBOUND_PROXY: value }).proxy).toEqual(proxy);
+  });
+
+  it.each(['proxy:3128', 'socks5://proxy:1080', 'http://proxy:3128/path', 'http://user:s3cret@proxy:3128/x'])(
+    'rejects OUTBOUND_PROXY=%s without echoing it (it may hold a password)',
+    (value) => {
+      const found = problems(() => loadOutboundConfig({ OUTBOUND_PROXY: value }));
+      expect(found).toEqual(['OUTBOUND_PROXY: must be an http:// or https:// proxy origin such as http://proxy.example.com:3128']);
+    },
+  );
+});
+
+describe('plain http upstreams', () => {
+  const PRODUCTION = { NODE_ENV: 'production' };
+
+  it.each([
+    ['DEFENDER_LOGIN_URL', () => loadDefenderConfig({ ...PRODUCTION, DEFENDER_LOGIN_URL: 'http://login.example.com' })],
+    ['DEFENDER_API_URL', () => loadDefenderConfig({ ...PRODUCTION, DEFENDER_API_URL: 'http://10.1.2.3:8080' })],
+    ['GRAPH_API_URL', () => loadDefenderConfig({ ...PRODUCTION, GRAPH_API_URL: 'http://graph.example.com' })],
+    ['OUTBOUND_PROXY', () => loadOutboundConfig({ ...PRODUCTION, OUTBOUND_PROXY: 'http://user:s3cret@proxy.corp.example:3128' })],
+    ['JWKS_HOSTS entry keys.example.com', () => loadAuthConfig({ ...PRODUCTION, JWKS_HOSTS: 'visibility.amp.cisco.com,http://keys.example.com' })],
+  ])('%s over plain http to another machine stops start-up in production mode', (name, load) => {
+    const found = problems(load);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${name}: plain http:// to \\S+ is refused when NODE_ENV=production; use https://`));
+    expect(found[0]).not.toContain('s3cret');
+  });
+
+  it.each(['http://127.0.0.1:9191', 'http://127.8.9.10', 'http://localhost:9191', 'http://[::1]:9191', 'HTTPS://login.example.com'])(
+    'allows %s in production mode (loopback, or TLS)',
+    (url) => {
+      const env = { NODE_ENV: 'Production', DEFENDER_LOGIN_URL: url, DEFENDER_API_URL: url, GRAPH_API_URL: url };
+      expect(loadDefenderConfig(env).warnings).toEqual([]);
+      expect(loadOutboundConfig({ ...env, OUTBOUND_PROXY: url }).warnings).toEqual([]);
+    },
+  );
+
+  it('only warns outside production mode, naming the variable and the host', () => {
+    expect(loadDefenderConfig({ DEFENDER_API_URL: 'http://api.example.com:8080' }).warnings).toEqual([
+      'DEFENDER_API_URL is plain http:// to api.example.com:8080: secrets and tokens would cross the network unencrypted (refused when NODE_ENV=production)',
+    ]);
+    expect(loadOutboundConfig({ NODE_ENV: 'development', OUTBOUND_PROXY: 'http://proxy:3128' }).warnings).toHaveLength(1);
+    expect(loadAuthConfig({ JWKS_HOSTS: 'http://keys.example.com' }).warnings).toEqual([expect.stringMatching(/^JWKS_HOSTS entry keys.example.com is plain http:\/\//)]);
   });
 });

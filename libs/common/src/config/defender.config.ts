@@ -3,7 +3,8 @@ import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DefenderCloud } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
-import { Env, validateEnv } from './validate-config';
+import { checkPlainHttp } from './outbound.config';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const HUNTING_APIS = ['defender', 'graph'] as const;
 export type HuntingApi = (typeof HUNTING_APIS)[number];
@@ -108,6 +109,9 @@ export function parseEntitiesLimit(raw: string | number | undefined, fallback = 
 
 export function loadDefenderConfig(env: Env): DefenderConfig {
   const e = validateEnv(DefenderEnv, env);
+  // The portal URL only builds links for the user's browser; the relay never calls it.
+  const plainHttp = checkPlainHttp(env, { DEFENDER_LOGIN_URL: e.DEFENDER_LOGIN_URL, DEFENDER_API_URL: e.DEFENDER_API_URL, GRAPH_API_URL: e.GRAPH_API_URL });
+  if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
   const preset = CLOUD_ENDPOINTS[e.DEFENDER_CLOUD];
   const limit = parseEntitiesLimit(e.CTR_ENTITIES_LIMIT);
   return {
@@ -130,7 +134,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
-    warnings: limit.warning ? [limit.warning] : [],
+    warnings: [...plainHttp.warnings, ...(limit.warning ? [limit.warning] : [])],
   };
 }
 

@@ -2,5 +2,6 @@ export * from './auth-summary';
 export * from './auth.config';
 export * from './clouds';
 export * from './defender.config';
+export * from './outbound.config';
 export * from './server.config';
 export * from './validate-config';

@@ -1,8 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { Env, validateEnv } from './validate-config';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
+
+export const DEFAULT_MAX_OBSERVABLES = 1000;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,8 +22,31 @@ class ServerEnv {
   @Max(100 * 1024 * 1024, { message: 'must be at most 100mb' })
   BODY_LIMIT = 1024 * 1024;
 
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of observables' })
+  @Min(1, { message: 'must be at least 1' }) @Max(100_000, { message: 'must be at most 100000' })
+  MAX_OBSERVABLES = DEFAULT_MAX_OBSERVABLES;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  HEADERS_TIMEOUT_MS = 10_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
+  KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of connections' })
+  @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'must be at most 1000000' })
+  MAX_CONNECTIONS = 1024;
+
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
   TRUST_PROXY = false;
+
+  @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
+  DOCS_ENABLED = true;
 
   @Expose() @IsOptional() @ToOrigin()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
@@ -30,8 +55,10 @@ class ServerEnv {
   @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0) @Max(65535)
   METRICS_PORT?: number;
 
+  // /metrics has no authentication: loopback unless the operator opens it (the Kubernetes
+  // manifests do, with a NetworkPolicy naming who may scrape).
   @Expose() @IsString()
-  METRICS_HOST = '0.0.0.0';
+  METRICS_HOST = '127.0.0.1';
 
   // `warning` is what many tools call pino's `warn`.
   @Expose() @Transform(({ value }) => (typeof value === 'string' && value.toLowerCase() === 'warning' ? 'warn' : value)) @ToLowerCase() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
@@ -42,7 +69,18 @@ export interface ServerConfig {
   port: number;
   host: string;
   bodyLimit: number;
+  /** Most observables one request may carry. */
+  maxObservables: number;
+  /** Slow clients: how long receiving a whole request, or only its headers, may take. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this many are closed as soon as they are accepted. */
+  maxConnections: number;
   trustProxy: boolean;
+  /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docsEnabled: boolean;
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
   logLevel: LogLevel;
@@ -53,11 +91,21 @@ export interface ServerConfig {
 
 export function loadServerConfig(env: Env): ServerConfig {
   const e = validateEnv(ServerEnv, env);
+  // Node refuses a header timeout longer than the whole-request one.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigValidationError([`HEADERS_TIMEOUT_MS: ${e.HEADERS_TIMEOUT_MS} ms is longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS} ms); set it to at most that`]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     bodyLimit: e.BODY_LIMIT,
+    maxObservables: e.MAX_OBSERVABLES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
     trustProxy: e.TRUST_PROXY,
+    docsEnabled: e.DOCS_ENABLED,
     publicUrl: e.RELAY_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,

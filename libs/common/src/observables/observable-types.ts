@@ -23,11 +23,22 @@ interface TypeRule {
 
 const lower = (v: string) => v.toLowerCase();
 
-/** The canonical text of an IP (`2001:0DB8::0001` → `2001:db8::1`), so equal addresses compare equal. */
+/**
+ * 4 or 6 for an address, 0 otherwise. Node's `isIP` also accepts an IPv6 zone id
+ * (`fe80::1%eth0`), which names an interface of one host and is not an observable.
+ */
+export function ipVersion(value: string): 0 | 4 | 6 {
+  return value.includes('%') ? 0 : (isIP(value) as 0 | 4 | 6);
+}
+
+/**
+ * The canonical text of an IP (`2001:0DB8::0001` → `2001:db8::1`), so equal addresses compare
+ * equal; anything else comes back lower-cased, never an exception.
+ */
 export function canonicalIp(value: string): string {
   const v = value.toLowerCase();
   // IPv4-mapped and embedded-IPv4 forms keep their dotted tail.
-  if (isIP(v) !== 6 || v.includes('.')) return v;
+  if (ipVersion(v) !== 6 || v.includes('.')) return v;
   return new URL(`http://[${v}]`).hostname.slice(1, -1);
 }
 const HEX40 = /^[0-9a-f]{40}$/;
@@ -57,8 +68,8 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   sha256: { normalise: lower, valid: (v) => HEX64.test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
   md5: { normalise: lower, valid: (v) => HEX32.test(v), expected: 'an MD5 (32 hexadecimal characters)' },
   ms_machine_id: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
-  ip: { normalise: canonicalIp, valid: (v) => isIP(v) !== 0, expected: 'an IP address' },
-  ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => isIP(v) === 6, expected: 'an IPv6 address' },
+  ip: { normalise: canonicalIp, valid: (v) => ipVersion(v) !== 0, expected: 'an IP address' },
+  ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => ipVersion(v) === 6, expected: 'an IPv6 address' },
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
 };

@@ -1,5 +1,5 @@
 import { RelayError } from '../errors';
-import { ENRICH_TYPES, RESPOND_TYPES } from './observable-types';
+import { canonicalIp, ENRICH_TYPES, RESPOND_TYPES } from './observable-types';
 import { parseObservables } from './observables.pipe';
 
 function rejection(body: unknown): string {
@@ -83,6 +83,9 @@ describe('parseObservables (C-20..C-22)', () => {
     ['ipv6', '10.0.0.1'],
     ['domain', "evil.com' or 1==1 //"],
     ['domain', 'localhost'],
+    ['ipv6', 'fe80::1%eth0'],
+    ['ipv6', 'fe80::1%eth0.1'],
+    ['ip', 'fe80::1%25eth0'],
   ])('skips a malformed %s with a warning that does not echo the value', (type, value) => {
     const result = parseObservables([{ type, value }, { type: 'ip', value: '8.8.8.8' }], ENRICH_TYPES);
     expect(result.observables).toEqual([{ type: 'ip', value: '8.8.8.8' }]);
@@ -106,9 +109,25 @@ describe('parseObservables (C-20..C-22)', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('refuses more observables than the cap, naming it, and accepts exactly the cap', () => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'ip', value: `10.0.${i >> 8}.${i & 255}` }));
+    expect(() => parseObservables(list(4), ENRICH_TYPES, 3)).toThrow('4 observables, more than the limit of 3 per request (MAX_OBSERVABLES)');
+    expect(parseObservables(list(3), ENRICH_TYPES, 3).observables).toHaveLength(3);
+    expect(rejection(list(1001))).toContain('more than the limit of 1000 per request');
+  });
+
   it('accepts international domain names', () => {
     expect(parseObservables([{ type: 'domain', value: 'bücher.example' }], ENRICH_TYPES).observables).toEqual([
       { type: 'domain', value: 'bücher.example' },
     ]);
+  });
+});
+
+describe('canonicalIp', () => {
+  it('spells equal addresses the same and leaves anything else as lower-case text, never throwing', () => {
+    expect(canonicalIp('2001:0DB8:0000::0001')).toBe('2001:db8::1');
+    // Defender logs link-local peers with their zone id; such a cell just never matches an observable.
+    expect(canonicalIp('FE80::1%ETH0')).toBe('fe80::1%eth0');
+    expect(canonicalIp('not an ip')).toBe('not an ip');
   });
 });

@@ -1,5 +1,7 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { Inject, Injectable, mixin, PipeTransform, Type } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { validateSync } from 'class-validator';
+import { DEFAULT_MAX_OBSERVABLES, serverConfig } from '../config';
 import { RelayError, RelayErrorBody } from '../errors';
 import { ObservableDto } from './observable.dto';
 import { isObservableType, Observable, ObservableType, TYPE_RULES } from './observable-types';
@@ -12,14 +14,18 @@ export interface ObservableBatch {
 }
 
 /**
- * Validates a list of observables (C-20..C-22): a bad structure is an `invalid payload` error
- * naming the index and field; unknown types are dropped; malformed values become warnings;
- * duplicates (after normalisation) are kept once.
+ * Validates a list of observables (C-20..C-22): a bad structure or more than `max` items is an
+ * `invalid payload` error naming the index, field or cap; unknown types are dropped; malformed
+ * values become warnings; duplicates (after normalisation) are kept once.
  */
-export function parseObservables(body: unknown, supported: readonly ObservableType[]): ObservableBatch {
+export function parseObservables(body: unknown, supported: readonly ObservableType[], max = DEFAULT_MAX_OBSERVABLES): ObservableBatch {
   const list = body === undefined || body === null || body === '' ? [] : body;
   if (!Array.isArray(list)) {
     throw new RelayError('invalid payload', 'Invalid JSON payload received: expected a JSON array of observables');
+  }
+  // Counted before anything is read: each observable can cost several Defender calls.
+  if (list.length > max) {
+    throw new RelayError('invalid payload', `Invalid JSON payload received: ${list.length} observables, more than the limit of ${max} per request (MAX_OBSERVABLES)`);
   }
   const seen = new Set<string>();
   const observables: Observable[] = [];
@@ -57,12 +63,18 @@ function validItem(item: unknown, index: number): ObservableDto {
   return dto;
 }
 
-/** `@Body(new ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch` */
-@Injectable()
-export class ObservablesPipe implements PipeTransform<unknown, ObservableBatch> {
-  constructor(private readonly supported: readonly ObservableType[]) {}
+/**
+ * `@Body(ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch` — a pipe class per list of
+ * types, so Nest builds it with the configured MAX_OBSERVABLES injected.
+ */
+export function ObservablesPipe(supported: readonly ObservableType[]): Type<PipeTransform<unknown, ObservableBatch>> {
+  @Injectable()
+  class ObservablesOfTypesPipe implements PipeTransform<unknown, ObservableBatch> {
+    constructor(@Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>) {}
 
-  transform(body: unknown): ObservableBatch {
-    return parseObservables(body, this.supported);
+    transform(body: unknown): ObservableBatch {
+      return parseObservables(body, supported, this.server.maxObservables);
+    }
   }
+  return mixin(ObservablesOfTypesPipe);
 }

@@ -1,0 +1,86 @@
+import type { ServerConfig } from '@app/common';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** Headers every response carries, whatever answers it (routes, 404s, errors, Swagger UI). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/** JSON answers load nothing. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * Swagger UI loads its own scripts, styles and images and calls the relay ("Try it out");
+ * its page and React components use inline styles, never inline scripts.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const DOCS_PATH = 'docs';
+
+/**
+ * Fastify's server options against slow and excessive clients: a request (headers and body)
+ * must arrive within REQUEST_TIMEOUT_MS and its headers within HEADERS_TIMEOUT_MS, otherwise it
+ * is answered 408 and its socket closed. Handling time is not counted: REQUEST_DEADLINE_MS
+ * starts once the body is in, so the two never compete.
+ */
+export function transportOptions(server: ServerConfig) {
+  return {
+    requestTimeout: server.requestTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: server.headersTimeoutMs,
+      // Node enforces both timeouts only when it sweeps its connections (every 30 s by default),
+      // so a late sweep would let a slow client stay up to twice as long.
+      connectionsCheckingInterval: Math.min(1000, Math.floor(server.headersTimeoutMs / 4)),
+    },
+    clientErrorHandler: answerClientError,
+  };
+}
+
+/** Connections past MAX_CONNECTIONS are closed as soon as they are accepted. */
+export function limitConnections(adapter: FastifyAdapter, server: ServerConfig): void {
+  adapter.getInstance().server.maxConnections = server.maxConnections;
+}
+
+/** Adds the security headers and the Content-Security-Policy (Swagger UI's own under /docs). */
+export function addSecurityHeaders(adapter: FastifyAdapter): void {
+  const docs = new RegExp(`^/${DOCS_PATH}(?:[/?#.-]|$)`);
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.headers({ ...SECURITY_HEADERS, 'content-security-policy': docs.test(request.url) ? DOCS_CSP : API_CSP });
+    done();
+  });
+}
+
+/**
+ * Answers what Node refuses before Fastify sees a request — too slow (408), headers too large
+ * (431), unparsable (400) — as JSON with the security headers, then closes the socket.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers are too large']
+        : [400, 'The request could not be read'];
+  const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
+  if (socket.writable) {
+    const headers = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`);
+  }
+  socket.destroy();
+}

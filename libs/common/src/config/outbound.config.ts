@@ -1,0 +1,96 @@
+import { registerAs } from '@nestjs/config';
+import { Expose } from 'class-transformer';
+import { IsOptional, IsString } from 'class-validator';
+import { isIP } from 'node:net';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
+
+class OutboundEnv {
+  @Expose() @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** Parsed below, so that a bad value is reported without echoing the credentials it may hold. */
+  @Expose() @IsOptional() @IsString()
+  OUTBOUND_PROXY?: string;
+}
+
+/** The proxy every outbound call goes through, in the shape axios' `proxy` option takes. */
+export interface OutboundProxy {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+  auth?: { username: string; password: string };
+}
+
+export interface OutboundConfig {
+  /**
+   * `false`: straight to the upstream, whatever HTTP_PROXY / HTTPS_PROXY say (an inherited
+   * variable must not reroute credentials). Otherwise OUTBOUND_PROXY: HTTPS upstreams go through
+   * it in a CONNECT tunnel, so it never sees the secrets.
+   */
+  proxy: OutboundProxy | false;
+  /** Non-fatal problems, logged at start. */
+  warnings: string[];
+}
+
+const PROXY_MESSAGE = 'OUTBOUND_PROXY: must be an http:// or https:// proxy origin such as http://proxy.example.com:3128';
+
+/** `NODE_ENV=production`, as the container image sets it. */
+export function isProductionMode(env: Env): boolean {
+  return env.NODE_ENV?.trim().toLowerCase() === 'production';
+}
+
+/** Loopback: the same machine, so nothing crosses a network (test rigs, local sidecars). */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/**
+ * Plain `http://` to another machine would carry client secrets and tokens unencrypted: it stops
+ * start-up in production mode and is warned about otherwise. Only the host is quoted.
+ */
+export function checkPlainHttp(env: Env, upstreams: Record<string, string | undefined>): { problems: string[]; warnings: string[] } {
+  const production = isProductionMode(env);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const [name, value] of Object.entries(upstreams)) {
+    if (value === undefined || !/^http:\/\//i.test(value)) continue;
+    const url = new URL(value);
+    if (isLoopback(url.hostname)) continue;
+    const host = url.host;
+    if (production) problems.push(`${name}: plain http:// to ${host} is refused when NODE_ENV=production; use https:// (http:// is allowed only to 127.0.0.1, ::1 or localhost)`);
+    else warnings.push(`${name} is plain http:// to ${host}: secrets and tokens would cross the network unencrypted (refused when NODE_ENV=production)`);
+  }
+  return { problems, warnings };
+}
+
+function parseProxy(raw: string): OutboundProxy {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigValidationError([PROXY_MESSAGE]);
+  }
+  const protocol = url.protocol.slice(0, -1);
+  if ((protocol !== 'http' && protocol !== 'https') || !url.hostname || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigValidationError([PROXY_MESSAGE]);
+  }
+  const auth = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  return {
+    protocol,
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
+    ...(auth ? { auth } : {}),
+  };
+}
+
+export function loadOutboundConfig(env: Env): OutboundConfig {
+  const e = validateEnv(OutboundEnv, env);
+  const proxy = e.OUTBOUND_PROXY === undefined ? false : parseProxy(e.OUTBOUND_PROXY);
+  const { problems, warnings } = checkPlainHttp(env, { OUTBOUND_PROXY: e.OUTBOUND_PROXY });
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return { proxy, warnings };
+}
+
+export const outboundConfig = registerAs('outbound', (): OutboundConfig => loadOutboundConfig(process.env));
