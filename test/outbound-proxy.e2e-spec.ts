@@ -9,7 +9,7 @@ import { startSandbox } from '../apps/defender-sandbox/src';
 import { sandboxEnv } from '../scripts/relay-process';
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { startRelayProcess } from './support/relay-process';
-import { bearer, DEMO_CLAIMS, hsToken, TEST_SECRET_KEY } from './support/tokens';
+import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/tokens';
 
 const SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';
 
@@ -68,7 +68,7 @@ describe('outbound proxy', () => {
   /** An observe call (token + Defender API) and an RS256 token (JWKS fetch): every kind of outbound call. */
   async function callEverything(relay: RelayHarness) {
     const observe = await relay.post('/observe/observables', [{ type: 'sha1', value: SHA1 }]);
-    const rsToken = relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host, aud: relay.url });
+    const rsToken = relay.sandbox.jwks.sign({ ...DEMO_CLAIMS, jwks_host: new URL(relay.sandbox.url).host, aud: TEST_PUBLIC_URL });
     const refer = await relay.post('/refer/observables', [], { token: rsToken });
     return { observe, refer };
   }

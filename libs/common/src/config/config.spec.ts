@@ -285,13 +285,16 @@ describe('plain http upstreams', () => {
     ['DEFENDER_LOGIN_URL', () => loadDefenderConfig({ ...PRODUCTION, DEFENDER_LOGIN_URL: 'http://login.example.com' })],
     ['DEFENDER_API_URL', () => loadDefenderConfig({ ...PRODUCTION, DEFENDER_API_URL: 'http://10.1.2.3:8080' })],
     ['GRAPH_API_URL', () => loadDefenderConfig({ ...PRODUCTION, GRAPH_API_URL: 'http://graph.example.com' })],
-    ['OUTBOUND_PROXY', () => loadOutboundConfig({ ...PRODUCTION, OUTBOUND_PROXY: 'http://user:s3cret@proxy.corp.example:3128' })],
     ['JWKS_HOSTS entry keys.example.com', () => loadAuthConfig({ ...PRODUCTION, JWKS_HOSTS: 'visibility.amp.cisco.com,http://keys.example.com' })],
   ])('%s over plain http to another machine stops start-up in production mode', (name, load) => {
     const found = problems(load);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(new RegExp(`^${name}: plain http:// to \\S+ is refused when NODE_ENV=production; use https://`));
     expect(found[0]).not.toContain('s3cret');
+  });
+
+  it('accepts a plain-http OUTBOUND_PROXY in production mode: HTTPS crosses it only as a CONNECT tunnel', () => {
+    expect(loadOutboundConfig({ ...PRODUCTION, OUTBOUND_PROXY: 'http://proxy.corp.example:3128' }).proxy).toMatchObject({ protocol: 'http', host: 'proxy.corp.example' });
   });
 
   it.each(['http://127.0.0.1:9191', 'http://127.8.9.10', 'http://localhost:9191', 'http://[::1]:9191', 'HTTPS://login.example.com'])(
@@ -307,7 +310,7 @@ describe('plain http upstreams', () => {
     expect(loadDefenderConfig({ DEFENDER_API_URL: 'http://api.example.com:8080' }).warnings).toEqual([
       'DEFENDER_API_URL is plain http:// to api.example.com:8080: secrets and tokens would cross the network unencrypted (refused when NODE_ENV=production)',
     ]);
-    expect(loadOutboundConfig({ NODE_ENV: 'development', OUTBOUND_PROXY: 'http://proxy:3128' }).warnings).toHaveLength(1);
+    expect(loadOutboundConfig({ NODE_ENV: 'development', OUTBOUND_PROXY: 'http://proxy:3128' }).warnings).toEqual([]);
     expect(loadAuthConfig({ JWKS_HOSTS: 'http://keys.example.com' }).warnings).toEqual([expect.stringMatching(/^JWKS_HOSTS entry keys.example.com is plain http:\/\//)]);
   });
 });
