@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
+import { EXAMPLE_MACHINE_ID, EXAMPLE_TRIGGER } from '../libs/common/src/observables/openapi-examples';
 import { PROJECT_ROOT, sandboxEnv, startRelayProcess } from './relay-process';
 
 const RELAY_PORT = Number(process.env.DEMO_RELAY_PORT ?? 9090);
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
 
   const jwt = sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' });
   const observables = readFileSync(join(PROJECT_ROOT, 'observables.json'), 'utf8').replace(/\s+/g, ' ').trim();
-  const machine = JSON.stringify([{ type: 'ms_machine_id', value: sandbox.state.machines[0].id }]);
+  // The same values Swagger UI offers, so "Try it out" and these lines give the same answers.
+  const machine = JSON.stringify([{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }]);
   const post = (path: string, body?: string) =>
     `curl -s -X POST ${relayUrl}${path} -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json'${body ? ` -d '${body}'` : ''}`;
 
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
       post('/observe/observables', observables),
       post('/deliberate/observables', observables),
       post('/respond/observables', machine),
-      post('/respond/trigger', JSON.stringify({ 'action-id': 'microsoft-defender-RunAntiVirusScanQuick', observable_type: 'ms_machine_id', observable_value: sandbox.state.machines[0].id })),
+      post('/respond/trigger', JSON.stringify(EXAMPLE_TRIGGER)),
       '',
       'Ctrl-C stops both.',
       '',
