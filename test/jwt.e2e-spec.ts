@@ -1,18 +1,17 @@
 /**
- * `npm run jwt` (scripts/jwt.ts), run as users run it: the compiled CLI in a child process.
- * CI builds before testing (`npm run build` compiles the tools too); when dist/tools is missing or
- * older than the source, beforeAll compiles it with `tsc -p tsconfig.tools.json`.
+ * `npm run jwt` (scripts/jwt.ts), run as users run it: the compiled CLI in a child process (the
+ * e2e global setup compiles dist/tools when it is missing or older than the source).
  */
 import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, verify } from 'jsonwebtoken';
 import { parse } from 'yaml';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../apps/defender-sandbox/src';
+import { itWith, PSEUDO_TERMINAL } from './support/prerequisites';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 const ROOT = join(__dirname, '..');
-const SOURCE = join(ROOT, 'scripts/jwt.ts');
 const CLI = join(ROOT, 'dist/tools/scripts/jwt.js');
 const DEMO_ARGS = ['--client-id', DEMO_CLIENT_ID, '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', DEMO_TENANT_ID];
 
@@ -33,12 +32,6 @@ const occurrences = (text: string, needle: string) => text.split(needle).length 
 describe('npm run jwt (scripts/jwt.ts)', () => {
   let relay: RelayHarness | undefined;
 
-  beforeAll(() => {
-    if (!existsSync(CLI) || statSync(CLI).mtimeMs < statSync(SOURCE).mtimeMs) {
-      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.tools.json')], { cwd: ROOT, encoding: 'utf8' });
-      if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.tools.json failed:\n${tsc.stdout}${tsc.stderr}`);
-    }
-  }, 120_000);
   afterEach(async () => {
     await relay?.close();
     relay = undefined;
@@ -114,11 +107,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(run.stderr).not.toContain('typo-secret-value');
   });
 
-  it('asks on a terminal and reads the client secret without echo', async () => {
-    if (spawnSync('script', ['--version']).error) {
-      console.log('jwt: `script` (util-linux) not found; the terminal prompt is not exercised');
-      return;
-    }
+  itWith(PSEUDO_TERMINAL, 'asks on a terminal and reads the client secret without echo', async () => {
     // `script` gives the CLI a pseudo-terminal; answers are typed only after each prompt shows.
     const child = spawn('script', ['-qfec', `${process.execPath} ${CLI}`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
