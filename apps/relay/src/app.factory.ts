@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
 
 /**
  * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
@@ -16,7 +16,7 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   setupSwagger(app);
   const warnings = [...app.get<{ warnings: string[] }>(authConfig.KEY).warnings, ...app.get<{ warnings: string[] }>(defenderConfig.KEY).warnings];
   for (const warning of warnings) new NestLogger('Config').warn(warning);

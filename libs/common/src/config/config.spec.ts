@@ -51,7 +51,9 @@ describe('server config', () => {
 
   it.each([
     ['PORT', 'http', 'PORT: must be an integer port number'],
-    ['PORT', '70000', 'PORT: PORT must not be greater than 65535'],
+    ['PORT', '70000', 'PORT: must be a port number from 0 to 65535'],
+    ['PORT', '-1', 'PORT: must be a port number from 0 to 65535'],
+    ['METRICS_PORT', '65536', 'METRICS_PORT: must be a port number from 0 to 65535'],
     ['BODY_LIMIT', 'lots', 'BODY_LIMIT: must be a size in bytes'],
     ['BODY_LIMIT', '10', 'BODY_LIMIT: must be at least 64 bytes'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be true or false'],
@@ -62,6 +64,14 @@ describe('server config', () => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);
     expect(found.join('\n')).toContain(`(got '${value}')`);
+  });
+
+  it('refuses METRICS_PORT equal to PORT, naming both, and accepts 0 for both (each picks a free port)', () => {
+    expect(problems(() => loadServerConfig({ PORT: '9090', METRICS_PORT: '9090' }))).toEqual([
+      'METRICS_PORT: must differ from PORT (both are 9090); metrics have a port of their own so they are never served publicly',
+    ]);
+    expect(problems(() => loadServerConfig({ METRICS_PORT: '9090' }))).toHaveLength(1);
+    expect(loadServerConfig({ PORT: '0', METRICS_PORT: '0' })).toMatchObject({ port: 0, metricsPort: 0 });
   });
 
   it('lists every bad variable at once', () => {

@@ -1,14 +1,16 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { Env, validateEnv } from './validate-config';
+import { ConfigValidationError, Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const PORT_RANGE = { message: 'must be a port number from 0 to 65535' };
+
 class ServerEnv {
-  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(0) @Max(65535)
+  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(0, PORT_RANGE) @Max(65535, PORT_RANGE)
   PORT = 9090;
 
   @Expose() @IsString()
@@ -27,7 +29,7 @@ class ServerEnv {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
   RELAY_PUBLIC_URL?: string;
 
-  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0) @Max(65535)
+  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0, PORT_RANGE) @Max(65535, PORT_RANGE)
   METRICS_PORT?: number;
 
   @Expose() @IsString()
@@ -53,6 +55,10 @@ export interface ServerConfig {
 
 export function loadServerConfig(env: Env): ServerConfig {
   const e = validateEnv(ServerEnv, env);
+  // Port 0 picks a free port for each, so only a fixed port can collide.
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigValidationError([`METRICS_PORT: must differ from PORT (both are ${e.PORT}); metrics have a port of their own so they are never served publicly`]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
