@@ -14,7 +14,7 @@ class SummaryReporter {
       const reasons = new Map();
       for (const test of file.testResults) {
         if (test.status !== 'pending' && test.status !== 'todo') continue;
-        const reason = test.ancestorTitles.map((title) => SKIP_REASON.exec(title)?.[1]).find(Boolean) ?? 'no reason given (it.skip in the file)';
+        const reason = test.ancestorTitles.map((title) => SKIP_REASON.exec(title)?.[1]).find(Boolean) ?? 'not selected (-t) or it.skip in the file';
         reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       }
       const path = file.testFilePath.startsWith(`${this.rootDir}/`) ? file.testFilePath.slice(this.rootDir.length + 1) : file.testFilePath;
