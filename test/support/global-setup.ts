@@ -18,9 +18,9 @@ const BUILDS = [
     command: ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'relay'],
   },
   {
-    what: 'the tools (npm run jwt), which the jwt CLI test runs',
-    output: 'dist/tools/scripts/jwt.js',
-    sources: ['scripts', 'libs'],
+    what: 'the tools (npm run jwt, npm run demo), which the jwt CLI and demo tests run',
+    output: 'dist/tools/scripts/demo.js',
+    sources: ['scripts', 'libs', 'apps/defender-sandbox/src'],
     command: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tools.json'],
   },
 ];
