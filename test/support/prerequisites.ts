@@ -35,7 +35,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM: Prerequisite = {
   missing: `no Chromium at ${CHROMIUM_PATH}`,
-  install: 'sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
+  install: 'sudo apt-get install -y chromium, or set CHROMIUM_PATH',
   neededBy: 'the Swagger UI browser test',
   present: once(() => existsSync(CHROMIUM_PATH)),
 };
