@@ -1,22 +1,48 @@
 /**
  * `npm run demo`: the Defender sandbox plus the production relay (`npm run start:prod`'s entry)
- * wired to it, then a ready-to-paste JWT and curl lines for every endpoint. Ctrl-C stops both.
+ * wired to it, then a ready-to-paste JWT and curl lines for every endpoint. The relay's JSON log
+ * (its start-up summary, one line per request) shows here; Ctrl-C stops both.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
+import { EXAMPLE_MACHINE_ID, EXAMPLE_TRIGGER } from '../libs/common/src/observables/openapi-examples';
 import { PROJECT_ROOT, sandboxEnv, startRelayProcess } from './relay-process';
 
-const RELAY_PORT = Number(process.env.DEMO_RELAY_PORT ?? 9090);
-const SANDBOX_PORT = Number(process.env.DEMO_SANDBOX_PORT ?? 9191);
+class DemoError extends Error {}
+
+function portFrom(variable: string, fallback: number): number {
+  const raw = (process.env[variable] ?? '').trim();
+  if (raw === '') return fallback;
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) throw new DemoError(`${variable} must be a port number from 1 to 65535 (got '${raw.slice(0, 20)}')`);
+  return port;
+}
+
+/** Both ports are checked before anything starts, so a busy one is named by the variable that moves it. */
+async function ensureFree(port: number, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject).listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  }).catch((error: { code?: string }) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    const another = port <= 64535 ? port + 1000 : port - 1000;
+    throw new DemoError(`port ${port} is busy (a demo or relay still running?); stop it, or choose another port: ${variable}=${another} npm run demo`);
+  });
+}
 
 async function main(): Promise<void> {
+  const RELAY_PORT = portFrom('DEMO_RELAY_PORT', 9090);
+  const SANDBOX_PORT = portFrom('DEMO_SANDBOX_PORT', 9191);
+  await ensureFree(RELAY_PORT, 'DEMO_RELAY_PORT');
+  await ensureFree(SANDBOX_PORT, 'DEMO_SANDBOX_PORT');
   const sandbox = await startSandbox({ port: SANDBOX_PORT, rateLimits: true });
   const secretKey = randomBytes(32).toString('hex');
   const relay = await startRelayProcess(
-    { ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    { ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     { port: RELAY_PORT, inheritOutput: true },
   ).catch(async (error: unknown) => {
     await sandbox.close();
@@ -33,7 +59,8 @@ async function main(): Promise<void> {
 
   const jwt = sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' });
   const observables = readFileSync(join(PROJECT_ROOT, 'observables.json'), 'utf8').replace(/\s+/g, ' ').trim();
-  const machine = JSON.stringify([{ type: 'ms_machine_id', value: sandbox.state.machines[0].id }]);
+  // The same values Swagger UI offers, so "Try it out" and these lines give the same answers.
+  const machine = JSON.stringify([{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }]);
   const post = (path: string, body?: string) =>
     `curl -s -X POST ${relayUrl}${path} -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json'${body ? ` -d '${body}'` : ''}`;
 
@@ -52,8 +79,9 @@ async function main(): Promise<void> {
       post('/observe/observables', observables),
       post('/deliberate/observables', observables),
       post('/respond/observables', machine),
-      post('/respond/trigger', JSON.stringify({ 'action-id': 'microsoft-defender-RunAntiVirusScanQuick', observable_type: 'ms_machine_id', observable_value: sandbox.state.machines[0].id })),
+      post('/respond/trigger', JSON.stringify(EXAMPLE_TRIGGER)),
       '',
+      'Each request above adds one JSON log line here (LOG_LEVEL=warn npm run demo hides them).',
       'Ctrl-C stops both.',
       '',
     ].join('\n'),

@@ -5,13 +5,18 @@
  * SECRET_KEY, the JWT and the steps to create the module in Cisco XDR / SecureX.
  *
  * The Azure client secret is never printed (the JWT carries it, base64url-encoded, not encrypted),
- * and the SECRET_KEY is printed once, and only when this command generated it.
+ * and the SECRET_KEY is printed once, and only when this command generated it. Neither is ever a
+ * command-line argument: npm prints a script's arguments, shells keep them in their history and
+ * `ps` shows them to every user, so the secrets come from the prompt or the environment only.
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { sign } from 'jsonwebtoken';
 import { isClientId, isTenantId } from '../libs/common/src/auth/credential-format';
+
+/** The relay warns about a shorter SECRET_KEY, so this command does not sign with one. */
+const STRONG_SECRET_LENGTH = 32;
 
 const USAGE = `Usage: npm run jwt -- [options]
 
@@ -21,19 +26,25 @@ terminal they must come from the options or the environment.
 
 Options (environment fallback in brackets):
   --client-id <guid>        Azure AD application (client) id               [CLIENT_ID]
-  --client-secret <value>   Azure AD client secret; prefer the prompt or   [CLIENT_SECRET]
-                            the variable: options land in shell history
   --tenant-id <id>          Azure AD tenant id (or a verified domain)      [TENANT_ID]
-  --secret-key <value>      sign with this key instead of generating one   [SECRET_KEY]
-                            (at least 16 characters; it is not printed)
   --entities-limit <n>      CTR_ENTITIES_LIMIT claim for this module, 1..1000
   --relay-url <url>         the relay's public URL, for the instructions   [RELAY_PUBLIC_URL]
   --namespace <name>        Kubernetes namespace in the printed command (default defender-relay)
   -h, --help                this text
+
+Secrets are never options (npm prints a script's arguments; shells and ps keep them):
+  the Azure AD client secret  is asked for without echo, or read from CLIENT_SECRET
+  an existing SECRET_KEY      is read from SECRET_KEY (at least ${STRONG_SECRET_LENGTH} characters; not
+                              printed); without it a new one is generated and printed once
 `;
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_ENTITIES_LIMIT = 1000;
+/** Options people reach for that would put a secret on the command line, and what to do instead. */
+const SECRET_OPTIONS: Readonly<Record<string, string>> = {
+  'client-secret': 'leave it out to be asked without echo, or set CLIENT_SECRET',
+  'secret-key': 'set SECRET_KEY in the environment to reuse a key',
+};
 const SECRET_NAME = 'defender-relay-secrets';
 
 class UsageError extends Error {}
@@ -49,14 +60,17 @@ interface Inputs {
 }
 
 function readOptions(argv: string[]) {
+  for (const arg of argv) {
+    const name = /^--([a-z-]+)(=|$)/.exec(arg)?.[1] ?? '';
+    const instead = Object.hasOwn(SECRET_OPTIONS, name) ? SECRET_OPTIONS[name] : undefined;
+    if (instead) throw new UsageError(`--${name} is refused: a secret on the command line is printed by npm, kept in shell history and shown by ps; ${instead} (see --help)`);
+  }
   try {
     return parseArgs({
       args: argv,
       options: {
         'client-id': { type: 'string' },
-        'client-secret': { type: 'string' },
         'tenant-id': { type: 'string' },
-        'secret-key': { type: 'string' },
         'entities-limit': { type: 'string' },
         'relay-url': { type: 'string' },
         namespace: { type: 'string' },
@@ -113,10 +127,10 @@ async function gatherInputs(argv: string[], env: NodeJS.ProcessEnv): Promise<Inp
   if (o.help) return undefined;
   const given = (option: string | undefined, variable: string) => (option ?? env[variable] ?? '').trim();
   let clientId = given(o['client-id'], 'CLIENT_ID');
-  let clientSecret = given(o['client-secret'], 'CLIENT_SECRET');
+  let clientSecret = (env.CLIENT_SECRET ?? '').trim();
   let tenantId = given(o['tenant-id'], 'TENANT_ID');
 
-  const missing = [!clientId && '--client-id', !clientSecret && '--client-secret', !tenantId && '--tenant-id'].filter(Boolean);
+  const missing = [!clientId && '--client-id', !tenantId && '--tenant-id', !clientSecret && 'the client secret (CLIENT_SECRET)'].filter(Boolean);
   if (missing.length > 0) {
     if (!process.stdin.isTTY) throw new UsageError(`missing ${missing.join(', ')} (no terminal to ask on; see --help)`);
     if (!clientId) clientId = await prompt('Azure AD application (client) id: ', false);
@@ -128,8 +142,10 @@ async function gatherInputs(argv: string[], env: NodeJS.ProcessEnv): Promise<Inp
   if (!isTenantId(tenantId)) throw new UsageError('the tenant id must be a GUID or a domain such as contoso.onmicrosoft.com');
   if (!clientSecret) throw new UsageError('the client secret is empty');
 
-  const secretKey = given(o['secret-key'], 'SECRET_KEY') || undefined;
-  if (secretKey !== undefined && secretKey.length < 16) throw new UsageError('the secret key must be at least 16 characters (the relay refuses shorter ones)');
+  const secretKey = (env.SECRET_KEY ?? '').trim() || undefined;
+  if (secretKey !== undefined && secretKey.length < STRONG_SECRET_LENGTH) {
+    throw new UsageError(`SECRET_KEY has ${secretKey.length} characters; use at least ${STRONG_SECRET_LENGTH} (the relay warns about shorter keys), or unset it to generate one`);
+  }
 
   let entitiesLimit: number | undefined;
   if (o['entities-limit'] !== undefined) {

@@ -71,8 +71,8 @@ describe('POST /health (C-80)', () => {
 
 describe('POST /health when Microsoft is unreachable', () => {
   it.each([
-    ['Azure AD', { DEFENDER_LOGIN_URL: 'http://127.0.0.1:1' }, 'Azure AD is unreachable (ECONNREFUSED)'],
-    ['Defender', { DEFENDER_API_URL: 'http://127.0.0.1:1' }, 'Microsoft Defender for Endpoint is unreachable (ECONNREFUSED)'],
+    ['Azure AD', { DEFENDER_LOGIN_URL: 'http://127.0.0.1:1' }, 'Azure AD at 127.0.0.1:1 is unreachable (ECONNREFUSED)'],
+    ['Defender', { DEFENDER_API_URL: 'http://127.0.0.1:1' }, 'Microsoft Defender for Endpoint at 127.0.0.1:1 is unreachable (ECONNREFUSED)'],
   ])('%s down → service unavailable', async (_name, env, message) => {
     const relay = await startRelay(env);
     try {

@@ -1,23 +1,25 @@
 /**
- * `npm run jwt` (scripts/jwt.ts), run as users run it: the compiled CLI in a child process.
- * CI builds before testing (`npm run build` compiles the tools too); when dist/tools is missing or
- * older than the source, beforeAll compiles it with `tsc -p tsconfig.tools.json`.
+ * `npm run jwt` (scripts/jwt.ts), run as users run it: the compiled CLI in a child process (the
+ * e2e global setup compiles dist/tools when it is missing or older than the source).
  */
 import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, verify } from 'jsonwebtoken';
 import { parse } from 'yaml';
+import { loadAuthConfig } from '@app/common';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../apps/defender-sandbox/src';
+import { itWith, PSEUDO_TERMINAL } from './support/prerequisites';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 const ROOT = join(__dirname, '..');
-const SOURCE = join(ROOT, 'scripts/jwt.ts');
 const CLI = join(ROOT, 'dist/tools/scripts/jwt.js');
-const DEMO_ARGS = ['--client-id', DEMO_CLIENT_ID, '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', DEMO_TENANT_ID];
+const DEMO_ARGS = ['--client-id', DEMO_CLIENT_ID, '--tenant-id', DEMO_TENANT_ID];
+/** The client secret is never an option: it comes from the prompt or from CLIENT_SECRET. */
+const DEMO_SECRET = { CLIENT_SECRET: DEMO_CLIENT_SECRET };
 
 /** The CLI with no terminal and a clean environment (no SECRET_KEY or credentials inherited). */
-function runCli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+function runCli(args: string[], env: Record<string, string> = DEMO_SECRET): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
 }
 
@@ -33,12 +35,6 @@ const occurrences = (text: string, needle: string) => text.split(needle).length 
 describe('npm run jwt (scripts/jwt.ts)', () => {
   let relay: RelayHarness | undefined;
 
-  beforeAll(() => {
-    if (!existsSync(CLI) || statSync(CLI).mtimeMs < statSync(SOURCE).mtimeMs) {
-      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.tools.json')], { cwd: ROOT, encoding: 'utf8' });
-      if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.tools.json failed:\n${tsc.stdout}${tsc.stderr}`);
-    }
-  }, 120_000);
   afterEach(async () => {
     await relay?.close();
     relay = undefined;
@@ -78,9 +74,9 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(run.stdout).toMatch(/contains the Azure client secret, base64url-encoded and NOT encrypted/);
   });
 
-  it('signs with a given SECRET_KEY without printing it, and adds CTR_ENTITIES_LIMIT when asked', async () => {
+  it('signs with a SECRET_KEY from the environment without printing it, and adds CTR_ENTITIES_LIMIT when asked', async () => {
     const key = 'an-operator-chosen-key-0123456789';
-    const run = runCli([...DEMO_ARGS, '--secret-key', key, '--entities-limit', '7']);
+    const run = runCli([...DEMO_ARGS, '--entities-limit', '7'], { ...DEMO_SECRET, SECRET_KEY: key });
     expect(run.status).toBe(0);
     const { jwt, all } = printed(run);
     expect(all).not.toContain(key);
@@ -99,15 +95,14 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(all).not.toContain('k'.repeat(32));
   });
 
-  it.each<[string, string[], RegExp]>([
-    ['missing credentials without a terminal', ['--client-id', DEMO_CLIENT_ID], /missing --client-secret, --tenant-id \(no terminal/],
-    ['a client id that is not a GUID', ['--client-id', 'not-a-guid', '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', DEMO_TENANT_ID], /client id must be a GUID/],
-    ['a tenant the relay would refuse', ['--client-id', DEMO_CLIENT_ID, '--client-secret', DEMO_CLIENT_SECRET, '--tenant-id', 'contoso.123'], /tenant id must be a GUID or a domain/],
-    ['a short secret key', [...DEMO_ARGS, '--secret-key', 'short'], /at least 16 characters/],
-    ['an entities limit out of range', [...DEMO_ARGS, '--entities-limit', '1001'], /--entities-limit must be an integer from 1 to 1000/],
-    ['an unknown option', [...DEMO_ARGS, '--client-secrte', 'typo-secret-value'], /unknown option/],
-  ])('refuses %s with exit code 2, printing no key, no JWT and no secret', (_name, args, message) => {
-    const run = runCli(args);
+  it.each<[string, string[], RegExp, Record<string, string>]>([
+    ['missing credentials without a terminal', ['--client-id', DEMO_CLIENT_ID], /missing --tenant-id, the client secret \(CLIENT_SECRET\) \(no terminal/, {}],
+    ['a client id that is not a GUID', ['--client-id', 'not-a-guid', '--tenant-id', DEMO_TENANT_ID], /client id must be a GUID/, DEMO_SECRET],
+    ['a tenant the relay would refuse', ['--client-id', DEMO_CLIENT_ID, '--tenant-id', 'contoso.123'], /tenant id must be a GUID or a domain/, DEMO_SECRET],
+    ['an entities limit out of range', [...DEMO_ARGS, '--entities-limit', '1001'], /--entities-limit must be an integer from 1 to 1000/, DEMO_SECRET],
+    ['an unknown option', [...DEMO_ARGS, '--client-secrte', 'typo-secret-value'], /unknown option/, DEMO_SECRET],
+  ])('refuses %s with exit code 2, printing no key, no JWT and no secret', (_name, args, message, env) => {
+    const run = runCli(args, env);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
@@ -115,11 +110,34 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(run.stderr).not.toContain('typo-secret-value');
   });
 
-  it('asks on a terminal and reads the client secret without echo', async () => {
-    if (spawnSync('script', ['--version']).error) {
-      console.log('jwt: `script` (util-linux) not found; the terminal prompt is not exercised');
-      return;
-    }
+  it.each([
+    ['--client-secret', ['--client-secret', 'typed-on-the-command-line'], 'leave it out to be asked without echo, or set CLIENT_SECRET'],
+    ['--client-secret=value', ['--client-secret=typed-on-the-command-line'], 'leave it out to be asked without echo, or set CLIENT_SECRET'],
+    ['--secret-key', ['--secret-key', 'typed-on-the-command-line-0123456789'], 'set SECRET_KEY in the environment to reuse a key'],
+  ])('refuses %s: secrets on the command line are printed by npm and kept by the shell', (_name, args, instead) => {
+    const run = runCli([...DEMO_ARGS, ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`jwt: ${args[0].split('=')[0]} is refused: a secret on the command line is printed by npm, kept in shell history and shown by ps; ${instead} (see --help)\n`);
+  });
+
+  it('refuses a SECRET_KEY the relay would warn about, and accepts the shortest one it takes without a warning', async () => {
+    const short = 'k'.repeat(31);
+    const refused = runCli(DEMO_ARGS, { ...DEMO_SECRET, SECRET_KEY: short });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe('jwt: SECRET_KEY has 31 characters; use at least 32 (the relay warns about shorter keys), or unset it to generate one\n');
+    expect(refused.stderr).not.toContain(short);
+    expect(loadAuthConfig({ SECRET_KEY: short }).warnings).toHaveLength(1);
+
+    const key = 'k'.repeat(32);
+    const run = runCli(DEMO_ARGS, { ...DEMO_SECRET, SECRET_KEY: key });
+    expect(run.status).toBe(0);
+    expect(loadAuthConfig({ SECRET_KEY: key }).warnings).toEqual([]);
+    relay = await startRelay({ SECRET_KEY: key });
+    expect((await relay.post('/health', undefined, { token: printed(run).jwt })).body).toEqual({ data: { status: 'ok' } });
+  });
+
+  itWith(PSEUDO_TERMINAL, 'asks on a terminal and reads the client secret without echo', async () => {
     // `script` gives the CLI a pseudo-terminal; answers are typed only after each prompt shows.
     const child = spawn('script', ['-qfec', `${process.execPath} ${CLI}`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';

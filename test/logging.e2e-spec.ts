@@ -8,9 +8,9 @@
  * RS256 module JWTs carrying a client_secret, token fetches, observe, Azure AD and Defender
  * failures, an internal error, bad JWTs and watchdog probes. No log line may contain any of them.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
@@ -90,17 +90,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The newest modification time under the relay's sources, to warn about a stale build. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 interface Answer {
   status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON
@@ -142,12 +131,6 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
   }
 
   beforeAll(async () => {
-    // CI builds before testing; a developer running this file alone gets a build here.
-    if (!existsSync(MAIN)) execFileSync('npx', ['nest', 'build', 'relay'], { cwd: ROOT, stdio: 'ignore' });
-    const built = statSync(MAIN).mtimeMs;
-    const sources = Math.max(newestSource(join(ROOT, 'apps/relay/src')), newestSource(join(ROOT, 'libs')));
-    if (sources > built) console.warn(`logging test: ${MAIN} is older than the sources; run \`npm run build\` to test the current code`);
-
     sandbox = await startSandbox();
     proxy = await startRecordingProxy(sandbox.url, recorded);
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;

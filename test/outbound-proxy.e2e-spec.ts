@@ -6,9 +6,8 @@
 import { createServer, IncomingMessage, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { startSandbox } from '../apps/defender-sandbox/src';
-import { sandboxEnv } from '../scripts/relay-process';
+import { sandboxEnv, startRelayProcess } from '../scripts/relay-process';
 import { RelayHarness, startRelay } from './support/relay-harness';
-import { startRelayProcess } from './support/relay-process';
 import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/tokens';
 
 const SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';

@@ -1,7 +1,7 @@
 import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { relayEnv, request } from './support/relay-harness';
 import { describeWithRedis, RedisServer, startRedis } from './support/redis';
-import { RelayProcess, startRelayProcess } from './support/relay-process';
+import { RelayProcess, startRelayProcess } from '../scripts/relay-process';
 import { bearer, hsToken } from './support/tokens';
 
 describeWithRedis('two relay processes sharing one Redis (production entry point)', () => {

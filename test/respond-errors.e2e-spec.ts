@@ -25,12 +25,15 @@ describe('POST /respond/trigger and /respond/observables: errors (C-70, C-73, C-
   const invalid = (message: string) => ({ type: 'fatal', code: 'invalid payload', message });
 
   describe('refused before Defender is called', () => {
-    it('unknown action-id → failure, invalid request, "Unsupported action."', async () => {
+    const unsupported = (actionId: string) =>
+      `Unsupported action "${actionId}": the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`;
+
+    it('unknown action-id → failure, invalid request, "Unsupported action" naming it and saying the relay refused it', async () => {
       const res = await trigger({ ...ADD, 'action-id': 'microsoft-defender-Shutdown' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         data: { status: 'failure' },
-        errors: [{ type: 'fatal', code: 'invalid request', message: 'Invalid request to Microsoft Defender for Endpoint. Unsupported action.' }],
+        errors: [{ type: 'fatal', code: 'invalid request', message: unsupported('microsoft-defender-Shutdown') }],
       });
       expect(defenderCalls()).toBe(0);
     });
@@ -41,7 +44,13 @@ describe('POST /respond/trigger and /respond/observables: errors (C-70, C-73, C-
       ['a differently cased id', 'microsoft-defender-fullisolation'],
     ])('%s is an unsupported action', async (_name, actionId) => {
       const res = await trigger({ ...ISOLATE, 'action-id': actionId });
-      expect(res.body.errors[0].message).toBe('Invalid request to Microsoft Defender for Endpoint. Unsupported action.');
+      expect(res.body.errors[0].message).toBe(unsupported(actionId));
+      expect(defenderCalls()).toBe(0);
+    });
+
+    it('quotes an unknown action-id as JSON and cuts it at 80 characters', async () => {
+      const res = await trigger({ ...ISOLATE, 'action-id': `microsoft-defender-"\n${'x'.repeat(500)}` });
+      expect(res.body.errors[0].message).toBe(unsupported(`microsoft-defender-\\"\\n${'x'.repeat(59)}`));
       expect(defenderCalls()).toBe(0);
     });
 

@@ -30,15 +30,15 @@ const addActions = (type: string, value: string): Action[] => {
   const params = { observable_type: type, observable_value: value };
   const categories = ['Microsoft Defender for Endpoint', 'Add Indicator'];
   return [
-    { id: 'microsoft-defender-add-indicator-alert', title: 'Add indicator: Alert', description: `Add indicator with Alert action for ${value}`, categories, 'query-params': params },
+    { id: 'microsoft-defender-add-indicator-alert', title: `Add indicator for ${type} ${value}: Alert`, description: `Add indicator with Alert action for ${value}`, categories, 'query-params': params },
     {
       id: 'microsoft-defender-add-indicator-alert-and-block',
-      title: 'Add indicator: Alert and Block',
+      title: `Add indicator for ${type} ${value}: Alert and Block`,
       description: `Add indicator with Alert and Block action for ${value}`,
       categories,
       'query-params': params,
     },
-    { id: 'microsoft-defender-add-indicator-allowed', title: 'Add indicator: Allowed', description: `Add indicator with Allowed action for ${value}`, categories, 'query-params': params },
+    { id: 'microsoft-defender-add-indicator-allowed', title: `Add indicator for ${type} ${value}: Allowed`, description: `Add indicator with Allowed action for ${value}`, categories, 'query-params': params },
   ];
 };
 

@@ -1,6 +1,6 @@
 import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { relayEnv, request } from './support/relay-harness';
-import { RelayProcess, startRelayProcess } from './support/relay-process';
+import { RelayProcess, startRelayProcess } from '../scripts/relay-process';
 import { bearer, hsToken } from './support/tokens';
 
 describe('graceful shutdown on SIGTERM (production entry point)', () => {

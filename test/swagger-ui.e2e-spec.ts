@@ -4,37 +4,24 @@
  * response Swagger UI renders. Drives Debian's Chromium (apt-get install chromium) with
  * playwright-core; a screenshot lands in artifacts/swagger-ui.png.
  *
- * Without Chromium the test is skipped with a note, except under CI (CI=true), where it fails:
- * .ci/run installs Chromium, so a missing browser there is a broken pipeline, not a laptop.
+ * Without Chromium the test is skipped and the run says why, except under CI (CI=true), where it
+ * fails: .ci/run installs Chromium, so a missing browser there is a broken pipeline, not a laptop.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_PATH, describeWith } from './support/prerequisites';
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { hsToken } from './support/tokens';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(__dirname, '..', 'artifacts', 'swagger-ui.png');
 // What a closed network needs: no sandbox as root, no GPU, no QUIC, no calls home.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';
 const DOMAIN = 'badcdn-delivery.example';
 
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium && !process.env.CI) {
-  console.log(`swagger-ui: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-}
-
-describe('Swagger UI in Chromium', () => {
-  if (!haveChromium) {
-    (process.env.CI ? it : it.skip)('needs Chromium', () => {
-      throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (.ci/run: apt-get install -y chromium)`);
-    });
-    return;
-  }
-
+describeWith(CHROMIUM, 'Swagger UI in Chromium', () => {
   let relay: RelayHarness;
   let context: BrowserContext;
   let profile: string;
@@ -43,7 +30,7 @@ describe('Swagger UI in Chromium', () => {
   beforeAll(async () => {
     relay = await startRelay();
     profile = mkdtempSync(join(tmpdir(), 'defender-relay-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
     // Only the relay is reachable; anything else Swagger UI might ask for (e.g. a validator badge) is refused and noted.
     await context.route(
       (url) => url.hostname !== '127.0.0.1',

@@ -1,5 +1,6 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { describeWith, REDIS_SERVER } from './prerequisites';
 
 export interface RedisServer {
   url: string;
@@ -8,17 +9,9 @@ export interface RedisServer {
 
 const BINARY = 'redis-server';
 
-/** Whether Debian's redis-server is installed (.ci/run installs it; a laptop may not have it). */
-export function redisAvailable(): boolean {
-  return spawnSync(BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** In CI a missing redis-server is a failure; elsewhere the Redis tests are skipped with a note. */
+/** A suite that needs Debian's redis-server (.ci/run installs it; a laptop may not have it). */
 export function describeWithRedis(name: string, fn: () => void): void {
-  if (redisAvailable()) return describe(name, fn);
-  if (process.env.CI) throw new Error('redis-server is not installed: .ci/run must apt-get install redis-server');
-  console.warn(`skipping "${name}": redis-server is not installed (apt-get install redis-server)`);
-  describe.skip(name, fn);
+  describeWith(REDIS_SERVER, name, fn);
 }
 
 async function freePort(): Promise<number> {

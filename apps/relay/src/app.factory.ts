@@ -1,13 +1,12 @@
-import { authConfig, authSummary, defenderConfig, loadServerConfig, outboundConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { authConfig, defenderConfig, loadServerConfig, outboundConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
 import { Logger as NestLogger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
 
 /**
  * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
@@ -20,22 +19,19 @@ export async function createRelayApp(server: ServerConfig = loadServerConfig(pro
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   if (server.docsEnabled) setupSwagger(app);
-  logConfiguration(app, server);
+  logConfigurationWarnings(app);
   await app.init();
   return app;
 }
 
-/** Start-up summary: the configuration's non-fatal problems and which tokens are accepted. */
-function logConfiguration(app: NestFastifyApplication, server: ServerConfig): void {
-  const auth = app.get<ConfigType<typeof authConfig>>(authConfig.KEY);
-  const defender = app.get<ConfigType<typeof defenderConfig>>(defenderConfig.KEY);
-  const outbound = app.get<ConfigType<typeof outboundConfig>>(outboundConfig.KEY);
-  const summary = authSummary(auth, server, defender.redisUrl !== undefined);
+/** The configuration's non-fatal problems, each once at warn (main.ts logs the start-up summary). */
+function logConfigurationWarnings(app: NestFastifyApplication): void {
   const logger = new NestLogger('Config');
-  for (const warning of [...auth.warnings, ...defender.warnings, ...outbound.warnings, ...summary.warnings]) logger.warn(warning);
-  logger.log(summary.message);
+  for (const config of [authConfig, defenderConfig, outboundConfig]) {
+    for (const warning of app.get<{ warnings: string[] }>(config.KEY).warnings) logger.warn(warning);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { serverConfig } from '@app/common';
 import type { ConfigType } from '@nestjs/config';
-import { RequestMethod } from '@nestjs/common';
+import { LoggerService, RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -37,6 +37,38 @@ export function loggingOptions(server: ConfigType<typeof serverConfig>): Params 
     // The tenant hash the guard assigns also lands on the "request completed" line.
     assignResponse: true,
   };
+}
+
+/** Nest's own start-up lines: one per module and per route, ~35 in all. */
+const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'NestApplication', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/**
+ * The app's logger with Nest's start-up chatter moved to debug, so that at info an operator sees
+ * the relay's start-up summary and request lines; the framework's warnings and errors stay.
+ */
+export class QuietFrameworkLogger implements LoggerService {
+  constructor(private readonly inner: LoggerService) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    const context = params.at(-1);
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) this.inner.debug?.(message, ...params);
+    else this.inner.log(message, ...params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.inner.error(message, ...params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.inner.warn(message, ...params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.inner.debug?.(message, ...params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.inner.verbose?.(message, ...params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.inner.fatal?.(message, ...params);
+  }
 }
 
 /** Keeps a caller's X-Request-Id when it is sane, so logs can be correlated across hops. */

@@ -1,6 +1,23 @@
 import 'reflect-metadata';
-import { ConfigValidationError, loadAuthConfig, loadDefenderConfig, loadOutboundConfig, loadServerConfig } from '@app/common';
+import {
+  AuthConfig,
+  authConfig,
+  ConfigValidationError,
+  DefenderConfig,
+  defenderConfig,
+  loadAuthConfig,
+  loadDefenderConfig,
+  loadOutboundConfig,
+  loadServerConfig,
+  RELAY_VERSION,
+  ServerConfig,
+} from '@app/common';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
 import { createRelayApp } from './app.factory';
+import { MetricsServer } from './metrics/metrics.server';
+import { listenError, startupSummary } from './startup';
 
 /** Validates every variable first, so a bad one stops start-up with one clear message (§7). */
 function readConfiguration() {
@@ -37,7 +54,25 @@ async function bootstrap(): Promise<void> {
       );
     });
   }
-  await app.listen(server.port, server.host);
+  await app.listen(server.port, server.host).catch((error: unknown) => {
+    throw listenError(error, 'PORT', server.port, server.host) ?? error;
+  });
+  announce(app, server);
+}
+
+/** One summary line at info (what runs, where, with which auth), then what the operator should fix. */
+function announce(app: NestFastifyApplication, server: ServerConfig): void {
+  const summary = startupSummary({
+    version: RELAY_VERSION,
+    port: (app.getHttpServer().address() as AddressInfo).port,
+    server,
+    auth: app.get<AuthConfig>(authConfig.KEY),
+    defender: app.get<DefenderConfig>(defenderConfig.KEY),
+    metricsPort: app.get(MetricsServer).port,
+  });
+  const logger = new Logger('DefenderRelay');
+  logger.log({ msg: summary.message, ...summary.details });
+  for (const warning of summary.warnings) logger.warn(warning);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -111,21 +111,21 @@ describe('indicatorActions', () => {
     expect(indicatorActions(domain)).toEqual([
       {
         id: 'microsoft-defender-add-indicator-alert',
-        title: 'Add indicator: Alert',
+        title: 'Add indicator for domain asdf.com: Alert',
         description: 'Add indicator with Alert action for asdf.com',
         categories: ['Microsoft Defender for Endpoint', 'Add Indicator'],
         'query-params': { observable_type: 'domain', observable_value: 'asdf.com' },
       },
       {
         id: 'microsoft-defender-add-indicator-alert-and-block',
-        title: 'Add indicator: Alert and Block',
+        title: 'Add indicator for domain asdf.com: Alert and Block',
         description: 'Add indicator with Alert and Block action for asdf.com',
         categories: ['Microsoft Defender for Endpoint', 'Add Indicator'],
         'query-params': { observable_type: 'domain', observable_value: 'asdf.com' },
       },
       {
         id: 'microsoft-defender-add-indicator-allowed',
-        title: 'Add indicator: Allowed',
+        title: 'Add indicator for domain asdf.com: Allowed',
         description: 'Add indicator with Allowed action for asdf.com',
         categories: ['Microsoft Defender for Endpoint', 'Add Indicator'],
         'query-params': { observable_type: 'domain', observable_value: 'asdf.com' },

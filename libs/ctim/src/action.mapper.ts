@@ -156,7 +156,8 @@ function humanIndicatorAction(action: string): string {
  * Indicator actions for an observable (C-61): with an existing indicator, one
  * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
  * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
- * relay's titles). No actions for types Defender indicators don't support.
+ * relay's labels), titled with the observable, since XDR lists the actions of every observable of
+ * an investigation together. No actions for types Defender indicators don't support.
  */
 export function indicatorActions(observable: Observable, existing?: Indicator): ResponseAction[] {
   if (indicatorTypeFor(observable.type) === undefined) return [];
@@ -176,7 +177,7 @@ export function indicatorActions(observable: Observable, existing?: Indicator): 
   }
   const add = (id: AddIndicatorActionId, label: string): ResponseAction => ({
     id,
-    title: `Add indicator: ${label}`,
+    title: `Add indicator for ${observable.type} ${observable.value}: ${label}`,
     description: `Add indicator with ${label} action for ${observable.value}`,
     categories: [...ADD_INDICATOR_CATEGORIES],
     'query-params': { ...queryParams },

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { ConfigType } from '@nestjs/config';
 import { createServer, Server } from 'node:http';
 import { SECURITY_HEADERS } from '../http-transport';
+import { listenError } from '../startup';
 
 /**
  * Prometheus `/metrics` on its own port (METRICS_PORT), never on the relay's public port, so it
@@ -32,8 +33,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject).listen(this.config.metricsPort, this.config.metricsHost, resolve);
+    }).catch((error: unknown) => {
+      throw listenError(error, 'METRICS_PORT', this.config.metricsPort, this.config.metricsHost) ?? error;
     });
-    this.logger.log(`Prometheus metrics on http://${this.config.metricsHost}:${this.port}/metrics`);
+    // The start-up summary names the metrics address; this is the detail of when it opened.
+    this.logger.debug(`Prometheus metrics on http://${this.config.metricsHost}:${this.port}/metrics`);
   }
 
   /** The bound port (useful when METRICS_PORT=0). */

@@ -1,4 +1,4 @@
-import { AuthCredentials, Credentials, defenderConfig, Envelope, envelope, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
+import { AuthCredentials, Credentials, defenderConfig, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_SHA1, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -13,16 +13,16 @@ export class ReferController {
   @Post('observables')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pivot links into the Defender portal (no Defender call)' })
-  @ApiBody({ type: [ObservableDto], examples: { sha1: { value: [{ type: 'sha1', value: '36c5d12033b2eaf251bae61c00690ffb17fddc87' }] } } })
+  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES } } })
   @ApiOkResponse({
     schema: {
       example: {
         data: [
           {
-            id: 'ref-md-search-sha1-36c5d12033b2eaf251bae61c00690ffb17fddc87',
+            id: `ref-md-search-sha1-${EXAMPLE_SHA1}`,
             title: 'Search for this SHA1',
             description: 'Lookup this SHA1 on Microsoft Defender for Endpoint',
-            url: 'https://security.microsoft.com/file/36c5d12033b2eaf251bae61c00690ffb17fddc87?tid=<tenant>',
+            url: `https://security.microsoft.com/file/${EXAMPLE_SHA1}?tid=<tenant>`,
             categories: ['Search', 'Microsoft Defender for Endpoint'],
           },
         ],

@@ -1,4 +1,4 @@
-import { AuthCredentials, Credentials, Envelope, envelope, ObservableBatch, ObservableDto, ObservablesPipe, RESPOND_TYPES } from '@app/common';
+import { AuthCredentials, Credentials, Envelope, envelope, EXAMPLE_MACHINE_ID, EXAMPLE_TRIGGER, ObservableBatch, ObservableDto, ObservablesPipe, RESPOND_TYPES } from '@app/common';
 import { ResponseAction } from '@app/ctim';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -15,7 +15,7 @@ export class RespondController {
   @Post('observables')
   @HttpCode(200)
   @ApiOperation({ summary: 'Response actions available for the observables (machine actions, custom indicators)' })
-  @ApiBody({ type: [ObservableDto], examples: { machine: { value: [{ type: 'ms_machine_id', value: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' }] } } })
+  @ApiBody({ type: [ObservableDto], examples: { machine: { summary: 'A device of the demo tenant', value: [{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }] } } })
   @ApiOkResponse({
     schema: {
       example: {
@@ -25,7 +25,7 @@ export class RespondController {
             title: 'Isolate Device: Full',
             description: 'Isolate Device: Full',
             categories: ['Microsoft Defender for Endpoint', 'Machine Actions'],
-            'query-params': { observable_type: 'ms_machine_id', observable_value: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' },
+            'query-params': { observable_type: 'ms_machine_id', observable_value: EXAMPLE_MACHINE_ID },
           },
         ],
       },
@@ -39,7 +39,7 @@ export class RespondController {
   @Post('trigger')
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs one response action once; Defender’s refusal is reported as a failure with its message' })
-  @ApiBody({ type: TriggerDto })
+  @ApiBody({ type: TriggerDto, examples: { scan: { summary: 'Quick antivirus scan of a demo device', value: EXAMPLE_TRIGGER } } })
   @ApiOkResponse({ schema: { example: { data: { status: 'success' } } } })
   async trigger(@AuthCredentials() credentials: Credentials, @Body(TriggerPipe) dto: TriggerDto): Promise<Envelope<{ status: 'success' | 'failure' }>> {
     const { status, errors } = await this.service.trigger(credentials, dto);

@@ -90,7 +90,7 @@ export class RespondService {
 
   private observableFor(dto: TriggerDto): Observable {
     if (!isMachineActionId(dto.actionId) && !isIndicatorActionId(dto.actionId)) {
-      throw new RelayError('invalid request', 'Invalid request to Microsoft Defender for Endpoint. Unsupported action.');
+      throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(dto.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
     }
     const type = dto.observable_type.trim().toLowerCase();
     const wanted = isMachineActionId(dto.actionId) ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');

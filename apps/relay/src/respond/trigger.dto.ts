@@ -1,3 +1,4 @@
+import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
@@ -5,7 +6,7 @@ import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 /** `POST /respond/trigger` body (C-70): the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
   @Expose({ name: 'action-id' })
-  @ApiProperty({ name: 'action-id', example: 'microsoft-defender-FullIsolation' })
+  @ApiProperty({ name: 'action-id', example: EXAMPLE_TRIGGER['action-id'] })
   @IsString({ message: "'action-id' must be a non-empty string" })
   @IsNotEmpty({ message: "'action-id' must be a non-empty string" })
   actionId!: string;
@@ -17,13 +18,13 @@ export class TriggerDto {
   observable_type!: string;
 
   @Expose()
-  @ApiProperty({ example: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' })
+  @ApiProperty({ example: EXAMPLE_TRIGGER.observable_value })
   @IsString({ message: "'observable_value' must be a non-empty string" })
   @IsNotEmpty({ message: "'observable_value' must be a non-empty string" })
   observable_value!: string;
 
   @Expose()
-  @ApiPropertyOptional({ description: 'For microsoft-defender-remove-indicator: the id listed by /respond/observables', example: '5' })
+  @ApiPropertyOptional({ description: 'For microsoft-defender-remove-indicator: the id listed by /respond/observables', example: EXAMPLE_INDICATOR_ID })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
   indicator_id?: string;

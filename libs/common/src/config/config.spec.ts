@@ -1,4 +1,3 @@
-import { authSummary } from './auth-summary';
 import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
 import { loadOutboundConfig } from './outbound.config';
@@ -66,7 +65,9 @@ describe('server config', () => {
 
   it.each([
     ['PORT', 'http', 'PORT: must be an integer port number'],
-    ['PORT', '70000', 'PORT: PORT must not be greater than 65535'],
+    ['PORT', '70000', 'PORT: must be a port number from 0 to 65535'],
+    ['PORT', '-1', 'PORT: must be a port number from 0 to 65535'],
+    ['METRICS_PORT', '65536', 'METRICS_PORT: must be a port number from 0 to 65535'],
     ['BODY_LIMIT', 'lots', 'BODY_LIMIT: must be a size in bytes'],
     ['BODY_LIMIT', '10', 'BODY_LIMIT: must be at least 64 bytes'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be true or false'],
@@ -85,6 +86,14 @@ describe('server config', () => {
     const found = problems(() => loadServerConfig({ [name]: value }));
     expect(found.join('\n')).toContain(message);
     expect(found.join('\n')).toContain(`(got '${value}')`);
+  });
+
+  it('refuses METRICS_PORT equal to PORT, naming both, and accepts 0 for both (each picks a free port)', () => {
+    expect(problems(() => loadServerConfig({ PORT: '9090', METRICS_PORT: '9090' }))).toEqual([
+      'METRICS_PORT: must differ from PORT (both are 9090); metrics have a port of their own so they are never served publicly',
+    ]);
+    expect(problems(() => loadServerConfig({ METRICS_PORT: '9090' }))).toHaveLength(1);
+    expect(loadServerConfig({ PORT: '0', METRICS_PORT: '0' })).toMatchObject({ port: 0, metricsPort: 0 });
   });
 
   it('lists every bad variable at once', () => {
@@ -129,31 +138,6 @@ describe('auth config', () => {
     expect(loadAuthConfig({ SECRET_KEY: 's'.repeat(32), STATE_KEY: 't'.repeat(32) }).stateKey).toBe('t'.repeat(32));
     expect(loadAuthConfig({}).stateKey).toBeUndefined();
     expect(loadAuthConfig({ STATE_KEY: 'short' }).warnings).toEqual([expect.stringContaining('STATE_KEY has 5 characters')]);
-  });
-});
-
-describe('authentication summary at start', () => {
-  const auth = (env: Record<string, string>) => loadAuthConfig({ JWKS_HOSTS: 'visibility.eu.amp.cisco.com', ...env });
-  const server = (env: Record<string, string>) => loadServerConfig(env);
-
-  it('names the token kinds accepted, and the audience RS256 tokens must carry', () => {
-    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({ RELAY_PUBLIC_URL: 'https://relay.example.com/' }), false)).toEqual({
-      message: 'Authentication: HS256 module JWTs on; RS256 configuration tokens on (aud https://relay.example.com, JWKS from visibility.eu.amp.cisco.com)',
-      warnings: [],
-    });
-  });
-
-  it('says RS256 is off without RELAY_PUBLIC_URL, and HS256 off without SECRET_KEY', () => {
-    expect(authSummary(auth({ SECRET_KEY: 'k'.repeat(32) }), server({}), true).message).toBe(
-      'Authentication: HS256 module JWTs on; RS256 configuration tokens off (RELAY_PUBLIC_URL is not set)',
-    );
-    expect(authSummary(auth({}), server({ RELAY_PUBLIC_URL: 'https://r.example' }), false).message).toMatch(/^Authentication: HS256 module JWTs off \(SECRET_KEY is not set\); RS256 configuration tokens on/);
-  });
-
-  it('warns when no token can be accepted, and when Redis would hold key sets nothing authenticates', () => {
-    expect(authSummary(auth({}), server({}), false).warnings).toEqual(['No token can be accepted: set SECRET_KEY (HS256) or RELAY_PUBLIC_URL (RS256)']);
-    expect(authSummary(auth({}), server({ RELAY_PUBLIC_URL: 'https://r.example' }), true).warnings).toEqual([expect.stringMatching(/^REDIS_URL is set but neither STATE_KEY nor SECRET_KEY/)]);
-    expect(authSummary(auth({ STATE_KEY: 'k'.repeat(32) }), server({ RELAY_PUBLIC_URL: 'https://r.example' }), true).warnings).toEqual([]);
   });
 });
 

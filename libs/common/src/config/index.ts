@@ -1,4 +1,3 @@
-export * from './auth-summary';
 export * from './auth.config';
 export * from './clouds';
 export * from './defender.config';

@@ -9,8 +9,10 @@ export const DEFAULT_MAX_OBSERVABLES = 1000;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const PORT_RANGE = { message: 'must be a port number from 0 to 65535' };
+
 class ServerEnv {
-  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(0) @Max(65535)
+  @Expose() @ToInteger() @IsInt({ message: 'must be an integer port number' }) @Min(0, PORT_RANGE) @Max(65535, PORT_RANGE)
   PORT = 9090;
 
   @Expose() @IsString()
@@ -52,7 +54,7 @@ class ServerEnv {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://relay.example.com' })
   RELAY_PUBLIC_URL?: string;
 
-  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0) @Max(65535)
+  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0, PORT_RANGE) @Max(65535, PORT_RANGE)
   METRICS_PORT?: number;
 
   // /metrics has no authentication: loopback unless the operator opens it (the Kubernetes
@@ -94,6 +96,10 @@ export function loadServerConfig(env: Env): ServerConfig {
   // Node refuses a header timeout longer than the whole-request one.
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigValidationError([`HEADERS_TIMEOUT_MS: ${e.HEADERS_TIMEOUT_MS} ms is longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS} ms); set it to at most that`]);
+  }
+  // Port 0 picks a free port for each, so only a fixed port can collide.
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigValidationError([`METRICS_PORT: must differ from PORT (both are ${e.PORT}); metrics have a port of their own so they are never served publicly`]);
   }
   return {
     port: e.PORT,

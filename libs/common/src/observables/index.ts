@@ -1,3 +1,4 @@
 export * from './observable-types';
 export * from './observable.dto';
 export * from './observables.pipe';
+export * from './openapi-examples';

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString } from 'class-validator';
+import { EXAMPLE_SHA1 } from './openapi-examples';
 
 /** One observable as XDR sends it; `type` is matched case-insensitively. */
 export class ObservableDto {
@@ -8,7 +9,7 @@ export class ObservableDto {
   @IsNotEmpty({ message: "'type' must be a non-empty string" })
   type!: string;
 
-  @ApiProperty({ example: '36c5d12033b2eaf251bae61c00690ffb17fddc87' })
+  @ApiProperty({ example: EXAMPLE_SHA1 })
   @IsString({ message: "'value' must be a non-empty string" })
   @IsNotEmpty({ message: "'value' must be a non-empty string" })
   value!: string;

@@ -68,12 +68,25 @@ export function transportFailure(upstream: Upstream, error: unknown, timeoutMs: 
     return { error: new RelayError('timeout', `${upstream} did not answer within ${timeoutMs} ms`), reason: 'timeout' };
   }
   const code = causeCode(error) ?? outer;
-  if (code && TLS_CODES.test(code)) return { error: new RelayError('unknown', `TLS error talking to ${upstream}: ${code}`) };
+  // The host names which setting to check (DEFENDER_LOGIN_URL, DNS, a proxy); it is configuration, never a secret.
+  const host = hostOf(error);
+  const where = host ? `${upstream} at ${host}` : upstream;
+  if (code && TLS_CODES.test(code)) return { error: new RelayError('unknown', `TLS error talking to ${where}: ${code}`) };
   const reset = code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_SOCKET_CLOSED' || /socket hang up/i.test(String((error as Error)?.message));
   const reason: RetryReason | undefined =
     code === 'ECONNREFUSED' ? 'refused' : reset ? 'reset' : code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'unavailable' : undefined;
-  if (code && UNREACHABLE_CODES.has(code)) return { error: new RelayError('service unavailable', `${upstream} is unreachable (${code})`), reason };
-  return { error: new RelayError('unknown', `${upstream} could not be reached${code ? ` (${code})` : ''}`), reason };
+  if (code && UNREACHABLE_CODES.has(code)) return { error: new RelayError('service unavailable', `${where} is unreachable (${code})`), reason };
+  return { error: new RelayError('unknown', `${where} could not be reached${code ? ` (${code})` : ''}`), reason };
+}
+
+/** `host[:port]` of the request that failed, from the URL axios was asked for. */
+function hostOf(error: unknown): string | undefined {
+  if (!(error instanceof AxiosError) || !error.config?.url) return undefined;
+  try {
+    return new URL(error.config.url, error.config.baseURL).host || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function causeCode(error: unknown): string | undefined {

@@ -1,0 +1,27 @@
+/**
+ * The values Swagger UI (/docs) offers for "Try it out". They are the demo tenant's, the same as
+ * `observables.json` and the `npm run demo` curl lines, so every example answers with data in the
+ * demo; test/swagger-examples.e2e-spec.ts checks each one against the Defender sandbox.
+ *
+ * No imports: the demo script compiles this file on its own.
+ */
+export const EXAMPLE_OBSERVABLES = [
+  { type: 'ip', value: '198.51.100.23' },
+  { type: 'domain', value: 'badcdn-delivery.example' },
+  { type: 'sha256', value: '14ccd2eb3090980862108e13b519ad84f8b7832092002e8f2edf26f87cca6230' },
+  { type: 'sha1', value: '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2' },
+];
+
+export const EXAMPLE_SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';
+
+/** fin-wks-017, the demo tenant's infected Windows 10 device. */
+export const EXAMPLE_MACHINE_ID = '985ecec0d21c0c98890573e3a094474a2b6dbf6a';
+
+/** The demo tenant's custom indicator on badcdn-delivery.example (what remove-indicator takes). */
+export const EXAMPLE_INDICATOR_ID = '102';
+
+export const EXAMPLE_TRIGGER = {
+  'action-id': 'microsoft-defender-RunAntiVirusScanQuick',
+  observable_type: 'ms_machine_id',
+  observable_value: EXAMPLE_MACHINE_ID,
+};

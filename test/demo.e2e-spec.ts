@@ -1,0 +1,96 @@
+/**
+ * `npm run demo` as the README describes it: the compiled demo (the e2e global setup builds
+ * dist/tools) on the ports DEMO_RELAY_PORT / DEMO_SANDBOX_PORT choose, its curl lines answered, the
+ * relay's JSON request log shown, Ctrl-C (SIGINT) stopping both, and a busy port named by the
+ * variable that moves it.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer, Server } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from '../scripts/relay-process';
+
+const DEMO = join(__dirname, '..', 'dist/tools/scripts/demo.js');
+
+interface Demo {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function startDemo(env: Record<string, string>): Demo {
+  const child = spawn(process.execPath, [DEMO], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(demo: Demo, text: string): Promise<void> {
+  for (let i = 0; i < 300 && !demo.output().includes(text); i++) {
+    if (demo.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(demo.output()).toContain(text);
+}
+
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject).listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('npm run demo', () => {
+  let demo: Demo | undefined;
+  afterEach(async () => {
+    if (demo && demo.child.exitCode === null && demo.child.signalCode === null) {
+      demo.child.kill('SIGKILL');
+      await demo.exited;
+    }
+    demo = undefined;
+  });
+
+  it('serves on DEMO_RELAY_PORT / DEMO_SANDBOX_PORT, prints a JWT, logs each request as JSON, and stops on Ctrl-C', async () => {
+    const [relayPort, sandboxPort] = [await freePort(), await freePort()];
+    demo = startDemo({ DEMO_RELAY_PORT: String(relayPort), DEMO_SANDBOX_PORT: String(sandboxPort) });
+    await waitFor(demo, 'Ctrl-C stops both.');
+    const printed = demo.output();
+    expect(printed).toContain(`Defender sandbox  http://127.0.0.1:${sandboxPort}`);
+    expect(printed).toContain(`Swagger UI: http://127.0.0.1:${relayPort}/docs`);
+    expect(printed).toMatch(/"msg":"Defender Relay [^"]+ listening on http:\/\/127\.0\.0\.1:\d+; auth: HS256 on/);
+    const jwt = /export JWT=(\S+)/.exec(printed)?.[1] ?? '';
+
+    const observe = await fetch(`http://127.0.0.1:${relayPort}/observe/observables`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json', 'x-request-id': 'demo-e2e-1' },
+      body: JSON.stringify([{ type: 'ip', value: '198.51.100.23' }]),
+    });
+    expect(((await observe.json()) as { data: { sightings: { count: number } } }).data.sightings.count).toBeGreaterThan(0);
+    await waitFor(demo, '"id":"demo-e2e-1"');
+    const line = demo.output().split('\n').find((l) => l.includes('"id":"demo-e2e-1"')) ?? '';
+    expect(JSON.parse(line)).toMatchObject({ req: { id: 'demo-e2e-1', method: 'POST', url: '/observe/observables' }, res: { statusCode: 200 }, msg: 'request completed' });
+
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+  }, 60_000);
+
+  it.each(['DEMO_RELAY_PORT', 'DEMO_SANDBOX_PORT'])('a busy port is named by %s, the variable that moves it', async (variable) => {
+    const [relayPort, sandboxPort] = [await freePort(), await freePort()];
+    const busy = variable === 'DEMO_RELAY_PORT' ? relayPort : sandboxPort;
+    const squatter = await listenOn(busy);
+    try {
+      demo = startDemo({ DEMO_RELAY_PORT: String(relayPort), DEMO_SANDBOX_PORT: String(sandboxPort) });
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toBe(`demo failed: port ${busy} is busy (a demo or relay still running?); stop it, or choose another port: ${variable}=${busy + 1000} npm run demo\n`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('refuses a port variable that is not a port number', async () => {
+    demo = startDemo({ DEMO_RELAY_PORT: 'http' });
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toBe("demo failed: DEMO_RELAY_PORT must be a port number from 1 to 65535 (got 'http')\n");
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Runs once before the e2e tests. It says up front what this machine will skip (or, under CI,
+ * fails the run), and rebuilds what the process tests start when dist/ is missing or older than
+ * the sources, so `npm test` on a fresh clone tests the code as it is.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PREREQUISITES, underCi } from './prerequisites';
+
+const ROOT = join(__dirname, '..', '..');
+
+const BUILDS = [
+  {
+    what: 'the relay (npm run start:prod’s entry), which the process tests start',
+    output: 'dist/apps/relay/apps/relay/src/main.js',
+    sources: ['apps/relay/src', 'libs'],
+    command: ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'relay'],
+  },
+  {
+    what: 'the tools (npm run jwt, npm run demo), which the jwt CLI and demo tests run',
+    output: 'dist/tools/scripts/demo.js',
+    sources: ['scripts', 'libs', 'apps/defender-sandbox/src'],
+    command: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tools.json'],
+  },
+];
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function announceMissingPrerequisites(): void {
+  const missing = PREREQUISITES.filter((p) => !p.present());
+  if (missing.length === 0) return;
+  if (underCi()) {
+    throw new Error(`CI is set, so these must be installed (.ci/run does it):\n${missing.map((p) => `  - ${p.missing}: ${p.install}`).join('\n')}`);
+  }
+  const lines = missing.map((p) => `  - ${p.missing}, so ${p.neededBy} will be skipped (install: ${p.install})`);
+  process.stdout.write(`\nThis machine lacks what some tests need; they are skipped and listed again at the end:\n${lines.join('\n')}\n\n`);
+}
+
+function buildWhatIsStale(): void {
+  for (const build of BUILDS) {
+    const output = join(ROOT, build.output);
+    const stale = !existsSync(output) || Math.max(...build.sources.map((s) => newestSource(join(ROOT, s)))) > statSync(output).mtimeMs;
+    if (!stale) continue;
+    process.stdout.write(`Building ${build.what}: ${build.output} is missing or older than its sources.\n`);
+    execFileSync(process.execPath, build.command, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+}
+
+export default function globalSetup(): void {
+  announceMissingPrerequisites();
+  buildWhatIsStale();
+}
