@@ -610,7 +610,8 @@ function check(route: string, out: Outgoing, label: string, res: Incoming, tally
       if (/\n\s+at\s|\.ts:\d+|\.js:\d+/.test(message)) throw new Error(`stack trace in a message\n${where()}`);
       for (const s of inputStrings) if (s.length >= ECHO_PROBE && message.includes(s)) throw new Error(`message echoes a ${s.length}-char input string\n${where()}`);
       if (/[\u0000-\u0008\u000b-\u001f]/.test(message)) tally.note('control characters in an error message', where());
-      if (e.code === 'internal error') tally.note(`internal error on ${route}`, where());
+      // Nothing a caller sends may reach the relay's catch-all (the sandbox injects no faults here).
+      if (e.code === 'internal error') throw new Error(`internal error on ${route}: ${message}\n${where()}`);
       // Every value the relay sends is validated and encoded, so Defender should never call a query malformed (C-23).
       if (e.code === 'invalid request' && /Defender|Graph/.test(message) && !/Unsupported action/.test(message)) tally.note(`Defender answered 400 on ${route}: ${message.slice(0, 80)}`, where());
     }

@@ -47,8 +47,9 @@ describe('startupSummary', () => {
 
   it('warns when Redis would hold JWKS key sets that nothing can authenticate', () => {
     const rs256 = { RELAY_PUBLIC_URL: 'https://relay.example.com', REDIS_URL: 'redis://127.0.0.1:6379' };
-    expect(startupSummary(facts(rs256)).warnings).toEqual([expect.stringMatching(/^REDIS_URL is set but neither STATE_KEY nor SECRET_KEY/)]);
-    expect(startupSummary(facts({ ...rs256, STATE_KEY: 'k'.repeat(32) })).warnings).toEqual(['SECRET_KEY is not set: every HS256 token will be refused (npm run jwt makes a key and a module JWT)']);
+    const redisWarning = expect.stringMatching(/^REDIS_URL is set but neither STATE_KEY nor SECRET_KEY/);
+    expect(startupSummary(facts(rs256)).warnings).toContainEqual(redisWarning);
+    expect(startupSummary(facts({ ...rs256, STATE_KEY: 'k'.repeat(32) })).warnings).not.toContainEqual(redisWarning);
   });
 
   it('shows the port actually bound and an IPv6 host in brackets', () => {
