@@ -94,6 +94,6 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
     // The sandbox's JWKS host stands in for properties.custom_jwks_host, the relay's URL for properties.url.
     const token = relay.sandbox.jwks.sign({ ...claims, jwks_host: new URL(relay.sandbox.url).host, aud: relay.url });
     const res = await relay.post('/health', undefined, { token });
-    expect(res.body).toEqual({ data: { status: 'ok' } });
+    expect(res.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
   });
 });

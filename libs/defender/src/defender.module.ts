@@ -2,6 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { CLOCK, systemClock } from './http/clock';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
@@ -26,7 +27,7 @@ const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, Hun
       }),
     }),
   ],
-  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [{ provide: CLOCK, useValue: systemClock }, OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

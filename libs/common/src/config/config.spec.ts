@@ -158,6 +158,11 @@ describe('defender config', () => {
     });
   });
 
+  it('warns at start that HUNTING_API=defender is retiring', () => {
+    expect(loadDefenderConfig({ HUNTING_API: 'defender' }).warnings).toEqual([expect.stringMatching(/^HUNTING_API=defender uses the Defender hunting API, which returns no data from 2027-02-01/)]);
+    expect(loadDefenderConfig({ HUNTING_API: 'graph' }).warnings).toEqual([]);
+  });
+
   it('refuses a region for a government cloud, whose host is fixed', () => {
     expect(problems(() => loadDefenderConfig({ DEFENDER_CLOUD: 'gcc-high', DEFENDER_API_REGION: 'us' }))).toEqual([
       "DEFENDER_API_REGION: regional hosts exist only in the commercial cloud; DEFENDER_CLOUD=gcc-high has its own host (got 'us')",

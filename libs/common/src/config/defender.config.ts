@@ -135,8 +135,14 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
-    warnings: [limit.warning, api.warning].filter((w): w is string => w !== undefined),
+    warnings: [limit.warning, api.warning, huntingWarning(e.HUNTING_API)].filter((w): w is string => w !== undefined),
   };
+}
+
+function huntingWarning(api: HuntingApi): string | undefined {
+  return api === 'defender'
+    ? 'HUNTING_API=defender uses the Defender hunting API, which returns no data from 2027-02-01; auto or graph use Microsoft Graph (ThreatHunting.Read.All)'
+    : undefined;
 }
 
 /** An explicit DEFENDER_API_URL wins; else the region's host; else the cloud's documented host. */

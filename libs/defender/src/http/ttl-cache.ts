@@ -1,3 +1,5 @@
+import { Clock, systemClock } from './clock';
+
 /**
  * A small bounded cache for slow-changing Defender data (machine and file profiles, C-95).
  * Concurrent requests for a key that is being fetched share that fetch.
@@ -26,12 +28,13 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly now: Clock = systemClock,
   ) {}
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -44,6 +47,10 @@ export class TtlCache<V> {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 }
