@@ -31,7 +31,7 @@ const OVERLAY = join(ROOT, 'deploy/overlays/example');
 /** relay-contract.md §7: every variable the relay reads. */
 const CONTRACT_ENV = [
   'PORT', 'HOST', 'SECRET_KEY', 'JWKS_HOSTS', 'RELAY_PUBLIC_URL', 'TRUST_PROXY', 'CTR_ENTITIES_LIMIT', 'DEFENDER_CLOUD',
-  'DEFENDER_LOGIN_URL', 'DEFENDER_API_URL', 'DEFENDER_PORTAL_URL', 'HUNTING_API', 'GRAPH_API_URL', 'UPSTREAM_TIMEOUT_MS',
+  'DEFENDER_LOGIN_URL', 'DEFENDER_API_URL', 'DEFENDER_API_REGION', 'DEFENDER_PORTAL_URL', 'HUNTING_API', 'GRAPH_API_URL', 'UPSTREAM_TIMEOUT_MS',
   'REQUEST_DEADLINE_MS', 'BODY_LIMIT', 'DEFENDER_RATE_LIMIT', 'REDIS_URL', 'LOG_LEVEL',
 ];
 /** Secrets: the contract's two, and the optional key that authenticates state read back from Redis. */
@@ -316,7 +316,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     const server = loadServerConfig(env);
     expect(server).toMatchObject({ port: 9090, host: '0.0.0.0', publicUrl: 'https://defender-relay.example.com', trustProxy: false });
     expect(loadAuthConfig(env).jwksHosts).toEqual([{ match: 'visibility.eu.amp.cisco.com', jwksUrl: 'https://visibility.eu.amp.cisco.com/.well-known/jwks' }]);
-    expect(loadDefenderConfig(env)).toMatchObject({ cloud: 'commercial', apiUrl: 'https://api.securitycenter.microsoft.com', rateLimit: true, warnings: [] });
+    expect(loadDefenderConfig(env)).toMatchObject({ cloud: 'commercial', apiUrl: 'https://eu.api.security.microsoft.com', rateLimit: true, warnings: [] });
     // The base's empty placeholders mean "unset", which the relay also accepts.
     const baseEnv = { ...(base.find((o) => o.kind === 'ConfigMap') as K8sObject).data, ...(base.find((o) => o.kind === 'Secret') as K8sObject).stringData };
     expect(loadAuthConfig(baseEnv).secretKey).toBeUndefined();

@@ -10,9 +10,9 @@ describe('POST /health (C-80)', () => {
 
   const health = (claims: Record<string, unknown> = DEMO_CLAIMS) => relay.post('/health', undefined, { token: hsToken(claims) });
 
-  it('is ok with good credentials, using a read the relay is permitted to make', async () => {
+  it('is ok with good credentials, using a read the relay is permitted to make, and names the hunting API', async () => {
     const res = await health();
-    expect(res.body).toEqual({ data: { status: 'ok' } });
+    expect(res.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
     expect(relay.sandbox.stats.count('alerts.list')).toBe(1);
     expect(relay.sandbox.stats.count('exposureScore')).toBe(0);
   });
@@ -89,25 +89,33 @@ describe('token cache (C-90)', () => {
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
 
-  it('N concurrent requests for one tenant fetch exactly one token; another tenant gets its own', async () => {
+  // /health also learns the hunting API, which takes a Graph token: one per tenant and audience.
+  const resources = (tenant?: string) =>
+    relay.sandbox.stats
+      .entries('token')
+      .filter((e) => tenant === undefined || e.tenant === tenant)
+      .map((e) => (e.body as { resource?: string }).resource);
+
+  it('N concurrent requests for one tenant fetch exactly one token per API; another tenant gets its own', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => relay.post('/health')));
-    expect(results.map((r) => r.body)).toEqual(Array(20).fill({ data: { status: 'ok' } }));
-    expect(relay.sandbox.stats.count('token')).toBe(1);
+    expect(results.map((r) => r.body)).toEqual(Array(20).fill({ data: { status: 'ok', hunting: 'graph' } }));
+    expect(resources().sort()).toEqual(['https://api.securitycenter.microsoft.com', 'https://graph.microsoft.com']);
 
     const other = hsToken({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID, extra: 'same creds, new JWT' });
     await relay.post('/health', undefined, { token: other });
-    expect(relay.sandbox.stats.count('token')).toBe(1);
+    expect(relay.sandbox.stats.count('token')).toBe(2);
 
     const { OTHER_TENANT_ID, OTHER_CLIENT_ID, OTHER_CLIENT_SECRET } = await import('../apps/defender-sandbox/src');
     const second = hsToken({ client_id: OTHER_CLIENT_ID, client_secret: OTHER_CLIENT_SECRET, tenant_id: OTHER_TENANT_ID });
     await Promise.all(Array.from({ length: 5 }, () => relay.post('/health', undefined, { token: second })));
-    expect(relay.sandbox.stats.count('token')).toBe(2);
-    expect(relay.sandbox.stats.count('token', OTHER_TENANT_ID)).toBe(1);
+    expect(relay.sandbox.stats.count('token')).toBe(4);
+    expect(resources(OTHER_TENANT_ID)).toHaveLength(2);
   });
 
   it('POSTs the token request form-encoded with the Defender resource', async () => {
     const [entry] = relay.sandbox.stats.entries('token');
     expect(entry.method).toBe('POST');
     expect(entry.path).toMatch(/\/oauth2\/token$/);
+    expect(entry.body).toMatchObject({ resource: 'https://api.securitycenter.microsoft.com' });
   });
 });

@@ -54,7 +54,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     });
     relay = await startRelay({ SECRET_KEY: secretKey });
     const health = await relay.post('/health', undefined, { token: jwt });
-    expect(health.body).toEqual({ data: { status: 'ok' } });
+    expect(health.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
 
     // Another run makes another key, so its JWT is refused by this relay.
     const other = printed(runCli(DEMO_ARGS));
@@ -83,7 +83,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(all).not.toContain(DEMO_CLIENT_SECRET);
     expect(verify(jwt, key, { algorithms: ['HS256'] })).toEqual({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID, CTR_ENTITIES_LIMIT: 7 });
     relay = await startRelay({ SECRET_KEY: key });
-    expect((await relay.post('/health', undefined, { token: jwt })).body).toEqual({ data: { status: 'ok' } });
+    expect((await relay.post('/health', undefined, { token: jwt })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
   });
 
   it('takes the credentials (and SECRET_KEY) from the environment', () => {

@@ -263,8 +263,8 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
   it('ran the whole script against a relay that logs at trace level', () => {
     expect(outcomes.version.body).toEqual({ version: expect.any(String) });
     expect(outcomes.watchdog.body).toEqual({ data: PROBE_VALUE });
-    expect(outcomes.healthHs.body).toEqual({ data: { status: 'ok' } });
-    expect(outcomes.healthRs.body).toEqual({ data: { status: 'ok' } });
+    expect(outcomes.healthHs.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(outcomes.healthRs.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
     expect(outcomes.observe.body.data.sightings.count).toBeGreaterThan(0);
     expect(outcomes.refer.body.data.length).toBeGreaterThan(0);
     expect(outcomes.trigger.body).toEqual({ data: { status: 'success' } });
@@ -272,7 +272,7 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
     expect(outcomes.token500.body.errors[0]).toMatchObject({ type: 'fatal', message: expect.any(String) });
     expect(outcomes.wrongSecret.body.errors[0]).toMatchObject({ code: 'authorization error', message: expect.stringContaining('AADSTS7000215') });
     expect(outcomes.api401.body.errors[0]).toMatchObject({ code: 'authorization error' });
-    expect(outcomes.expired.body).toEqual({ data: { status: 'ok' } });
+    expect(outcomes.expired.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
     expect(outcomes.timeout.body.errors[0]).toMatchObject({ code: 'timeout' });
     expect(outcomes.deep.body.data).toHaveLength(1);
     expect(outcomes.internal.body.errors.map((e: { code: string }) => e.code)).toContain('internal error');

@@ -40,8 +40,10 @@ describe('Prometheus metrics', () => {
     expect(delta('relay_requests_total', { route: '/refer/observables', outcome: 'error' })).toBe(1);
     expect(delta('relay_defender_calls_total', { api: 'alerts', status: '200' })).toBe(2);
     expect(delta('relay_defender_calls_total', { api: 'alerts', status: '403' })).toBe(1);
-    expect(delta('relay_defender_calls_total', { api: 'token', status: '200' })).toBe(1);
-    expect(delta('relay_token_cache_total', { result: 'miss' })).toBe(1);
+    // The first /health also learns the hunting API through Graph, with Graph's own token.
+    expect(delta('relay_defender_calls_total', { api: 'security', status: '200' })).toBe(1);
+    expect(delta('relay_defender_calls_total', { api: 'token', status: '200' })).toBe(2);
+    expect(delta('relay_token_cache_total', { result: 'miss' })).toBe(2);
     expect(delta('relay_token_cache_total', { result: 'hit' })).toBe(2);
     expect(delta('relay_request_duration_seconds_count', { route: '/health' })).toBe(3);
     expect(after).toContain('process_resident_memory_bytes');
@@ -50,7 +52,7 @@ describe('Prometheus metrics', () => {
   it('counts retries', async () => {
     const before = await scrape();
     relay.sandbox.faults.add({ route: 'alerts.list', status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } }, times: 1 });
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok' } });
+    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
     const after = await scrape();
     expect(sample(after, 'relay_defender_retries_total', { reason: 'unavailable' }) - sample(before, 'relay_defender_retries_total', { reason: 'unavailable' })).toBe(1);
   });

@@ -57,7 +57,7 @@ describe('/observe with Defender failing mid-request', () => {
 
   it('hunting throttled (429, Retry-After: 120): alert sightings still come back, with the Advanced Hunting error', async () => {
     const quota = 'API calls quota exceeded! maximum allowed 45 per 00:01:00';
-    relay().sandbox.faults.add({ route: 'hunting', status: 429, retryAfter: 120, body: { error: { code: 'TooManyRequests', message: quota } } });
+    relay().sandbox.faults.add({ route: 'graph.hunting', status: 429, retryAfter: 120, body: { error: { code: 'TooManyRequests', message: quota } } });
     const started = Date.now();
     const { errors, docs } = await observe(relay());
     expect(Date.now() - started).toBeLessThan(5000);

@@ -288,7 +288,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
   it('asks DeviceNetworkInfo once for exactly the devices of the answer, and takes MACs and IPs from it (C-33)', async () => {
     const devices = new Set(docs.flatMap((s) => s.targets ?? []).flatMap((t) => t.observables).filter((o) => o.type === 'ms_machine_id').map((o) => o.value));
     const infoQueries = relay.sandbox.stats
-      .entries('hunting')
+      .entries('graph.hunting')
       .map((e) => e.kql)
       .filter((q) => q?.kind === 'pipeline' && q.table === 'DeviceNetworkInfo');
     expect(infoQueries).toEqual([
@@ -362,7 +362,7 @@ describe('entity limit (C-31, C-12)', () => {
     // Each table is asked for enough rows for every observable of it: limit × observables, at least 1000.
     const perTable = { DeviceFileEvents: 4, DeviceNetworkEvents: 3 };
     const tops = relay.sandbox.stats
-      .entries('hunting')
+      .entries('graph.hunting')
       .flatMap((e) => (e.kql?.kind === 'pipeline' && e.kql.table in perTable ? [e.kql] : []))
       .map((q) => [q.table, q.operators.find((op) => op.kind === 'top')]);
     expect(tops.length).toBe(2);
@@ -390,7 +390,7 @@ describe('hostile and unusual values (C-22, C-23)', () => {
 
   const networkQueries = () =>
     relay.sandbox.stats
-      .entries('hunting')
+      .entries('graph.hunting')
       .map((e) => e.kql)
       .filter((q): q is KqlQuery => q !== undefined && q.kind === 'pipeline' && q.table === 'DeviceNetworkEvents');
 
@@ -445,27 +445,32 @@ describe('hostile and unusual values (C-22, C-23)', () => {
   });
 });
 
-describe('HUNTING_API=graph (C-94)', () => {
-  it('answers the same sightings with hunting sent to Microsoft Graph', async () => {
-    const defender = await startRelay();
+describe('HUNTING_API (C-94)', () => {
+  it('answers the same sightings whichever hunting API it is set to', async () => {
+    const defender = await startRelay({ HUNTING_API: 'defender' });
+    const auto = await startRelay();
     const graph = await startRelay({ HUNTING_API: 'graph' });
     try {
       const strip = (docs: Sighting[]) => docs.map(({ id: _id, ...rest }) => rest);
       const viaDefender = await observe(defender, EVERY_TYPE);
-      const viaGraph = await observe(graph, EVERY_TYPE);
-      expect(viaGraph.body.errors).toBeUndefined();
-      expect(strip(viaGraph.docs)).toEqual(strip(viaDefender.docs));
-      for (const o of EVERY_TYPE) expectSightingsFor(viaGraph.docs, o);
+      expect(viaDefender.body.errors).toBeUndefined();
+      for (const o of EVERY_TYPE) expectSightingsFor(viaDefender.docs, o);
+      const defenderQueries = defender.sandbox.stats.count('hunting');
+      expect(defenderQueries).toBeGreaterThan(0);
+      expect(defender.sandbox.stats.count('graph.hunting')).toBe(0);
 
-      expect(graph.sandbox.stats.count('hunting')).toBe(0);
-      expect(graph.sandbox.stats.count('graph.hunting')).toBe(defender.sandbox.stats.count('hunting'));
-      expect(graph.sandbox.stats.count('graph.hunting')).toBeGreaterThan(0);
-      const audiences = graph.sandbox.stats.entries('token').map((e) => (e.body as { resource?: string }).resource);
-      expect(audiences).toHaveLength(2);
-      expect(new Set(audiences).size).toBe(2);
+      for (const relay of [auto, graph]) {
+        const viaGraph = await observe(relay, EVERY_TYPE);
+        expect(viaGraph.body.errors).toBeUndefined();
+        expect(strip(viaGraph.docs)).toEqual(strip(viaDefender.docs));
+        expect(relay.sandbox.stats.count('hunting')).toBe(0);
+        expect(relay.sandbox.stats.count('graph.hunting')).toBe(defenderQueries);
+        const audiences = relay.sandbox.stats.entries('token').map((e) => (e.body as { resource?: string }).resource);
+        expect(audiences).toHaveLength(2);
+        expect(new Set(audiences).size).toBe(2);
+      }
     } finally {
-      await defender.close();
-      await graph.close();
+      await Promise.all([defender, auto, graph].map((r) => r.close()));
     }
   });
 });

@@ -24,23 +24,30 @@ describeWithRedis('shared state in Redis across replicas (C-93)', () => {
     await redis?.stop();
   });
 
-  it('fetches one token between two replicas, even when both miss at once', async () => {
+  it('fetches one token per API between two replicas, even when both miss at once', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => replicas[i % 2].post('/health')));
-    expect(results.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok' } }));
-    expect(sandbox.stats.count('token')).toBe(1);
+    expect(results.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok', hunting: 'graph' } }));
+    // /health learns the hunting API through Graph, which has its own token.
+    expect(sandbox.stats.entries('token').map((e) => (e.body as { resource?: string }).resource).sort()).toEqual([
+      'https://api.securitycenter.microsoft.com',
+      'https://graph.microsoft.com',
+    ]);
   });
 
   it('keeps tokens sealed in Redis under keys namespaced by tenant and client', async () => {
     const client = new Redis(redis.url);
     try {
       const keys = await client.keys('defender-relay:token:*');
-      expect(keys).toEqual([expect.stringMatching(new RegExp(`^defender-relay:token:${DEMO_TENANT_ID}:${DEMO_CLIENT_ID}:[0-9a-f]{32}$`))]);
-      const stored = (await client.get(keys[0])) ?? '';
-      expect(stored).not.toContain(DEMO_CLIENT_SECRET);
-      const { sealed, refreshAt } = JSON.parse(stored) as { sealed: string; refreshAt: number };
-      expect(refreshAt).toBeGreaterThan(Date.now());
-      // AES-GCM output: no readable run that could be a token.
-      expect(Buffer.from(sealed, 'base64').toString('latin1')).not.toMatch(/[A-Za-z0-9_.-]{16,}/);
+      const key = expect.stringMatching(new RegExp(`^defender-relay:token:${DEMO_TENANT_ID}:${DEMO_CLIENT_ID}:[0-9a-f]{32}$`));
+      expect(keys).toEqual([key, key]);
+      for (const k of keys) {
+        const stored = (await client.get(k)) ?? '';
+        expect(stored).not.toContain(DEMO_CLIENT_SECRET);
+        const { sealed, refreshAt } = JSON.parse(stored) as { sealed: string; refreshAt: number };
+        expect(refreshAt).toBeGreaterThan(Date.now());
+        // AES-GCM output: no readable run that could be a token.
+        expect(Buffer.from(sealed, 'base64').toString('latin1')).not.toMatch(/[A-Za-z0-9_.-]{16,}/);
+      }
     } finally {
       client.disconnect();
     }

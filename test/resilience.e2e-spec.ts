@@ -15,17 +15,17 @@ describe('faults against the sandbox (C-36, C-92, C-93)', () => {
   it('hunting 429 with Retry-After: 1 is retried after a second and succeeds', async () => {
     const baseline = (await observe()).body.data.sightings.count;
     relay.sandbox.stats.reset();
-    relay.sandbox.faults.add({ route: 'hunting', status: 429, retryAfter: 1, body: HUNTING_429, times: 1 });
+    relay.sandbox.faults.add({ route: 'graph.hunting', status: 429, retryAfter: 1, body: HUNTING_429, times: 1 });
     const started = Date.now();
     const res = await observe();
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.sightings.count).toBe(baseline);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(relay.sandbox.stats.entries('hunting').map((e) => e.status)).toContain(429);
+    expect(relay.sandbox.stats.entries('graph.hunting').map((e) => e.status)).toContain(429);
   });
 
   it('hunting 429 with Retry-After: 120 answers promptly with the sightings it has and a precise error', async () => {
-    relay.sandbox.faults.add({ route: 'hunting', status: 429, retryAfter: 120, body: HUNTING_429 });
+    relay.sandbox.faults.add({ route: 'graph.hunting', status: 429, retryAfter: 120, body: HUNTING_429 });
     const started = Date.now();
     const res = await observe();
     expect(Date.now() - started).toBeLessThan(2000);
@@ -41,7 +41,7 @@ describe('faults against the sandbox (C-36, C-92, C-93)', () => {
 
   it('503 twice then 200 is a success', async () => {
     relay.sandbox.faults.add({ route: 'alerts.list', status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } }, times: 2 });
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok' } });
+    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
     expect(relay.sandbox.stats.count('alerts.list')).toBe(3);
   });
 
@@ -94,7 +94,7 @@ describe('client-side rate limiting (C-93)', () => {
       const limited = results.filter((r) => r.body.errors?.some((e: { code: string }) => e.code === 'too many requests'));
       const complete = results.filter((r) => r.body.data?.sightings && !r.body.errors);
       const sandbox429 = relay.sandbox.stats.entries().filter((e) => e.status === 429).length;
-      const hunting = relay.sandbox.stats.count('hunting');
+      const hunting = relay.sandbox.stats.count('graph.hunting');
       console.log(`burst of 200 /observe: ${complete.length} complete, ${limited.length} answered "too many requests" (with their partial data), ` +
         `${hunting} hunting calls, ${relay.sandbox.stats.count()} Defender calls, 0 expected 429s from Defender: ${sandbox429}, ${elapsed} ms`);
       expect(sandbox429).toBe(0);

@@ -11,8 +11,8 @@ describe('startupSummary', () => {
   it('says in one line what runs where: version, address, auth modes, Microsoft hosts, hunting, state, metrics', () => {
     expect(startupSummary(facts({ SECRET_KEY: KEY })).message).toBe(
       'Defender Relay 1.2.3 listening on http://0.0.0.0:9090; auth: HS256 on, RS256 off (RELAY_PUBLIC_URL unset); ' +
-        'commercial cloud: login https://login.microsoftonline.com, API https://api.securitycenter.microsoft.com, portal https://security.microsoft.com; ' +
-        'hunting: defender (https://api.securitycenter.microsoft.com); state: memory (one replica); metrics: off',
+        'commercial cloud: login https://login.microsoftonline.com, API https://api.security.microsoft.com, portal https://security.microsoft.com; ' +
+        "hunting: auto (Graph https://graph.microsoft.com; Defender's retiring API only for apps Graph refuses, until 2027-02-01); state: memory (one replica); metrics: off",
     );
   });
 

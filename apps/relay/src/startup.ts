@@ -25,7 +25,11 @@ export function startupSummary(f: StartupFacts): StartupSummary {
   const hs256 = f.auth.secretKey !== undefined;
   const rs256 = f.server.publicUrl !== undefined;
   const address = `http://${hostForUrl(f.server.host)}:${f.port}`;
-  const hunting = f.defender.huntingApi === 'graph' ? `graph (${f.defender.graphUrl})` : `defender (${f.defender.apiUrl})`;
+  const hunting = {
+    auto: `auto (Graph ${f.defender.graphUrl}; Defender's retiring API only for apps Graph refuses, until 2027-02-01)`,
+    graph: `graph (${f.defender.graphUrl})`,
+    defender: `defender (${f.defender.apiUrl}; retiring, no data after 2027-02-01)`,
+  }[f.defender.huntingApi];
   const state = f.defender.redisUrl ? `redis ${withoutCredentials(f.defender.redisUrl)}` : 'memory (one replica)';
   const metrics = f.metricsPort === undefined ? 'off' : `http://${hostForUrl(f.server.metricsHost)}:${f.metricsPort}/metrics`;
   const auth = [

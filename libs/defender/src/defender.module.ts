@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { CLOCK, systemClock } from './http/clock';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
@@ -31,7 +32,7 @@ const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, Hun
       }),
     }),
   ],
-  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [{ provide: CLOCK, useValue: systemClock }, OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

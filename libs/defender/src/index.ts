@@ -1,4 +1,5 @@
 export * from './defender.module';
+export * from './http/clock';
 export * from './http/deadline';
 export * from './http/defender-context';
 export * from './http/defender-context.factory';

@@ -2,6 +2,8 @@ import { createPublicKey, JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Sandbox, startSandbox } from '../sandbox';
 import {
+  DEFENDER_ONLY_CLIENT_ID,
+  DEFENDER_ONLY_CLIENT_SECRET,
   DEMO_MACHINE_IDS,
   DEMO_TENANT_ID,
   OTHER_CLIENT_ID,
@@ -100,7 +102,7 @@ describe('sandbox controls', () => {
   });
 
   describe('rate limits', () => {
-    it('46th hunting call in a minute → 429 with Retry-After; shared by Graph; per tenant; window slides', async () => {
+    it('46th hunting call in a minute → 429 with Retry-After; per app and tenant; window slides', async () => {
       sandbox.setRateLimits(true);
       const statuses = [];
       for (let i = 0; i < 45; i += 1) statuses.push((await hunt()).status);
@@ -113,10 +115,9 @@ describe('sandbox controls', () => {
       expect(retryAfter).toBeLessThanOrEqual(60);
       expect(limited.body.error).toMatchObject({ code: 'TooManyRequests', message: 'API calls quota exceeded! maximum allowed 45 per 00:01:00' });
 
-      const graphToken = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
-      const graph = await call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: 'DeviceNetworkInfo | take 1' } });
-      expect(graph.status).toBe(429);
-
+      // Another app of the same tenant, and an app of another tenant, have their own quota.
+      const sameTenant = await tokenFor(sandbox, { clientId: DEFENDER_ONLY_CLIENT_ID, clientSecret: DEFENDER_ONLY_CLIENT_SECRET });
+      expect((await hunt(sameTenant)).status).toBe(200);
       const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
       expect((await hunt(other)).status).toBe(200);
       // Other API families have their own quota.
@@ -124,6 +125,26 @@ describe('sandbox controls', () => {
 
       offsetMs = 61_000;
       expect((await hunt()).status).toBe(200);
+    });
+
+    it('Graph hunting has its own 45 calls a minute, apart from Defender hunting', async () => {
+      sandbox.setRateLimits(true);
+      const graphToken = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
+      const graphHunt = () =>
+        call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: 'DeviceNetworkInfo | take 1' } });
+      for (let i = 0; i < 45; i += 1) await hunt();
+      expect((await hunt()).status).toBe(429);
+
+      const statuses = [];
+      for (let i = 0; i < 45; i += 1) statuses.push((await graphHunt()).status);
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      const limited = await graphHunt();
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.body.error).toMatchObject({ code: 'TooManyRequests', message: 'API calls quota exceeded! maximum allowed 45 per 00:01:00' });
+
+      offsetMs = 61_000;
+      expect((await graphHunt()).status).toBe(200);
     });
 
     it('is off by default and can be switched off again', async () => {

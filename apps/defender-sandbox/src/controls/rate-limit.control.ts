@@ -1,11 +1,12 @@
 import { Clock } from '../util/time.util';
 
 /**
- * Defender's published quotas, counted per tenant in sliding windows. Each API has its own
- * general quota ("100 calls per minute and 1,500 per hour" on every API page), so the general
- * bucket is counted per route; the advanced-hunting and investigation quotas are per tenant.
+ * Microsoft's published quotas, counted per application and tenant in sliding windows. Each
+ * Defender API has its own general quota ("100 calls per minute and 1,500 per hour" on every API
+ * page), so the general bucket is counted per route. Defender's hunting API and Graph's
+ * runHuntingQuery are separate services, each with its own quota.
  */
-export type RateBucket = 'general' | 'hunting' | 'investigation';
+export type RateBucket = 'general' | 'hunting' | 'graphHunting' | 'investigation';
 
 interface Window {
   limit: number;
@@ -22,13 +23,19 @@ const LIMITS: Record<RateBucket, Window[]> = {
     { limit: 100, ms: MINUTE, label: '00:01:00' },
     { limit: 1500, ms: HOUR, label: '01:00:00' },
   ],
-  // Both hunting APIs (Defender and Graph) share the advanced-hunting quota.
   hunting: [
     { limit: 45, ms: MINUTE, label: '00:01:00' },
     { limit: 1500, ms: HOUR, label: '01:00:00' },
   ],
+  // Graph documents a per-minute quota only for runHuntingQuery.
+  graphHunting: [{ limit: 45, ms: MINUTE, label: '00:01:00' }],
   investigation: [{ limit: 50, ms: HOUR, label: '01:00:00' }],
 };
+
+export interface RateLimitedCaller {
+  tenantId: string;
+  clientId: string;
+}
 
 export interface RateLimitVerdict {
   retryAfterSeconds: number;
@@ -44,15 +51,16 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Counts one call of `tenant` against each bucket, or — when a quota is used up — counts
-   * nothing and says how long to wait. Rejected calls do not extend the window.
+   * Counts one call of the app `clientId` of `tenantId` against each bucket, or — when a quota is
+   * used up — counts nothing and says how long to wait. Rejected calls do not extend the window.
    */
-  check(tenant: string, buckets: RateBucket[], route = ''): RateLimitVerdict | undefined {
+  check(caller: RateLimitedCaller, buckets: RateBucket[], route = ''): RateLimitVerdict | undefined {
     if (!this.enabled) return undefined;
     const now = this.clock();
+    const app = `${caller.tenantId.toLowerCase()}|${caller.clientId.toLowerCase()}`;
     const key = (bucket: RateBucket) => (bucket === 'general' ? `${bucket}|${route}` : bucket);
     for (const bucket of buckets) {
-      const history = this.history(tenant, key(bucket), now);
+      const history = this.history(app, key(bucket), now);
       for (const window of LIMITS[bucket]) {
         const inWindow = history.filter((t) => t > now - window.ms);
         if (inWindow.length >= window.limit) {
@@ -65,7 +73,7 @@ export class RateLimiter {
         }
       }
     }
-    for (const bucket of buckets) this.history(tenant, key(bucket), now).push(now);
+    for (const bucket of buckets) this.history(app, key(bucket), now).push(now);
     return undefined;
   }
 
@@ -73,8 +81,8 @@ export class RateLimiter {
     this.calls.clear();
   }
 
-  private history(tenant: string, bucket: string, now: number): number[] {
-    const key = `${tenant}|${bucket}`;
+  private history(app: string, bucket: string, now: number): number[] {
+    const key = `${app}|${bucket}`;
     const kept = (this.calls.get(key) ?? []).filter((t) => t > now - HOUR);
     this.calls.set(key, kept);
     return kept;

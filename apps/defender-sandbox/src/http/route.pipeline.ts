@@ -18,6 +18,7 @@ import {
   graphErrorBody,
   messageForStatus,
 } from './api-error';
+import { answersOn } from './hosts';
 import { SandboxServices } from './sandbox.services';
 
 export interface RouteResult {
@@ -127,6 +128,9 @@ export class RoutePipeline {
     entry: StatsEntry,
   ): Promise<RouteResult | typeof NO_ANSWER> {
     const { services } = this;
+    if (!answersOn(def.family, request.host)) {
+      throw new ApiError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${request.host.slice(0, 100)}${request.url.split('?')[0].slice(0, 200)}'.`);
+    }
     // Attribute the call to the token's tenant up front, so faulted calls are counted per tenant too.
     const bearer = bearerToken(request);
     const known = bearer ? services.tokens.lookup(bearer) : undefined;
@@ -149,7 +153,7 @@ export class RoutePipeline {
     if (def.access) {
       token = authorize(request.headers.authorization, services.tokens, def.access);
       if (def.rateBuckets) {
-        const verdict = services.rateLimiter.check(token.tenantId, def.rateBuckets, def.key);
+        const verdict = services.rateLimiter.check(token, def.rateBuckets, def.key);
         if (verdict) {
           throw new ApiError(429, 'TooManyRequests', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds) });
         }

@@ -16,6 +16,10 @@ export const HUNTING_TABLE_NAMES = [
 ] as const;
 export type HuntingTableName = (typeof HUNTING_TABLE_NAMES)[number];
 
+/** Tables derived from the tenant's alerts at query time, so they always agree with the alerts API. */
+export const ALERT_TABLE_NAMES = ['AlertInfo', 'AlertEvidence'] as const;
+export type AlertTableName = (typeof ALERT_TABLE_NAMES)[number];
+
 /** .NET type names the hunting APIs put in `Schema[].Type`. */
 export const DOTNET_TYPE: Record<KustoType, string> = {
   datetime: 'DateTime',
@@ -196,8 +200,69 @@ export const TABLE_SCHEMAS: Record<HuntingTableName, ColumnDef[]> = {
   ],
 };
 
+export const ALERT_TABLE_SCHEMAS: Record<AlertTableName, ColumnDef[]> = {
+  AlertInfo: [
+    dt('Timestamp'),
+    s('AlertId'),
+    s('Title'),
+    s('Category'),
+    s('Severity'),
+    s('ServiceSource'),
+    s('DetectionSource'),
+    s('AttackTechniques'),
+  ],
+  AlertEvidence: [
+    dt('Timestamp'),
+    s('AlertId'),
+    s('Title'),
+    s('Categories'),
+    s('AttackTechniques'),
+    s('ServiceSource'),
+    s('DetectionSource'),
+    s('EntityType'),
+    s('EvidenceRole'),
+    s('EvidenceDirection'),
+    s('FileName'),
+    s('FolderPath'),
+    s('SHA1'),
+    s('SHA256'),
+    long('FileSize'),
+    s('ThreatFamily'),
+    s('RemoteIP'),
+    s('RemoteUrl'),
+    s('AccountName'),
+    s('AccountDomain'),
+    s('AccountSid'),
+    s('AccountObjectId'),
+    s('AccountUpn'),
+    s('DeviceId'),
+    s('DeviceName'),
+    s('LocalIP'),
+    s('NetworkMessageId'),
+    s('EmailSubject'),
+    s('Application'),
+    int('ApplicationId'),
+    s('OAuthApplicationId'),
+    s('ProcessCommandLine'),
+    s('RegistryKey'),
+    s('RegistryValueName'),
+    s('RegistryValueData'),
+    s('AdditionalFields'),
+    s('Severity'),
+    s('CloudResource'),
+    s('CloudPlatform'),
+    s('ResourceType'),
+    s('ResourceID'),
+    s('SubscriptionId'),
+  ],
+};
+
 export function isHuntingTableName(name: string): name is HuntingTableName {
   return (HUNTING_TABLE_NAMES as readonly string[]).includes(name);
+}
+
+export function isAlertTableName(name: string): name is AlertTableName {
+  return (ALERT_TABLE_NAMES as readonly string[]).includes(name);
 }
 
 /** Missing string columns are "" (never null) in hunting results; other types are null. */
@@ -206,8 +271,8 @@ export function emptyValue(type: KustoType): HuntingValue {
 }
 
 /** Builds a full row of `table` from the given columns; throws on a column the table lacks. */
-export function makeRow(table: HuntingTableName, values: Record<string, HuntingValue>): HuntingRow {
-  const columns = TABLE_SCHEMAS[table];
+export function makeRow(table: HuntingTableName | AlertTableName, values: Record<string, HuntingValue>): HuntingRow {
+  const columns = isAlertTableName(table) ? ALERT_TABLE_SCHEMAS[table] : TABLE_SCHEMAS[table];
   const known = new Set(columns.map((c) => c.name));
   for (const key of Object.keys(values)) {
     if (!known.has(key)) throw new Error(`${table} has no column ${key}`);

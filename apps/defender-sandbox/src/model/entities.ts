@@ -92,9 +92,12 @@ export interface FileProfile {
   determinationValue: string;
 }
 
+/** One address of one network adapter (a machine has a row per adapter and address). */
 export interface MachineIpAddress {
   ipAddress: string;
   macAddress: string;
+  /** The adapter's type, as .NET's NetworkInterfaceType names it. */
+  type: string;
   operationalStatus: 'Up' | 'Down';
 }
 

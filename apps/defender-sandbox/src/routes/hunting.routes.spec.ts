@@ -1,4 +1,4 @@
-import { HuntingRow } from '../model/entities';
+import { Alert, HuntingRow } from '../model/entities';
 import { Sandbox, startSandbox } from '../sandbox';
 import {
   DEMO_MACHINE_IDS,
@@ -7,10 +7,11 @@ import {
   OTHER_CLIENT_ID,
   OTHER_CLIENT_SECRET,
   OTHER_TENANT_ID,
+  SEED_BASE_TIME,
   SEED_FILES,
   SEED_NETWORK,
 } from '../seed/seed.constants';
-import { call, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
 
 interface DefenderHunting {
   Stats: unknown;
@@ -36,6 +37,7 @@ describe('advanced hunting (Defender and Graph)', () => {
   afterAll(() => sandbox.close());
 
   const hunt = (query: unknown, t = token) => call<DefenderHunting>(sandbox, '/api/v1.0/advancedqueries/run', { token: t, method: 'POST', body: { Query: query } });
+  const graphHuntAs = (query: string) => call<GraphHunting>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: query } });
   const huntError = (body: unknown) => call<ErrorEnvelope>(sandbox, '/api/advancedqueries/run', { token, method: 'POST', body });
 
   it('runs the relay file-events union: newest first, RelayKey per observable, .NET schema types', async () => {
@@ -162,12 +164,94 @@ describe('advanced hunting (Defender and Graph)', () => {
       expect(missingRole.body.error.message).toContain('(ThreatHunting.Read.All)');
     });
 
+    const graphHunt = (body: Record<string, unknown>) =>
+      call<GraphHunting & ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body });
+
+    it('limits every table to the Timespan window (duration/end, start/end, start/duration)', async () => {
+      const query = `DeviceNetworkEvents | where RemoteIP == '${SEED_NETWORK.c2Ip}' | project Timestamp`;
+      const all = sandbox.state.hunting.DeviceNetworkEvents.filter((r) => r.RemoteIP === SEED_NETWORK.c2Ip).map((r) => Date.parse(String(r.Timestamp)));
+      const base = Date.parse(SEED_BASE_TIME);
+      const hours = (h: number) => h * 3_600_000;
+      const inside = (start: number, end: number) => all.filter((t) => t >= start && t <= end).length;
+
+      expect((await graphHunt({ Query: query })).body.results).toHaveLength(all.length);
+      const lastDay = await graphHunt({ Query: query, Timespan: `P1D/${SEED_BASE_TIME}` });
+      expect(lastDay.body.results).toHaveLength(inside(base - hours(24), base));
+      expect(lastDay.body.results.length).toBeLessThan(all.length);
+      const oldest = Math.min(...all);
+      const around = `${new Date(oldest - 1000).toISOString()}/${new Date(oldest + 1000).toISOString()}`;
+      expect((await graphHunt({ Query: query, timespan: around })).body.results).toHaveLength(inside(oldest - 1000, oldest + 1000));
+      expect((await graphHunt({ Query: query, Timespan: `${new Date(oldest).toISOString()}/PT1S` })).body.results.length).toBeGreaterThanOrEqual(1);
+    });
+
+    it.each([
+      ['30 days', "Invalid Timespan: '30 days' is not an ISO 8601 date."],
+      ['P1M', "Invalid Timespan: 'P1M' is not an ISO 8601 duration in weeks, days, hours, minutes or seconds."],
+      [30, 'Timespan must be a string.'],
+    ])('answers Timespan %p with 400 BadRequest in Graph error shape', async (timespan, message) => {
+      const res = await graphHunt({ Query: 'DeviceNetworkInfo | take 1', Timespan: timespan });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'BadRequest', message, innerError: expect.any(Object) });
+    });
+
     it('reports parse errors in Graph error shape', async () => {
       const res = await call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: 'DeviceFileEvents | count' } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('BadRequest');
       expect(res.body.error.message).toMatch(/^Query could not be parsed: /);
       expect(res.body.error.innerError).toBeDefined();
+    });
+  });
+
+  describe('AlertInfo and AlertEvidence', () => {
+    const alertsApi = async (path: string) => (await call<Collection<Alert>>(sandbox, path, { token })).body.value;
+
+    it('AlertInfo has one row per alert of the alerts API, in both hunting APIs', async () => {
+      const alerts = await alertsApi('/api/alerts');
+      const viaDefender = await hunt('AlertInfo | project AlertId, Title, Severity, Category');
+      expect(viaDefender.status).toBe(200);
+      expect(viaDefender.body.Results.map((r) => r.AlertId).sort()).toEqual(alerts.map((a) => a.id).sort());
+      for (const alert of alerts) {
+        expect(viaDefender.body.Results).toContainEqual({ AlertId: alert.id, Title: alert.title, Severity: alert.severity, Category: alert.category });
+      }
+      const viaGraph = await graphHuntAs('AlertInfo | take 100');
+      expect(viaGraph.body.schema.map((c) => c.name)).toEqual(['Timestamp', 'AlertId', 'Title', 'Category', 'Severity', 'ServiceSource', 'DetectionSource', 'AttackTechniques']);
+      expect(viaGraph.body.results).toHaveLength(alerts.length);
+      expect(viaGraph.body.results.every((r) => r.ServiceSource === 'Microsoft Defender for Endpoint')).toBe(true);
+    });
+
+    it("AlertEvidence has a row per alert and entity (the alert's device included) and finds a file's alerts like the REST API", async () => {
+      const { sha1 } = SEED_FILES.svcUpdater;
+      const fileAlerts = await alertsApi(`/api/files/${sha1}/alerts`);
+      expect(fileAlerts.length).toBeGreaterThan(0);
+      const res = await hunt(`AlertEvidence | where SHA1 == '${sha1}' | project AlertId, EntityType, FileName, DeviceId`);
+      expect([...new Set(res.body.Results.map((r) => r.AlertId))].sort()).toEqual(fileAlerts.map((a) => a.id).sort());
+      expect(res.body.Results.every((r) => r.FileName === SEED_FILES.svcUpdater.fileName)).toBe(true);
+
+      const [alert] = fileAlerts;
+      const rows = (await hunt(`AlertEvidence | where AlertId == '${alert.id}'`)).body.Results;
+      expect(rows).toHaveLength(alert.evidence.length + 1);
+      expect(rows.filter((r) => r.EntityType === 'Machine')).toEqual([
+        expect.objectContaining({ DeviceId: alert.machineId, DeviceName: alert.computerDnsName, EvidenceRole: 'Impacted', Title: alert.title }),
+      ]);
+      const ips = alert.evidence.filter((e) => e.entityType === 'Ip').map((e) => e.ipAddress);
+      expect(rows.filter((r) => r.EntityType === 'Ip').map((r) => r.RemoteIP)).toEqual(ips);
+      expect(rows.every((r) => r.Categories === JSON.stringify([alert.category]))).toBe(true);
+    });
+
+    it('follows the alerts as they are now, per tenant', async () => {
+      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const otherAlerts = await call<Collection<Alert>>(sandbox, '/api/alerts', { token: other });
+      const res = await hunt('AlertInfo | project AlertId', other);
+      expect(res.body.Results.map((r) => r.AlertId).sort()).toEqual(otherAlerts.body.value.map((a) => a.id).sort());
+
+      const before = (await hunt('AlertInfo | project AlertId')).body.Results.length;
+      sandbox.state.alerts.pop();
+      try {
+        expect((await hunt('AlertInfo | project AlertId')).body.Results).toHaveLength(before - 1);
+      } finally {
+        sandbox.reset();
+      }
     });
   });
 });

@@ -1,31 +1,66 @@
 import { ACCESS } from '../auth/permissions';
 import { StatsEntry } from '../controls/stats.control';
-import { DOTNET_TYPE, isHuntingTableName, TABLE_SCHEMAS } from '../hunting/hunting-tables.schema';
+import { alertTables } from '../hunting/alert-tables';
+import { ALERT_TABLE_SCHEMAS, DOTNET_TYPE, isAlertTableName, isHuntingTableName, TABLE_SCHEMAS } from '../hunting/hunting-tables.schema';
+import { parseTimespan, TimespanError, TimeWindow } from '../hunting/timespan';
 import { ApiError } from '../http/api-error';
 import { CallContext, RouteDefinition } from '../http/route.pipeline';
 import { SandboxServices } from '../http/sandbox.services';
 import { KqlQuery } from '../kql/kql.ast';
 import { KqlSemanticError, KqlSyntaxError } from '../kql/kql.error';
-import { evaluateKql, KqlTable } from '../kql/kql.evaluator';
+import { evaluateKql, KqlTable, TableResolver } from '../kql/kql.evaluator';
 import { parseKql } from '../kql/kql.parser';
+import { TenantData } from '../state/sandbox.state';
 import { asRecord } from '../util/guards.util';
 import { API_PREFIXES, callerTenant, ok } from './route.helpers';
 
 /** Defender returns at most this many rows per query. */
 const MAX_ROWS = 100_000;
 
-/** Parses and runs a hunting query on the caller's tables; the AST goes into the call's stats entry. */
-function runQuery(services: SandboxServices, call: CallContext, query: string, entry: StatsEntry): KqlTable {
+/**
+ * Parses and runs a hunting query on the caller's tables, limited to `window` when given; the AST
+ * goes into the call's stats entry.
+ */
+function runQuery(services: SandboxServices, call: CallContext, query: string, entry: StatsEntry, window?: TimeWindow): KqlTable {
   const ast = parseOrReject(query);
   entry.kql = ast;
   const tenant = callerTenant(services, call);
   try {
-    const result = evaluateKql(ast, (name) =>
-      isHuntingTableName(name) ? { columns: TABLE_SCHEMAS[name], rows: tenant.hunting[name] } : undefined,
-    );
+    const result = evaluateKql(ast, tablesOf(tenant, window));
     return { columns: result.columns, rows: result.rows.slice(0, MAX_ROWS) };
   } catch (err) {
     if (err instanceof KqlSemanticError) throw new ApiError(400, 'BadRequest', err.message);
+    throw err;
+  }
+}
+
+/** The event tables as seeded and the alert tables as the tenant's alerts are now. */
+function tablesOf(tenant: TenantData, window?: TimeWindow): TableResolver {
+  const within = (table: KqlTable): KqlTable =>
+    window ? { columns: table.columns, rows: table.rows.filter((row) => inWindow(row.Timestamp, window)) } : table;
+  return (name) => {
+    if (isHuntingTableName(name)) return within({ columns: TABLE_SCHEMAS[name], rows: tenant.hunting[name] });
+    if (isAlertTableName(name)) return within({ columns: ALERT_TABLE_SCHEMAS[name], rows: alertTables(tenant.alerts, tenant.files)[name] });
+    return undefined;
+  };
+}
+
+function inWindow(timestamp: unknown, window: TimeWindow): boolean {
+  const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
+  return at >= window.start && at <= window.end;
+}
+
+/**
+ * Graph's optional `Timespan`. Without it Graph looks back 30 days; the sandbox then serves all
+ * its data, because the seed sits at a fixed instant and must not age out of the tests.
+ */
+function timeWindow(services: SandboxServices, value: unknown): TimeWindow | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ApiError(400, 'BadRequest', 'Timespan must be a string.');
+  try {
+    return parseTimespan(value, services.clock());
+  } catch (err) {
+    if (err instanceof TimespanError) throw new ApiError(400, 'BadRequest', `Invalid Timespan: ${err.message}.`);
     throw err;
   }
 }
@@ -82,13 +117,14 @@ export function huntingRoutes(services: SandboxServices): RouteDefinition[] {
       prefixes: ['/v1.0', '/beta'],
       family: 'graph',
       access: ACCESS.graphHunting,
-      rateBuckets: ['hunting'],
+      rateBuckets: ['graphHunting'],
       handler: (call) => {
         const body = asRecord(call.body);
         // Graph property names are case-insensitive.
         const query = body?.Query ?? body?.query;
         if (typeof query !== 'string' || query.trim() === '') throw new ApiError(400, 'BadRequest', 'Missing query.');
-        const table = runQuery(services, call, query, call.entry);
+        const window = timeWindow(services, body?.Timespan ?? body?.timespan);
+        const table = runQuery(services, call, query, call.entry, window);
         return ok({
           '@odata.context': `${call.origin}${call.prefix}/$metadata#microsoft.graph.security.huntingQueryResults`,
           schema: table.columns.map((c) => ({ name: c.name, type: DOTNET_TYPE[c.type] })),

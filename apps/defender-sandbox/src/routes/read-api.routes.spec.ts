@@ -175,6 +175,20 @@ describe('Defender read API', () => {
       expect(missing.body.error).toMatchObject({ code: 'ResourceNotFound', message: 'Machine 123123123 was not found' });
     });
 
+    it("machines/{id} lists every adapter address with the adapter's MAC, type and status, matching DeviceNetworkInfo", async () => {
+      const { body } = await get<Machine>(`/api/machines/${DEMO_MACHINE_IDS.win10}`);
+      expect(body.ipAddresses).toEqual([
+        { ipAddress: '10.20.14.37', macAddress: '3C7C3FA1B2C4', type: 'Ethernet', operationalStatus: 'Up' },
+        { ipAddress: 'fe80::8d4c:2b1e:4f6a:91c3', macAddress: '3C7C3FA1B2C4', type: 'Ethernet', operationalStatus: 'Up' },
+        { ipAddress: '169.254.12.7', macAddress: 'F4A4754C9D10', type: 'Wireless80211', operationalStatus: 'Down' },
+      ]);
+      expect(body.lastIpAddress).toBe('10.20.14.37');
+      const hunted = sandbox.state.hunting.DeviceNetworkInfo.filter((r) => r.DeviceId === DEMO_MACHINE_IDS.win10);
+      for (const address of body.ipAddresses) {
+        expect(hunted.some((r) => r.MacAddress === address.macAddress && r.NetworkAdapterType === address.type)).toBe(true);
+      }
+    });
+
     it('lists machines with $top', async () => {
       const res = await get<Collection<Machine>>('/api/machines?$top=2');
       expect(res.body.value).toHaveLength(2);

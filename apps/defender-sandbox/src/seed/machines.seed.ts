@@ -158,7 +158,7 @@ export const SEED_ADAPTERS: Record<string, SeedAdapter[]> = {
 
 function ipAddresses(id: string): Machine['ipAddresses'] {
   return (SEED_ADAPTERS[id] ?? []).flatMap((a) =>
-    [a.ipv4, ...a.ipv6].map((ipAddress) => ({ ipAddress, macAddress: a.mac, operationalStatus: a.status })),
+    [a.ipv4, ...a.ipv6].map((ipAddress) => ({ ipAddress, macAddress: a.mac, type: a.type, operationalStatus: a.status })),
   );
 }
 

@@ -14,6 +14,13 @@ export const DEMO_APP_NAME = 'Defender Relay (demo)';
 export const NOPERM_CLIENT_ID = 'ed6ecb08-c357-4b85-a5ec-fc7e2cfb23d6';
 export const NOPERM_CLIENT_SECRET = 'Npm8Q~sandbox.NoRoles-Secret_ed6ecb08c357';
 
+/**
+ * Same tenant, an app consented for the Defender API only: Microsoft Graph refuses its hunting
+ * queries (no ThreatHunting.Read.All), Defender's hunting API answers them.
+ */
+export const DEFENDER_ONLY_CLIENT_ID = '088a845a-6ab5-4913-94cb-c9a9d2021d30';
+export const DEFENDER_ONLY_CLIENT_SECRET = 'Dfo8Q~sandbox.NoGraph-Secret_088a845a6ab5';
+
 export const OTHER_TENANT_ID = '818b7f4b-8ce4-46f3-a973-81735e10de43';
 export const OTHER_TENANT_DOMAIN = 'fabrikamlab.onmicrosoft.com';
 export const OTHER_CLIENT_ID = '72127a95-1087-4fd1-8492-d1037f06863e';

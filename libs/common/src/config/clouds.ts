@@ -1,6 +1,14 @@
 export type DefenderCloud = 'commercial' | 'gcc' | 'gcc-high' | 'dod';
 export const DEFENDER_CLOUDS: readonly DefenderCloud[] = ['commercial', 'gcc', 'gcc-high', 'dod'];
 
+/** Regional hosts of the commercial Defender API, closer to the tenant's data for lower latency. */
+export const DEFENDER_API_REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'] as const;
+export type DefenderApiRegion = (typeof DEFENDER_API_REGIONS)[number];
+
+export function regionalApiUrl(region: DefenderApiRegion): string {
+  return `https://${region}.api.security.microsoft.com`;
+}
+
 export interface CloudEndpoints {
   loginUrl: string;
   apiUrl: string;
@@ -15,7 +23,9 @@ export interface CloudEndpoints {
 export const CLOUD_ENDPOINTS: Record<DefenderCloud, CloudEndpoints> = {
   commercial: {
     loginUrl: 'https://login.microsoftonline.com',
-    apiUrl: 'https://api.securitycenter.microsoft.com',
+    // The documented API base; the older api.securitycenter.microsoft.com host still answers,
+    // and remains the token audience.
+    apiUrl: 'https://api.security.microsoft.com',
     apiResource: 'https://api.securitycenter.microsoft.com',
     portalUrl: 'https://security.microsoft.com',
     graphUrl: 'https://graph.microsoft.com',

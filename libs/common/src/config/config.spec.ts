@@ -146,11 +146,11 @@ describe('defender config', () => {
     expect(loadDefenderConfig({})).toMatchObject({
       cloud: 'commercial',
       loginUrl: 'https://login.microsoftonline.com',
-      apiUrl: 'https://api.securitycenter.microsoft.com',
+      apiUrl: 'https://api.security.microsoft.com',
       apiResource: 'https://api.securitycenter.microsoft.com',
       portalUrl: 'https://security.microsoft.com',
       graphUrl: 'https://graph.microsoft.com',
-      huntingApi: 'defender',
+      huntingApi: 'auto',
       upstreamTimeoutMs: 10000,
       requestDeadlineMs: 25000,
       rateLimit: true,
@@ -185,7 +185,40 @@ describe('defender config', () => {
   });
 
   it.each([
+    ['us', 'https://us.api.security.microsoft.com'],
+    ['EU', 'https://eu.api.security.microsoft.com'],
+    ['aea', 'https://aea.api.security.microsoft.com'],
+  ])('DEFENDER_API_REGION=%s selects the regional host and keeps the token audience', (region, apiUrl) => {
+    expect(loadDefenderConfig({ DEFENDER_API_REGION: region })).toMatchObject({
+      apiUrl,
+      apiRegion: region.toLowerCase(),
+      apiResource: 'https://api.securitycenter.microsoft.com',
+      warnings: [],
+    });
+  });
+
+  it('lets an explicit DEFENDER_API_URL win over the region, with a warning', () => {
+    expect(loadDefenderConfig({ DEFENDER_API_REGION: 'uk', DEFENDER_API_URL: 'http://127.0.0.1:9191' })).toMatchObject({
+      apiUrl: 'http://127.0.0.1:9191',
+      warnings: ['DEFENDER_API_REGION=uk is ignored: DEFENDER_API_URL is set'],
+    });
+  });
+
+  it('warns at start that HUNTING_API=defender is retiring', () => {
+    expect(loadDefenderConfig({ HUNTING_API: 'defender' }).warnings).toEqual([expect.stringMatching(/^HUNTING_API=defender uses the Defender hunting API, which returns no data from 2027-02-01/)]);
+    expect(loadDefenderConfig({ HUNTING_API: 'graph' }).warnings).toEqual([]);
+  });
+
+  it('refuses a region for a government cloud, whose host is fixed', () => {
+    expect(problems(() => loadDefenderConfig({ DEFENDER_CLOUD: 'gcc-high', DEFENDER_API_REGION: 'us' }))).toEqual([
+      "DEFENDER_API_REGION: regional hosts exist only in the commercial cloud; DEFENDER_CLOUD=gcc-high has its own host (got 'us')",
+    ]);
+  });
+
+  it.each([
     ['HUNTING_API', 'Graph', { huntingApi: 'graph' }],
+    ['HUNTING_API', 'defender', { huntingApi: 'defender' }],
+    ['HUNTING_API', 'AUTO', { huntingApi: 'auto' }],
     ['UPSTREAM_TIMEOUT_MS', '5000', { upstreamTimeoutMs: 5000 }],
     ['REQUEST_DEADLINE_MS', '30000', { requestDeadlineMs: 30000 }],
     ['DEFENDER_RATE_LIMIT', 'off', { rateLimit: false }],
@@ -202,7 +235,9 @@ describe('defender config', () => {
     ['DEFENDER_LOGIN_URL', 'ftp://x', 'DEFENDER_LOGIN_URL: must be an http(s) origin'],
     ['DEFENDER_PORTAL_URL', 'nope', 'DEFENDER_PORTAL_URL: must be an http(s) origin'],
     ['GRAPH_API_URL', 'nope', 'GRAPH_API_URL: must be an http(s) origin'],
-    ['HUNTING_API', 'splunk', 'HUNTING_API: must be one of defender, graph'],
+    ['HUNTING_API', 'splunk', "HUNTING_API: must be one of auto, graph, defender (got 'splunk')"],
+    ['DEFENDER_API_REGION', 'fr', "DEFENDER_API_REGION: must be one of us, eu, uk, au, swa, ina, aea (got 'fr')"],
+    ['DEFENDER_API_REGION', 'eu.api.security.microsoft.com', 'DEFENDER_API_REGION: must be one of us, eu'],
     ['UPSTREAM_TIMEOUT_MS', '1.5', 'UPSTREAM_TIMEOUT_MS: must be a whole number'],
     ['REQUEST_DEADLINE_MS', '0', 'REQUEST_DEADLINE_MS: must be a positive number of milliseconds'],
     ['UPSTREAM_TIMEOUT_MS', '0', 'UPSTREAM_TIMEOUT_MS: must be a positive number of milliseconds'],

@@ -1,12 +1,13 @@
 import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DefenderCloud } from './clouds';
+import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
 import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
-export const HUNTING_APIS = ['defender', 'graph'] as const;
+/** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
+export const HUNTING_APIS = ['auto', 'graph', 'defender'] as const;
 export type HuntingApi = (typeof HUNTING_APIS)[number];
 
 export const DEFAULT_ENTITIES_LIMIT = 100;
@@ -25,6 +26,9 @@ class DefenderEnv {
   @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
   DEFENDER_API_URL?: string;
 
+  @Expose() @IsOptional() @ToLowerCase() @IsIn(DEFENDER_API_REGIONS, { message: `must be one of ${DEFENDER_API_REGIONS.join(', ')}` })
+  DEFENDER_API_REGION?: DefenderApiRegion;
+
   @Expose() @IsOptional() @ToOrigin() @IsUrl(URL_OPTIONS, URL_MESSAGE)
   DEFENDER_PORTAL_URL?: string;
 
@@ -32,7 +36,7 @@ class DefenderEnv {
   GRAPH_API_URL?: string;
 
   @Expose() @ToLowerCase() @IsIn(HUNTING_APIS, { message: `must be one of ${HUNTING_APIS.join(', ')}` })
-  HUNTING_API: HuntingApi = 'defender';
+  HUNTING_API: HuntingApi = 'auto';
 
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(1, { message: 'must be a positive number of milliseconds' }) @Max(300_000, { message: 'must be at most 300000 ms' })
@@ -72,6 +76,7 @@ class DefenderEnv {
 
 export interface DefenderConfig {
   cloud: DefenderCloud;
+  apiRegion?: DefenderApiRegion;
   loginUrl: string;
   apiUrl: string;
   apiResource: string;
@@ -114,10 +119,12 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
   if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
   const preset = CLOUD_ENDPOINTS[e.DEFENDER_CLOUD];
   const limit = parseEntitiesLimit(e.CTR_ENTITIES_LIMIT);
+  const api = apiUrl(e);
   return {
     cloud: e.DEFENDER_CLOUD,
+    apiRegion: e.DEFENDER_API_REGION,
     loginUrl: e.DEFENDER_LOGIN_URL ?? preset.loginUrl,
-    apiUrl: e.DEFENDER_API_URL ?? preset.apiUrl,
+    apiUrl: api.url,
     apiResource: preset.apiResource,
     portalUrl: e.DEFENDER_PORTAL_URL ?? preset.portalUrl,
     graphUrl: e.GRAPH_API_URL ?? preset.graphUrl,
@@ -134,8 +141,28 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
-    warnings: [...plainHttp.warnings, ...(limit.warning ? [limit.warning] : [])],
+    warnings: [...plainHttp.warnings, limit.warning, api.warning, huntingWarning(e.HUNTING_API)].filter((w): w is string => w !== undefined),
   };
+}
+
+function huntingWarning(api: HuntingApi): string | undefined {
+  return api === 'defender'
+    ? 'HUNTING_API=defender uses the Defender hunting API, which returns no data from 2027-02-01; auto or graph use Microsoft Graph (ThreatHunting.Read.All)'
+    : undefined;
+}
+
+/** An explicit DEFENDER_API_URL wins; else the region's host; else the cloud's documented host. */
+function apiUrl(e: DefenderEnv): { url: string; warning?: string } {
+  const region = e.DEFENDER_API_REGION;
+  if (region && e.DEFENDER_CLOUD !== 'commercial') {
+    throw new ConfigValidationError([
+      `DEFENDER_API_REGION: regional hosts exist only in the commercial cloud; DEFENDER_CLOUD=${e.DEFENDER_CLOUD} has its own host (got '${region}')`,
+    ]);
+  }
+  if (e.DEFENDER_API_URL) {
+    return { url: e.DEFENDER_API_URL, warning: region ? `DEFENDER_API_REGION=${region} is ignored: DEFENDER_API_URL is set` : undefined };
+  }
+  return { url: region ? regionalApiUrl(region) : CLOUD_ENDPOINTS[e.DEFENDER_CLOUD].apiUrl };
 }
 
 export const defenderConfig = registerAs('defender', (): DefenderConfig => loadDefenderConfig(process.env));

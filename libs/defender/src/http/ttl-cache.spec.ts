@@ -32,4 +32,17 @@ describe('TtlCache', () => {
     await cache.getOrFetch('tenant:0', async () => (fetches++, 'again'));
     expect(fetches).toBe(1);
   });
+
+  it('expires entries by its clock, and forgets a deleted one at once', () => {
+    let now = 1_000;
+    const cache = new TtlCache<string>(100, 10, () => now);
+    cache.set('a', 'x');
+    cache.set('b', 'y');
+    now += 99;
+    expect(cache.get('a')).toBe('x');
+    cache.delete('b');
+    expect(cache.get('b')).toBeUndefined();
+    now += 1;
+    expect(cache.get('a')).toBeUndefined();
+  });
 });

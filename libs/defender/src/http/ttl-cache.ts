@@ -1,4 +1,5 @@
 import { BoundedMap } from '@app/common';
+import { Clock, systemClock } from './clock';
 
 /**
  * A small bounded cache for slow-changing Defender data (machine and file profiles, C-95).
@@ -28,6 +29,7 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     maxEntries = 10_000,
+    private readonly now: Clock = systemClock,
   ) {
     this.entries = new BoundedMap(maxEntries);
   }
@@ -35,7 +37,7 @@ export class TtlCache<V> {
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -44,6 +46,10 @@ export class TtlCache<V> {
 
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 }

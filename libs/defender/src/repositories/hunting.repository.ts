@@ -1,8 +1,10 @@
-import { defenderConfig } from '@app/common';
-import { Inject, Injectable } from '@nestjs/common';
+import { defenderConfig, RelayError } from '@app/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Clock, CLOCK } from '../http/clock';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
+import { TtlCache } from '../http/ttl-cache';
 import { assignEvents, EventFilter, eventsQuery, EventTable, latestPerAdapter, networkInfoQuery } from '../kql/hunting-queries';
 import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
 
@@ -16,17 +18,43 @@ interface GraphHuntingResult {
 
 export type EventRow<T extends EventTable> = T extends 'DeviceFileEvents' ? DeviceFileEvent : DeviceNetworkEvent;
 
+/** The API a credential's hunting queries go to. */
+export type HuntingBackend = 'graph' | 'defender';
+
+/** The Microsoft Graph application permission advanced hunting needs. */
+export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
+/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
+export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
+const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
+
+/** How long the API chosen for a credential is kept before `auto` asks Graph again. */
+export const HUNTING_CHOICE_TTL_MS = 5 * 60_000;
+const MAX_REMEMBERED = 10_000;
+
+/** What `/health` runs to learn a credential's hunting API when nothing is remembered: it reads no rows. */
+const PROBE_QUERY = 'DeviceNetworkInfo\n| take 0';
+
 /**
- * Advanced hunting, through Defender's `/api/advancedqueries/run` or, with `HUNTING_API=graph`,
- * Microsoft Graph `security/runHuntingQuery` (C-94). Queries come only from the builders in
- * `kql/hunting-queries.ts`, so every user value is an escaped literal.
+ * Advanced hunting through Microsoft Graph `security/runHuntingQuery` or Defender's retiring
+ * `/api/advancedqueries/run`, as `HUNTING_API` says. With `auto` (the default) Graph is asked
+ * first; when it refuses the credential (401/403: no `ThreatHunting.Read.All` or no admin
+ * consent) the credential's queries go to Defender's API for a few minutes, with a warning, until
+ * that API is retired. Queries come only from the builders in `kql/hunting-queries.ts`, so every
+ * user value is an escaped literal.
  */
 @Injectable()
 export class HuntingRepository {
+  private readonly logger = new Logger(HuntingRepository.name);
+  /** The API each credential (by identity) was last seen to use; read by `auto` and `/health`. */
+  private readonly chosen: TtlCache<HuntingBackend>;
+
   constructor(
     private readonly client: DefenderHttpClient,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
-  ) {}
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {
+    this.chosen = new TtlCache(HUNTING_CHOICE_TTL_MS, MAX_REMEMBERED, now);
+  }
 
   /** Reserves the rate-limit slots of `calls` hunting queries this request is about to make. */
   reserve(ctx: DefenderContext, calls: number): Promise<void> {
@@ -44,18 +72,83 @@ export class HuntingRepository {
     return ctx.once(`networkInfo:${ids.join(',')}`, async () => latestPerAdapter(await this.run<DeviceNetworkInfoRow>(ctx, networkInfoQuery(ids))));
   }
 
+  /**
+   * The API this credential's hunting queries use. Unless configured or remembered, one query
+   * that reads no rows finds out (shared by concurrent callers), so the answer is what the next
+   * observe will do; Graph refusing it under `graph` (or after the retirement) is the error.
+   */
+  async backend(ctx: DefenderContext): Promise<HuntingBackend> {
+    if (this.config.huntingApi === 'defender') return 'defender';
+    return (
+      this.remembered(ctx) ??
+      this.chosen.getOrFetch(ctx.identity, async () => {
+        await this.run(ctx, PROBE_QUERY);
+        return this.remembered(ctx) ?? 'graph';
+      })
+    );
+  }
+
+  /** A warning for `/health` when `backend` is the retiring API. */
+  retirementWarning(backend: HuntingBackend): RelayError | undefined {
+    if (backend !== 'defender') return undefined;
+    const retiring = `the Defender hunting API, which returns no data from ${DEFENDER_HUNTING_RETIREMENT}`;
+    return this.config.huntingApi === 'defender'
+      ? new RelayError('unknown', `Advanced hunting uses ${retiring} (HUNTING_API=defender): set HUNTING_API=auto and grant the app ${GRAPH_HUNTING_PERMISSION} on Microsoft Graph`, { type: 'warning' })
+      : new RelayError('permission denied', `Microsoft Graph refused advanced hunting, so it uses ${retiring}: grant the app the Microsoft Graph application permission ${GRAPH_HUNTING_PERMISSION} with admin consent`, { type: 'warning' });
+  }
+
   private async run<T>(ctx: DefenderContext, query: string): Promise<T[]> {
-    if (this.config.huntingApi === 'graph') {
-      const { data } = await this.client.request<GraphHuntingResult>(ctx, {
-        api: 'graph',
-        method: 'POST',
-        path: 'security/runHuntingQuery',
-        body: { Query: query },
-        hunting: true,
-        idempotent: true,
-      });
-      return (Array.isArray(data?.results) ? data.results : []) as T[];
+    const mode = this.config.huntingApi;
+    if (mode === 'defender' || (mode === 'auto' && this.remembered(ctx) === 'defender')) return this.viaDefender<T>(ctx, query);
+    try {
+      const rows = await this.viaGraph<T>(ctx, query);
+      this.chosen.set(ctx.identity, 'graph');
+      return rows;
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      if (mode === 'graph' || !this.defenderStillAnswers()) throw graphRefusal(error);
+      this.fallBack(ctx, error);
+      return this.viaDefender<T>(ctx, query);
     }
+  }
+
+  private remembered(ctx: DefenderContext): HuntingBackend | undefined {
+    const choice = this.chosen.get(ctx.identity);
+    if (choice !== 'defender' || this.defenderStillAnswers()) return choice;
+    this.chosen.delete(ctx.identity);
+    return undefined;
+  }
+
+  private defenderStillAnswers(): boolean {
+    return this.now() < RETIREMENT_MS;
+  }
+
+  private fallBack(ctx: DefenderContext, refusal: RelayError): void {
+    const already = this.chosen.get(ctx.identity) === 'defender';
+    this.chosen.set(ctx.identity, 'defender');
+    if (already) return;
+    const { tenantId, clientId } = ctx.credentials;
+    this.logger.warn(
+      { tenantId, clientId, upstreamStatus: refusal.upstreamStatus },
+      `Microsoft Graph refused advanced hunting (${refusal.message}); using the Defender hunting API, which returns no data from ` +
+        `${DEFENDER_HUNTING_RETIREMENT}, for ${HUNTING_CHOICE_TTL_MS / 60_000} minutes. Grant the app the Microsoft Graph application ` +
+        `permission ${GRAPH_HUNTING_PERMISSION} with admin consent.`,
+    );
+  }
+
+  private async viaGraph<T>(ctx: DefenderContext, query: string): Promise<T[]> {
+    const { data } = await this.client.request<GraphHuntingResult>(ctx, {
+      api: 'graph',
+      method: 'POST',
+      path: 'security/runHuntingQuery',
+      body: { Query: query },
+      hunting: true,
+      idempotent: true,
+    });
+    return (Array.isArray(data?.results) ? data.results : []) as T[];
+  }
+
+  private async viaDefender<T>(ctx: DefenderContext, query: string): Promise<T[]> {
     const { data } = await this.client.request<DefenderHuntingResult>(ctx, {
       method: 'POST',
       path: 'advancedqueries/run',
@@ -65,4 +158,19 @@ export class HuntingRepository {
     });
     return (Array.isArray(data?.Results) ? data.Results : []) as T[];
   }
+}
+
+/** Graph turned the credential away (no permission or consent), as opposed to failing. */
+function isRefusal(error: unknown): error is RelayError {
+  return error instanceof RelayError && (error.upstreamStatus === 401 || error.upstreamStatus === 403);
+}
+
+/** Graph's own wording need not name the permission, so the relay does. */
+function graphRefusal(error: RelayError): RelayError {
+  const said = error.message.replace(/\.$/, '');
+  return new RelayError(
+    error.upstreamStatus === 403 ? 'permission denied' : error.code,
+    `${said}. Advanced hunting on Microsoft Graph needs the application permission ${GRAPH_HUNTING_PERMISSION} with admin consent`,
+    { upstreamStatus: error.upstreamStatus, cause: error },
+  );
 }
