@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_OBSERVABLES, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
 import { RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
-import { cpuMsOf, memoryOf, percentile, post } from './process-usage';
+import { cpuMsOf, memoryOf, percentile, post, runBench } from './process-usage';
 
 const REFER_REQUESTS = Number(process.env.COST_REFER_REQUESTS ?? 6000);
 const OBSERVE_REQUESTS = Number(process.env.COST_OBSERVE_REQUESTS ?? 2000);
@@ -105,10 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`cost bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('cost', main);

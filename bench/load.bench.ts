@@ -17,16 +17,9 @@ import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MACHINE_IDS, DEMO_OBSERVABLES, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
 import { sandboxEnv, startRelayProcess } from '../scripts/relay-process';
-import { cpuMsOf, memoryOf, percentile, post } from './process-usage';
+import { cpuMsOf, memoryOf, percentile, positiveInt, post, runBench } from './process-usage';
 
 
-function positiveInt(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`${name} must be an integer between 1 and ${max}, got '${raw}'`);
-  return n;
-}
 
 const SECONDS = positiveInt('LOAD_SECONDS', 60, 3600);
 const CLIENTS = positiveInt('LOAD_CLIENTS', 16, 1024);
@@ -225,10 +218,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`load bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('load', main);

@@ -1,6 +1,7 @@
 /**
- * What a child process costs, read from /proc (Linux): CPU time used so far and resident memory.
- * CPU ms per request and peak RSS do not depend on how busy the machine is, unlike latency.
+ * What the benchmarks share. Mainly what a child process costs, read from /proc (Linux): CPU time
+ * used so far and resident memory; CPU ms per request and peak RSS do not depend on how busy the
+ * machine is, unlike latency. Also a keep-alive POST, percentiles, env parsing and the exit path.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -62,4 +63,24 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index];
+}
+
+/** A positive integer from the environment variable `name`, else `fallback`. */
+export function positiveInt(name: string, fallback: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`${name} must be an integer between 1 and ${max}, got '${raw}'`);
+  return n;
+}
+
+/** Runs a benchmark's main and exits: 0 when it finished, 1 with its error on stderr otherwise. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${name} bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -12,14 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { startRelayProcess } from '../scripts/relay-process';
+import { positiveInt } from './process-usage';
 
-function positiveInt(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`${name} must be an integer between 1 and ${max}, got '${raw}'`);
-  return n;
-}
 
 const CLIENTS = positiveInt('SLOW_CLIENTS', 400, 5000);
 const BYTES = positiveInt('SLOW_BYTES', 1_000_000, 1024 * 1024 - 1);

@@ -15,18 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { MemoryKeyValueStore } from '../libs/common/src/state/key-value';
 import { DEFENDER_LIMITS, MemoryWindowStore } from '../libs/common/src/state/sliding-window';
+import { positiveInt } from './process-usage';
 
 const APIS = ['alerts', 'machines', 'files/alerts'];
 const SEALED = JSON.stringify({ sealed: randomBytes(1200).toString('base64'), refreshAt: Date.now() + 3_000_000 });
 const HOUR_MS = 3_600_000;
 
-function positiveInt(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`${name} must be an integer between 1 and ${max}, got '${raw}'`);
-  return n;
-}
 
 function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
