@@ -1,4 +1,4 @@
-import { Indicator, IndicatorAction, IndicatorRequest, IndicatorSeverity, IndicatorType, MachineActionPath } from '@app/defender/models';
+import type { Indicator, IndicatorAction, IndicatorRequest, IndicatorSeverity, IndicatorType, MachineActionPath } from '@app/defender/models';
 import { Observable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 

@@ -1,4 +1,4 @@
-import { Alert, AlertEvidence, DeviceFileEvent, DeviceNetworkEvent, FileProfile } from '@app/defender/models';
+import type { Alert, AlertEvidence, DeviceFileEvent, DeviceNetworkEvent, FileProfile } from '@app/defender/models';
 import { HASH_TYPES, HashType, normaliseHash, text } from './observable.helpers';
 
 /** The known hashes of one file; each lower-case and well-formed, or absent. */

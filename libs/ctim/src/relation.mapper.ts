@@ -1,4 +1,4 @@
-import { Alert, AlertEvidence, FileProfile } from '@app/defender/models';
+import type { Alert, AlertEvidence, FileProfile } from '@app/defender/models';
 import { SOURCE } from './ctim.constants';
 import { Observable, Relation } from './ctim.types';
 import {

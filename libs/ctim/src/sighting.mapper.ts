@@ -1,4 +1,4 @@
-import { Alert, AlertEvidence } from '@app/defender/models';
+import type { Alert, AlertEvidence } from '@app/defender/models';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
   Observable,

@@ -1,4 +1,4 @@
-import { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
+import type { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
 import { Observable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, text } from './observable.helpers';
 

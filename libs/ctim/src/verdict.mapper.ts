@@ -1,4 +1,4 @@
-import { FileProfile, Indicator } from '@app/defender/models';
+import type { FileProfile, Indicator } from '@app/defender/models';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
 import { DispositionName, DispositionNumber, Judgement, Observable, Severity, ValidTime, Verdict } from './ctim.types';
 import { transientId } from './id';
