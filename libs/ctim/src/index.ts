@@ -1,10 +1,10 @@
 export * from './ctim.constants';
 export * from './ctim.types';
 export * from './id';
-export { HASH_TYPES, ipObservable, isHashType, normaliseHash, urlObservable } from './observable.helpers';
+export { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
 export type { HashType } from './observable.helpers';
 export * from './severity.mapper';
-export * from './file-completion';
+export * from './file-hashes.helpers';
 export * from './target.mapper';
 export * from './relation.mapper';
 export * from './sighting.mapper';

@@ -1,15 +1,7 @@
-import type { Alert, AlertEvidence, FileProfile } from '@app/defender/models';
+import type { Alert, AlertEvidence, AnyHuntingColumns, FileProfile, HuntingEvent } from '@app/defender/models';
 import { SOURCE } from './ctim.constants';
 import { Observable, Relation } from './ctim.types';
-import {
-  AnyHuntingColumns,
-  FileHashes,
-  HuntingEvent,
-  completeHashes,
-  eventFileHashes,
-  evidenceHashes,
-  initiatingProcessHashes,
-} from './file-completion';
+import { FileHashes, completeHashes, eventFileHashes, evidenceHashes, initiatingProcessHashes } from './file-hashes.helpers';
 import { HASH_TYPES, ipObservable, sameObservable, text, urlObservable } from './observable.helpers';
 
 /** What relation mapping needs besides the payload: file profiles by every lower-case hash. */

@@ -1,4 +1,4 @@
-import type { Alert, AlertEvidence } from '@app/defender/models';
+import type { Alert, AlertEvidence, AnyHuntingColumns, HuntingEvent } from '@app/defender/models';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
   Observable,
@@ -8,7 +8,6 @@ import {
   SightingDataTable,
   SightingDataValue,
 } from './ctim.types';
-import { AnyHuntingColumns, HuntingEvent } from './file-completion';
 import { transientId } from './id';
 import { text } from './observable.helpers';
 import { RelationContext, relationsFromAlert, relationsFromEvent } from './relation.mapper';

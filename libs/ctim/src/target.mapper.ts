@@ -15,20 +15,6 @@ function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Machine profiles by the (lower-case) id each was requested with: `profiles[i]` answers
- * `requestedIds[i]`. The profile's own `id` is not trusted, as some answers lack it; answers that
- * are not objects are dropped, so they cost only their device's target fields.
- */
-export function machineIndex(requestedIds: readonly string[], profiles: readonly unknown[]): Map<string, Machine> {
-  const index = new Map<string, Machine>();
-  requestedIds.forEach((id, i) => {
-    const profile = profiles[i];
-    if (isRecord(profile)) index.set(id.toLowerCase(), profile as Machine);
-  });
-  return index;
-}
-
-/**
  * MAC address in the lower-case, colon-separated form (`00:22:48:43:c0:30`) from Defender's
  * `00224843C030` (dashes, dots and colons accepted too). Undefined when not 48 bits or all zeros.
  */

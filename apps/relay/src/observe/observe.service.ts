@@ -1,18 +1,5 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import {
-  byNewestAlert,
-  byNewestEvent,
-  completeFilesIn,
-  fileProfileIndex,
-  hashesNeedingCompletion,
-  HuntingEvent,
-  machineIdsOf,
-  machineIndex,
-  normaliseHash,
-  Sighting,
-  sightingFromAlert,
-  sightingFromEvent,
-} from '@app/ctim';
+import { byNewestAlert, byNewestEvent, normaliseHash, Sighting, sightingFromAlert, sightingFromEvent } from '@app/ctim';
 import {
   Alert,
   AlertsRepository,
@@ -24,11 +11,13 @@ import {
   EventTable,
   FileProfile,
   FilesRepository,
+  HuntingEvent,
   HuntingRepository,
   MachinesRepository,
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
 
 /** What was found for one input observable. */
 interface Findings {
@@ -197,7 +186,7 @@ export class ObserveService {
       portalUrl: this.config.portalUrl,
       tenantId: ctx.credentials.tenantId,
       machines: machineIndex(deviceIds, machines),
-      networkInfo: groupByDevice(networkRows),
+      networkInfo: networkInfoIndex(networkRows),
       files: fileProfileIndex([...known, ...profiles.filter((p): p is FileProfile => p !== undefined)]),
     };
     return findings.flatMap((f) => {
@@ -205,14 +194,4 @@ export class ObserveService {
       return [...f.alerts.map((a) => sightingFromAlert(a, sctx)), ...f.events.map((e) => sightingFromEvent(e, sctx))];
     });
   }
-}
-
-function groupByDevice(rows: readonly DeviceNetworkInfoRow[]): Map<string, DeviceNetworkInfoRow[]> {
-  const out = new Map<string, DeviceNetworkInfoRow[]>();
-  for (const row of rows) {
-    if (typeof row.DeviceId !== 'string') continue;
-    const id = row.DeviceId.toLowerCase();
-    out.set(id, [...(out.get(id) ?? []), row]);
-  }
-  return out;
 }
