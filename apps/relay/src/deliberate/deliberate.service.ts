@@ -1,6 +1,5 @@
 import { Credentials, ErrorList, HASH_TYPES, Observable, RelayErrorBody } from '@app/common';
 import {
-  indicatorTypeFor,
   Judgement,
   Verdict,
   verdictAndJudgementFromFileProfile,
@@ -52,10 +51,8 @@ export class DeliberateService {
   }
 
   private async fromIndicators(ctx: DefenderContext, observable: Observable, now: Date): Promise<VerdictAndJudgement[]> {
-    const type = indicatorTypeFor(observable.type);
-    const indicators = await this.indicators.byValue(ctx, observable.value);
+    const indicators = await this.indicators.forObservable(ctx, observable);
     return indicators
-      .filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === observable.value.toLowerCase())
       .map((i) => verdictAndJudgementFromIndicator(i, observable, now))
       .filter((v): v is VerdictAndJudgement => v !== undefined);
   }
