@@ -88,5 +88,20 @@ export default tseslint.config(
     ]),
   },
   { files: ['libs/ctim/src/**/*.ts'], ignores: ['**/*.spec.ts'], rules: ctimImports() },
-  { files: ['libs/ctim/src/id.ts'], rules: ctimImports({ allowCrypto: true }) },
+  { files: ['libs/ctim/src/id.provider.ts'], rules: ctimImports({ allowCrypto: true }) },
+  {
+    // Mappers are pure: the time comes from the Clock provider, ids from the IdGenerator provider.
+    files: ['libs/ctim/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/ctim/src/clock.provider.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Mappers read the time from the injected Clock (MappingStamp.now).' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Mappers read the time from the injected Clock (MappingStamp.now).' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Mappers draw ids from the injected IdGenerator (MappingStamp.newId).' },
+        { selector: 'ImportExpression', message: 'libs/ctim imports statically, so the import rules see every dependency.' },
+        { selector: "CallExpression[callee.name='require']", message: 'libs/ctim imports statically, so the import rules see every dependency.' },
+      ],
+    },
+  },
 );

@@ -1,4 +1,5 @@
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
+import { Injectable } from '@nestjs/common';
 import { Observable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 
@@ -205,4 +206,21 @@ export function requestedAction(actionId: string): RequestedAction | undefined {
   if (isAddIndicatorActionId(actionId)) return { kind: 'add-indicator', policy: INDICATOR_POLICY_BY_ACTION_ID[actionId] };
   const name = machineActionNameOf(actionId);
   return name === undefined ? undefined : { kind: 'machine', name };
+}
+
+/** The response-action mappers as a provider, beside the sighting and verdict mappers. */
+@Injectable()
+export class ActionMapper {
+  /** The machine actions a device's profile and succeeded actions (newest first) call for. */
+  forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
+    return machineActions(machineId, machineState(machine, history));
+  }
+
+  forIndicator(observable: Observable, existing?: Indicator): ResponseAction[] {
+    return indicatorActions(observable, existing);
+  }
+
+  requested(actionId: string): RequestedAction | undefined {
+    return requestedAction(actionId);
+  }
 }

@@ -124,3 +124,13 @@ export interface ResponseAction {
   categories: string[];
   'query-params': Record<string, string>;
 }
+
+/**
+ * What one mapping call takes from outside so that mappers stay pure: the time it runs at and a
+ * source of fresh transient ids. `StampProvider` makes them from the injected clock and ids.
+ */
+export interface MappingStamp {
+  now: Date;
+  /** A new `transient:<kind>-<uuid>` id on every call. */
+  newId(kind: string): string;
+}

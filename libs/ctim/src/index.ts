@@ -1,6 +1,9 @@
+export * from './ctim.module';
+export * from './clock.provider';
+export * from './id.provider';
+export * from './stamp.provider';
 export * from './ctim.constants';
 export * from './ctim.types';
-export * from './id';
 export { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
 export type { HashType } from './observable.helpers';
 export * from './severity.mapper';

@@ -1,5 +1,5 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import { byNewestAlert, byNewestEvent, normaliseHash, Sighting, sightingFromAlert, sightingFromEvent } from '@app/ctim';
+import { byNewestAlert, byNewestEvent, normaliseHash, Sighting, SightingMapper } from '@app/ctim';
 import {
   Alert,
   AlertsRepository,
@@ -71,6 +71,7 @@ export class ObserveService {
     private readonly files: FilesRepository,
     private readonly machines: MachinesRepository,
     private readonly hunting: HuntingRepository,
+    private readonly sightings: SightingMapper,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -194,7 +195,7 @@ export class ObserveService {
     };
     return findings.flatMap((f) => {
       const sctx = { ...shared, observable: f.observable, count: f.count };
-      return [...f.alerts.map((a) => sightingFromAlert(a, sctx)), ...f.events.map((e) => sightingFromEvent(e, sctx))];
+      return [...f.alerts.map((a) => this.sightings.fromAlert(a, sctx)), ...f.events.map((e) => this.sightings.fromEvent(e, sctx))];
     });
   }
 }

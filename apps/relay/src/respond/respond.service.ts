@@ -1,5 +1,5 @@
 import { Credentials, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
-import { indicatorActions, machineActions, machineState, RequestedAction, requestedAction, ResponseAction } from '@app/ctim';
+import { ActionMapper, RequestedAction, ResponseAction } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, IndicatorsRepository, indicatorTypeFor, MachineActionsRepository, MachinesRepository } from '@app/defender';
 import { Injectable, Logger } from '@nestjs/common';
 import { TriggerDto } from './trigger.dto';
@@ -27,6 +27,7 @@ export class RespondService {
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly indicators: IndicatorsRepository,
+    private readonly actions: ActionMapper,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
@@ -44,16 +45,16 @@ export class RespondService {
         this.machines.machine(ctx, observable.value),
         this.machineActions.succeeded(ctx, observable.value),
       ]);
-      return machine ? machineActions(observable.value, machineState(machine, history)) : [];
+      return machine ? this.actions.forMachine(observable.value, machine, history) : [];
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [existing] = await this.indicators.forObservable(ctx, observable);
-    return indicatorActions(observable, existing);
+    return this.actions.forIndicator(observable, existing);
   }
 
   async trigger(credentials: Credentials, dto: TriggerDto): Promise<TriggerResult> {
     try {
-      const action = requestedAction(dto.actionId);
+      const action = this.actions.requested(dto.actionId);
       if (!action) {
         throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(dto.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
       }
