@@ -1,6 +1,6 @@
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
-import { Observable, ResponseAction } from './ctim.types';
+import { CtimObservable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 
 /** Prefix of every action id; ids stay those of the original relay so configured workflows keep working. */
@@ -154,7 +154,7 @@ function humanIndicatorAction(action: string): string {
  * relay's labels), titled with the observable, since XDR lists the actions of every observable of
  * an investigation together. The caller offers them only for types Defender indicators support.
  */
-export function indicatorActions(observable: Observable, existing?: Indicator): ResponseAction[] {
+export function indicatorActions(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
   const queryParams = { observable_type: observable.type, observable_value: observable.value };
   if (existing) {
     const action = humanIndicatorAction(text(existing.action) ?? 'Unknown');
@@ -216,7 +216,7 @@ export class ActionMapper {
     return machineActions(machineId, machineState(machine, history));
   }
 
-  forIndicator(observable: Observable, existing?: Indicator): ResponseAction[] {
+  forIndicator(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
     return indicatorActions(observable, existing);
   }
 

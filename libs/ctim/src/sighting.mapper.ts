@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
   MappingStamp,
-  Observable,
+  CtimObservable,
   ObservedTime,
   Sighting,
   SightingDataColumn,
@@ -19,7 +19,7 @@ import { TargetContext, endpointTarget } from './target.mapper';
 /** Everything the sighting mappers need besides the alert / event itself. */
 export interface SightingContext extends RelationContext, TargetContext {
   /** The (normalised) input observable. */
-  observable: Observable;
+  observable: CtimObservable;
   /** Alerts + events found for the observable. */
   count: number;
   /** Defender portal origin, e.g. `https://security.microsoft.com` (no trailing slash). */

@@ -1,5 +1,5 @@
 import type { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
-import { Observable, ObservedTime, Target } from './ctim.types';
+import { CtimObservable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, text } from './observable.helpers';
 
 /** Device facts fetched once per request: machine profiles and DeviceNetworkInfo rows, by device id. */
@@ -24,7 +24,7 @@ export function formatMac(value: unknown): string | undefined {
   return hex.match(/../g)?.join(':');
 }
 
-function isUninformative(ip: Observable): boolean {
+function isUninformative(ip: CtimObservable): boolean {
   if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0';
   return ip.value === '::1' || ip.value === '::';
 }
@@ -33,7 +33,7 @@ function isUninformative(ip: Observable): boolean {
  * Parses DeviceNetworkInfo's `IPAddresses` JSON string into `ip` / `ipv6` observables.
  * Bad JSON, non-arrays and malformed entries are ignored; loopback and unspecified addresses dropped.
  */
-export function parseIpAddresses(json: unknown): Observable[] {
+export function parseIpAddresses(json: unknown): CtimObservable[] {
   if (typeof json !== 'string' || json.trim() === '') return [];
   let parsed: unknown;
   try {
@@ -42,7 +42,7 @@ export function parseIpAddresses(json: unknown): Observable[] {
     return [];
   }
   if (!Array.isArray(parsed)) return [];
-  const observables: Observable[] = [];
+  const observables: CtimObservable[] = [];
   for (const entry of parsed as unknown[]) {
     if (typeof entry !== 'object' || entry === null) continue;
     const ip = ipObservable((entry as { IPAddress?: unknown }).IPAddress);
@@ -70,7 +70,7 @@ function addressesOf(
   machineId: string | undefined,
   machine: Machine | undefined,
   ctx: TargetContext,
-): { macs: string[]; ips: Observable[] } {
+): { macs: string[]; ips: CtimObservable[] } {
   const rows = machineId === undefined ? undefined : lookup(ctx.networkInfo, machineId);
   if (rows && rows.length > 0) {
     return {
@@ -84,7 +84,7 @@ function addressesOf(
   ips.push(ipObservable(machine?.lastIpAddress));
   return {
     macs: adapters.map((adapter) => formatMac(adapter.macAddress)).filter((mac): mac is string => mac !== undefined),
-    ips: ips.filter((ip): ip is Observable => ip !== undefined && !isUninformative(ip)),
+    ips: ips.filter((ip): ip is CtimObservable => ip !== undefined && !isUninformative(ip)),
   };
 }
 
@@ -106,7 +106,7 @@ export function endpointTarget(
   const hostname = text(deviceName) ?? text(machine?.computerDnsName);
   if (id === undefined && hostname === undefined) return undefined;
 
-  const observables: Observable[] = [];
+  const observables: CtimObservable[] = [];
   const seen = new Set<string>();
   const push = (type: string, value: string | undefined): void => {
     if (value === undefined) return;

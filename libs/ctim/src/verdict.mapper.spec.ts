@@ -1,6 +1,6 @@
 import { NOW, SHA256, aFileProfile, aStamp, anIndicator, uuidNo } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionNumber, Observable } from './ctim.types';
+import { DispositionNumber, CtimObservable } from './ctim.types';
 import {
   DISPOSITIONS,
   verdictAndJudgementFromFileProfile,
@@ -112,9 +112,9 @@ describe('verdictAndJudgementFromFileProfile', () => {
 
 describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean first', () => {
   const sha1 = { type: 'sha1', value: 'ab'.repeat(20) };
-  const fromIndicator = (action: string, observable: Observable = sha1) =>
+  const fromIndicator = (action: string, observable: CtimObservable = sha1) =>
     verdictAndJudgementFromIndicator(anIndicator({ action }), observable, aStamp()) as VerdictAndJudgement;
-  const malware = (observable: Observable = sha1) =>
+  const malware = (observable: CtimObservable = sha1) =>
     verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable, aStamp()) as VerdictAndJudgement;
   /** A judgement of any priority and disposition (what another source could say). */
   const judged = (priority: number, disposition: DispositionNumber): VerdictAndJudgement => {

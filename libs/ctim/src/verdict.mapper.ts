@@ -1,7 +1,7 @@
 import type { FileProfile, Indicator } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionName, DispositionNumber, Judgement, MappingStamp, Observable, Severity, ValidTime, Verdict } from './ctim.types';
+import { DispositionName, DispositionNumber, Judgement, MappingStamp, CtimObservable, Severity, ValidTime, Verdict } from './ctim.types';
 import { text } from './observable.helpers';
 import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';
@@ -61,7 +61,7 @@ function truncate(value: string, max: number): string {
 }
 
 function build(
-  observable: Observable,
+  observable: CtimObservable,
   priority: number,
   disposition: Disposition,
   severity: Severity,
@@ -102,7 +102,7 @@ function build(
  * (else `now`) until its `expirationTime` (else 2525-01-01). Undefined for an action with no
  * disposition, or an indicator that has already expired.
  */
-export function verdictAndJudgementFromIndicator(indicator: Indicator, observable: Observable, stamp: MappingStamp): VerdictAndJudgement | undefined {
+export function verdictAndJudgementFromIndicator(indicator: Indicator, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const disposition = dispositionForIndicatorAction(indicator.action);
   if (!disposition) return undefined;
   const expiration = validIso(indicator.expirationTime);
@@ -135,7 +135,7 @@ export function verdictAndJudgementFromIndicator(indicator: Indicator, observabl
  * Verdict + judgement from a file profile whose `determinationType` is `Malware` (Malicious,
  * severity High, valid from `now` to 2525-01-01); undefined for any other determination.
  */
-export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: Observable, stamp: MappingStamp): VerdictAndJudgement | undefined {
+export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   if (text(profile.determinationType)?.toLowerCase() !== 'malware') return undefined;
   const threat = text(profile.determinationValue);
   const reason =
@@ -191,11 +191,11 @@ export function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Ve
 export class VerdictMapper {
   constructor(private readonly stamps: StampProvider) {}
 
-  fromIndicator(indicator: Indicator, observable: Observable): VerdictAndJudgement | undefined {
+  fromIndicator(indicator: Indicator, observable: CtimObservable): VerdictAndJudgement | undefined {
     return verdictAndJudgementFromIndicator(indicator, observable, this.stamps.stamp());
   }
 
-  fromFileProfile(profile: FileProfile, observable: Observable): VerdictAndJudgement | undefined {
+  fromFileProfile(profile: FileProfile, observable: CtimObservable): VerdictAndJudgement | undefined {
     return verdictAndJudgementFromFileProfile(profile, observable, this.stamps.stamp());
   }
 
