@@ -2,7 +2,7 @@ import { Credentials, ErrorList, isObservableType, Observable, RelayError, Relay
 import { ActionMapper, RequestedAction, ResponseAction } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, IndicatorsRepository, indicatorTypeFor, MachineActionsRepository, MachinesRepository } from '@app/defender';
 import { Injectable, Logger } from '@nestjs/common';
-import { TriggerDto } from './trigger.dto';
+import { Trigger } from './trigger.dto';
 
 export interface RespondListResult {
   actions: ResponseAction[];
@@ -52,14 +52,14 @@ export class RespondService {
     return this.actions.forIndicator(observable, existing);
   }
 
-  async trigger(credentials: Credentials, dto: TriggerDto): Promise<TriggerResult> {
+  async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
     try {
-      const action = this.actions.requested(dto.actionId);
+      const action = this.actions.requested(trigger.actionId);
       if (!action) {
-        throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(dto.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
+        throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
       }
-      const observable = this.observableFor(action, dto);
-      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, dto.indicator_id));
+      const observable = this.observableFor(action, trigger.observable);
+      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger.indicatorId));
       return { status: 'success', errors: [] };
     } catch (error) {
       const errors = new ErrorList(this.logger);
@@ -68,14 +68,13 @@ export class RespondService {
     }
   }
 
-  private observableFor(action: RequestedAction, dto: TriggerDto): Observable {
-    const type = dto.observable_type.trim().toLowerCase();
+  /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
+  private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
     const wanted = action.kind === 'machine' ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
     if (!isObservableType(type) || !wanted.includes(type)) {
-      throw new RelayError('unsupported type', `Observable type '${dto.observable_type.slice(0, 40)}' is not supported by this action`);
+      throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
     const rule = TYPE_RULES[type];
-    const value = rule.normalise(dto.observable_value.trim());
     if (!rule.valid(value)) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is not ${rule.expected}`);
     return { type, value };
   }
