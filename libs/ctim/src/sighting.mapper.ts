@@ -2,8 +2,8 @@ import type { Alert, AlertEvidence, AnyHuntingColumns, HuntingEvent } from '@app
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
-  MappingStamp,
   CtimObservable,
+  MappingStamp,
   ObservedTime,
   Sighting,
   SightingDataColumn,

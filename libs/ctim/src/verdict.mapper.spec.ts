@@ -1,6 +1,6 @@
 import { NOW, SHA256, aFileProfile, aStamp, anIndicator, uuidNo } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionNumber, CtimObservable } from './ctim.types';
+import { CtimObservable, DispositionNumber } from './ctim.types';
 import {
   DISPOSITIONS,
   verdictAndJudgementFromFileProfile,

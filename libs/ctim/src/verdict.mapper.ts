@@ -1,7 +1,7 @@
 import type { FileProfile, Indicator } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionName, DispositionNumber, Judgement, MappingStamp, CtimObservable, Severity, ValidTime, Verdict } from './ctim.types';
+import { CtimObservable, DispositionName, DispositionNumber, Judgement, MappingStamp, Severity, ValidTime, Verdict } from './ctim.types';
 import { text } from './observable.helpers';
 import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';

@@ -2,7 +2,7 @@ import { normaliseObservable, RelayError, validateDto } from '@app/common';
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { Trigger, TriggerDto } from './trigger.dto';
 
-/** Validates a trigger body (C-70) and normalises its observable; a number-typed `indicator_id` is read as its string. */
+/** Validates a trigger body and normalises its observable; a number-typed `indicator_id` is read as its string. */
 @Injectable()
 export class TriggerPipe implements PipeTransform<unknown, Trigger> {
   transform(body: unknown): Trigger {
