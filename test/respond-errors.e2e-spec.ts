@@ -59,6 +59,7 @@ describe('POST /respond/trigger and /respond/observables: errors (C-70, C-73, C-
       ['a machine action on an ip', { ...ISOLATE, observable_type: 'ip', observable_value: '10.0.0.1' }, 'ip'],
       ['an indicator action on a machine id', { ...ADD, observable_type: 'ms_machine_id', observable_value: WIN10 }, 'ms_machine_id'],
       ['an indicator action on a hostname', { ...ADD, observable_type: 'hostname', observable_value: 'host.example' }, 'hostname'],
+      ['a type the pipe trims and lower-cases first', { ...ADD, observable_type: ' HostName ', observable_value: 'host.example' }, 'hostname'],
     ])('%s → unsupported type', async (_name, body, type) => {
       const res = await trigger(body);
       expect(res.body).toEqual({

@@ -1,4 +1,4 @@
-import { MACHINE_ID, anIndicator } from '../test-support/builders';
+import { MACHINE_ID, aMachine, aMachineAction, anIndicator } from '../test-support/builders';
 import {
   ADD_INDICATOR_ALERT_ACTION_ID,
   ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID,
@@ -6,11 +6,10 @@ import {
   REMOVE_INDICATOR_ACTION_ID,
   availableMachineActions,
   indicatorActions,
-  indicatorRequest,
-  isIndicatorActionId,
-  isMachineActionId,
-  machineActionRequest,
+  machineActionNameOf,
   machineActions,
+  machineState,
+  requestedAction,
 } from './action.mapper';
 
 describe('machineActions', () => {
@@ -145,119 +144,62 @@ describe('indicatorActions', () => {
     ]);
   });
 
-  it.each(['ip', 'ipv6', 'domain', 'url', 'sha1', 'sha256', 'md5'])('supports %s', (type) => {
-    expect(indicatorActions({ type, value: 'x' })).toHaveLength(3);
-  });
-
-  it('offers nothing for types indicators do not support', () => {
-    expect(indicatorActions({ type: 'hostname', value: 'desktop-1' })).toEqual([]);
-    expect(indicatorActions({ type: 'ms_machine_id', value: MACHINE_ID })).toEqual([]);
-  });
-});
-
-describe('indicatorRequest', () => {
-  const opts = { title: 'From Cisco XDR', description: 'Added via Cisco XDR' };
-
-  it.each([
-    ['sha1', 'FileSha1'],
-    ['sha256', 'FileSha256'],
-    ['md5', 'FileMd5'],
-    ['ip', 'IpAddress'],
-    ['ipv6', 'IpAddress'],
-    ['domain', 'DomainName'],
-    ['url', 'Url'],
-  ])('uses indicator type %p → %p', (type, indicatorType) => {
-    expect(indicatorRequest(ADD_INDICATOR_ALERT_ACTION_ID, { type, value: 'v' }, opts)?.indicatorType).toBe(indicatorType);
-  });
-
-  it('alert → Audit with an alert, severity High', () => {
-    expect(indicatorRequest(ADD_INDICATOR_ALERT_ACTION_ID, { type: 'domain', value: 'asdf.com' }, opts)).toEqual({
-      indicatorValue: 'asdf.com',
-      indicatorType: 'DomainName',
-      action: 'Audit',
-      title: 'From Cisco XDR',
-      description: 'Added via Cisco XDR',
-      severity: 'High',
-      generateAlert: true,
-    });
-  });
-
-  it.each([
-    ['sha1', 'BlockAndRemediate'],
-    ['sha256', 'BlockAndRemediate'],
-    ['md5', 'BlockAndRemediate'],
-    ['ip', 'Block'],
-    ['ipv6', 'Block'],
-    ['domain', 'Block'],
-    ['url', 'Block'],
-  ])('alert-and-block on %p → %p with an alert', (type, action) => {
-    expect(indicatorRequest(ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID, { type, value: 'v' }, opts)).toMatchObject({
-      action,
-      severity: 'High',
-      generateAlert: true,
-    });
-  });
-
-  it('allowed → Allowed without an alert, severity Informational', () => {
-    expect(indicatorRequest(ADD_INDICATOR_ALLOWED_ACTION_ID, { type: 'ip', value: '1.2.3.4' }, opts)).toMatchObject({
-      indicatorValue: '1.2.3.4',
-      indicatorType: 'IpAddress',
-      action: 'Allowed',
-      severity: 'Informational',
-      generateAlert: false,
-    });
-  });
-
-  it('passes an expiration time through', () => {
-    const body = indicatorRequest(
-      ADD_INDICATOR_ALERT_ACTION_ID,
-      { type: 'ip', value: '1.2.3.4' },
-      { ...opts, expirationTime: '2027-01-01T00:00:00Z' },
-    );
-    expect(body?.expirationTime).toBe('2027-01-01T00:00:00Z');
-  });
-
-  it('is undefined for remove, unknown action ids and unsupported types', () => {
-    expect(indicatorRequest(REMOVE_INDICATOR_ACTION_ID, { type: 'ip', value: '1.2.3.4' }, opts)).toBeUndefined();
-    expect(indicatorRequest('microsoft-defender-unsupported', { type: 'ip', value: '1.2.3.4' }, opts)).toBeUndefined();
-    expect(indicatorRequest(ADD_INDICATOR_ALERT_ACTION_ID, { type: 'hostname', value: 'x' }, opts)).toBeUndefined();
+  it('titles the add actions with the observable’s type and value', () => {
+    expect(indicatorActions({ type: 'sha256', value: 'ab' }).map((a) => a.title)).toEqual([
+      'Add indicator for sha256 ab: Alert',
+      'Add indicator for sha256 ab: Alert and Block',
+      'Add indicator for sha256 ab: Allowed',
+    ]);
   });
 });
 
-describe('machineActionRequest', () => {
-  const comment = 'Performed via SecureX Threat Response';
+describe('machineState', () => {
+  const history = (...types: string[]) => types.map((type) => aMachineAction({ type }));
 
-  it.each([
-    ['microsoft-defender-FullIsolation', 'isolate', { Comment: comment, IsolationType: 'Full' }],
-    ['microsoft-defender-SelectiveIsolation', 'isolate', { Comment: comment, IsolationType: 'Selective' }],
-    ['microsoft-defender-Unisolate', 'unisolate', { Comment: comment }],
-    ['microsoft-defender-RestrictCodeExecution', 'restrictCodeExecution', { Comment: comment }],
-    ['microsoft-defender-UnrestrictCodeExecution', 'unrestrictCodeExecution', { Comment: comment }],
-    ['microsoft-defender-RunAntiVirusScanQuick', 'runAntiVirusScan', { Comment: comment, ScanType: 'Quick' }],
-    ['microsoft-defender-RunAntiVirusScanFull', 'runAntiVirusScan', { Comment: comment, ScanType: 'Full' }],
-    ['microsoft-defender-CollectInvestigationPackage', 'collectInvestigationPackage', { Comment: comment }],
-    ['microsoft-defender-InitiateInvestigation', 'startInvestigation', { Comment: comment }],
-  ])('%s → POST machines/{id}/%s', (actionId, path, body) => {
-    expect(machineActionRequest(actionId, comment)).toEqual({ path, body });
+  it('is free with no history', () => {
+    expect(machineState(aMachine(), [])).toEqual({ isolated: false, restricted: false, available: undefined });
+  });
+
+  it('follows the latest isolation and the latest restriction, each on its own', () => {
+    expect(machineState(aMachine(), history('Isolate', 'RestrictCodeExecution', 'Unisolate'))).toMatchObject({ isolated: true, restricted: true });
+    expect(machineState(aMachine(), history('RunAntiVirusScan', 'Unisolate', 'Isolate', 'UnrestrictCodeExecution'))).toMatchObject({
+      isolated: false,
+      restricted: false,
+    });
+  });
+
+  it('limits what is available by the platform', () => {
+    expect(machineState(aMachine({ osPlatform: 'Linux' }), []).available).toEqual(['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage']);
+  });
+});
+
+describe('requestedAction', () => {
+  it('reads every machine action id as its machine action', () => {
+    for (const action of machineActions(MACHINE_ID, { isolated: false, restricted: false })) {
+      expect(requestedAction(action.id)).toEqual({ kind: 'machine', name: machineActionNameOf(action.id) });
+    }
+    expect(requestedAction('microsoft-defender-RunAntiVirusScanQuick')).toEqual({ kind: 'machine', name: 'RunAntiVirusScanQuick' });
+    expect(requestedAction('microsoft-defender-Unisolate')).toEqual({ kind: 'machine', name: 'Unisolate' });
+  });
+
+  it('reads the add-indicator ids as their policies and the remove id as removal', () => {
+    expect([ADD_INDICATOR_ALERT_ACTION_ID, ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID, ADD_INDICATOR_ALLOWED_ACTION_ID].map(requestedAction)).toEqual([
+      { kind: 'add-indicator', policy: 'alert' },
+      { kind: 'add-indicator', policy: 'alert-and-block' },
+      { kind: 'add-indicator', policy: 'allowed' },
+    ]);
+    expect(requestedAction(REMOVE_INDICATOR_ACTION_ID)).toEqual({ kind: 'remove-indicator' });
   });
 
   it.each([
     'microsoft-defender-unsupported',
     'microsoft-defender-atp-FullIsolation',
+    'microsoft-defender-fullisolation',
+    'microsoft-defender-',
+    'defender-add-indicator-alert',
     'FullIsolation',
     '',
-    ADD_INDICATOR_ALERT_ACTION_ID,
-  ])('is undefined for unknown action id %p', (actionId) => {
-    expect(machineActionRequest(actionId, comment)).toBeUndefined();
-  });
-});
-
-describe('action id predicates', () => {
-  it('tell machine and indicator actions apart', () => {
-    expect(isMachineActionId('microsoft-defender-Unisolate')).toBe(true);
-    expect(isMachineActionId(REMOVE_INDICATOR_ACTION_ID)).toBe(false);
-    expect(isIndicatorActionId(REMOVE_INDICATOR_ACTION_ID)).toBe(true);
-    expect(isIndicatorActionId(ADD_INDICATOR_ALLOWED_ACTION_ID)).toBe(true);
-    expect(isIndicatorActionId('microsoft-defender-Unisolate')).toBe(false);
+  ])('is undefined for %p', (actionId) => {
+    expect(requestedAction(actionId)).toBeUndefined();
   });
 });

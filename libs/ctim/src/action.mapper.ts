@@ -1,20 +1,10 @@
-import { Indicator, IndicatorAction, IndicatorRequest, IndicatorSeverity, IndicatorType, MachineActionPath } from '@app/defender/models';
-import { Observable, ResponseAction } from './ctim.types';
+import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
+import { Injectable } from '@nestjs/common';
+import { CtimObservable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 
 /** Prefix of every action id; ids stay those of the original relay so configured workflows keep working. */
 export const ACTION_ID_PREFIX = 'microsoft-defender-';
-
-export type MachineActionName =
-  | 'FullIsolation'
-  | 'SelectiveIsolation'
-  | 'Unisolate'
-  | 'RestrictCodeExecution'
-  | 'UnrestrictCodeExecution'
-  | 'RunAntiVirusScanQuick'
-  | 'RunAntiVirusScanFull'
-  | 'CollectInvestigationPackage'
-  | 'InitiateInvestigation';
 
 /** Titles (and descriptions) exactly as the original relay showed them. */
 export const MACHINE_ACTION_TITLES: Readonly<Record<MachineActionName, string>> = {
@@ -49,6 +39,12 @@ export const ADD_INDICATOR_ACTION_IDS = [
 
 export type AddIndicatorActionId = (typeof ADD_INDICATOR_ACTION_IDS)[number];
 
+const INDICATOR_POLICY_BY_ACTION_ID: Readonly<Record<AddIndicatorActionId, IndicatorPolicy>> = {
+  [ADD_INDICATOR_ALERT_ACTION_ID]: 'alert',
+  [ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID]: 'alert-and-block',
+  [ADD_INDICATOR_ALLOWED_ACTION_ID]: 'allowed',
+};
+
 export const MACHINE_ACTIONS_CATEGORIES = ['Microsoft Defender for Endpoint', 'Machine Actions'] as const;
 export const ADD_INDICATOR_CATEGORIES = ['Microsoft Defender for Endpoint', 'Add Indicator'] as const;
 export const REMOVE_INDICATOR_CATEGORIES = ['Microsoft Defender for Endpoint', 'Remove Indicator'] as const;
@@ -63,6 +59,22 @@ export interface MachineState {
    * When given, only those actions are offered (the reverse actions regardless).
    */
   available?: readonly string[];
+}
+
+const ISOLATION = new Set(['Isolate', 'Unisolate']);
+const RESTRICTION = new Set(['RestrictCodeExecution', 'UnrestrictCodeExecution']);
+
+/**
+ * A device's state from its profile and its succeeded actions, newest first: isolated when the
+ * latest isolation action isolated it, restricted likewise, and what its platform supports.
+ */
+export function machineState(machine: Machine, history: readonly MachineAction[]): MachineState {
+  const latest = (types: ReadonlySet<string>) => history.find((action) => types.has(String(action.type)))?.type;
+  return {
+    isolated: latest(ISOLATION) === 'Isolate',
+    restricted: latest(RESTRICTION) === 'RestrictCodeExecution',
+    available: availableMachineActions(machine.osPlatform),
+  };
 }
 
 /**
@@ -123,23 +135,6 @@ export function machineActions(machineId: string, state: MachineState): Response
     }));
 }
 
-const INDICATOR_TYPE_BY_OBSERVABLE: Readonly<Record<string, IndicatorType>> = {
-  sha1: 'FileSha1',
-  sha256: 'FileSha256',
-  md5: 'FileMd5',
-  ip: 'IpAddress',
-  ipv6: 'IpAddress',
-  domain: 'DomainName',
-  url: 'Url',
-};
-
-const FILE_INDICATOR_TYPES: ReadonlySet<IndicatorType> = new Set(['FileSha1', 'FileSha256', 'FileMd5']);
-
-/** The Defender `indicatorType` for a CTIM observable type, or undefined when indicators don't support it. */
-export function indicatorTypeFor(observableType: string): IndicatorType | undefined {
-  return INDICATOR_TYPE_BY_OBSERVABLE[observableType.toLowerCase()];
-}
-
 /** How the original relay named indicator actions in titles. */
 function humanIndicatorAction(action: string): string {
   switch (action) {
@@ -157,10 +152,9 @@ function humanIndicatorAction(action: string): string {
  * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
  * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
  * relay's labels), titled with the observable, since XDR lists the actions of every observable of
- * an investigation together. No actions for types Defender indicators don't support.
+ * an investigation together. The caller offers them only for types Defender indicators support.
  */
-export function indicatorActions(observable: Observable, existing?: Indicator): ResponseAction[] {
-  if (indicatorTypeFor(observable.type) === undefined) return [];
+export function indicatorActions(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
   const queryParams = { observable_type: observable.type, observable_value: observable.value };
   if (existing) {
     const action = humanIndicatorAction(text(existing.action) ?? 'Unknown');
@@ -189,94 +183,9 @@ export function indicatorActions(observable: Observable, existing?: Indicator): 
   ];
 }
 
-export function isAddIndicatorActionId(actionId: string): actionId is AddIndicatorActionId {
+function isAddIndicatorActionId(actionId: string): actionId is AddIndicatorActionId {
   return (ADD_INDICATOR_ACTION_IDS as readonly string[]).includes(actionId);
 }
-
-export function isIndicatorActionId(actionId: string): boolean {
-  return isAddIndicatorActionId(actionId) || actionId === REMOVE_INDICATOR_ACTION_ID;
-}
-
-export interface IndicatorRequestOptions {
-  title: string;
-  description: string;
-  /** ISO time after which Defender drops the indicator. */
-  expirationTime?: string;
-}
-
-/**
- * The `POST indicators` body for an add-indicator action (C-72), in current Defender values:
- * alert → `Audit` + `generateAlert: true`; alert-and-block → `BlockAndRemediate` for files,
- * `Block` for ip/ipv6/domain/url, + `generateAlert: true`; allowed → `Allowed`,
- * `generateAlert: false`. Severity High, Informational for allowed. Undefined for any other
- * action id (remove is a DELETE) or an observable type indicators don't support.
- */
-export function indicatorRequest(
-  actionId: string,
-  observable: Observable,
-  opts: IndicatorRequestOptions,
-): IndicatorRequest | undefined {
-  const indicatorType = indicatorTypeFor(observable.type);
-  if (indicatorType === undefined || !isAddIndicatorActionId(actionId)) return undefined;
-  let action: IndicatorAction;
-  let severity: IndicatorSeverity;
-  let generateAlert: boolean;
-  switch (actionId) {
-    case ADD_INDICATOR_ALERT_ACTION_ID:
-      [action, severity, generateAlert] = ['Audit', 'High', true];
-      break;
-    case ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID:
-      [action, severity, generateAlert] = [
-        FILE_INDICATOR_TYPES.has(indicatorType) ? 'BlockAndRemediate' : 'Block',
-        'High',
-        true,
-      ];
-      break;
-    case ADD_INDICATOR_ALLOWED_ACTION_ID:
-      [action, severity, generateAlert] = ['Allowed', 'Informational', false];
-      break;
-  }
-  const request: IndicatorRequest = {
-    indicatorValue: observable.value,
-    indicatorType,
-    action,
-    title: opts.title,
-    description: opts.description,
-    severity,
-    generateAlert,
-  };
-  if (opts.expirationTime !== undefined) request.expirationTime = opts.expirationTime;
-  return request;
-}
-
-export interface MachineActionRequestBody {
-  Comment: string;
-  IsolationType?: 'Full' | 'Selective';
-  ScanType?: 'Quick' | 'Full';
-}
-
-/** A machine action to POST at `machines/{id}/<path>`. */
-export interface MachineActionRequest {
-  path: MachineActionPath;
-  body: MachineActionRequestBody;
-}
-
-interface MachineActionSpec {
-  path: MachineActionPath;
-  extra?: Partial<MachineActionRequestBody>;
-}
-
-const MACHINE_ACTION_REQUESTS: Readonly<Record<MachineActionName, MachineActionSpec>> = {
-  FullIsolation: { path: 'isolate', extra: { IsolationType: 'Full' } },
-  SelectiveIsolation: { path: 'isolate', extra: { IsolationType: 'Selective' } },
-  Unisolate: { path: 'unisolate' },
-  RestrictCodeExecution: { path: 'restrictCodeExecution' },
-  UnrestrictCodeExecution: { path: 'unrestrictCodeExecution' },
-  RunAntiVirusScanQuick: { path: 'runAntiVirusScan', extra: { ScanType: 'Quick' } },
-  RunAntiVirusScanFull: { path: 'runAntiVirusScan', extra: { ScanType: 'Full' } },
-  CollectInvestigationPackage: { path: 'collectInvestigationPackage' },
-  InitiateInvestigation: { path: 'startInvestigation' },
-};
 
 /** The machine action name of a `microsoft-defender-<Action>` id, or undefined. */
 export function machineActionNameOf(actionId: string): MachineActionName | undefined {
@@ -285,14 +194,33 @@ export function machineActionNameOf(actionId: string): MachineActionName | undef
   return (MACHINE_ACTION_NAMES as readonly string[]).includes(name) ? (name as MachineActionName) : undefined;
 }
 
-export function isMachineActionId(actionId: string): boolean {
-  return machineActionNameOf(actionId) !== undefined;
+/** What a response action id asks Defender to do. */
+export type RequestedAction =
+  | { kind: 'machine'; name: MachineActionName }
+  | { kind: 'add-indicator'; policy: IndicatorPolicy }
+  | { kind: 'remove-indicator' };
+
+/** What an id of `machineActions()` or `indicatorActions()` asks for; undefined for any other id (exact case). */
+export function requestedAction(actionId: string): RequestedAction | undefined {
+  if (actionId === REMOVE_INDICATOR_ACTION_ID) return { kind: 'remove-indicator' };
+  if (isAddIndicatorActionId(actionId)) return { kind: 'add-indicator', policy: INDICATOR_POLICY_BY_ACTION_ID[actionId] };
+  const name = machineActionNameOf(actionId);
+  return name === undefined ? undefined : { kind: 'machine', name };
 }
 
-/** Path and body of a machine action (C-71), or undefined for an unknown action id. */
-export function machineActionRequest(actionId: string, comment: string): MachineActionRequest | undefined {
-  const name = machineActionNameOf(actionId);
-  if (name === undefined) return undefined;
-  const { path, extra } = MACHINE_ACTION_REQUESTS[name];
-  return { path, body: { Comment: comment, ...extra } };
+/** The response-action mappers as a provider, beside the sighting and verdict mappers. */
+@Injectable()
+export class ActionMapper {
+  /** The machine actions a device's profile and succeeded actions (newest first) call for. */
+  forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
+    return machineActions(machineId, machineState(machine, history));
+  }
+
+  forIndicator(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
+    return indicatorActions(observable, existing);
+  }
+
+  requested(actionId: string): RequestedAction | undefined {
+    return requestedAction(actionId);
+  }
 }

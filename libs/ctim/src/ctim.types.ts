@@ -1,5 +1,9 @@
-/** A CTIM observable. `type` is a CTIM observable type (`ip`, `sha256`, `hostname`, ...). */
-export interface Observable {
+/**
+ * Any CTIM observable: `type` is any CTIM observable type (`ip`, `sha256`, `hostname`,
+ * `mac_address`, ...). What the relay accepts as input is `Observable` of `@app/common`, which
+ * fits here too.
+ */
+export interface CtimObservable {
   type: string;
   value: string;
 }
@@ -26,8 +30,8 @@ export type Tlp = 'red' | 'amber' | 'green' | 'white';
 export interface Relation {
   origin: string;
   relation: string;
-  source: Observable;
-  related: Observable;
+  source: CtimObservable;
+  related: CtimObservable;
   origin_uri?: string;
   relation_info?: Record<string, unknown>;
 }
@@ -35,7 +39,7 @@ export interface Relation {
 /** A sighting target (IdentitySpecification). */
 export interface Target {
   type: string;
-  observables: Observable[];
+  observables: CtimObservable[];
   observed_time: ObservedTime;
   os?: string;
 }
@@ -50,7 +54,7 @@ export interface SightingDataColumn {
   required?: boolean;
 }
 
-export type SightingDataValue = string | number | boolean | Observable;
+export type SightingDataValue = string | number | boolean | CtimObservable;
 
 export interface SightingDataTable {
   columns: SightingDataColumn[];
@@ -67,7 +71,7 @@ export interface Sighting {
   confidence: HighMedLow;
   internal: boolean;
   count: number;
-  observables: Observable[];
+  observables: CtimObservable[];
   observed_time: ObservedTime;
   title?: string;
   description?: string;
@@ -90,7 +94,7 @@ export interface Verdict {
   type: 'verdict';
   disposition: DispositionNumber;
   disposition_name: DispositionName;
-  observable: Observable;
+  observable: CtimObservable;
   valid_time: ValidTime;
   judgement_id?: string;
 }
@@ -100,7 +104,7 @@ export interface Judgement {
   type: 'judgement';
   schema_version: string;
   source: string;
-  observable: Observable;
+  observable: CtimObservable;
   disposition: DispositionNumber;
   disposition_name: DispositionName;
   /** 0..100; automated systems stay at or below 90. */
@@ -123,4 +127,14 @@ export interface ResponseAction {
   description: string;
   categories: string[];
   'query-params': Record<string, string>;
+}
+
+/**
+ * What one mapping call takes from outside so that mappers stay pure: the time it runs at and a
+ * source of fresh transient ids. `StampProvider` makes them from the injected clock and ids.
+ */
+export interface MappingStamp {
+  now: Date;
+  /** A new `transient:<kind>-<uuid>` id on every call. */
+  newId(kind: string): string;
 }

@@ -1,10 +1,13 @@
+export * from './ctim.module';
+export * from './clock.provider';
+export * from './id.provider';
+export * from './stamp.provider';
 export * from './ctim.constants';
 export * from './ctim.types';
-export * from './id';
-export { HASH_TYPES, ipObservable, isHashType, normaliseHash, urlObservable } from './observable.helpers';
+export { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
 export type { HashType } from './observable.helpers';
 export * from './severity.mapper';
-export * from './file-completion';
+export * from './file-hashes.helpers';
 export * from './target.mapper';
 export * from './relation.mapper';
 export * from './sighting.mapper';

@@ -1,5 +1,4 @@
 import { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
-import { transientId } from './id';
 
 describe('urlObservable', () => {
   it.each([
@@ -30,12 +29,5 @@ describe('normaliseHash', () => {
   it('lower-cases well-formed hashes and rejects malformed ones', () => {
     expect(normaliseHash('md5', ' 1E8EE4BBE3BD7EE6FD5A1E8C0D2BF0C5 ')).toBe('1e8ee4bbe3bd7ee6fd5a1e8c0d2bf0c5');
     expect(normaliseHash('sha1', '1e8ee4bbe3bd7ee6fd5a1e8c0d2bf0c5')).toBeUndefined();
-  });
-});
-
-describe('transientId', () => {
-  it('matches the CTIM transient pattern', () => {
-    expect(transientId('sighting')).toMatch(/^transient:sighting-[0-9a-f-]{36}$/);
-    expect(transientId('sighting')).not.toBe(transientId('sighting'));
   });
 });

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Observable } from './ctim.types';
+import { CtimObservable } from './ctim.types';
 
 export type HashType = 'sha1' | 'sha256' | 'md5';
 
@@ -32,7 +32,7 @@ export function isHashType(type: string): type is HashType {
 }
 
 /** `ip` or `ipv6` observable (IPv6 zone ids dropped), or undefined when `value` is not an address. */
-export function ipObservable(value: unknown): Observable | undefined {
+export function ipObservable(value: unknown): CtimObservable | undefined {
   const candidate = text(value)?.replace(/%.*$/, '');
   if (candidate === undefined) return undefined;
   switch (isIP(candidate)) {
@@ -49,7 +49,7 @@ export function ipObservable(value: unknown): Observable | undefined {
  * Classifies a Defender "url" (RemoteUrl, evidence url, FileOriginUrl): with a scheme it is a
  * `url`; a bare host name is a lower-case `domain`; a bare address is `ip`/`ipv6`; anything else a `url`.
  */
-export function urlObservable(value: unknown): Observable | undefined {
+export function urlObservable(value: unknown): CtimObservable | undefined {
   const candidate = text(value);
   if (candidate === undefined) return undefined;
   if (SCHEME.test(candidate)) return { type: 'url', value: candidate };
@@ -59,6 +59,6 @@ export function urlObservable(value: unknown): Observable | undefined {
   return { type: 'url', value: candidate };
 }
 
-export function sameObservable(a: Observable, b: Observable): boolean {
+export function sameObservable(a: CtimObservable, b: CtimObservable): boolean {
   return a.type === b.type && a.value === b.value;
 }

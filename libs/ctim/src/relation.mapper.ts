@@ -1,15 +1,7 @@
-import { Alert, AlertEvidence, FileProfile } from '@app/defender/models';
+import type { Alert, AlertEvidence, AnyHuntingColumns, FileProfile, HuntingEvent } from '@app/defender/models';
 import { SOURCE } from './ctim.constants';
-import { Observable, Relation } from './ctim.types';
-import {
-  AnyHuntingColumns,
-  FileHashes,
-  HuntingEvent,
-  completeHashes,
-  eventFileHashes,
-  evidenceHashes,
-  initiatingProcessHashes,
-} from './file-completion';
+import { CtimObservable, Relation } from './ctim.types';
+import { FileHashes, completeHashes, eventFileHashes, evidenceHashes, initiatingProcessHashes } from './file-hashes.helpers';
 import { HASH_TYPES, ipObservable, sameObservable, text, urlObservable } from './observable.helpers';
 
 /** What relation mapping needs besides the payload: file profiles by every lower-case hash. */
@@ -65,7 +57,7 @@ class RelationSet {
 
   constructor(private readonly origin: string) {}
 
-  add(relation: string, source: Observable | undefined, related: Observable | undefined): void {
+  add(relation: string, source: CtimObservable | undefined, related: CtimObservable | undefined): void {
     if (!source || !related || !source.value || !related.value) return;
     if (sameObservable(source, related)) return;
     const entry: Relation = {
@@ -81,7 +73,7 @@ class RelationSet {
   }
 
   /** `source` → each of `related`. */
-  addToEach(relation: string, source: Observable | undefined, related: readonly Observable[]): void {
+  addToEach(relation: string, source: CtimObservable | undefined, related: readonly CtimObservable[]): void {
     for (const target of related) this.add(relation, source, target);
   }
 
@@ -89,7 +81,7 @@ class RelationSet {
    * Hash-to-hash relations between two files: like-typed pairs (sha1→sha1, sha256→sha256,
    * md5→md5); only when the two files share no hash type, every pair.
    */
-  addBetweenFiles(relation: string, sources: readonly Observable[], related: readonly Observable[]): void {
+  addBetweenFiles(relation: string, sources: readonly CtimObservable[], related: readonly CtimObservable[]): void {
     const paired = sources.filter((s) => related.some((r) => r.type === s.type));
     if (paired.length > 0) {
       for (const source of paired) this.add(relation, source, related.find((r) => r.type === source.type));
@@ -103,8 +95,8 @@ class RelationSet {
   }
 }
 
-function hashObservables(hashes: FileHashes): Observable[] {
-  const observables: Observable[] = [];
+function hashObservables(hashes: FileHashes): CtimObservable[] {
+  const observables: CtimObservable[] = [];
   for (const type of HASH_TYPES) {
     const value = hashes[type];
     if (value !== undefined) observables.push({ type, value });
@@ -112,12 +104,12 @@ function hashObservables(hashes: FileHashes): Observable[] {
   return observables;
 }
 
-function fileName(value: unknown): Observable | undefined {
+function fileName(value: unknown): CtimObservable | undefined {
   const name = text(value);
   return name === undefined ? undefined : { type: 'file_name', value: name };
 }
 
-function filePath(value: unknown): Observable | undefined {
+function filePath(value: unknown): CtimObservable | undefined {
   const path = text(value);
   return path === undefined ? undefined : { type: 'file_path', value: path };
 }
@@ -159,7 +151,7 @@ export function relationsFromAlert(alert: Alert, ctx: RelationContext): Relation
   const relations = new RelationSet(text(alert.detectionSource) ?? SOURCE);
   const evidence = alert.evidence ?? [];
   const files = evidence.filter(isFileEvidence);
-  const hashesOf = new Map<AlertEvidence, Observable[]>(
+  const hashesOf = new Map<AlertEvidence, CtimObservable[]>(
     files.map((item) => [item, hashObservables(completeHashes(evidenceHashes(item), ctx.files))]),
   );
 

@@ -16,12 +16,17 @@ import {
   anAlert,
   anEvidence,
   filesIndex,
+  fixedStamps,
+  NOW,
+  uuidNo,
 } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import { Sighting } from './ctim.types';
-import { byNewestAlert, byNewestEvent, sightingFromAlert, sightingFromEvent } from './sighting.mapper';
+import { byNewestAlert, byNewestEvent, SightingMapper } from './sighting.mapper';
 
-const ID_PATTERN = /^transient:sighting-[0-9a-f-]{36}$/;
+/** Mappers stamped at NOW whose ids count from uuidNo(1) in each test. */
+let mapper: SightingMapper;
+beforeEach(() => (mapper = new SightingMapper(fixedStamps())));
 
 function richContext() {
   return aSightingContext({
@@ -46,7 +51,7 @@ function expectNoEmptyFields(value: unknown, path = '$'): void {
 
 describe('sightingFromAlert', () => {
   it('maps every C-32 field of an alert', () => {
-    const sighting = sightingFromAlert(anAlert(), richContext());
+    const sighting = mapper.fromAlert(anAlert(), richContext());
 
     expect(sighting).toMatchObject({
       type: 'sighting',
@@ -66,17 +71,17 @@ describe('sightingFromAlert', () => {
       resolution: 'detected',
       external_ids: ['da637472900382838869_1364969609'],
     });
-    expect(sighting.id).toMatch(ID_PATTERN);
+    expect(sighting.id).toBe(`transient:sighting-${uuidNo(1)}`);
     expectNoEmptyFields(sighting);
   });
 
-  it('gives each sighting its own id', () => {
+  it('gives each sighting its own transient id', () => {
     const ctx = richContext();
-    expect(sightingFromAlert(anAlert(), ctx).id).not.toBe(sightingFromAlert(anAlert(), ctx).id);
+    expect([mapper.fromAlert(anAlert(), ctx).id, mapper.fromAlert(anAlert(), ctx).id]).toEqual([`transient:sighting-${uuidNo(1)}`, `transient:sighting-${uuidNo(2)}`]);
   });
 
   it('targets the alert device (C-33)', () => {
-    const [target] = sightingFromAlert(anAlert(), richContext()).targets ?? [];
+    const [target] = mapper.fromAlert(anAlert(), richContext()).targets ?? [];
     expect(target).toEqual({
       type: 'endpoint',
       observables: [
@@ -93,7 +98,7 @@ describe('sightingFromAlert', () => {
 
   it('carries evidence relations with sibling hashes and no duplicates (C-34)', () => {
     const alert = anAlert({ evidence: [anEvidence(), anEvidence(), aNonFileEvidence('Ip', { ipAddress: '93.184.216.34' })] });
-    const relations = sightingFromAlert(alert, richContext()).relations ?? [];
+    const relations = mapper.fromAlert(alert, richContext()).relations ?? [];
     const keys = relations.map((r) => JSON.stringify(r));
 
     expect(new Set(keys).size).toBe(keys.length);
@@ -116,25 +121,34 @@ describe('sightingFromAlert', () => {
     ['UnSpecified', 'Unknown'],
     ['High', 'High'],
   ])('maps severity %p to %p', (severity, expected) => {
-    expect(sightingFromAlert(anAlert({ severity }), richContext()).severity).toBe(expected);
+    expect(mapper.fromAlert(anAlert({ severity }), richContext()).severity).toBe(expected);
   });
 
   it.each(['Blocked', 'Prevented'])('marks the sighting blocked when evidence was %s', (status) => {
     const alert = anAlert({ evidence: [anEvidence(), anEvidence({ detectionStatus: status })] });
-    expect(sightingFromAlert(alert, richContext()).resolution).toBe('blocked');
+    expect(mapper.fromAlert(alert, richContext()).resolution).toBe('blocked');
   });
 
   it('is observed at firstEventTime (C-32), whatever lastEventTime says', () => {
     for (const lastEventTime of [null, '2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) {
-      expect(sightingFromAlert(anAlert({ lastEventTime }), richContext()).observed_time).toEqual({
+      expect(mapper.fromAlert(anAlert({ lastEventTime }), richContext()).observed_time).toEqual({
         start_time: '2021-01-26T20:31:32.9562661Z',
         end_time: '2021-01-26T20:31:32.9562661Z',
       });
     }
   });
 
+  it('falls back to the alert creation, then its last update, then the time of mapping', () => {
+    const observed = (overrides: Parameters<typeof anAlert>[0]) => mapper.fromAlert(anAlert(overrides), richContext()).observed_time.start_time;
+    expect(observed({ firstEventTime: 'garbage' })).toBe('2021-01-26T20:33:57.7220239Z');
+    expect(observed({ firstEventTime: null, alertCreationTime: null })).toBe('2021-01-26T20:33:59.2Z');
+    const timeless = mapper.fromAlert(anAlert({ firstEventTime: null, alertCreationTime: '', lastUpdateTime: null }), richContext());
+    expect(timeless.observed_time).toEqual({ start_time: NOW, end_time: NOW });
+    expect(timeless.targets?.[0].observed_time).toEqual({ start_time: NOW, end_time: NOW });
+  });
+
   it('url-encodes the alert id and tenant in source_uri', () => {
-    const sighting = sightingFromAlert(anAlert({ id: 'a/b c' }), aSightingContext({ tenantId: 't&x' }));
+    const sighting = mapper.fromAlert(anAlert({ id: 'a/b c' }), aSightingContext({ tenantId: 't&x' }));
     expect(sighting.source_uri).toBe(`${PORTAL_URL}/alerts/a%2Fb%20c?tid=t%26x`);
   });
 
@@ -154,7 +168,7 @@ describe('sightingFromAlert', () => {
       investigationState: null,
       relatedUser: null,
     });
-    const sighting: Sighting = sightingFromAlert(alert, aSightingContext());
+    const sighting: Sighting = mapper.fromAlert(alert, aSightingContext());
 
     expect(sighting).not.toHaveProperty('title');
     expect(sighting).not.toHaveProperty('description');
@@ -166,7 +180,7 @@ describe('sightingFromAlert', () => {
   });
 
   it('summarises the alert classification in a data table', () => {
-    const { data } = sightingFromAlert(anAlert(), richContext());
+    const { data } = mapper.fromAlert(anAlert(), richContext());
     expect(data?.columns.map((c) => c.name)).toEqual([
       'Category',
       'DetectionSource',
@@ -183,7 +197,7 @@ describe('sightingFromAlert', () => {
 describe('sightingFromEvent', () => {
   it('maps a DeviceFileEvents row', () => {
     const ctx = aSightingContext({ count: 2, machines: new Map([[MACHINE_ID, aMachine()]]) });
-    const sighting = sightingFromEvent(aFileEvent(), ctx);
+    const sighting = mapper.fromEvent(aFileEvent(), ctx);
 
     expect(sighting).toMatchObject({
       type: 'sighting',
@@ -198,7 +212,7 @@ describe('sightingFromEvent', () => {
       title: `${SOURCE} file event: FileCreated`,
       source_uri: `${PORTAL_URL}/machines/${MACHINE_ID}/overview?tid=${TENANT_ID}`,
     });
-    expect(sighting.id).toMatch(ID_PATTERN);
+    expect(sighting.id).toBe(`transient:sighting-${uuidNo(1)}`);
     expect(sighting).not.toHaveProperty('severity');
     expect(sighting.targets?.[0].observables.slice(0, 2)).toEqual([
       { type: 'hostname', value: HOSTNAME },
@@ -209,7 +223,7 @@ describe('sightingFromEvent', () => {
   });
 
   it('puts ActionType and the populated file columns in the data table', () => {
-    const { data } = sightingFromEvent(aFileEvent(), aSightingContext());
+    const { data } = mapper.fromEvent(aFileEvent(), aSightingContext());
     const columns = data?.columns.map((c) => c.name) ?? [];
 
     expect(columns[0]).toBe('ActionType');
@@ -235,7 +249,7 @@ describe('sightingFromEvent', () => {
 
   it('maps a DeviceNetworkEvents row with the remote end in the data table', () => {
     const ctx = aSightingContext({ observable: { type: 'ip', value: '93.184.216.34' } });
-    const sighting = sightingFromEvent(aNetworkEvent(), ctx);
+    const sighting = mapper.fromEvent(aNetworkEvent(), ctx);
     const data = sighting.data;
     const cell = (name: string) => data?.rows[0][data.columns.findIndex((c) => c.name === name)];
 
@@ -255,15 +269,21 @@ describe('sightingFromEvent', () => {
   });
 
   it('keeps an ActionType column even when the row has none', () => {
-    const { data, title } = sightingFromEvent(aFileEvent({ ActionType: '' }), aSightingContext());
+    const { data, title } = mapper.fromEvent(aFileEvent({ ActionType: '' }), aSightingContext());
     expect(data?.columns[0]).toEqual({ name: 'ActionType', type: 'string' });
     expect(data?.rows[0][0]).toBe('Unknown');
     expect(title).toBe(`${SOURCE} file event`);
   });
 
+  it('is observed at the time of mapping when the row has no valid Timestamp', () => {
+    for (const Timestamp of [null, '', 'yesterday']) {
+      expect(mapper.fromEvent(aFileEvent({ Timestamp }), aSightingContext()).observed_time).toEqual({ start_time: NOW, end_time: NOW });
+    }
+  });
+
   it('marks blocked events', () => {
-    expect(sightingFromEvent(aNetworkEvent({ ActionType: 'ConnectionBlocked' }), aSightingContext()).resolution).toBe('blocked');
-    expect(sightingFromEvent(aNetworkEvent(), aSightingContext())).not.toHaveProperty('resolution');
+    expect(mapper.fromEvent(aNetworkEvent({ ActionType: 'ConnectionBlocked' }), aSightingContext()).resolution).toBe('blocked');
+    expect(mapper.fromEvent(aNetworkEvent(), aSightingContext())).not.toHaveProperty('resolution');
   });
 });
 
@@ -279,7 +299,7 @@ describe('newest-first comparators', () => {
     ];
     expect(alerts.sort(byNewestAlert).map((a) => a.id)).toEqual(['seen-late', 'created-only', 'created-late', 'no-time']);
     for (const alert of alerts.filter((a) => a.firstEventTime)) {
-      expect(sightingFromAlert(alert, aSightingContext()).observed_time.start_time).toBe(alert.firstEventTime);
+      expect(mapper.fromAlert(alert, aSightingContext()).observed_time.start_time).toBe(alert.firstEventTime);
     }
   });
 

@@ -1,24 +1,25 @@
-import { Alert, AlertEvidence } from '@app/defender/models';
+import type { Alert, AlertEvidence, AnyHuntingColumns, HuntingEvent } from '@app/defender/models';
+import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
-  Observable,
+  CtimObservable,
+  MappingStamp,
   ObservedTime,
   Sighting,
   SightingDataColumn,
   SightingDataTable,
   SightingDataValue,
 } from './ctim.types';
-import { AnyHuntingColumns, HuntingEvent } from './file-completion';
-import { transientId } from './id';
 import { text } from './observable.helpers';
 import { RelationContext, relationsFromAlert, relationsFromEvent } from './relation.mapper';
 import { ctimSeverity } from './severity.mapper';
+import { StampProvider } from './stamp.provider';
 import { TargetContext, endpointTarget } from './target.mapper';
 
 /** Everything the sighting mappers need besides the alert / event itself. */
 export interface SightingContext extends RelationContext, TargetContext {
   /** The (normalised) input observable. */
-  observable: Observable;
+  observable: CtimObservable;
   /** Alerts + events found for the observable. */
   count: number;
   /** Defender portal origin, e.g. `https://security.microsoft.com` (no trailing slash). */
@@ -44,9 +45,9 @@ function firstTime(starts: readonly unknown[]): string | undefined {
   return starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
 }
 
-/** A sighting is observed at one instant: the first known of `times` (start and end alike). */
-function observedAt(times: readonly unknown[]): ObservedTime {
-  const at = firstTime(times) ?? new Date().toISOString();
+/** A sighting is observed at one instant: the first known of `times` (start and end alike), else now. */
+function observedAt(times: readonly unknown[], now: Date): ObservedTime {
+  const at = firstTime(times) ?? now.toISOString();
   return { start_time: at, end_time: at };
 }
 
@@ -73,10 +74,10 @@ export function byNewestEvent(a: HuntingEvent, b: HuntingEvent): number {
   return newestFirst(timeOf(a.Timestamp), timeOf(b.Timestamp));
 }
 
-function baseSighting(ctx: SightingContext, observed: ObservedTime): Sighting {
+function baseSighting(ctx: SightingContext, observed: ObservedTime, stamp: MappingStamp): Sighting {
   return {
     type: 'sighting',
-    id: transientId('sighting'),
+    id: stamp.newId('sighting'),
     schema_version: CTIM_SCHEMA_VERSION,
     source: SOURCE,
     sensor: 'endpoint',
@@ -153,10 +154,10 @@ function isBlocked(evidence: AlertEvidence): boolean {
  * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
  * external id, and a data table of the alert's classification fields.
  */
-export function sightingFromAlert(alert: Alert, ctx: SightingContext): Sighting {
+export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
   // C-32 names firstEventTime as the alert's observed time (start and end), as the original relay did.
-  const observed = observedAt(alertStarts(alert));
-  const sighting = baseSighting(ctx, observed);
+  const observed = observedAt(alertStarts(alert), stamp.now);
+  const sighting = baseSighting(ctx, observed, stamp);
   const id = text(alert.id);
   if (id !== undefined) {
     sighting.source_uri = `${ctx.portalUrl}/alerts/${encodeURIComponent(id)}?tid=${encodeURIComponent(ctx.tenantId)}`;
@@ -221,10 +222,10 @@ function isNetworkEvent(row: AnyHuntingColumns): boolean {
  * (`ActionType` always, other columns when they have a value), the device as target, relations
  * from the row's columns, and `resolution: blocked` when the ActionType says so.
  */
-export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext): Sighting {
+export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: MappingStamp): Sighting {
   const row = event as AnyHuntingColumns;
-  const observed = observedAt([row.Timestamp]);
-  const sighting = baseSighting(ctx, observed);
+  const observed = observedAt([row.Timestamp], stamp.now);
+  const sighting = baseSighting(ctx, observed, stamp);
   const actionType = text(row.ActionType);
   const kind = isNetworkEvent(row) ? 'network' : 'file';
   sighting.title = truncate(
@@ -245,4 +246,18 @@ export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext): Si
   const data = dataTable(row, EVENT_COLUMNS, ['ActionType']);
   if (data) sighting.data = data;
   return sighting;
+}
+
+/** The sighting mappers as a provider: each sighting gets a fresh id, and the time when it has none. */
+@Injectable()
+export class SightingMapper {
+  constructor(private readonly stamps: StampProvider) {}
+
+  fromAlert(alert: Alert, ctx: SightingContext): Sighting {
+    return sightingFromAlert(alert, ctx, this.stamps.stamp());
+  }
+
+  fromEvent(event: HuntingEvent, ctx: SightingContext): Sighting {
+    return sightingFromEvent(event, ctx, this.stamps.stamp());
+  }
 }

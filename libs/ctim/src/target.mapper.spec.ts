@@ -1,16 +1,13 @@
 import { HOSTNAME, MACHINE_ID, aMachine, aNetworkInfoRow } from '../test-support/builders';
 import { Machine, DeviceNetworkInfoRow } from '@app/defender/models';
-import { endpointTarget, formatMac, machineIndex, osDescription, parseIpAddresses } from './target.mapper';
+import { endpointTarget, formatMac, osDescription, parseIpAddresses } from './target.mapper';
 
 const observed = { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' };
 
 /** Every machine given answers a request for MACHINE_ID (the builders' device). */
 function context(machines: Machine[] = [], rows: DeviceNetworkInfoRow[] = []) {
   return {
-    machines: machineIndex(
-      machines.map(() => MACHINE_ID),
-      machines,
-    ),
+    machines: new Map(machines.map((machine) => [MACHINE_ID, machine])),
     networkInfo: new Map(rows.length ? [[MACHINE_ID, rows]] : []),
   };
 }
@@ -100,37 +97,14 @@ describe('endpointTarget', () => {
     ]);
   });
 
-  it('still names the host when the machine id is unknown', () => {
-    expect(endpointTarget(null, 'desktop-1', observed, context())?.observables).toEqual([{ type: 'hostname', value: 'desktop-1' }]);
-  });
-});
-
-describe('machineIndex', () => {
-  const OTHER_ID = 'FFEE'.repeat(10);
-
-  it('keys each profile by the id it was requested with, lower-case, whatever its own id says', () => {
-    const withoutId = aMachine({ id: undefined, computerDnsName: 'no-id' });
-    const wrongId = aMachine({ id: 'something-else', computerDnsName: 'wrong-id' });
-    const index = machineIndex([MACHINE_ID.toUpperCase(), OTHER_ID], [withoutId, wrongId]);
-    expect([...index.keys()]).toEqual([MACHINE_ID, OTHER_ID.toLowerCase()]);
-    expect(index.get(MACHINE_ID)?.computerDnsName).toBe('no-id');
-    expect(index.get(OTHER_ID.toLowerCase())?.computerDnsName).toBe('wrong-id');
-  });
-
-  it('the original relay’s profile without id still gives the target its os', () => {
-    const profile = { osPlatform: 'Windows10', osProcessor: 'x64', version: '1709' };
-    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, { machines: machineIndex([MACHINE_ID], [profile]), networkInfo: new Map() });
+  it('takes the os from a profile without an id (the original relay’s answers lack it)', () => {
+    const profile = { osPlatform: 'Windows10', osProcessor: 'x64', version: '1709' } as Machine;
+    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, { machines: new Map([[MACHINE_ID, profile]]), networkInfo: new Map() });
     expect(target?.os).toBe('Windows10x64 version: 1709');
   });
 
-  it.each([
-    ['unknown to Defender', undefined],
-    ['null', null],
-    ['a string', 'Machine'],
-    ['an array', [aMachine()]],
-  ])('drops an answer that is %s', (_name, answer) => {
-    expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(MACHINE_ID)).toBe(false);
-    expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(OTHER_ID.toLowerCase())).toBe(true);
+  it('still names the host when the machine id is unknown', () => {
+    expect(endpointTarget(null, 'desktop-1', observed, context())?.observables).toEqual([{ type: 'hostname', value: 'desktop-1' }]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
-import { Observable, ObservedTime, Target } from './ctim.types';
+import type { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
+import { CtimObservable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, text } from './observable.helpers';
 
 /** Device facts fetched once per request: machine profiles and DeviceNetworkInfo rows, by device id. */
@@ -15,20 +15,6 @@ function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Machine profiles by the (lower-case) id each was requested with: `profiles[i]` answers
- * `requestedIds[i]`. The profile's own `id` is not trusted, as some answers lack it; answers that
- * are not objects are dropped, so they cost only their device's target fields.
- */
-export function machineIndex(requestedIds: readonly string[], profiles: readonly unknown[]): Map<string, Machine> {
-  const index = new Map<string, Machine>();
-  requestedIds.forEach((id, i) => {
-    const profile = profiles[i];
-    if (isRecord(profile)) index.set(id.toLowerCase(), profile as Machine);
-  });
-  return index;
-}
-
-/**
  * MAC address in the lower-case, colon-separated form (`00:22:48:43:c0:30`) from Defender's
  * `00224843C030` (dashes, dots and colons accepted too). Undefined when not 48 bits or all zeros.
  */
@@ -38,7 +24,7 @@ export function formatMac(value: unknown): string | undefined {
   return hex.match(/../g)?.join(':');
 }
 
-function isUninformative(ip: Observable): boolean {
+function isUninformative(ip: CtimObservable): boolean {
   if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0';
   return ip.value === '::1' || ip.value === '::';
 }
@@ -47,7 +33,7 @@ function isUninformative(ip: Observable): boolean {
  * Parses DeviceNetworkInfo's `IPAddresses` JSON string into `ip` / `ipv6` observables.
  * Bad JSON, non-arrays and malformed entries are ignored; loopback and unspecified addresses dropped.
  */
-export function parseIpAddresses(json: unknown): Observable[] {
+export function parseIpAddresses(json: unknown): CtimObservable[] {
   if (typeof json !== 'string' || json.trim() === '') return [];
   let parsed: unknown;
   try {
@@ -56,7 +42,7 @@ export function parseIpAddresses(json: unknown): Observable[] {
     return [];
   }
   if (!Array.isArray(parsed)) return [];
-  const observables: Observable[] = [];
+  const observables: CtimObservable[] = [];
   for (const entry of parsed as unknown[]) {
     if (typeof entry !== 'object' || entry === null) continue;
     const ip = ipObservable((entry as { IPAddress?: unknown }).IPAddress);
@@ -84,7 +70,7 @@ function addressesOf(
   machineId: string | undefined,
   machine: Machine | undefined,
   ctx: TargetContext,
-): { macs: string[]; ips: Observable[] } {
+): { macs: string[]; ips: CtimObservable[] } {
   const rows = machineId === undefined ? undefined : lookup(ctx.networkInfo, machineId);
   if (rows && rows.length > 0) {
     return {
@@ -98,7 +84,7 @@ function addressesOf(
   ips.push(ipObservable(machine?.lastIpAddress));
   return {
     macs: adapters.map((adapter) => formatMac(adapter.macAddress)).filter((mac): mac is string => mac !== undefined),
-    ips: ips.filter((ip): ip is Observable => ip !== undefined && !isUninformative(ip)),
+    ips: ips.filter((ip): ip is CtimObservable => ip !== undefined && !isUninformative(ip)),
   };
 }
 
@@ -120,7 +106,7 @@ export function endpointTarget(
   const hostname = text(deviceName) ?? text(machine?.computerDnsName);
   if (id === undefined && hostname === undefined) return undefined;
 
-  const observables: Observable[] = [];
+  const observables: CtimObservable[] = [];
   const seen = new Set<string>();
   const push = (type: string, value: string | undefined): void => {
     if (value === undefined) return;

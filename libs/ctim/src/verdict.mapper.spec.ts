@@ -1,6 +1,6 @@
-import { SHA256, aFileProfile, anIndicator } from '../test-support/builders';
+import { NOW, SHA256, aFileProfile, aStamp, anIndicator, uuidNo } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionNumber, Observable } from './ctim.types';
+import { CtimObservable, DispositionNumber } from './ctim.types';
 import {
   DISPOSITIONS,
   verdictAndJudgementFromFileProfile,
@@ -11,7 +11,6 @@ import {
 } from './verdict.mapper';
 
 const domain = { type: 'domain', value: 'asdf.com' };
-const NOW = new Date('2026-03-01T12:00:00.000Z');
 
 describe('verdictAndJudgementFromIndicator', () => {
   it.each([
@@ -23,20 +22,20 @@ describe('verdictAndJudgementFromIndicator', () => {
     ['Warn', 3, 'Suspicious'],
     ['Allowed', 1, 'Clean'],
   ])('maps action %p to disposition %p %p', (action, disposition, name) => {
-    const result = verdictAndJudgementFromIndicator(anIndicator({ action }), domain, NOW);
+    const result = verdictAndJudgementFromIndicator(anIndicator({ action }), domain, aStamp());
     expect(result?.verdict).toMatchObject({ disposition, disposition_name: name });
     expect(result?.judgement).toMatchObject({ disposition, disposition_name: name });
   });
 
   it('gives no verdict for an action without a disposition', () => {
-    expect(verdictAndJudgementFromIndicator(anIndicator({ action: 'Something' }), domain, NOW)).toBeUndefined();
+    expect(verdictAndJudgementFromIndicator(anIndicator({ action: 'Something' }), domain, aStamp())).toBeUndefined();
   });
 
   it('builds a complete judgement and a verdict pointing at it', () => {
-    const result = verdictAndJudgementFromIndicator(anIndicator(), domain, NOW);
+    const result = verdictAndJudgementFromIndicator(anIndicator(), domain, aStamp());
 
     expect(result?.judgement).toEqual({
-      id: expect.stringMatching(/^transient:judgement-[0-9a-f-]{36}$/),
+      id: `transient:judgement-${uuidNo(1)}`,
       type: 'judgement',
       schema_version: CTIM_SCHEMA_VERSION,
       source: SOURCE,
@@ -63,13 +62,19 @@ describe('verdictAndJudgementFromIndicator', () => {
 
   it('ends validity at the indicator expiration and starts now when the creation time is unknown', () => {
     const indicator = anIndicator({ creationTimeDateTimeUtc: null, expirationTime: '2027-01-01T00:00:00Z' });
-    const result = verdictAndJudgementFromIndicator(indicator, domain, NOW);
-    expect(result?.verdict.valid_time).toEqual({ start_time: NOW.toISOString(), end_time: '2027-01-01T00:00:00Z' });
+    const result = verdictAndJudgementFromIndicator(indicator, domain, aStamp());
+    expect(result?.verdict.valid_time).toEqual({ start_time: NOW, end_time: '2027-01-01T00:00:00Z' });
+  });
+
+  it('judges expiry against the time of mapping', () => {
+    const indicator = anIndicator({ expirationTime: '2026-06-01T00:00:00Z' });
+    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp())?.verdict.valid_time.end_time).toBe('2026-06-01T00:00:00Z');
+    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp('2026-06-01T00:00:00.000Z'))).toBeUndefined();
   });
 
   it('gives no verdict for an expired indicator', () => {
     const indicator = anIndicator({ expirationTime: '2026-01-01T00:00:00Z' });
-    expect(verdictAndJudgementFromIndicator(indicator, domain, NOW)).toBeUndefined();
+    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp())).toBeUndefined();
   });
 
   it.each([
@@ -77,7 +82,7 @@ describe('verdictAndJudgementFromIndicator', () => {
     ['Low', 'Low'],
     [null, 'Medium'],
   ])('maps indicator severity %p to %p', (severity, expected) => {
-    expect(verdictAndJudgementFromIndicator(anIndicator({ severity }), domain, NOW)?.judgement.severity).toBe(expected);
+    expect(verdictAndJudgementFromIndicator(anIndicator({ severity }), domain, aStamp())?.judgement.severity).toBe(expected);
   });
 });
 
@@ -88,29 +93,29 @@ describe('verdictAndJudgementFromFileProfile', () => {
     const result = verdictAndJudgementFromFileProfile(
       aFileProfile({ determinationType: 'Malware', determinationValue: 'Trojan:Win32/Wacatac' }),
       file,
-      NOW,
+      aStamp(),
     );
     expect(result?.verdict).toMatchObject({
       disposition: 2,
       disposition_name: 'Malicious',
       observable: file,
-      valid_time: { start_time: NOW.toISOString(), end_time: FAR_FUTURE },
+      valid_time: { start_time: NOW, end_time: FAR_FUTURE },
     });
     expect(result?.judgement.reason).toContain('Trojan:Win32/Wacatac');
     expect(result?.judgement.priority).toBe(90);
   });
 
   it.each(['Unknown', 'Clean', 'Pua', null])('gives no verdict for determination %p', (determinationType) => {
-    expect(verdictAndJudgementFromFileProfile(aFileProfile({ determinationType }), file, NOW)).toBeUndefined();
+    expect(verdictAndJudgementFromFileProfile(aFileProfile({ determinationType }), file, aStamp())).toBeUndefined();
   });
 });
 
 describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean first', () => {
   const sha1 = { type: 'sha1', value: 'ab'.repeat(20) };
-  const fromIndicator = (action: string, observable: Observable = sha1) =>
-    verdictAndJudgementFromIndicator(anIndicator({ action }), observable, NOW) as VerdictAndJudgement;
-  const malware = (observable: Observable = sha1) =>
-    verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable, NOW) as VerdictAndJudgement;
+  const fromIndicator = (action: string, observable: CtimObservable = sha1) =>
+    verdictAndJudgementFromIndicator(anIndicator({ action }), observable, aStamp()) as VerdictAndJudgement;
+  const malware = (observable: CtimObservable = sha1) =>
+    verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable, aStamp()) as VerdictAndJudgement;
   /** A judgement of any priority and disposition (what another source could say). */
   const judged = (priority: number, disposition: DispositionNumber): VerdictAndJudgement => {
     const base = fromIndicator('Allowed');

@@ -1,9 +1,10 @@
-import { FileProfile, Indicator } from '@app/defender/models';
+import type { FileProfile, Indicator } from '@app/defender/models';
+import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
-import { DispositionName, DispositionNumber, Judgement, Observable, Severity, ValidTime, Verdict } from './ctim.types';
-import { transientId } from './id';
+import { CtimObservable, DispositionName, DispositionNumber, Judgement, MappingStamp, Severity, ValidTime, Verdict } from './ctim.types';
 import { text } from './observable.helpers';
 import { ctimSeverity } from './severity.mapper';
+import { StampProvider } from './stamp.provider';
 
 export interface Disposition {
   disposition: DispositionNumber;
@@ -50,10 +51,6 @@ export function dispositionForIndicatorAction(action: string | null | undefined)
   return key === undefined ? undefined : DISPOSITION_BY_ACTION[key];
 }
 
-function toDate(now: Date | string): Date {
-  return typeof now === 'string' ? new Date(now) : now;
-}
-
 function validIso(value: unknown): string | undefined {
   const iso = text(value);
   return iso !== undefined && !Number.isNaN(Date.parse(iso)) ? iso : undefined;
@@ -64,17 +61,18 @@ function truncate(value: string, max: number): string {
 }
 
 function build(
-  observable: Observable,
+  observable: CtimObservable,
   priority: number,
   disposition: Disposition,
   severity: Severity,
   validTime: ValidTime,
   reason: string,
   extra: Partial<Pick<Judgement, 'external_ids' | 'timestamp'>>,
+  stamp: MappingStamp,
 ): VerdictAndJudgement {
   const subject = { type: observable.type, value: observable.value };
   const judgement: Judgement = {
-    id: transientId('judgement'),
+    id: stamp.newId('judgement'),
     type: 'judgement',
     schema_version: CTIM_SCHEMA_VERSION,
     source: SOURCE,
@@ -104,21 +102,16 @@ function build(
  * (else `now`) until its `expirationTime` (else 2525-01-01). Undefined for an action with no
  * disposition, or an indicator that has already expired.
  */
-export function verdictAndJudgementFromIndicator(
-  indicator: Indicator,
-  observable: Observable,
-  now: Date | string = new Date(),
-): VerdictAndJudgement | undefined {
+export function verdictAndJudgementFromIndicator(indicator: Indicator, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const disposition = dispositionForIndicatorAction(indicator.action);
   if (!disposition) return undefined;
-  const nowDate = toDate(now);
   const expiration = validIso(indicator.expirationTime);
-  if (expiration !== undefined && Date.parse(expiration) <= nowDate.getTime()) return undefined;
+  if (expiration !== undefined && Date.parse(expiration) <= stamp.now.getTime()) return undefined;
   const created = validIso(indicator.creationTimeDateTimeUtc);
   const start =
     created !== undefined && (expiration === undefined || Date.parse(created) <= Date.parse(expiration))
       ? created
-      : nowDate.toISOString();
+      : stamp.now.toISOString();
   const severity = text(indicator.severity) === undefined ? 'Medium' : ctimSeverity(indicator.severity);
   const title = text(indicator.title) ?? text(indicator.id) ?? 'untitled';
   const reason = `Custom indicator "${title}" (${text(indicator.action)}) in ${SOURCE}`;
@@ -134,6 +127,7 @@ export function verdictAndJudgementFromIndicator(
       ...(externalId === undefined ? {} : { external_ids: [externalId] }),
       ...(text(indicator.lastUpdateTime) === undefined ? {} : { timestamp: text(indicator.lastUpdateTime) }),
     },
+    stamp,
   );
 }
 
@@ -141,11 +135,7 @@ export function verdictAndJudgementFromIndicator(
  * Verdict + judgement from a file profile whose `determinationType` is `Malware` (Malicious,
  * severity High, valid from `now` to 2525-01-01); undefined for any other determination.
  */
-export function verdictAndJudgementFromFileProfile(
-  profile: FileProfile,
-  observable: Observable,
-  now: Date | string = new Date(),
-): VerdictAndJudgement | undefined {
+export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   if (text(profile.determinationType)?.toLowerCase() !== 'malware') return undefined;
   const threat = text(profile.determinationValue);
   const reason =
@@ -157,9 +147,10 @@ export function verdictAndJudgementFromFileProfile(
     JUDGEMENT_PRIORITY.determination,
     DISPOSITIONS.malicious,
     'High',
-    { start_time: toDate(now).toISOString(), end_time: FAR_FUTURE },
+    { start_time: stamp.now.toISOString(), end_time: FAR_FUTURE },
     reason,
     {},
+    stamp,
   );
 }
 
@@ -193,4 +184,23 @@ export function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Ve
     else byObservable.set(key, [item]);
   }
   return [...byObservable.values()].map((group) => verdictOf(group)).filter((v): v is Verdict => v !== undefined);
+}
+
+/** The verdict mappers as a provider: each judgement gets a fresh id, and validity starts from the clock's now. */
+@Injectable()
+export class VerdictMapper {
+  constructor(private readonly stamps: StampProvider) {}
+
+  fromIndicator(indicator: Indicator, observable: CtimObservable): VerdictAndJudgement | undefined {
+    return verdictAndJudgementFromIndicator(indicator, observable, this.stamps.stamp());
+  }
+
+  fromFileProfile(profile: FileProfile, observable: CtimObservable): VerdictAndJudgement | undefined {
+    return verdictAndJudgementFromFileProfile(profile, observable, this.stamps.stamp());
+  }
+
+  /** One verdict per observable, chosen as CTIM does (`verdictPerObservable`). */
+  perObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
+    return verdictPerObservable(judged);
+  }
 }

@@ -13,7 +13,11 @@ import {
   Machine,
   MachineAction,
 } from '@app/defender/models';
+import { Clock } from '../src/clock.provider';
+import type { MappingStamp } from '../src/ctim.types';
+import { IdGenerator } from '../src/id.provider';
 import type { SightingContext } from '../src/sighting.mapper';
+import { StampProvider } from '../src/stamp.provider';
 
 export const MACHINE_ID = '111e6dd8c833c8a052ea231ec1b19adaf497b625';
 export const HOSTNAME = 'temp123.middleeast.corp.microsoft.com';
@@ -328,4 +332,46 @@ export function aSightingContext(overrides: Partial<SightingContext> = {}): Sigh
     files: new Map(),
     ...overrides,
   };
+}
+
+/** The time of `FixedClock` unless told otherwise. */
+export const NOW = '2026-03-01T12:00:00.000Z';
+
+/** A clock stopped at `at`. */
+export class FixedClock extends Clock {
+  private readonly at: Date;
+
+  constructor(at: string = NOW) {
+    super();
+    this.at = new Date(at);
+  }
+
+  now(): Date {
+    return new Date(this.at);
+  }
+}
+
+/** UUIDs counting up in order of use: `uuidNo(1)`, `uuidNo(2)`, … */
+export class CountingIds extends IdGenerator {
+  private count = 0;
+
+  uuid(): string {
+    this.count += 1;
+    return uuidNo(this.count);
+  }
+}
+
+/** The `n`th UUID of `CountingIds`: `00000000-0000-4000-8000-000000000001` for 1. */
+export function uuidNo(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/** Stamps at a fixed time with counting ids, as the mappers get them from `CtimModule`. */
+export function fixedStamps(at: string = NOW): StampProvider {
+  return new StampProvider(new FixedClock(at), new CountingIds());
+}
+
+/** One stamp at a fixed time whose ids count from `uuidNo(1)`. */
+export function aStamp(at: string = NOW): MappingStamp {
+  return fixedStamps(at).stamp();
 }

@@ -11,6 +11,8 @@ export * from './models';
 export * from './repositories/alerts.repository';
 export * from './repositories/files.repository';
 export * from './repositories/hunting.repository';
+export * from './repositories/indicator.requests';
 export * from './repositories/indicators.repository';
+export * from './repositories/machine-action.requests';
 export * from './repositories/machine-actions.repository';
 export * from './repositories/machines.repository';

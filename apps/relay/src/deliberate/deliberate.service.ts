@@ -1,13 +1,5 @@
 import { Credentials, ErrorList, HASH_TYPES, Observable, RelayErrorBody } from '@app/common';
-import {
-  indicatorTypeFor,
-  Judgement,
-  Verdict,
-  verdictAndJudgementFromFileProfile,
-  verdictAndJudgementFromIndicator,
-  VerdictAndJudgement,
-  verdictPerObservable,
-} from '@app/ctim';
+import { Judgement, Verdict, VerdictAndJudgement, VerdictMapper } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, FilesRepository, IndicatorsRepository } from '@app/defender';
 import { Injectable, Logger } from '@nestjs/common';
 
@@ -30,6 +22,7 @@ export class DeliberateService {
     private readonly contexts: DefenderContextFactory,
     private readonly indicators: IndicatorsRepository,
     private readonly files: FilesRepository,
+    private readonly verdicts: VerdictMapper,
   ) {}
 
   deliberate(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<DeliberateResult> {
@@ -37,32 +30,29 @@ export class DeliberateService {
     return this.contexts.run(credentials, async (ctx) => {
       const found = await Promise.all(observables.map((o) => this.judge(ctx, o, errors)));
       const all = found.flat();
-      return { verdicts: verdictPerObservable(all), judgements: all.map((f) => f.judgement), errors: errors.all };
+      return { verdicts: this.verdicts.perObservable(all), judgements: all.map((f) => f.judgement), errors: errors.all };
     });
   }
 
   /** Both sources are asked concurrently; one failing keeps what the other said (C-03). */
   private async judge(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<VerdictAndJudgement[]> {
-    const now = new Date();
     const [fromIndicators, fromProfile] = await Promise.all([
-      errors.capture(() => this.fromIndicators(ctx, observable, now), []),
-      HASH_TYPES.includes(observable.type) ? errors.capture(() => this.fromProfile(ctx, observable, now), []) : [],
+      errors.capture(() => this.fromIndicators(ctx, observable), []),
+      HASH_TYPES.includes(observable.type) ? errors.capture(() => this.fromProfile(ctx, observable), []) : [],
     ]);
     return [...fromIndicators, ...fromProfile];
   }
 
-  private async fromIndicators(ctx: DefenderContext, observable: Observable, now: Date): Promise<VerdictAndJudgement[]> {
-    const type = indicatorTypeFor(observable.type);
-    const indicators = await this.indicators.byValue(ctx, observable.value);
+  private async fromIndicators(ctx: DefenderContext, observable: Observable): Promise<VerdictAndJudgement[]> {
+    const indicators = await this.indicators.forObservable(ctx, observable);
     return indicators
-      .filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === observable.value.toLowerCase())
-      .map((i) => verdictAndJudgementFromIndicator(i, observable, now))
+      .map((i) => this.verdicts.fromIndicator(i, observable))
       .filter((v): v is VerdictAndJudgement => v !== undefined);
   }
 
-  private async fromProfile(ctx: DefenderContext, observable: Observable, now: Date): Promise<VerdictAndJudgement[]> {
+  private async fromProfile(ctx: DefenderContext, observable: Observable): Promise<VerdictAndJudgement[]> {
     const profile = await this.files.profile(ctx, observable.value);
-    const judged = profile ? verdictAndJudgementFromFileProfile(profile, observable, now) : undefined;
+    const judged = profile ? this.verdicts.fromFileProfile(profile, observable) : undefined;
     return judged ? [judged] : [];
   }
 }

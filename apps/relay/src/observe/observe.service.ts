@@ -1,18 +1,5 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import {
-  byNewestAlert,
-  byNewestEvent,
-  completeFilesIn,
-  fileProfileIndex,
-  hashesNeedingCompletion,
-  HuntingEvent,
-  machineIdsOf,
-  machineIndex,
-  normaliseHash,
-  Sighting,
-  sightingFromAlert,
-  sightingFromEvent,
-} from '@app/ctim';
+import { byNewestAlert, byNewestEvent, normaliseHash, Sighting, SightingMapper } from '@app/ctim';
 import {
   Alert,
   AlertsRepository,
@@ -24,11 +11,14 @@ import {
   EventTable,
   FileProfile,
   FilesRepository,
+  HuntingEvent,
   HuntingRepository,
+  Machine,
   MachinesRepository,
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
 
 /** What was found for one input observable. */
 interface Findings {
@@ -40,6 +30,8 @@ interface Findings {
   count: number;
   /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
+  /** Profiles of the devices of what is kept, by device id; a failed lookup is recorded and undefined. */
+  machines: Map<string, Promise<Machine | undefined>>;
 }
 
 type AlertLookup = Pick<Findings, 'alerts' | 'profile'>;
@@ -79,6 +71,7 @@ export class ObserveService {
     private readonly files: FilesRepository,
     private readonly machines: MachinesRepository,
     private readonly hunting: HuntingRepository,
+    private readonly sightings: SightingMapper,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -118,9 +111,9 @@ export class ObserveService {
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
     // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
     const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
-    // Started now, awaited in `map` through the same per-request memo; errors are recorded there.
-    for (const id of machineIdsOf(kept.alerts, kept.events)) this.machines.machine(ctx, id).catch(() => undefined);
-    return { observable, ...kept, count: alerts.length + own.length, profile: found.profile };
+    // Requested now, so they overlap the slower lookups of other observables; awaited in `map`.
+    const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, errors.capture(() => this.machines.machine(ctx, id), undefined)]));
+    return { observable, ...kept, count: alerts.length + own.length, profile: found.profile, machines };
   }
 
   private async alertsFor(ctx: DefenderContext, observable: Observable): Promise<AlertLookup> {
@@ -163,8 +156,7 @@ export class ObserveService {
       filters.push({ key, column: source.column, value: observable.value, limit });
       byTable.set(source.table, filters);
     }
-    // All of this request's hunting (one query per table, then the devices' network info) or none.
-    const reserved = byTable.size > 0 && (await errors.capture(() => this.hunting.reserve(ctx, byTable.size + 1).then(() => true), false));
+    const reserved = byTable.size > 0 && (await errors.capture(() => this.hunting.reserveEventsAndNetworkInfo(ctx, byTable.size).then(() => true), false));
     if (!reserved) return new Map();
     const tables = await Promise.all(
       [...byTable].map(([table, filters]) => errors.capture(() => this.hunting.events(ctx, table, filters) as Promise<HuntingEvent[]>, [])),
@@ -184,12 +176,13 @@ export class ObserveService {
     const allAlerts = findings.flatMap((f) => f.alerts);
     const allEvents = findings.flatMap((f) => f.events);
     if (allAlerts.length === 0 && allEvents.length === 0) return [];
-    const deviceIds = [...machineIdsOf(allAlerts, allEvents)];
+    const lookups = new Map(findings.flatMap((f) => [...f.machines]));
+    const deviceIds = [...lookups.keys()];
     const resolved = findings.flatMap((f) => (f.profile ? [f.profile] : []));
     const known = [...resolved, ...completeFilesIn(allEvents)];
     const hashes = [...hashesNeedingCompletion(allAlerts, allEvents, fileProfileIndex(known))];
     const [machines, networkRows, profiles] = await Promise.all([
-      Promise.all(deviceIds.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined))),
+      Promise.all(lookups.values()),
       deviceIds.length > 0 ? errors.capture(() => this.hunting.networkInfo(ctx, deviceIds), [] as DeviceNetworkInfoRow[]) : [],
       Promise.all(hashes.map((hash) => errors.capture(() => this.files.profile(ctx, hash), undefined))),
     ]);
@@ -197,22 +190,12 @@ export class ObserveService {
       portalUrl: this.config.portalUrl,
       tenantId: ctx.credentials.tenantId,
       machines: machineIndex(deviceIds, machines),
-      networkInfo: groupByDevice(networkRows),
+      networkInfo: networkInfoIndex(networkRows),
       files: fileProfileIndex([...known, ...profiles.filter((p): p is FileProfile => p !== undefined)]),
     };
     return findings.flatMap((f) => {
       const sctx = { ...shared, observable: f.observable, count: f.count };
-      return [...f.alerts.map((a) => sightingFromAlert(a, sctx)), ...f.events.map((e) => sightingFromEvent(e, sctx))];
+      return [...f.alerts.map((a) => this.sightings.fromAlert(a, sctx)), ...f.events.map((e) => this.sightings.fromEvent(e, sctx))];
     });
   }
-}
-
-function groupByDevice(rows: readonly DeviceNetworkInfoRow[]): Map<string, DeviceNetworkInfoRow[]> {
-  const out = new Map<string, DeviceNetworkInfoRow[]>();
-  for (const row of rows) {
-    if (typeof row.DeviceId !== 'string') continue;
-    const id = row.DeviceId.toLowerCase();
-    out.set(id, [...(out.get(id) ?? []), row]);
-  }
-  return out;
 }

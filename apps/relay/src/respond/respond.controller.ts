@@ -3,7 +3,7 @@ import { ResponseAction } from '@app/ctim';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RespondService } from './respond.service';
-import { TriggerDto } from './trigger.dto';
+import { Trigger, TriggerDto } from './trigger.dto';
 import { TriggerPipe } from './trigger.pipe';
 
 @ApiTags('relay')
@@ -41,8 +41,8 @@ export class RespondController {
   @ApiOperation({ summary: 'Runs one response action once; Defender’s refusal is reported as a failure with its message' })
   @ApiBody({ type: TriggerDto, examples: { scan: { summary: 'Quick antivirus scan of a demo device', value: EXAMPLE_TRIGGER } } })
   @ApiOkResponse({ schema: { example: { data: { status: 'success' } } } })
-  async trigger(@AuthCredentials() credentials: Credentials, @Body(TriggerPipe) dto: TriggerDto): Promise<Envelope<{ status: 'success' | 'failure' }>> {
-    const { status, errors } = await this.service.trigger(credentials, dto);
+  async trigger(@AuthCredentials() credentials: Credentials, @Body(TriggerPipe) trigger: Trigger): Promise<Envelope<{ status: 'success' | 'failure' }>> {
+    const { status, errors } = await this.service.trigger(credentials, trigger);
     return envelope({ status }, errors);
   }
 }

@@ -1,7 +1,8 @@
+import { CtimModule } from '@app/ctim';
 import { DefenderModule } from '@app/defender';
 import { Module } from '@nestjs/common';
 import { RespondController } from './respond.controller';
 import { RespondService } from './respond.service';
 
-@Module({ imports: [DefenderModule], controllers: [RespondController], providers: [RespondService] })
+@Module({ imports: [DefenderModule, CtimModule], controllers: [RespondController], providers: [RespondService] })
 export class RespondModule {}

@@ -1,20 +1,8 @@
-import { Credentials, defenderConfig, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
-import {
-  availableMachineActions,
-  indicatorActions,
-  indicatorRequest,
-  indicatorTypeFor,
-  isIndicatorActionId,
-  isMachineActionId,
-  machineActionRequest,
-  machineActions,
-  REMOVE_INDICATOR_ACTION_ID,
-  ResponseAction,
-} from '@app/ctim';
-import { DefenderContext, DefenderContextFactory, Indicator, IndicatorsRepository, MachineAction, MachineActionsRepository, MachinesRepository } from '@app/defender';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { TriggerDto } from './trigger.dto';
+import { Credentials, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
+import { ActionMapper, RequestedAction, ResponseAction } from '@app/ctim';
+import { DefenderContext, DefenderContextFactory, IndicatorsRepository, indicatorTypeFor, MachineActionsRepository, MachinesRepository } from '@app/defender';
+import { Injectable, Logger } from '@nestjs/common';
+import { Trigger } from './trigger.dto';
 
 export interface RespondListResult {
   actions: ResponseAction[];
@@ -25,9 +13,6 @@ export interface TriggerResult {
   status: 'success' | 'failure';
   errors: RelayErrorBody[];
 }
-
-const ISOLATION = new Set(['Isolate', 'Unisolate']);
-const RESTRICTION = new Set(['RestrictCodeExecution', 'UnrestrictCodeExecution']);
 
 /**
  * Response actions (C-60..C-73): offers what fits the device's current state or the indicator
@@ -42,7 +27,7 @@ export class RespondService {
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly indicators: IndicatorsRepository,
-    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    private readonly actions: ActionMapper,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
@@ -60,26 +45,21 @@ export class RespondService {
         this.machines.machine(ctx, observable.value),
         this.machineActions.succeeded(ctx, observable.value),
       ]);
-      if (!machine) return [];
-      return machineActions(observable.value, {
-        isolated: latestOf(history, ISOLATION)?.type === 'Isolate',
-        restricted: latestOf(history, RESTRICTION)?.type === 'RestrictCodeExecution',
-        available: availableMachineActions(machine.osPlatform),
-      });
+      return machine ? this.actions.forMachine(observable.value, machine, history) : [];
     }
-    return indicatorActions(observable, await this.existingIndicator(ctx, observable));
+    if (indicatorTypeFor(observable.type) === undefined) return [];
+    const [existing] = await this.indicators.forObservable(ctx, observable);
+    return this.actions.forIndicator(observable, existing);
   }
 
-  private async existingIndicator(ctx: DefenderContext, observable: Observable): Promise<Indicator | undefined> {
-    const type = indicatorTypeFor(observable.type);
-    const found = await this.indicators.byValue(ctx, observable.value);
-    return found.find((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === observable.value.toLowerCase());
-  }
-
-  async trigger(credentials: Credentials, dto: TriggerDto): Promise<TriggerResult> {
+  async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
     try {
-      const observable = this.observableFor(dto);
-      await this.contexts.run(credentials, (ctx) => this.run(ctx, dto, observable));
+      const action = this.actions.requested(trigger.actionId);
+      if (!action) {
+        throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
+      }
+      const observable = this.observableFor(action, trigger.observable);
+      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger.indicatorId));
       return { status: 'success', errors: [] };
     } catch (error) {
       const errors = new ErrorList(this.logger);
@@ -88,39 +68,30 @@ export class RespondService {
     }
   }
 
-  private observableFor(dto: TriggerDto): Observable {
-    if (!isMachineActionId(dto.actionId) && !isIndicatorActionId(dto.actionId)) {
-      throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(dto.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
-    }
-    const type = dto.observable_type.trim().toLowerCase();
-    const wanted = isMachineActionId(dto.actionId) ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
+  /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
+  private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
+    const wanted = action.kind === 'machine' ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
     if (!isObservableType(type) || !wanted.includes(type)) {
-      throw new RelayError('unsupported type', `Observable type '${dto.observable_type.slice(0, 40)}' is not supported by this action`);
+      throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
     const rule = TYPE_RULES[type];
-    const value = rule.normalise(dto.observable_value.trim());
     if (!rule.valid(value)) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is not ${rule.expected}`);
     return { type, value };
   }
 
   /** One Defender call, never retried: it may already have acted (C-73). */
-  private async run(ctx: DefenderContext, dto: TriggerDto, observable: Observable): Promise<void> {
-    const machine = machineActionRequest(dto.actionId, this.config.actionComment);
-    if (machine) {
-      await this.machineActions.run(ctx, observable.value, machine.path, { ...machine.body });
-      return;
+  private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, indicatorId: string | undefined): Promise<void> {
+    switch (action.kind) {
+      case 'machine':
+        await this.machineActions.run(ctx, observable.value, action.name);
+        return;
+      case 'add-indicator':
+        await this.indicators.submit(ctx, action.policy, observable);
+        return;
+      case 'remove-indicator':
+        if (!indicatorId) throw new RelayError('invalid payload', "Invalid JSON payload received: 'indicator_id' is required to remove an indicator");
+        await this.indicators.delete(ctx, indicatorId);
+        return;
     }
-    if (dto.actionId === REMOVE_INDICATOR_ACTION_ID) {
-      if (!dto.indicator_id) throw new RelayError('invalid payload', "Invalid JSON payload received: 'indicator_id' is required to remove an indicator");
-      await this.indicators.delete(ctx, dto.indicator_id);
-      return;
-    }
-    const body = indicatorRequest(dto.actionId, observable, { title: this.config.indicatorTitle, description: this.config.indicatorDescription });
-    if (!body) throw new RelayError('unsupported type', `Observable type '${observable.type}' cannot be an indicator`);
-    await this.indicators.create(ctx, { ...body });
   }
-}
-
-function latestOf(history: readonly MachineAction[], types: ReadonlySet<string>): MachineAction | undefined {
-  return history.find((a) => types.has(String(a.type)));
 }

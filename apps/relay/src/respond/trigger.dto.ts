@@ -1,31 +1,33 @@
 import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Expose } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 
 /** `POST /respond/trigger` body (C-70): the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
-  @Expose({ name: 'action-id' })
   @ApiProperty({ name: 'action-id', example: EXAMPLE_TRIGGER['action-id'] })
   @IsString({ message: "'action-id' must be a non-empty string" })
   @IsNotEmpty({ message: "'action-id' must be a non-empty string" })
   actionId!: string;
 
-  @Expose()
   @ApiProperty({ example: 'ms_machine_id' })
   @IsString({ message: "'observable_type' must be a non-empty string" })
   @IsNotEmpty({ message: "'observable_type' must be a non-empty string" })
   observable_type!: string;
 
-  @Expose()
   @ApiProperty({ example: EXAMPLE_TRIGGER.observable_value })
   @IsString({ message: "'observable_value' must be a non-empty string" })
   @IsNotEmpty({ message: "'observable_value' must be a non-empty string" })
   observable_value!: string;
 
-  @Expose()
   @ApiPropertyOptional({ description: 'For microsoft-defender-remove-indicator: the id listed by /respond/observables', example: EXAMPLE_INDICATOR_ID })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
   indicator_id?: string;
+}
+
+/** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
+export interface Trigger {
+  actionId: string;
+  observable: { type: string; value: string };
+  indicatorId?: string;
 }

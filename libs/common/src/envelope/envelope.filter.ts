@@ -2,9 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpAdapterHost } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import { serverConfig } from '../config';
-import { RelayError } from '../errors';
+import { internalError, RelayError } from '../errors';
 import { MetricsService } from '../metrics/metrics.service';
 import { envelope } from './envelope';
 
@@ -35,12 +34,7 @@ export function errorResponse(exception: unknown, logger: Logger, bodyLimit?: nu
     // Fastify's own client errors (bad framing, unsupported encoding): keep the status, no details.
     return { status, body: { statusCode: status, error: 'Bad Request', message: 'The request could not be read' } };
   }
-  const errorId = randomUUID();
-  logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
-  return {
-    status: HttpStatus.OK,
-    body: envelope(undefined, [{ type: 'fatal', code: 'internal error', message: `Internal error in the relay (error id ${errorId})` }]),
-  };
+  return { status: HttpStatus.OK, body: envelope(undefined, [internalError(exception, logger)]) };
 }
 
 function statusOf(exception: unknown): number | undefined {

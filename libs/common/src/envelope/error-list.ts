@@ -1,6 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { RelayError, RelayErrorBody } from '../errors';
+import { internalError, RelayError, RelayErrorBody } from '../errors';
 
 /**
  * Errors gathered while a request keeps going (C-03, C-36): each distinct error once, in the
@@ -18,10 +17,7 @@ export class ErrorList {
   }
 
   add(error: unknown): void {
-    if (error instanceof RelayError) return this.push(error.toBody());
-    const errorId = randomUUID();
-    this.logger.error({ errorId, err: error }, `Unhandled error ${errorId}`);
-    this.push({ type: 'fatal', code: 'internal error', message: `Internal error in the relay (error id ${errorId})` });
+    this.push(error instanceof RelayError ? error.toBody() : internalError(error, this.logger));
   }
 
   /** Runs `work`; a failure is recorded and `fallback` returned instead. */

@@ -1,1 +1,2 @@
 export * from './relay-error';
+export * from './internal-error';

@@ -77,3 +77,13 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
 export function isObservableType(type: string): type is ObservableType {
   return Object.prototype.hasOwnProperty.call(TYPE_RULES, type);
 }
+
+/**
+ * An observable as the relay reads it, before checking it: the type trimmed and lower-cased, the
+ * value trimmed and, for a known type, normalised by its rule (`TYPE_RULES[type].valid` decides).
+ */
+export function normaliseObservable(type: string, value: string): { type: string; value: string } {
+  const normalType = type.trim().toLowerCase();
+  const trimmed = value.trim();
+  return { type: normalType, value: isObservableType(normalType) ? TYPE_RULES[normalType].normalise(trimmed) : trimmed };
+}

@@ -1,5 +1,5 @@
 import { RelayError } from '../errors';
-import { canonicalIp, ENRICH_TYPES, RESPOND_TYPES } from './observable-types';
+import { canonicalIp, ENRICH_TYPES, normaliseObservable, RESPOND_TYPES } from './observable-types';
 import { parseObservables } from './observables.pipe';
 
 function rejection(body: unknown): string {
@@ -129,5 +129,18 @@ describe('canonicalIp', () => {
     // Defender logs link-local peers with their zone id; such a cell just never matches an observable.
     expect(canonicalIp('FE80::1%ETH0')).toBe('fe80::1%eth0');
     expect(canonicalIp('not an ip')).toBe('not an ip');
+  });
+});
+
+describe('normaliseObservable (both pipes)', () => {
+  it('trims and lower-cases the type and normalises the value by the type’s rule', () => {
+    expect(normaliseObservable(' SHA256 ', ` ${'AB'.repeat(32)} `)).toEqual({ type: 'sha256', value: 'ab'.repeat(32) });
+    expect(normaliseObservable('IPv6', '[2001:0DB8::0001]')).toEqual({ type: 'ipv6', value: '2001:db8::1' });
+    expect(normaliseObservable('Domain', 'Evil.Example.')).toEqual({ type: 'domain', value: 'evil.example' });
+  });
+
+  it('only trims the value of a type it does not know, and never checks validity', () => {
+    expect(normaliseObservable('Hostname', ' Desk-1 ')).toEqual({ type: 'hostname', value: 'Desk-1' });
+    expect(normaliseObservable('sha1', ' not-a-hash ')).toEqual({ type: 'sha1', value: 'not-a-hash' });
   });
 });

@@ -1,10 +1,10 @@
 import { Inject, Injectable, mixin, PipeTransform, Type } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { validateSync } from 'class-validator';
 import { DEFAULT_MAX_OBSERVABLES, serverConfig } from '../config';
 import { RelayError, RelayErrorBody } from '../errors';
+import { validateDto } from '../validation';
 import { ObservableDto } from './observable.dto';
-import { isObservableType, Observable, ObservableType, TYPE_RULES } from './observable-types';
+import { isObservableType, normaliseObservable, Observable, ObservableType, TYPE_RULES } from './observable-types';
 
 /** The observables of one request, after validation, normalisation and de-duplication. */
 export interface ObservableBatch {
@@ -32,10 +32,9 @@ export function parseObservables(body: unknown, supported: readonly ObservableTy
   const warnings: RelayErrorBody[] = [];
   list.forEach((item: unknown, index) => {
     const dto = validItem(item, index);
-    const type = dto.type.trim().toLowerCase();
+    const { type, value } = normaliseObservable(dto.type, dto.value);
     if (!isObservableType(type) || !supported.includes(type)) return;
     const rule = TYPE_RULES[type];
-    const value = rule.normalise(dto.value.trim());
     if (!rule.valid(value)) {
       warnings.push({ type: 'warning', code: 'invalid payload', message: `Skipped observable at index ${index}: not ${rule.expected}` });
       return;
@@ -54,13 +53,7 @@ function validItem(item: unknown, index: number): ObservableDto {
   }
   // Only the two fields are read: a deep structure elsewhere in the item is never walked.
   const { type, value } = item as { type?: unknown; value?: unknown };
-  const dto = Object.assign(new ObservableDto(), { type, value });
-  const [error] = validateSync(dto, { stopAtFirstError: true });
-  if (error) {
-    const message = Object.values(error.constraints ?? {})[0] ?? `'${error.property}' is invalid`;
-    throw new RelayError('invalid payload', `Invalid JSON payload received: item ${index}: ${message}`);
-  }
-  return dto;
+  return validateDto(Object.assign(new ObservableDto(), { type, value }), `item ${index}`);
 }
 
 /**

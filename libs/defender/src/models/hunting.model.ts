@@ -85,6 +85,12 @@ export interface DeviceNetworkEvent extends HuntingRowBase, InitiatingProcessCol
   RemoteIPType?: string | null;
 }
 
+/** A hunting row of either event table; columns of the other table are simply absent. */
+export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent;
+
+/** Read access to every column of either event table. */
+export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent;
+
 /** A `DeviceNetworkInfo` row (one per adapter and report). */
 export interface DeviceNetworkInfoRow {
   Timestamp?: string | null;

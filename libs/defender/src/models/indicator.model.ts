@@ -17,6 +17,9 @@ export type IndicatorAction =
   | 'Alert'
   | 'AlertAndBlock';
 
+/** What an indicator the relay submits does: alert, alert and block, or allow. */
+export type IndicatorPolicy = 'alert' | 'alert-and-block' | 'allowed';
+
 export type IndicatorSeverity = 'Informational' | 'Low' | 'Medium' | 'High';
 
 /** `GET /api/indicators` item and the POST response. `id` is a string of digits. */

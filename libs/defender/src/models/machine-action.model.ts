@@ -56,3 +56,18 @@ export type MachineActionPath =
   | 'runAntiVirusScan'
   | 'collectInvestigationPackage'
   | 'startInvestigation';
+
+/**
+ * The machine actions the relay runs: Defender's actions with the isolation type and the scan
+ * type made part of the name, as XDR offers them.
+ */
+export type MachineActionName =
+  | 'FullIsolation'
+  | 'SelectiveIsolation'
+  | 'Unisolate'
+  | 'RestrictCodeExecution'
+  | 'UnrestrictCodeExecution'
+  | 'RunAntiVirusScanQuick'
+  | 'RunAntiVirusScanFull'
+  | 'CollectInvestigationPackage'
+  | 'InitiateInvestigation';

@@ -56,9 +56,12 @@ export class HuntingRepository {
     this.chosen = new TtlCache(HUNTING_CHOICE_TTL_MS, MAX_REMEMBERED, now);
   }
 
-  /** Reserves the rate-limit slots of `calls` hunting queries this request is about to make. */
-  reserve(ctx: DefenderContext, calls: number): Promise<void> {
-    return this.client.reserveHunting(ctx, calls);
+  /**
+   * Reserves at once the hunting of a request that runs `events` for `tables` tables, then
+   * `networkInfo`: under a busy quota it gets every query or none.
+   */
+  reserveEventsAndNetworkInfo(ctx: DefenderContext, tables: number): Promise<void> {
+    return this.client.reserveHunting(ctx, tables + 1);
   }
 
   /** One call for all observables of a table; each row comes back tagged (`RelayKey`) with the filter it answers. */

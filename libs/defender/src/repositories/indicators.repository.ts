@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { defenderConfig, RelayError } from '@app/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataString } from '../http/encode';
-import { Indicator } from '../models';
+import { Indicator, IndicatorPolicy } from '../models';
+import { indicatorRequest, indicatorTypeFor } from './indicator.requests';
 
 interface IndicatorList {
   value?: Indicator[];
@@ -11,24 +14,33 @@ interface IndicatorList {
 /** Custom indicators (`/api/indicators`); always read fresh (C-95). */
 @Injectable()
 export class IndicatorsRepository {
-  constructor(private readonly client: DefenderHttpClient) {}
+  constructor(
+    private readonly client: DefenderHttpClient,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+  ) {}
 
   /**
-   * Indicators whose value is exactly `value` (OData literal with doubled quotes, C-23); none when
+   * The indicators of an observable: its value (an OData literal with doubled quotes) and the
+   * indicator type of its observable type. None for a type indicators don't support, or when
    * Defender answers 404 for a value it knows nothing of.
    */
-  async byValue(ctx: DefenderContext, value: string): Promise<Indicator[]> {
+  async forObservable(ctx: DefenderContext, observable: { type: string; value: string }): Promise<Indicator[]> {
+    const type = indicatorTypeFor(observable.type);
+    if (type === undefined) return [];
     const { data } = await this.client.request<IndicatorList>(ctx, {
       method: 'GET',
       path: 'indicators',
-      query: { $filter: `indicatorValue eq ${odataString(value)}` },
+      query: { $filter: `indicatorValue eq ${odataString(observable.value)}` },
       notFoundIsEmpty: true,
     });
-    return Array.isArray(data?.value) ? data.value : [];
+    const value = observable.value.toLowerCase();
+    return (Array.isArray(data?.value) ? data.value : []).filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === value);
   }
 
-  /** Submits (or updates: Defender upserts by value and type) an indicator. */
-  async create(ctx: DefenderContext, body: Record<string, unknown>): Promise<Indicator | undefined> {
+  /** Submits (or updates: Defender upserts by value and type) an indicator with the configured title and description. */
+  async submit(ctx: DefenderContext, policy: IndicatorPolicy, observable: { type: string; value: string }): Promise<Indicator | undefined> {
+    const body = indicatorRequest(policy, observable, { title: this.config.indicatorTitle, description: this.config.indicatorDescription });
+    if (!body) throw new RelayError('unsupported type', `Observable type '${observable.type}' cannot be an indicator`);
     const { data } = await this.client.request<Indicator>(ctx, { method: 'POST', path: 'indicators', body });
     return data;
   }

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { defenderConfig } from '@app/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataString } from '../http/encode';
-import { MachineAction, MachineActionPath } from '../models';
+import { MachineAction, MachineActionName } from '../models';
+import { machineActionRequest } from './machine-action.requests';
 
 interface MachineActionList {
   value?: MachineAction[];
@@ -14,7 +17,10 @@ const HISTORY_SIZE = 200;
 /** Machine actions: the documented history (`/api/machineactions?$filter=…`) and the POST actions. */
 @Injectable()
 export class MachineActionsRepository {
-  constructor(private readonly client: DefenderHttpClient) {}
+  constructor(
+    private readonly client: DefenderHttpClient,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+  ) {}
 
   /** Succeeded actions of a machine, newest first (none when Defender answers 404); always fresh (C-95). */
   async succeeded(ctx: DefenderContext, machineId: string): Promise<MachineAction[]> {
@@ -32,9 +38,10 @@ export class MachineActionsRepository {
       .sort((a, b) => Date.parse(b.creationDateTimeUtc ?? '') - Date.parse(a.creationDateTimeUtc ?? ''));
   }
 
-  /** Runs one action. Never retried by the client: Defender may already have acted (C-73). */
-  async run(ctx: DefenderContext, machineId: string, action: MachineActionPath, body: Record<string, string>): Promise<unknown> {
-    const { data } = await this.client.request<unknown>(ctx, { method: 'POST', path: `${apiPath`machines/${machineId}`}/${action}`, body });
+  /** Runs one action with the configured comment. Never retried by the client: Defender may already have acted. */
+  async run(ctx: DefenderContext, machineId: string, name: MachineActionName): Promise<unknown> {
+    const { path, body } = machineActionRequest(name, this.config.actionComment);
+    const { data } = await this.client.request<unknown>(ctx, { method: 'POST', path: `${apiPath`machines/${machineId}`}/${path}`, body });
     return data;
   }
 }

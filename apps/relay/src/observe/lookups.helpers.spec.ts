@@ -8,12 +8,15 @@ import {
   SHA256,
   aFileEvent,
   aFileProfile,
+  aMachine,
   aNetworkEvent,
+  aNetworkInfoRow,
   aNonFileEvidence,
   anAlert,
   anEvidence,
-} from '../test-support/builders';
-import { completeFilesIn, completeHashes, fileProfileIndex, hashesNeedingCompletion, machineIdsOf } from './file-completion';
+} from '../../../../libs/ctim/test-support/builders';
+import { completeHashes } from '@app/ctim';
+import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
 
 describe('hashesNeedingCompletion', () => {
   it('asks for the sha1 of evidence files (evidence never carries md5)', () => {
@@ -80,30 +83,54 @@ describe('completeFilesIn', () => {
   });
 });
 
+describe('fileProfileIndex', () => {
+  it('indexes profiles by every lower-case hash, tolerating a missing md5', () => {
+    const index = fileProfileIndex([aFileProfile({ sha1: SHA1.toUpperCase(), md5: null })]);
+    expect([...index.keys()]).toEqual([SHA1, SHA256]);
+  });
+
+  it('keeps the first profile of a hash', () => {
+    const first = aFileProfile({ determinationType: 'Malware' });
+    expect(fileProfileIndex([first, aFileProfile()]).get(SHA1)).toBe(first);
+  });
+});
+
 describe('machineIdsOf', () => {
   it('collects alert machine ids and event device ids once each', () => {
     const other = 'aaaa6dd8c833c8a052ea231ec1b19adaf497b625';
-    const ids = machineIdsOf(
-      [anAlert(), anAlert({ machineId: null })],
-      [aFileEvent(), aNetworkEvent({ DeviceId: other })],
-    );
+    const ids = machineIdsOf([anAlert(), anAlert({ machineId: null })], [aFileEvent(), aNetworkEvent({ DeviceId: other }), aNetworkEvent({ DeviceId: ' ' })]);
     expect(ids).toEqual(new Set([MACHINE_ID, other]));
   });
 });
 
-describe('completeHashes', () => {
-  it('fills missing siblings from the profile found by any known hash', () => {
-    const files = fileProfileIndex([aFileProfile(), aFileProfile({ sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 })]);
-    expect(completeHashes({ sha256: SHA256 }, files)).toEqual({ sha1: SHA1, sha256: SHA256, md5: MD5 });
-    expect(completeHashes({ md5: PARENT_MD5 }, files)).toEqual({ sha1: PARENT_SHA1, sha256: PARENT_SHA256, md5: PARENT_MD5 });
+describe('machineIndex', () => {
+  const OTHER_ID = 'FFEE'.repeat(10);
+
+  it('keys each profile by the id it was requested with, lower-case, whatever its own id says', () => {
+    const withoutId = aMachine({ id: undefined, computerDnsName: 'no-id' });
+    const wrongId = aMachine({ id: 'something-else', computerDnsName: 'wrong-id' });
+    const index = machineIndex([MACHINE_ID.toUpperCase(), OTHER_ID], [withoutId, wrongId]);
+    expect([...index.keys()]).toEqual([MACHINE_ID, OTHER_ID.toLowerCase()]);
+    expect(index.get(MACHINE_ID)?.computerDnsName).toBe('no-id');
+    expect(index.get(OTHER_ID.toLowerCase())?.computerDnsName).toBe('wrong-id');
   });
 
-  it('leaves hashes alone when no profile is known', () => {
-    expect(completeHashes({ sha1: SHA1 }, new Map())).toEqual({ sha1: SHA1 });
+  it.each([
+    ['unknown to Defender', undefined],
+    ['null', null],
+    ['a string', 'Machine'],
+    ['an array', [aMachine()]],
+  ])('drops an answer that is %s', (_name, answer) => {
+    expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(MACHINE_ID)).toBe(false);
+    expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(OTHER_ID.toLowerCase())).toBe(true);
   });
+});
 
-  it('indexes profiles by every lower-case hash, tolerating a missing md5', () => {
-    const index = fileProfileIndex([aFileProfile({ sha1: SHA1.toUpperCase(), md5: null })]);
-    expect([...index.keys()]).toEqual([SHA1, SHA256]);
+describe('networkInfoIndex', () => {
+  it('groups rows by lower-case device id and drops rows without one', () => {
+    const a = aNetworkInfoRow({ DeviceId: MACHINE_ID.toUpperCase() });
+    const b = aNetworkInfoRow({ NetworkAdapterName: 'Wi-Fi' });
+    const index = networkInfoIndex([a, b, aNetworkInfoRow({ DeviceId: null })]);
+    expect([...index]).toEqual([[MACHINE_ID, [a, b]]]);
   });
 });

@@ -1,0 +1,65 @@
+import { IndicatorAction, IndicatorPolicy, IndicatorRequest, IndicatorSeverity, IndicatorType } from '../models';
+
+const INDICATOR_TYPE_BY_OBSERVABLE: Readonly<Record<string, IndicatorType>> = {
+  sha1: 'FileSha1',
+  sha256: 'FileSha256',
+  md5: 'FileMd5',
+  ip: 'IpAddress',
+  ipv6: 'IpAddress',
+  domain: 'DomainName',
+  url: 'Url',
+};
+
+const FILE_INDICATOR_TYPES: ReadonlySet<IndicatorType> = new Set(['FileSha1', 'FileSha256', 'FileMd5']);
+
+/** The Defender `indicatorType` of an observable type, or undefined when indicators don't support it. */
+export function indicatorTypeFor(observableType: string): IndicatorType | undefined {
+  return INDICATOR_TYPE_BY_OBSERVABLE[observableType.toLowerCase()];
+}
+
+export interface IndicatorRequestOptions {
+  title: string;
+  description: string;
+  /** ISO time after which Defender drops the indicator. */
+  expirationTime?: string;
+}
+
+/**
+ * The `POST indicators` body of a policy, in current Defender values: alert → `Audit` +
+ * `generateAlert: true`; alert-and-block → `BlockAndRemediate` for files, `Block` for
+ * ip/ipv6/domain/url, + `generateAlert: true`; allowed → `Allowed`, `generateAlert: false`.
+ * Severity High, Informational for allowed. Undefined for an observable type indicators don't support.
+ */
+export function indicatorRequest(
+  policy: IndicatorPolicy,
+  observable: { type: string; value: string },
+  opts: IndicatorRequestOptions,
+): IndicatorRequest | undefined {
+  const indicatorType = indicatorTypeFor(observable.type);
+  if (indicatorType === undefined) return undefined;
+  let action: IndicatorAction;
+  let severity: IndicatorSeverity;
+  let generateAlert: boolean;
+  switch (policy) {
+    case 'alert':
+      [action, severity, generateAlert] = ['Audit', 'High', true];
+      break;
+    case 'alert-and-block':
+      [action, severity, generateAlert] = [FILE_INDICATOR_TYPES.has(indicatorType) ? 'BlockAndRemediate' : 'Block', 'High', true];
+      break;
+    case 'allowed':
+      [action, severity, generateAlert] = ['Allowed', 'Informational', false];
+      break;
+  }
+  const request: IndicatorRequest = {
+    indicatorValue: observable.value,
+    indicatorType,
+    action,
+    title: opts.title,
+    description: opts.description,
+    severity,
+    generateAlert,
+  };
+  if (opts.expirationTime !== undefined) request.expirationTime = opts.expirationTime;
+  return request;
+}
