@@ -7,7 +7,7 @@
 # not be resolved from the build machine, which has no registry access.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
-# ---- build: all dependencies, compile the relay only --------------------------------------
+# ---- build: all dependencies, bundle the relay only ---------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,6 +16,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY libs ./libs
 COPY apps/relay ./apps/relay
+# One file, dist/apps/relay/main.js (package.json's `main`): the relay and its libraries.
 RUN npx nest build relay
 
 # ---- runtime: production dependencies and the compiled relay -------------------------------
@@ -33,4 +34,5 @@ EXPOSE 9090
 # C-81: /watchdog echoes the Health-Check header. The slim image has no curl, so node asks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "const h=process.env.HOST;require('http').get({host:!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h,port:process.env.PORT||9090,path:'/watchdog',headers:{'Health-Check':'docker'},timeout:4000},r=>{let b='';r.setEncoding('utf8');r.on('data',c=>b+=c);r.on('end',()=>{let ok=false;try{ok=r.statusCode===200&&JSON.parse(b).data==='docker'}catch{}process.exit(ok?0:1)})}).on('timeout',()=>process.exit(1)).on('error',()=>process.exit(1))"]
-CMD ["node", "dist/apps/relay/apps/relay/src/main.js"]
+# `npm run start:prod`'s command: `node .` runs package.json's `main`, the built relay.
+CMD ["node", "."]

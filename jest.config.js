@@ -8,6 +8,11 @@ const transform = { '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig
 const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', moduleNameMapper, transform };
 
 module.exports = {
+  // Two test files at a time, each in its own worker process: much of an e2e file is waiting
+  // (sockets, child processes, timers), and the machines it runs on have two cores. Files share
+  // nothing: each test passes its environment to the app it builds, and every server listens on
+  // a free port.
+  maxWorkers: 2,
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [

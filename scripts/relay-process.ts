@@ -2,21 +2,50 @@
  * The production relay (`npm run start:prod`'s entry) as a child process wired to a Defender
  * sandbox: shared by the demo, the benchmarks and the tests that need a real process.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
-/** The project folder, found from here whether this runs from source or from dist/tools. */
-export const PROJECT_ROOT = (() => {
+interface PackageJson {
+  name?: string;
+  main: string;
+  scripts: Record<string, string>;
+}
+
+/** The project folder and its package.json, found from here whether this runs from source or from dist/tools. */
+const PROJECT = (() => {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
-    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'defender-relay') return dir;
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+    if (pkg.name === 'defender-relay') return { root: dir, pkg };
   }
   throw new Error('defender-relay package.json not found above ' + __dirname);
 })();
 
-export const RELAY_MAIN = join(PROJECT_ROOT, 'dist/apps/relay/apps/relay/src/main.js');
+export const PROJECT_ROOT = PROJECT.root;
+const PACKAGE = PROJECT.pkg;
+
+/** The built relay: package.json's `main`, the one place its path is written. */
+export const RELAY_MAIN = join(PROJECT_ROOT, PACKAGE.main);
+
+/**
+ * `npm run start:prod`'s arguments to node (any flags, then the entry), run from the project
+ * folder. The Dockerfile's CMD repeats start:prod (test/ops.e2e-spec.ts checks that), and every
+ * relay process of the tests, benchmarks and demo starts with these, so all start alike.
+ */
+export const RELAY_NODE_ARGS = (() => {
+  const [program, ...args] = PACKAGE.scripts['start:prod'].trim().split(/\s+/);
+  if (program !== 'node') throw new Error(`package.json's start:prod must run node, not ${program}`);
+  return args;
+})();
+
+/** Starts the built relay as `npm run start:prod` does, with exactly `env` as its environment. */
+export function spawnRelay(env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
+  if (!existsSync(RELAY_MAIN)) throw new Error(`${RELAY_MAIN} is missing: run \`npm run build\` first`);
+  return spawn(process.execPath, RELAY_NODE_ARGS, { cwd: PROJECT_ROOT, env: env as NodeJS.ProcessEnv, stdio });
+}
 
 export interface RelayProcess {
   url: string;
@@ -55,12 +84,8 @@ export async function startRelayProcess(
   env: Record<string, string | undefined>,
   options: { port?: number; inheritOutput?: boolean; startTimeoutMs?: number } = {},
 ): Promise<RelayProcess> {
-  if (!existsSync(RELAY_MAIN)) throw new Error(`${RELAY_MAIN} is missing: run \`npm run build\` first`);
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [RELAY_MAIN], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' } as NodeJS.ProcessEnv,
-    stdio: options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnRelay({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe']);
   let printed = '';
   const keep = (chunk: Buffer) => (printed = (printed + chunk.toString('utf8')).slice(-20_000));
   child.stdout?.on('data', keep);

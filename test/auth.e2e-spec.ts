@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { sign } from 'jsonwebtoken';
-import { DEMO_TENANT_DOMAIN } from '../apps/defender-sandbox/src';
-import { createRelayAppWithEnv, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
+import { DEMO_TENANT_DOMAIN, startSandbox } from '../apps/defender-sandbox/src';
+import { createRelayApp } from '../apps/relay/src/app.factory';
+import { attachRelay, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
 import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, unsignedToken } from './support/tokens';
 
 const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger'];
@@ -169,13 +170,31 @@ describe('JWT guard (C-10..C-14)', () => {
 
 describe('JWT guard without SECRET_KEY', () => {
   it('refuses HS256 tokens with a message saying why', async () => {
-    const app = await createRelayAppWithEnv(relayEnv('http://127.0.0.1:1', { SECRET_KEY: undefined }));
+    const app = await createRelayApp(relayEnv('http://127.0.0.1:1', { SECRET_KEY: undefined }));
     try {
       await app.listen(0, '127.0.0.1');
       const res = await request(`${await app.getUrl()}/refer/observables`, { method: 'POST', headers: bearer(hsToken()), body: '[]' });
       expect(res.body).toEqual(authError('Authorization failed: HS256 tokens are not accepted because SECRET_KEY is not configured on the relay'));
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the environment is an argument of the app, not process-wide', () => {
+  it('two relays built at the same moment from different SECRET_KEYs each accept only their own tokens', async () => {
+    const sandbox = await startSandbox();
+    const keys = ['a'.repeat(64), 'b'.repeat(64)];
+    const relays = await Promise.all(keys.map((SECRET_KEY) => attachRelay(sandbox, { SECRET_KEY })));
+    try {
+      for (const [i, relay] of relays.entries()) {
+        expect((await relay.post('/refer/observables', [], { token: hsToken(DEMO_CLAIMS, keys[i]) })).body).toEqual({ data: [] });
+        const other = await relay.post('/refer/observables', [], { token: hsToken(DEMO_CLAIMS, keys[1 - i]) });
+        expect(other.body).toEqual(authError('Authorization failed: Failed to decode JWT with provided key. Check SECRET_KEY'));
+      }
+    } finally {
+      await Promise.all(relays.map((relay) => relay.close()));
+      await sandbox.close();
     }
   });
 });

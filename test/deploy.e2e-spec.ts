@@ -10,7 +10,7 @@
  * small renderer is checked against the real one. (Debian's own kubernetes-client is 1.20, whose
  * kustomize v2 lacks `patches` and `replicas`: it is not used.)
  */
-import { loadAuthConfig, loadDefenderConfig, loadServerConfig } from '@app/common';
+import { loadRelayConfig } from '@app/common';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -313,14 +313,17 @@ describe('Kubernetes manifests (deploy/)', () => {
 
   it('holds values the relay accepts at start-up, and nothing secret in the ConfigMap', () => {
     const env = { ...find('ConfigMap', 'defender-relay-config').data, SECRET_KEY: 'k'.repeat(64), REDIS_URL: 'redis://:0123abcd@defender-relay-redis:6379' };
-    const server = loadServerConfig(env);
-    expect(server).toMatchObject({ port: 9090, host: '0.0.0.0', publicUrl: 'https://defender-relay.example.com', trustProxy: false });
-    expect(loadAuthConfig(env).jwksHosts).toEqual([{ match: 'visibility.eu.amp.cisco.com', jwksUrl: 'https://visibility.eu.amp.cisco.com/.well-known/jwks' }]);
-    expect(loadDefenderConfig(env)).toMatchObject({ cloud: 'commercial', apiUrl: 'https://eu.api.security.microsoft.com', rateLimit: true, warnings: [] });
+    const config = loadRelayConfig(env);
+    expect(config.server).toMatchObject({ port: 9090, host: '0.0.0.0', publicUrl: 'https://defender-relay.example.com', trustProxy: false });
+    expect(config.auth.jwksHosts).toEqual([{ match: 'visibility.eu.amp.cisco.com', jwksUrl: 'https://visibility.eu.amp.cisco.com/.well-known/jwks' }]);
+    expect(config.defender).toMatchObject({ cloud: 'commercial', apiUrl: 'https://eu.api.security.microsoft.com', rateLimit: true, warnings: [] });
+    expect(config.state.redisUrl).toBe('redis://:0123abcd@defender-relay-redis:6379');
     // The base's empty placeholders mean "unset", which the relay also accepts.
     const baseEnv = { ...(base.find((o) => o.kind === 'ConfigMap') as K8sObject).data, ...(base.find((o) => o.kind === 'Secret') as K8sObject).stringData };
-    expect(loadAuthConfig(baseEnv).secretKey).toBeUndefined();
-    expect(loadServerConfig(baseEnv).publicUrl).toBeUndefined();
+    const unset = loadRelayConfig(baseEnv);
+    expect(unset.auth.secretKey).toBeUndefined();
+    expect(unset.server.publicUrl).toBeUndefined();
+    expect(unset.state).toMatchObject({ redisUrl: undefined, stateKey: undefined });
     const text = JSON.stringify(find('ConfigMap', 'defender-relay-config'));
     expect(text).not.toMatch(/SECRET|PASSWORD|redis:\/\//i);
   });

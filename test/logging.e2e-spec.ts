@@ -1,14 +1,14 @@
 /**
  * "Secrets never appear in logs" (§7, C-04, C-81), checked on the production entry point.
  *
- * The built relay (`node dist/.../main.js`, as `npm run start:prod` runs it) starts with
+ * The built relay, started as `npm run start:prod` starts it, runs with
  * LOG_LEVEL=trace and its stdout/stderr are captured. A recording proxy sits between the relay
  * and the Defender sandbox, so the test knows every access token the sandbox issued and every
  * Authorization header it received. A script of requests then touches every secret: HS256 and
  * RS256 module JWTs carrying a client_secret, token fetches, observe, Azure AD and Defender
  * failures, an internal error, bad JWTs and watchdog probes. No log line may contain any of them.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
@@ -26,9 +26,9 @@ import {
   Sandbox,
   startSandbox,
 } from '../apps/defender-sandbox/src';
+import { spawnRelay } from '../scripts/relay-process';
 
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist/apps/relay/apps/relay/src/main.js');
 /** Distinctive values, so that a leak cannot hide behind a common substring. */
 const SECRET_KEY = `logtest-secret-key-${randomBytes(16).toString('hex')}`;
 const WRONG_SECRET = `LogTest~wrong-secret_${randomBytes(12).toString('hex')}`;
@@ -152,7 +152,7 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
       UPSTREAM_TIMEOUT_MS: '1000',
       REQUEST_DEADLINE_MS: '4000',
     };
-    child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawnRelay(env, ['ignore', 'pipe', 'pipe']);
     child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.on('exit', (code) => (exitCode = code));

@@ -4,10 +4,9 @@
  * errors that name the variable to change.
  */
 import { RELAY_VERSION } from '@app/common';
-import { spawn } from 'node:child_process';
 import { createServer, Server } from 'node:net';
 import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
-import { freePort, RELAY_MAIN, RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
+import { freePort, RelayProcess, sandboxEnv, spawnRelay, startRelayProcess } from '../scripts/relay-process';
 import { TEST_SECRET_KEY } from './support/tokens';
 
 interface LogLine {
@@ -32,10 +31,10 @@ function startupLines(output: string): LogLine[] {
 /** Starts the built relay with `env` (PORT and HOST included) and waits for it to give up. */
 function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RELAY_MAIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnRelay({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env }, ['ignore', 'pipe', 'pipe']);
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the relay did not exit within 15 s:\n${output}`));

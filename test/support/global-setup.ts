@@ -5,15 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT as ROOT, RELAY_MAIN } from '../../scripts/relay-process';
 import { PREREQUISITES, underCi } from './prerequisites';
-
-const ROOT = join(__dirname, '..', '..');
 
 const BUILDS = [
   {
     what: 'the relay (npm run start:prod’s entry), which the process tests start',
-    output: 'dist/apps/relay/apps/relay/src/main.js',
+    output: relative(ROOT, RELAY_MAIN),
     sources: ['apps/relay/src', 'libs'],
     command: ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'relay'],
   },

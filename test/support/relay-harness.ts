@@ -39,13 +39,17 @@ export async function startRelay(env: Record<string, string | undefined> = {}, s
 
 /** A relay wired to a sandbox that is already running (several relays can share one); close() leaves the sandbox up. */
 export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<RelayHarness> {
-  const app = await createRelayAppWithEnv(relayEnv(sandbox.url, env));
+  const app = await createRelayApp(relayEnv(sandbox.url, env));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return harness(url, app, sandbox);
 }
 
-/** `{sandbox}` in a value stands for the sandbox origin, which is only known once it listens. */
+/**
+ * The whole environment of a test relay: the contract variables pointing it at the sandbox, then
+ * `env` (undefined unsets). Nothing comes from the test process's own environment.
+ * `{sandbox}` in a value stands for the sandbox origin, which is only known once it listens.
+ */
 export function relayEnv(sandboxUrl: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const given = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.replace(/\{sandbox\}/g, sandboxUrl)]));
   return {
@@ -56,21 +60,6 @@ export function relayEnv(sandboxUrl: string, env: Record<string, string | undefi
     DEFENDER_RATE_LIMIT: 'off',
     ...given,
   };
-}
-
-/** Config is read while the app is created, so the environment is swapped only for that moment. */
-export async function createRelayAppWithEnv(env: Record<string, string | undefined>): Promise<NestFastifyApplication> {
-  const saved = { ...process.env };
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    return await createRelayApp();
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
 }
 
 function harness(url: string, app: NestFastifyApplication, sandbox: Sandbox): RelayHarness {

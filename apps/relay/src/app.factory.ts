@@ -1,4 +1,4 @@
-import { authConfig, defenderConfig, loadServerConfig, outboundConfig, RELAY_VERSION, RelayError, ServerConfig } from '@app/common';
+import { configWarnings, Env, loadRelayConfig, RELAY_VERSION, RelayError } from '@app/common';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,28 +10,26 @@ import { QuietFrameworkLogger, requestId } from './logging';
 
 /**
  * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
- * tests exercise the real globals (guard, filter, body parsing, logging).
+ * tests exercise the real globals (guard, filter, body parsing, logging). The configuration is
+ * read from `env` alone (main.ts passes process.env), once; a bad value throws a
+ * ConfigValidationError naming every bad variable.
  */
-export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
+export async function createRelayApp(env: Env): Promise<NestFastifyApplication> {
+  const config = loadRelayConfig(env);
+  const { server } = config;
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
   limitConnections(adapter, server);
   addSecurityHeaders(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   if (server.docsEnabled) setupSwagger(app);
-  logConfigurationWarnings(app);
+  // The configuration's non-fatal problems, each once at warn (main.ts logs the start-up summary).
+  const logger = new NestLogger('Config');
+  for (const warning of configWarnings(config)) logger.warn(warning);
   await app.init();
   return app;
-}
-
-/** The configuration's non-fatal problems, each once at warn (main.ts logs the start-up summary). */
-function logConfigurationWarnings(app: NestFastifyApplication): void {
-  const logger = new NestLogger('Config');
-  for (const config of [authConfig, defenderConfig, outboundConfig]) {
-    for (const warning of app.get<{ warnings: string[] }>(config.KEY).warnings) logger.warn(warning);
-  }
 }
 
 /**

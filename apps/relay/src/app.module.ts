@@ -1,6 +1,5 @@
-import { authConfig, CommonModule, defenderConfig, outboundConfig, serverConfig } from '@app/common';
-import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
+import { CommonModule, RelayConfig, relayConfigModule } from '@app/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DeliberateModule } from './deliberate/deliberate.module';
 import { HealthModule } from './health/health.module';
@@ -12,19 +11,25 @@ import { RespondModule } from './respond/respond.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [serverConfig, authConfig, defenderConfig, outboundConfig] }),
-    LoggerModule.forRootAsync({ inject: [serverConfig.KEY], useFactory: (server: ConfigType<typeof serverConfig>) => loggingOptions(server) }),
-    CommonModule,
-    MetricsModule,
-    VersionModule,
-    WatchdogModule,
-    ReferModule,
-    HealthModule,
-    ObserveModule,
-    DeliberateModule,
-    RespondModule,
-  ],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  /** The relay wired to `config`, which createRelayApp read from the environment it was given. */
+  static forRoot(config: RelayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        relayConfigModule(config),
+        LoggerModule.forRoot(loggingOptions(config.server)),
+        CommonModule,
+        MetricsModule,
+        VersionModule,
+        WatchdogModule,
+        ReferModule,
+        HealthModule,
+        ObserveModule,
+        DeliberateModule,
+        RespondModule,
+      ],
+    };
+  }
+}

@@ -1,17 +1,5 @@
 import 'reflect-metadata';
-import {
-  AuthConfig,
-  authConfig,
-  ConfigValidationError,
-  DefenderConfig,
-  defenderConfig,
-  loadAuthConfig,
-  loadDefenderConfig,
-  loadOutboundConfig,
-  loadServerConfig,
-  RELAY_VERSION,
-  ServerConfig,
-} from '@app/common';
+import { AuthConfig, authConfig, ConfigValidationError, DefenderConfig, defenderConfig, RELAY_VERSION, ServerConfig, serverConfig, StateConfig, stateConfig } from '@app/common';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
@@ -19,30 +7,13 @@ import { createRelayApp } from './app.factory';
 import { MetricsServer } from './metrics/metrics.server';
 import { listenError, startupSummary } from './startup';
 
-/** Validates every variable first, so a bad one stops start-up with one clear message (§7). */
-function readConfiguration() {
-  const problems: string[] = [];
-  for (const load of [loadServerConfig, loadAuthConfig, loadDefenderConfig, loadOutboundConfig]) {
-    try {
-      load(process.env);
-    } catch (error) {
-      if (!(error instanceof ConfigValidationError)) throw error;
-      problems.push(...error.problems);
-    }
-  }
-  if (problems.length > 0) {
-    process.stderr.write(`${new ConfigValidationError(problems).message}\n`);
-    process.exit(1);
-  }
-  return loadServerConfig(process.env);
-}
-
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 20_000;
 
 async function bootstrap(): Promise<void> {
-  const server = readConfiguration();
-  const app = await createRelayApp(server);
+  // The one place the process environment is read: everything else gets the configuration from the app.
+  const app = await createRelayApp(process.env);
+  const server = app.get<ServerConfig>(serverConfig.KEY);
   // Closing stops accepting, lets in-flight requests finish and runs the modules' shutdown hooks
   // (keep-alive sockets, Redis); the timer only bounds how long that may take.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -68,6 +39,7 @@ function announce(app: NestFastifyApplication, server: ServerConfig): void {
     server,
     auth: app.get<AuthConfig>(authConfig.KEY),
     defender: app.get<DefenderConfig>(defenderConfig.KEY),
+    state: app.get<StateConfig>(stateConfig.KEY),
     metricsPort: app.get(MetricsServer).port,
   });
   const logger = new Logger('DefenderRelay');
@@ -76,6 +48,8 @@ function announce(app: NestFastifyApplication, server: ServerConfig): void {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Defender Relay failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Bad variables are listed alone, every one of them, and nothing has listened yet.
+  if (error instanceof ConfigValidationError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`Defender Relay failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

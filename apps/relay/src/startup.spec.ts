@@ -1,8 +1,8 @@
-import { loadAuthConfig, loadDefenderConfig, loadServerConfig } from '@app/common';
+import { loadRelayConfig } from '@app/common';
 import { listenError, startupSummary, StartupFacts } from './startup';
 
 function facts(env: Record<string, string> = {}, extra: Partial<StartupFacts> = {}): StartupFacts {
-  return { version: '1.2.3', port: 9090, server: loadServerConfig(env), auth: loadAuthConfig(env), defender: loadDefenderConfig(env), ...extra };
+  return { version: '1.2.3', port: 9090, ...loadRelayConfig(env), ...extra };
 }
 
 const KEY = 'k'.repeat(64);

@@ -1,4 +1,4 @@
-import type { AuthConfig, DefenderConfig, ServerConfig } from '@app/common';
+import type { AuthConfig, DefenderConfig, ServerConfig, StateConfig } from '@app/common';
 
 /** What the relay knows once it listens; the summary is built from these alone. */
 export interface StartupFacts {
@@ -8,6 +8,7 @@ export interface StartupFacts {
   server: ServerConfig;
   auth: AuthConfig;
   defender: DefenderConfig;
+  state: StateConfig;
   /** The metrics port actually bound, when METRICS_PORT is set. */
   metricsPort?: number;
 }
@@ -30,7 +31,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
     graph: `graph (${f.defender.graphUrl})`,
     defender: `defender (${f.defender.apiUrl}; retiring, no data after 2027-02-01)`,
   }[f.defender.huntingApi];
-  const state = f.defender.redisUrl ? `redis ${withoutCredentials(f.defender.redisUrl)}` : 'memory (one replica)';
+  const state = f.state.redisUrl ? `redis ${withoutCredentials(f.state.redisUrl)}` : 'memory (one replica)';
   const metrics = f.metricsPort === undefined ? 'off' : `http://${hostForUrl(f.server.metricsHost)}:${f.metricsPort}/metrics`;
   const auth = [
     `HS256 ${hs256 ? 'on' : 'off (SECRET_KEY unset)'}`,
@@ -44,7 +45,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
   } else if (!hs256) {
     warnings.push('SECRET_KEY is not set: every HS256 token will be refused (npm run jwt makes a key and a module JWT)');
   }
-  if (f.defender.redisUrl && f.auth.stateKey === undefined && rs256) {
+  if (f.state.redisUrl && f.state.stateKey === undefined && rs256) {
     warnings.push('REDIS_URL is set but neither STATE_KEY nor SECRET_KEY: JWKS key sets are not shared through Redis, since they could not be authenticated');
   }
   return {
@@ -56,7 +57,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
       cloud: f.defender.cloud,
       hosts: { login: f.defender.loginUrl, api: f.defender.apiUrl, portal: f.defender.portalUrl, graph: f.defender.graphUrl },
       hunting: f.defender.huntingApi,
-      state: f.defender.redisUrl ? 'redis' : 'memory',
+      state: f.state.redisUrl ? 'redis' : 'memory',
       metrics: f.metricsPort === undefined ? 'off' : metrics,
     },
     warnings,

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { AxiosError } from 'axios';
 import { createHmac, createPublicKey, hkdfSync, JsonWebKey, timingSafeEqual } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
-import { authConfig, JwksHost } from '../config';
+import { authConfig, JwksHost, stateConfig } from '../config';
 import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
@@ -37,6 +37,7 @@ export class JwksService {
     private readonly http: HttpService,
     private readonly state: SharedStateService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(stateConfig.KEY) private readonly stateSettings: ConfigType<typeof stateConfig>,
   ) {}
 
   /** The allow-list entry for a `jwks_host` claim, or undefined when it is not allowed. */
@@ -97,8 +98,8 @@ export class JwksService {
   }
 
   private get sealKey(): Buffer | undefined {
-    if (this.config.stateKey === undefined) return undefined;
-    this.derivedKey ??= Buffer.from(hkdfSync('sha256', this.config.stateKey, 'defender-relay', 'defender-relay jwks cache v1', 32));
+    if (this.stateSettings.stateKey === undefined) return undefined;
+    this.derivedKey ??= Buffer.from(hkdfSync('sha256', this.stateSettings.stateKey, 'defender-relay', 'defender-relay jwks cache v1', 32));
     return this.derivedKey;
   }
 

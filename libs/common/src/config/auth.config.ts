@@ -1,17 +1,13 @@
-import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsOptional, IsString } from 'class-validator';
 import { checkPlainHttp } from './outbound.config';
-import { ConfigValidationError, Env, validateEnv } from './validate-config';
+import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
 
 class AuthEnv {
   @Expose() @IsOptional() @IsString()
   SECRET_KEY?: string;
-
-  @Expose() @IsOptional() @IsString()
-  STATE_KEY?: string;
 
   @Expose()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((h) => h.trim()).filter(Boolean) : value))
@@ -27,11 +23,6 @@ export interface JwksHost {
 
 export interface AuthConfig {
   secretKey?: string;
-  /**
-   * Authenticates what the relay reads back from Redis (JWKS key sets, sealed tokens):
-   * STATE_KEY, else SECRET_KEY; undefined when neither is set.
-   */
-  stateKey?: string;
   jwksHosts: JwksHost[];
   /** Non-fatal problems, logged at start. */
   warnings: string[];
@@ -60,7 +51,7 @@ export function parseJwksHost(entry: string): JwksHost {
   return { match: entry.toLowerCase(), jwksUrl: `https://${entry.toLowerCase()}/.well-known/jwks` };
 }
 
-function weakKeyWarning(name: string, value: string | undefined): string | undefined {
+export function weakKeyWarning(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value.length >= STRONG_SECRET_LENGTH) return undefined;
   return `${name} has ${value.length} characters; use at least ${STRONG_SECRET_LENGTH} random ones (npm run jwt makes 64)`;
 }
@@ -71,8 +62,8 @@ export function loadAuthConfig(env: Env): AuthConfig {
   // Keys fetched over plain http could be swapped on the way, and forged tokens accepted.
   const plainHttp = checkPlainHttp(env, Object.fromEntries(jwksHosts.map((h) => [`JWKS_HOSTS entry ${h.match}`, h.jwksUrl])));
   if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
-  const warnings = [...plainHttp.warnings, weakKeyWarning('SECRET_KEY', e.SECRET_KEY), weakKeyWarning('STATE_KEY', e.STATE_KEY)].filter((w) => w !== undefined);
-  return { secretKey: e.SECRET_KEY, stateKey: e.STATE_KEY ?? e.SECRET_KEY, jwksHosts, warnings };
+  const warnings = [...plainHttp.warnings, weakKeyWarning('SECRET_KEY', e.SECRET_KEY)].filter((w) => w !== undefined);
+  return { secretKey: e.SECRET_KEY, jwksHosts, warnings };
 }
 
-export const authConfig = registerAs('auth', (): AuthConfig => loadAuthConfig(process.env));
+export const authConfig = configNamespace('auth', loadAuthConfig);

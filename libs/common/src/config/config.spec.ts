@@ -1,7 +1,9 @@
 import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
 import { loadOutboundConfig } from './outbound.config';
+import { configWarnings, loadRelayConfig } from './relay-config';
 import { loadServerConfig } from './server.config';
+import { loadStateConfig } from './state.config';
 import { ConfigValidationError } from './validate-config';
 
 function problems(fn: () => unknown): string[] {
@@ -132,13 +134,6 @@ describe('auth config', () => {
     expect(loadAuthConfig({ SECRET_KEY: 'short' })).toMatchObject({ secretKey: 'short', warnings: [expect.stringContaining('SECRET_KEY has 5 characters')] });
     expect(loadAuthConfig({ SECRET_KEY: 'x'.repeat(64) })).toMatchObject({ secretKey: 'x'.repeat(64), warnings: [] });
   });
-
-  it('keys state in Redis with STATE_KEY, else SECRET_KEY, else nothing', () => {
-    expect(loadAuthConfig({ SECRET_KEY: 's'.repeat(32) }).stateKey).toBe('s'.repeat(32));
-    expect(loadAuthConfig({ SECRET_KEY: 's'.repeat(32), STATE_KEY: 't'.repeat(32) }).stateKey).toBe('t'.repeat(32));
-    expect(loadAuthConfig({}).stateKey).toBeUndefined();
-    expect(loadAuthConfig({ STATE_KEY: 'short' }).warnings).toEqual([expect.stringContaining('STATE_KEY has 5 characters')]);
-  });
 });
 
 describe('defender config', () => {
@@ -222,9 +217,6 @@ describe('defender config', () => {
     ['UPSTREAM_TIMEOUT_MS', '5000', { upstreamTimeoutMs: 5000 }],
     ['REQUEST_DEADLINE_MS', '30000', { requestDeadlineMs: 30000 }],
     ['DEFENDER_RATE_LIMIT', 'off', { rateLimit: false }],
-    ['REDIS_URL', 'redis://redis:6379/0', { redisUrl: 'redis://redis:6379/0' }],
-    // ioredis enables TLS only for a lower-case scheme.
-    ['REDIS_URL', 'REDISS://:Pass@redis:6380', { redisUrl: 'rediss://:Pass@redis:6380' }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadDefenderConfig({ [name]: value })).toMatchObject(expected);
   });
@@ -242,7 +234,6 @@ describe('defender config', () => {
     ['REQUEST_DEADLINE_MS', '0', 'REQUEST_DEADLINE_MS: must be a positive number of milliseconds'],
     ['UPSTREAM_TIMEOUT_MS', '0', 'UPSTREAM_TIMEOUT_MS: must be a positive number of milliseconds'],
     ['DEFENDER_RATE_LIMIT', 'sometimes', 'DEFENDER_RATE_LIMIT: must be on or off'],
-    ['REDIS_URL', 'http://redis', 'REDIS_URL: must be a redis:// or rediss:// URL'],
   ])('rejects %s=%s', (name, value, message) => {
     expect(problems(() => loadDefenderConfig({ [name]: value })).join('\n')).toContain(message);
   });
@@ -270,6 +261,65 @@ describe('defender config', () => {
       expect(parseEntitiesLimit(7)).toEqual({ value: 7 });
       expect(parseEntitiesLimit('x', 30).value).toBe(30);
     });
+  });
+});
+
+describe('state config', () => {
+  it('keeps state in memory, unauthenticated, by default', () => {
+    expect(loadStateConfig({})).toEqual({ redisUrl: undefined, stateKey: undefined, warnings: [] });
+  });
+
+  it.each([
+    ['redis://redis:6379/0', 'redis://redis:6379/0'],
+    // ioredis enables TLS only for a lower-case scheme.
+    ['REDISS://:Pass@redis:6380', 'rediss://:Pass@redis:6380'],
+  ])('reads REDIS_URL=%s', (value, redisUrl) => {
+    expect(loadStateConfig({ REDIS_URL: value }).redisUrl).toBe(redisUrl);
+  });
+
+  it.each(['http://redis', 'redis://', 'redis:6379'])('rejects REDIS_URL=%s', (value) => {
+    expect(problems(() => loadStateConfig({ REDIS_URL: value }))).toEqual([`REDIS_URL: must be a redis:// or rediss:// URL (got '${value}')`]);
+  });
+
+  it('keys state in Redis with STATE_KEY, else SECRET_KEY, else nothing', () => {
+    expect(loadStateConfig({ SECRET_KEY: 's'.repeat(32) }).stateKey).toBe('s'.repeat(32));
+    expect(loadStateConfig({ SECRET_KEY: 's'.repeat(32), STATE_KEY: 't'.repeat(32) }).stateKey).toBe('t'.repeat(32));
+    expect(loadStateConfig({ STATE_KEY: 'short' }).warnings).toEqual([expect.stringContaining('STATE_KEY has 5 characters')]);
+    // A short SECRET_KEY is warned about once, by the auth namespace.
+    expect(loadStateConfig({ SECRET_KEY: 'short' }).warnings).toEqual([]);
+  });
+});
+
+describe('relay config (every namespace from one environment)', () => {
+  it('reads each namespace from the given environment only', () => {
+    const env = { PORT: '8080', SECRET_KEY: 'k'.repeat(64), HUNTING_API: 'graph', REDIS_URL: 'redis://redis:6379' };
+    expect(loadRelayConfig(env)).toEqual({
+      server: loadServerConfig(env),
+      auth: loadAuthConfig(env),
+      defender: loadDefenderConfig(env),
+      outbound: loadOutboundConfig(env),
+      state: loadStateConfig(env),
+    });
+    expect(loadRelayConfig({}).server.port).toBe(9090);
+  });
+
+  it('lists the bad variables of every namespace in one error', () => {
+    expect(problems(() => loadRelayConfig({ PORT: 'x', JWKS_HOSTS: 'https://host/path', HUNTING_API: 'splunk', OUTBOUND_PROXY: 'proxy', REDIS_URL: 'http://r' }))).toEqual([
+      "PORT: must be an integer port number (got 'x')",
+      "JWKS_HOSTS: 'https://host/path' must be a host name or an origin without a path",
+      "HUNTING_API: must be one of auto, graph, defender (got 'splunk')",
+      'OUTBOUND_PROXY: must be an http:// or https:// proxy origin such as http://proxy.example.com:3128',
+      "REDIS_URL: must be a redis:// or rediss:// URL (got 'http://r')",
+    ]);
+  });
+
+  it("gathers every namespace's warnings", () => {
+    const config = loadRelayConfig({ SECRET_KEY: 'short', STATE_KEY: 'tiny', CTR_ENTITIES_LIMIT: 'ten' });
+    expect(configWarnings(config)).toEqual([
+      expect.stringContaining('SECRET_KEY has 5 characters'),
+      expect.stringContaining("CTR_ENTITIES_LIMIT 'ten' is not a positive integer"),
+      expect.stringContaining('STATE_KEY has 4 characters'),
+    ]);
   });
 });
 

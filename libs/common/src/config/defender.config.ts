@@ -1,10 +1,9 @@
-import { registerAs } from '@nestjs/config';
-import { Expose, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Expose } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
 import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
-import { ConfigValidationError, Env, validateEnv } from './validate-config';
+import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 
 /** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
 export const HUNTING_APIS = ['auto', 'graph', 'defender'] as const;
@@ -49,11 +48,6 @@ class DefenderEnv {
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be on or off' })
   DEFENDER_RATE_LIMIT = true;
 
-  // ioredis turns TLS on only for a lower-case `rediss://`, so the scheme is lower-cased here.
-  @Expose() @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.replace(/^rediss?:/i, (s) => s.toLowerCase()) : value))
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
-  REDIS_URL?: string;
-
   /** Read leniently below: a bad value falls back to the default with a warning (C-31). */
   @Expose() @IsOptional() @IsString()
   CTR_ENTITIES_LIMIT?: string;
@@ -87,7 +81,6 @@ export interface DefenderConfig {
   upstreamTimeoutMs: number;
   requestDeadlineMs: number;
   rateLimit: boolean;
-  redisUrl?: string;
   entitiesLimit: number;
   profileCacheTtlMs: number;
   concurrency: number;
@@ -134,7 +127,6 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     upstreamTimeoutMs: Math.min(e.UPSTREAM_TIMEOUT_MS, e.REQUEST_DEADLINE_MS),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     rateLimit: e.DEFENDER_RATE_LIMIT,
-    redisUrl: e.REDIS_URL,
     entitiesLimit: limit.value,
     profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
     concurrency: e.DEFENDER_CONCURRENCY,
@@ -165,4 +157,4 @@ function apiUrl(e: DefenderEnv): { url: string; warning?: string } {
   return { url: region ? regionalApiUrl(region) : CLOUD_ENDPOINTS[e.DEFENDER_CLOUD].apiUrl };
 }
 
-export const defenderConfig = registerAs('defender', (): DefenderConfig => loadDefenderConfig(process.env));
+export const defenderConfig = configNamespace('defender', loadDefenderConfig);

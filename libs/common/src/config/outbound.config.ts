@@ -1,8 +1,7 @@
-import { registerAs } from '@nestjs/config';
 import { Expose } from 'class-transformer';
 import { IsOptional, IsString } from 'class-validator';
 import { isIP } from 'node:net';
-import { ConfigValidationError, Env, validateEnv } from './validate-config';
+import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 
 class OutboundEnv {
   @Expose() @IsOptional() @IsString()
@@ -93,4 +92,4 @@ export function loadOutboundConfig(env: Env): OutboundConfig {
   return { proxy, warnings: [] };
 }
 
-export const outboundConfig = registerAs('outbound', (): OutboundConfig => loadOutboundConfig(process.env));
+export const outboundConfig = configNamespace('outbound', loadOutboundConfig);

@@ -1,7 +1,6 @@
-import { registerAs } from '@nestjs/config';
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { ConfigValidationError, Env, validateEnv } from './validate-config';
+import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const DEFAULT_MAX_OBSERVABLES = 1000;
@@ -119,4 +118,4 @@ export function loadServerConfig(env: Env): ServerConfig {
   };
 }
 
-export const serverConfig = registerAs('server', (): ServerConfig => loadServerConfig(process.env));
+export const serverConfig = configNamespace('server', loadServerConfig);

@@ -1,3 +1,4 @@
+import { getConfigToken } from '@nestjs/config';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 
@@ -10,6 +11,21 @@ export class ConfigValidationError extends Error {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/**
+ * One concern's configuration: called with an environment it reads and validates its variables;
+ * `KEY` injects the value the app was built with (`@Inject(serverConfig.KEY)`, typed
+ * `ConfigType<typeof serverConfig>`). The environment is always an argument, never process.env.
+ */
+export interface ConfigNamespace<N extends string, T> {
+  (env: Env): T;
+  readonly NAME: N;
+  readonly KEY: string;
+}
+
+export function configNamespace<N extends string, T>(name: N, load: (env: Env) => T): ConfigNamespace<N, T> {
+  return Object.assign((env: Env) => load(env), { NAME: name, KEY: getConfigToken(name) });
+}
 
 /**
  * Reads one concern's variables from the environment into a typed, validated object.

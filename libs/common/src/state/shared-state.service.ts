@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
-import { defenderConfig } from '../config';
+import { stateConfig } from '../config';
 import { KeyValueStore, MemoryKeyValueStore } from './key-value';
 import { RedisKeyValueStore, RedisWindowStore } from './redis-stores';
 import { MemoryWindowStore, Window, WindowStore } from './sliding-window';
@@ -33,7 +33,7 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
     delete: (key) => this.withFallback(() => this.redisKv?.delete(key), () => this.memoryKv.delete(key)),
   };
 
-  constructor(@Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>) {
+  constructor(@Inject(stateConfig.KEY) config: ConfigType<typeof stateConfig>) {
     if (!config.redisUrl) return;
     this.redis = new Redis(config.redisUrl, {
       // Fail fast while disconnected, so a request falls back to memory instead of waiting.

@@ -1,4 +1,4 @@
-import { authConfig, BoundedMap, Credentials, defenderConfig, MetricsService, RelayError, SharedStateService } from '@app/common';
+import { BoundedMap, Credentials, defenderConfig, MetricsService, RelayError, SharedStateService, stateConfig } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -37,7 +37,7 @@ export class TokenService {
     private readonly metrics: MetricsService,
     private readonly state: SharedStateService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
-    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    @Inject(stateConfig.KEY) private readonly stateSettings: ConfigType<typeof stateConfig>,
   ) {}
 
   /** A valid access token; `fromCache` tells whether it was already cached. */
@@ -106,7 +106,7 @@ export class TokenService {
   }
 
   private get salt(): string {
-    return this.auth.stateKey ?? 'defender-relay';
+    return this.stateSettings.stateKey ?? 'defender-relay';
   }
 
   /**

@@ -1,0 +1,51 @@
+import { ConfigModule, registerAs } from '@nestjs/config';
+import { authConfig } from './auth.config';
+import { defenderConfig } from './defender.config';
+import { outboundConfig } from './outbound.config';
+import { serverConfig } from './server.config';
+import { stateConfig } from './state.config';
+import { ConfigValidationError, Env } from './validate-config';
+
+const NAMESPACES = [serverConfig, authConfig, defenderConfig, outboundConfig, stateConfig] as const;
+type Namespace = (typeof NAMESPACES)[number];
+
+/** Every namespace of the relay's configuration by name: `{ server: ServerConfig, auth: AuthConfig, … }`. */
+export type RelayConfig = { [N in Namespace as N['NAME']]: ReturnType<N> };
+
+/**
+ * Reads the whole configuration from `env`, once. A bad environment throws one
+ * ConfigValidationError listing every problem of every namespace, so the operator fixes them all at once.
+ */
+export function loadRelayConfig(env: Env): RelayConfig {
+  const problems: string[] = [];
+  const loaded = NAMESPACES.map((namespace) => {
+    try {
+      return [namespace.NAME, namespace(env)];
+    } catch (error) {
+      if (!(error instanceof ConfigValidationError)) throw error;
+      problems.push(...error.problems);
+      return [namespace.NAME, undefined];
+    }
+  });
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return Object.fromEntries(loaded) as RelayConfig;
+}
+
+/** The non-fatal problems of every namespace, to log at start. */
+export function configWarnings(config: RelayConfig): string[] {
+  return [config.auth, config.defender, config.outbound, config.state].flatMap((namespace) => namespace.warnings);
+}
+
+/**
+ * The global ConfigModule serving `config`: each namespace under its `KEY`. Nest's own reading of
+ * process.env and .env files is switched off, so the app sees only the environment it was built from.
+ */
+export function relayConfigModule(config: RelayConfig) {
+  return ConfigModule.forRoot({
+    isGlobal: true,
+    ignoreEnvFile: true,
+    validatePredefined: false,
+    skipProcessEnv: true,
+    load: NAMESPACES.map((namespace) => registerAs(namespace.NAME, () => config[namespace.NAME])),
+  });
+}
