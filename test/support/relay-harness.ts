@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRelayApp } from '../../apps/relay/src/app.factory';
+import type { RelayAppOptions } from '../../apps/relay/src/relay-app.options';
 import { Sandbox, SandboxOptions, startSandbox } from '../../apps/defender-sandbox/src';
 import { sandboxEnv } from '../../scripts/relay-process';
 import { bearer, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './tokens';
@@ -24,12 +25,13 @@ export interface HttpResult {
 
 /**
  * Starts the Defender sandbox and the production relay app (same factory as main.ts) wired to it,
- * both listening on loopback ports. `env` overrides the relay's environment for this instance.
+ * both listening on loopback ports. `env` overrides the relay's environment for this instance;
+ * `relayOptions` can give the relay a clock the test moves.
  */
-export async function startRelay(env: Record<string, string | undefined> = {}, sandboxOptions: SandboxOptions = {}): Promise<RelayHarness> {
+export async function startRelay(env: Record<string, string | undefined> = {}, sandboxOptions: SandboxOptions = {}, relayOptions: RelayAppOptions = {}): Promise<RelayHarness> {
   const sandbox = await startSandbox(sandboxOptions);
   try {
-    const relay = await attachRelay(sandbox, env);
+    const relay = await attachRelay(sandbox, env, relayOptions);
     return { ...relay, close: async () => (await relay.close(), await sandbox.close()) };
   } catch (error) {
     await sandbox.close();
@@ -38,8 +40,8 @@ export async function startRelay(env: Record<string, string | undefined> = {}, s
 }
 
 /** A relay wired to a sandbox that is already running (several relays can share one); close() leaves the sandbox up. */
-export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<RelayHarness> {
-  const app = await createRelayAppWithEnv(relayEnv(sandbox.url, env));
+export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}, relayOptions: RelayAppOptions = {}): Promise<RelayHarness> {
+  const app = await createRelayAppWithEnv(relayEnv(sandbox.url, env), relayOptions);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return harness(url, app, sandbox);
@@ -59,14 +61,14 @@ export function relayEnv(sandboxUrl: string, env: Record<string, string | undefi
 }
 
 /** Config is read while the app is created, so the environment is swapped only for that moment. */
-export async function createRelayAppWithEnv(env: Record<string, string | undefined>): Promise<NestFastifyApplication> {
+export async function createRelayAppWithEnv(env: Record<string, string | undefined>, relayOptions: RelayAppOptions = {}): Promise<NestFastifyApplication> {
   const saved = { ...process.env };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
   try {
-    return await createRelayApp();
+    return await createRelayApp(undefined, relayOptions);
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);

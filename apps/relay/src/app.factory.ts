@@ -7,18 +7,20 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
 import { QuietFrameworkLogger, requestId } from './logging';
+import { RelayAppOptions } from './relay-app.options';
 
 /**
  * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
- * tests exercise the real globals (guard, filter, body parsing, logging).
+ * tests exercise the real globals (guard, filter, body parsing, logging). `options` only replaces
+ * what a test must control (the clock); production passes none.
  */
-export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env)): Promise<NestFastifyApplication> {
+export async function createRelayApp(server: ServerConfig = loadServerConfig(process.env), options: RelayAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
   limitConnections(adapter, server);
   addSecurityHeaders(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   if (server.docsEnabled) setupSwagger(app);
   logConfigurationWarnings(app);

@@ -1,5 +1,6 @@
 import { authConfig, CommonModule, defenderConfig, outboundConfig, serverConfig } from '@app/common';
-import { Module } from '@nestjs/common';
+import { ClockModule } from '@app/defender';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DeliberateModule } from './deliberate/deliberate.module';
@@ -9,6 +10,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
 import { RespondModule } from './respond/respond.module';
+import { RelayAppOptions } from './relay-app.options';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
@@ -27,4 +29,9 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     RespondModule,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app as `createRelayApp` builds it; a test or benchmark may hand it a clock to move. */
+  static register(options: RelayAppOptions = {}): DynamicModule {
+    return { module: AppModule, imports: [ClockModule.forRoot(options.clock)] };
+  }
+}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { apiPath, odataString } from '../http/encode';
+import { apiPath, odataDateTime, odataString } from '../http/encode';
+import { listPages } from '../http/paging';
 import { Indicator } from '../models';
 
 interface IndicatorList {
@@ -35,5 +36,10 @@ export class IndicatorsRepository {
 
   async delete(ctx: DefenderContext, id: string): Promise<void> {
     await this.client.request(ctx, { method: 'DELETE', path: apiPath`indicators/${id}` });
+  }
+
+  /** Indicators created at or after `since` (epoch ms), a page at a time. */
+  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Indicator[]> {
+    return listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' });
   }
 }
