@@ -6,4 +6,5 @@ export * from './errors';
 export * from './metrics';
 export * from './observables';
 export * from './state';
+export * from './validation';
 export * from './version';
