@@ -11,6 +11,7 @@ import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
 import { RespondModule } from './respond/respond.module';
 import { RelayAppOptions } from './relay-app.options';
+import { TilesModule } from './tiles/tiles.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
@@ -27,6 +28,7 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     ObserveModule,
     DeliberateModule,
     RespondModule,
+    TilesModule,
   ],
 })
 export class AppModule {
