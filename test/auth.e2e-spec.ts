@@ -5,7 +5,7 @@ import { DEMO_TENANT_DOMAIN } from '../apps/defender-sandbox/src';
 import { createRelayAppWithEnv, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
 import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, unsignedToken } from './support/tokens';
 
-const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger'];
+const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger', '/tiles', '/tiles/tile', '/tiles/tile-data'];
 
 const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -125,8 +125,8 @@ describe('JWT guard (C-10..C-14)', () => {
 
   it('accepts a tenant domain name and any case, as Azure AD does', async () => {
     const health = (claims: Record<string, unknown>) => relay.post('/health', undefined, { token: hsToken({ ...DEMO_CLAIMS, ...claims }) });
-    expect((await health({ tenant_id: DEMO_TENANT_DOMAIN.toUpperCase() })).body).toEqual({ data: { status: 'ok' } });
-    expect((await health({ tenant_id: DEMO_CLAIMS.tenant_id.toUpperCase(), client_id: DEMO_CLAIMS.client_id.toUpperCase() })).body).toEqual({ data: { status: 'ok' } });
+    expect((await health({ tenant_id: DEMO_TENANT_DOMAIN.toUpperCase() })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await health({ tenant_id: DEMO_CLAIMS.tenant_id.toUpperCase(), client_id: DEMO_CLAIMS.client_id.toUpperCase() })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
   });
 
   it('refuses a flood of made-up tenants at the guard: no request reaches Azure AD, and the relay keeps serving', async () => {
@@ -137,7 +137,7 @@ describe('JWT guard (C-10..C-14)', () => {
       for (const res of answers) expect(res.body).toEqual(authError(TENANT_FORMAT));
     }
     expect(relay.sandbox.stats.count('token')).toBe(tokensBefore);
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok' } });
+    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
   });
 
   it('says so when the allowed JWKS host is unreachable, and does not fetch any other URL', async () => {

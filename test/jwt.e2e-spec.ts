@@ -134,7 +134,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(run.status).toBe(0);
     expect(loadAuthConfig({ SECRET_KEY: key }).warnings).toEqual([]);
     relay = await startRelay({ SECRET_KEY: key });
-    expect((await relay.post('/health', undefined, { token: printed(run).jwt })).body).toEqual({ data: { status: 'ok' } });
+    expect((await relay.post('/health', undefined, { token: printed(run).jwt })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
   });
 
   itWith(PSEUDO_TERMINAL, 'asks on a terminal and reads the client secret without echo', async () => {
