@@ -3,7 +3,7 @@ import { TILE_PERIODS, TilePeriod } from './tile-periods';
 export const TILE_IDS = ['alerts-summary', 'alerts-over-time', 'top-alerted-devices', 'alerts-by-detection-source', 'device-posture', 'response-activity'] as const;
 export type TileId = (typeof TILE_IDS)[number];
 
-export type TileType = 'metric_group' | 'vertical_bar_chart' | 'horizontal_bar_chart' | 'donut_graph' | 'markdown';
+export type TileType = 'metric_group' | 'vertical_bar_chart' | 'horizontal_bar_chart' | 'donut_graph';
 
 /** A tile as XDR lists it (`POST /tiles`, `POST /tiles/tile`). */
 export interface TileDefinition {

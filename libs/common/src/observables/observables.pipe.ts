@@ -1,8 +1,8 @@
 import { Inject, Injectable, mixin, PipeTransform, Type } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { validateSync } from 'class-validator';
 import { DEFAULT_MAX_OBSERVABLES, serverConfig } from '../config';
 import { RelayError, RelayErrorBody } from '../errors';
-import { validateBody } from '../validation';
 import { ObservableDto } from './observable.dto';
 import { isObservableType, Observable, ObservableType, TYPE_RULES } from './observable-types';
 
@@ -54,7 +54,13 @@ function validItem(item: unknown, index: number): ObservableDto {
   }
   // Only the two fields are read: a deep structure elsewhere in the item is never walked.
   const { type, value } = item as { type?: unknown; value?: unknown };
-  return validateBody(Object.assign(new ObservableDto(), { type, value }), `item ${index}: `);
+  const dto = Object.assign(new ObservableDto(), { type, value });
+  const [error] = validateSync(dto, { stopAtFirstError: true });
+  if (error) {
+    const message = Object.values(error.constraints ?? {})[0] ?? `'${error.property}' is invalid`;
+    throw new RelayError('invalid payload', `Invalid JSON payload received: item ${index}: ${message}`);
+  }
+  return dto;
 }
 
 /**

@@ -1,1 +1,1 @@
-export * from './validate-body';
+export * from './validate-dto';
