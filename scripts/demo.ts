@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const SANDBOX_PORT = portFrom('DEMO_SANDBOX_PORT', 9191);
   await ensureFree(RELAY_PORT, 'DEMO_RELAY_PORT');
   await ensureFree(SANDBOX_PORT, 'DEMO_SANDBOX_PORT');
-  const sandbox = await startSandbox({ port: SANDBOX_PORT, rateLimits: true });
+  // The seed moved to now, so the dashboard tiles' periods (last hour … last 30 days) hold its data.
+  const sandbox = await startSandbox({ port: SANDBOX_PORT, rateLimits: true, seedTime: Date.now() });
   const secretKey = randomBytes(32).toString('hex');
   const relay = await startRelayProcess(
     { ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
       post('/deliberate/observables', observables),
       post('/respond/observables', machine),
       post('/respond/trigger', JSON.stringify(EXAMPLE_TRIGGER)),
+      post('/tiles'),
+      post('/tiles/tile-data', JSON.stringify({ tile_id: 'alerts-summary', period: 'last_24_hours' })),
       '',
       'Each request above adds one JSON log line here (LOG_LEVEL=warn npm run demo hides them).',
       'Ctrl-C stops both.',

@@ -6,7 +6,7 @@ import { createRelayApp } from '../apps/relay/src/app.factory';
 import { attachRelay, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
 import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, unsignedToken } from './support/tokens';
 
-const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger'];
+const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger', '/tiles', '/tiles/tile', '/tiles/tile-data'];
 
 const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
 

@@ -51,7 +51,7 @@ describe('npm run demo', () => {
     demo = undefined;
   });
 
-  it('serves on DEMO_RELAY_PORT / DEMO_SANDBOX_PORT, prints a JWT, logs each request as JSON, and stops on Ctrl-C', async () => {
+  it('serves on DEMO_RELAY_PORT / DEMO_SANDBOX_PORT, prints a JWT, logs each request as JSON, shows every tile, and stops on Ctrl-C', async () => {
     const [relayPort, sandboxPort] = [await freePort(), await freePort()];
     demo = startDemo({ DEMO_RELAY_PORT: String(relayPort), DEMO_SANDBOX_PORT: String(sandboxPort) });
     await waitFor(demo, 'Ctrl-C stops both.');
@@ -70,6 +70,22 @@ describe('npm run demo', () => {
     await waitFor(demo, '"id":"demo-e2e-1"');
     const line = demo.output().split('\n').find((l) => l.includes('"id":"demo-e2e-1"')) ?? '';
     expect(JSON.parse(line)).toMatchObject({ req: { id: 'demo-e2e-1', method: 'POST', url: '/observe/observables' }, res: { statusCode: 200 }, msg: 'request completed' });
+
+    // The seed was moved to now: every dashboard tile shows something in every period.
+    const post = async (path: string, body?: unknown) =>
+      (await fetch(`http://127.0.0.1:${relayPort}${path}`, { method: 'POST', headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json() as Promise<{
+        data: { id: string; periods: string[] }[] & { data: unknown };
+        errors?: unknown;
+      }>;
+    const tiles = (await post('/tiles')).data;
+    expect(tiles).toHaveLength(6);
+    for (const tile of tiles) {
+      for (const period of tile.periods) {
+        const answer = await post('/tiles/tile-data', { tile_id: tile.id, period });
+        const counts = [...JSON.stringify(answer.data.data).matchAll(/"value":(\d+)/g)].map((m) => Number(m[1]));
+        expect({ tile: tile.id, period, errors: answer.errors, shows: Math.max(0, ...counts) > 0 }).toEqual({ tile: tile.id, period, errors: undefined, shows: true });
+      }
+    }
 
     demo.child.kill('SIGINT');
     expect(await demo.exited).toBe(0);

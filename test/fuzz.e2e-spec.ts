@@ -55,7 +55,7 @@ const CONTRACT_CODES = new Set([
 const ERROR_TYPES = new Set(['fatal', 'error', 'warning']);
 
 const OBSERVABLE_ROUTES = ['/observe/observables', '/deliberate/observables', '/refer/observables', '/respond/observables'] as const;
-const PROTECTED_ROUTES = [...OBSERVABLE_ROUTES, '/respond/trigger', '/health'] as const;
+const PROTECTED_ROUTES = [...OBSERVABLE_ROUTES, '/respond/trigger', '/health', '/tiles', '/tiles/tile', '/tiles/tile-data'] as const;
 const ALL_ROUTES = [...PROTECTED_ROUTES, '/version', '/watchdog'] as const;
 type Route = (typeof ALL_ROUTES)[number];
 

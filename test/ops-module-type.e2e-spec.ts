@@ -50,7 +50,7 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
       { key: 'custom_tenant_id', type: 'string', required: true },
       { key: 'custom_CTR_ENTITIES_LIMIT', type: 'integer', required: false },
     ]);
-    expect(moduleType.capabilities.map((c) => c.id)).toEqual(['health', 'observe', 'deliberate', 'refer', 'respond']);
+    expect(moduleType.capabilities.map((c) => c.id)).toEqual(['health', 'observe', 'deliberate', 'refer', 'respond', 'tiles']);
     for (const c of moduleType.capabilities) {
       expect(CAPABILITY_IDS).toContain(c.id);
       expect(c.description).toMatch(/\S/);
@@ -76,7 +76,7 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
     for (const api of apis) expect([api, served.includes(api)]).toEqual([api, true]);
     for (const api of apis) {
       // The route really answers (with the auth error envelope when called without a token).
-      const res = await relay.post(`/${api}`, api === 'respond/trigger' ? {} : [], { token: null });
+      const res = await relay.post(`/${api}`, api === 'respond/trigger' || api.startsWith('tiles') ? {} : [], { token: null });
       expect([api, res.status, res.body.errors?.[0]?.code]).toEqual([api, 200, 'authorization error']);
     }
     const capabilityOf = (api: string) => api.split('/')[0];

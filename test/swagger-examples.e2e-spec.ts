@@ -49,7 +49,7 @@ const mentions = (data: unknown, o: Observable) => JSON.stringify(data).includes
 
 /** What "returns data" means on each route; a route missing here fails the test until it is added. */
 const RETURNS_DATA: Record<string, (answer: Answer, body: unknown) => void> = {
-  'POST /health': (answer) => expect(answer).toEqual({ data: { status: 'ok' } }),
+  'POST /health': (answer) => expect(answer).toEqual({ data: { status: 'ok', hunting: 'graph' } }),
   'POST /observe/observables': (answer, body) => {
     expect(answer.data.sightings.count).toBeGreaterThan(0);
     for (const o of body as Observable[]) expect(answer.data.sightings.docs.filter((s: { observables: Observable[] }) => mentions(s.observables, o))).not.toHaveLength(0);
@@ -65,13 +65,21 @@ const RETURNS_DATA: Record<string, (answer: Answer, body: unknown) => void> = {
     for (const o of body as Observable[]) expect(answer.data.filter((action: { 'query-params': unknown }) => mentions(action['query-params'], o))).not.toHaveLength(0);
   },
   'POST /respond/trigger': (answer) => expect(answer).toEqual({ data: { status: 'success' } }),
+  'POST /tiles': (answer) => expect(answer.data.map((tile: { id: string }) => tile.id)).toContain('alerts-summary'),
+  'POST /tiles/tile': (answer, body) => expect(answer.data.id).toBe((body as { tile_id: string }).tile_id),
+  'POST /tiles/tile-data': (answer) => {
+    // Not only zeros: some count of the tile is above zero.
+    const counts = [...JSON.stringify(answer.data.data).matchAll(/"value":(\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(0, ...counts)).toBeGreaterThan(0);
+  },
 };
 
 describe('Swagger UI examples against the demo tenant', () => {
   let relay: RelayHarness;
   let doc: OpenApi;
   beforeAll(async () => {
-    relay = await startRelay();
+    // As `npm run demo` runs it: the seed moved to now, so the tiles' periods hold its data.
+    relay = await startRelay({}, { seedTime: Date.now() });
     doc = (await relay.get('/docs-json')).body as OpenApi;
   });
   afterAll(() => relay.close());
@@ -102,7 +110,7 @@ describe('Swagger UI examples against the demo tenant', () => {
     expect(new Set(tried)).toEqual(new Set(Object.keys(RETURNS_DATA)));
   });
 
-  it('the examples Swagger UI builds from the schemas (an observable, a trigger) are demo values too', async () => {
+  it('the examples Swagger UI builds from the schemas (an observable, a trigger, a tile) are demo values too', async () => {
     const observable = sampleOf({ $ref: '#/components/schemas/ObservableDto' }, doc) as Observable;
     const refer = await relay.post('/refer/observables', [observable]);
     expect(refer.body.data).toHaveLength(1);
@@ -113,5 +121,9 @@ describe('Swagger UI examples against the demo tenant', () => {
     const trigger = sampleOf({ $ref: '#/components/schemas/TriggerDto' }, doc);
     expect(trigger).toMatchObject(EXAMPLE_TRIGGER);
     expect((await relay.post('/respond/trigger', trigger)).body).toEqual({ data: { status: 'success' } });
+
+    const tileData = sampleOf({ $ref: '#/components/schemas/TileDataRequestDto' }, doc);
+    expect(tileData).toEqual({ tile_id: 'alerts-summary', period: 'last_24_hours' });
+    RETURNS_DATA['POST /tiles/tile-data']((await relay.post('/tiles/tile-data', tileData)).body, tileData);
   });
 });

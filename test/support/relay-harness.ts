@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRelayApp } from '../../apps/relay/src/app.factory';
+import type { RelayAppOptions } from '../../apps/relay/src/relay-app.options';
 import { Sandbox, SandboxOptions, startSandbox } from '../../apps/defender-sandbox/src';
 import { sandboxEnv } from '../../scripts/relay-process';
 import { bearer, hsToken, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './tokens';
@@ -24,12 +25,13 @@ export interface HttpResult {
 
 /**
  * Starts the Defender sandbox and the production relay app (same factory as main.ts) wired to it,
- * both listening on loopback ports. `env` overrides the relay's environment for this instance.
+ * both listening on loopback ports. `env` overrides the relay's environment for this instance;
+ * `relayOptions` can give the relay a clock the test moves.
  */
-export async function startRelay(env: Record<string, string | undefined> = {}, sandboxOptions: SandboxOptions = {}): Promise<RelayHarness> {
+export async function startRelay(env: Record<string, string | undefined> = {}, sandboxOptions: SandboxOptions = {}, relayOptions: RelayAppOptions = {}): Promise<RelayHarness> {
   const sandbox = await startSandbox(sandboxOptions);
   try {
-    const relay = await attachRelay(sandbox, env);
+    const relay = await attachRelay(sandbox, env, relayOptions);
     return { ...relay, close: async () => (await relay.close(), await sandbox.close()) };
   } catch (error) {
     await sandbox.close();
@@ -38,8 +40,8 @@ export async function startRelay(env: Record<string, string | undefined> = {}, s
 }
 
 /** A relay wired to a sandbox that is already running (several relays can share one); close() leaves the sandbox up. */
-export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<RelayHarness> {
-  const app = await createRelayApp(relayEnv(sandbox.url, env));
+export async function attachRelay(sandbox: Sandbox, env: Record<string, string | undefined> = {}, relayOptions: RelayAppOptions = {}): Promise<RelayHarness> {
+  const app = await createRelayApp(relayEnv(sandbox.url, env), relayOptions);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return harness(url, app, sandbox);

@@ -19,7 +19,7 @@ import { jwksRoutes } from './routes/jwks.routes';
 import { machineActionRoutes } from './routes/machine-actions.routes';
 import { machineRoutes } from './routes/machines.routes';
 import { tokenRoutes } from './routes/token.routes';
-import { DEMO_SEED } from './seed';
+import { DEMO_SEED, SEED_BASE_TIME } from './seed';
 import { SandboxState } from './state/sandbox.state';
 import { Clock, systemClock } from './util/time.util';
 
@@ -38,6 +38,12 @@ export interface SandboxOptions {
   config?: Partial<SandboxConfig>;
   /** Time source for token expiry, rate-limit windows and timestamps (tests may move time). */
   clock?: Clock;
+  /**
+   * The instant (epoch ms) the seed's SEED_BASE_TIME stands for: every seeded timestamp moves
+   * with it, so `Date.now()` makes the seed read as recent (`npm run demo`). Default: the seed as
+   * written, whose fixed times tests compute their expectations from.
+   */
+  seedTime?: number;
 }
 
 export interface Sandbox {
@@ -57,6 +63,8 @@ export interface Sandbox {
   readonly state: SandboxState;
   /** RS256 keys served at /.well-known/jwks, and a signer for configuration tokens. */
   readonly jwks: JwksHelper;
+  /** How far the seed's timestamps were moved (`seedTime` − SEED_BASE_TIME, whole seconds; 0 by default). */
+  readonly seedShiftMs: number;
   readonly config: Readonly<SandboxConfig>;
   configure(patch: Partial<SandboxConfig>): SandboxConfig;
   /** Makes every issued access token expired (the next API call answers 401). */
@@ -68,12 +76,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock;
   const initialConfig: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
   const initialRateLimits = options.rateLimits ?? false;
+  const seedShiftMs = options.seedTime === undefined ? 0 : Math.round((options.seedTime - Date.parse(SEED_BASE_TIME)) / 1000) * 1000;
   const shutdown = new AbortController();
   // Every delayed or hanging call listens on this signal; many may be open at once in a benchmark.
   setMaxListeners(0, shutdown.signal);
 
   const services: SandboxServices = {
-    state: new SandboxState(options.seed ?? DEMO_SEED, clock),
+    state: new SandboxState(options.seed ?? DEMO_SEED, clock, seedShiftMs),
     tokens: new TokenStore(clock),
     faults: new FaultsControl(),
     latency: new LatencyControl(),
@@ -155,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     state: services.state,
     jwks: services.jwks,
+    seedShiftMs,
     config: services.config,
     configure: operations.configure,
     expireTokens: () => services.tokens.expireAll(),

@@ -1,9 +1,9 @@
 import { SandboxSeed, TenantSeed } from './model/sandbox-seed.types';
-import { DEMO_INVESTIGATIONS, DEMO_INDICATORS, DEMO_MACHINE_ACTIONS, OTHER_INDICATORS } from './seed/actions.seed';
-import { DEMO_ALERTS, OTHER_ALERTS } from './seed/alerts.seed';
+import { DEMO_ACTION_HISTORY, DEMO_INDICATOR_HISTORY, DEMO_INDICATORS, DEMO_INVESTIGATIONS, DEMO_MACHINE_ACTIONS, OTHER_INDICATORS } from './seed/actions.seed';
+import { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS } from './seed/alerts.seed';
 import { DEMO_FILES, OTHER_FILES } from './seed/files.seed';
 import { DEMO_HUNTING, OTHER_HUNTING } from './seed/hunting.seed';
-import { DEMO_MACHINES, OTHER_MACHINES } from './seed/machines.seed';
+import { DEMO_FLEET, DEMO_MACHINES, OTHER_MACHINES } from './seed/machines.seed';
 import {
   DEMO_APP_NAME,
   DEMO_CLIENT_ID,
@@ -24,11 +24,11 @@ import {
 } from './seed/seed.constants';
 
 export * from './seed/seed.constants';
-export { DEMO_ALERTS, OTHER_ALERTS, SEED_USERS } from './seed/alerts.seed';
+export { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS, SEED_USERS } from './seed/alerts.seed';
 export { DEMO_FILES, OTHER_FILES } from './seed/files.seed';
 export { DEMO_HUNTING, OTHER_HUNTING } from './seed/hunting.seed';
-export { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './seed/machines.seed';
-export { DEMO_INDICATORS, DEMO_INVESTIGATIONS, DEMO_MACHINE_ACTIONS, OTHER_INDICATORS } from './seed/actions.seed';
+export { DEMO_FLEET, DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './seed/machines.seed';
+export { DEMO_ACTION_HISTORY, DEMO_INDICATOR_HISTORY, DEMO_INDICATORS, DEMO_INVESTIGATIONS, DEMO_MACHINE_ACTIONS, OTHER_INDICATORS } from './seed/actions.seed';
 
 export const DEMO_TENANT: TenantSeed = {
   tenantId: DEMO_TENANT_ID,
@@ -54,12 +54,12 @@ export const DEMO_TENANT: TenantSeed = {
       roles: { defender: RELAY_DEFENDER_ROLES, graph: [] },
     },
   ],
-  machines: DEMO_MACHINES,
-  alerts: DEMO_ALERTS,
+  machines: [...DEMO_MACHINES, ...DEMO_FLEET],
+  alerts: [...DEMO_ALERTS, ...DEMO_ALERT_HISTORY],
   files: DEMO_FILES,
-  machineActions: DEMO_MACHINE_ACTIONS,
+  machineActions: [...DEMO_MACHINE_ACTIONS, ...DEMO_ACTION_HISTORY],
   investigations: DEMO_INVESTIGATIONS,
-  indicators: DEMO_INDICATORS,
+  indicators: [...DEMO_INDICATORS, ...DEMO_INDICATOR_HISTORY],
   hunting: DEMO_HUNTING,
 };
 

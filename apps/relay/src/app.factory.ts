@@ -7,14 +7,16 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
 import { QuietFrameworkLogger, requestId } from './logging';
+import { RelayAppOptions } from './relay-app.options';
 
 /**
  * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
  * tests exercise the real globals (guard, filter, body parsing, logging). The configuration is
  * read from `env` alone (main.ts passes process.env), once; a bad value throws a
- * ConfigValidationError naming every bad variable.
+ * ConfigValidationError naming every bad variable. `options` only replaces what a test must
+ * control (the clock); production passes none.
  */
-export async function createRelayApp(env: Env): Promise<NestFastifyApplication> {
+export async function createRelayApp(env: Env, options: RelayAppOptions = {}): Promise<NestFastifyApplication> {
   const config = loadRelayConfig(env);
   const { server } = config;
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
@@ -22,7 +24,7 @@ export async function createRelayApp(env: Env): Promise<NestFastifyApplication> 
   addSecurityHeaders(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   if (server.docsEnabled) setupSwagger(app);
   // The configuration's non-fatal problems, each once at warn (main.ts logs the start-up summary).

@@ -1,4 +1,5 @@
 import { CommonModule, RelayConfig, relayConfigModule } from '@app/common';
+import { ClockModule } from '@app/defender';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DeliberateModule } from './deliberate/deliberate.module';
@@ -8,17 +9,23 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
 import { RespondModule } from './respond/respond.module';
+import { RelayAppOptions } from './relay-app.options';
+import { TilesModule } from './tiles/tiles.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
 @Module({})
 export class AppModule {
-  /** The relay wired to `config`, which createRelayApp read from the environment it was given. */
-  static forRoot(config: RelayConfig): DynamicModule {
+  /**
+   * The relay wired to `config`, which createRelayApp read from the environment it was given; a
+   * test or benchmark may hand it a clock to move.
+   */
+  static forRoot(config: RelayConfig, options: RelayAppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         relayConfigModule(config),
+        ClockModule.forRoot(options.clock),
         LoggerModule.forRoot(loggingOptions(config.server)),
         CommonModule,
         MetricsModule,
@@ -29,6 +36,7 @@ export class AppModule {
         ObserveModule,
         DeliberateModule,
         RespondModule,
+        TilesModule,
       ],
     };
   }

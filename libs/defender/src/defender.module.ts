@@ -4,7 +4,6 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CLOCK, systemClock } from './http/clock';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
@@ -18,7 +17,10 @@ import { MachinesRepository } from './repositories/machines.repository';
 
 const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
 
-/** Talks to Defender; exports repositories (and the context factory), never the raw client. */
+/**
+ * Talks to Defender; exports repositories (and the context factory), never the raw client. The
+ * CLOCK it reads comes from the global ClockModule the app imports.
+ */
 @Module({
   imports: [
     // Agents made per application (not at import), so each app closes only its own sockets.
@@ -32,7 +34,7 @@ const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, Hun
       }),
     }),
   ],
-  providers: [{ provide: CLOCK, useValue: systemClock }, OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

@@ -47,6 +47,15 @@ describe('sandbox controls', () => {
       expect(sandbox.faults.list()).toEqual([]);
     });
 
+    it('after lets that many calls through first (the second page of a list can fail)', async () => {
+      sandbox.faults.add({ route: 'machines.get', status: 503, after: 2, times: 1 });
+      expect((await machine()).status).toBe(200);
+      expect((await machine()).status).toBe(200);
+      expect((await machine()).status).toBe(503);
+      expect((await machine()).status).toBe(200);
+      expect(() => sandbox.faults.add({ route: 'machines.get', status: 503, after: -1 })).toThrow('after must be a non-negative integer');
+    });
+
     it('sets Retry-After from retryAfter', async () => {
       sandbox.faults.add({ route: 'hunting', status: 429, retryAfter: 7 });
       const res = await hunt();

@@ -14,6 +14,8 @@ export interface FaultSpec {
   hang?: boolean;
   /** How many calls it applies to; unlimited when absent. */
   times?: number;
+  /** Lets this many calls of the route through untouched first (e.g. fail the second page of a list). */
+  after?: number;
   /** Wait this long first; without status/hang the call then proceeds normally. */
   delayMs?: number;
 }
@@ -22,6 +24,8 @@ export interface ActiveFault extends FaultSpec {
   id: string;
   /** Calls it has applied to so far. */
   hits: number;
+  /** Calls it let through because of `after`. */
+  passed: number;
 }
 
 export interface FaultsApi {
@@ -40,7 +44,7 @@ export class FaultsControl implements FaultsApi {
     const valid = validateFault(spec);
     this.seq += 1;
     const id = `fault-${this.seq}`;
-    this.faults.push({ ...valid, id, hits: 0 });
+    this.faults.push({ ...valid, id, hits: 0, passed: 0 });
     return id;
   }
 
@@ -62,6 +66,10 @@ export class FaultsControl implements FaultsApi {
   take(route: RouteKey): ActiveFault | undefined {
     const fault = this.faults.find((f) => f.route === route) ?? this.faults.find((f) => f.route === '*');
     if (!fault) return undefined;
+    if (fault.passed < (fault.after ?? 0)) {
+      fault.passed += 1;
+      return undefined;
+    }
     fault.hits += 1;
     if (fault.times !== undefined && fault.hits >= fault.times) this.remove(fault.id);
     return { ...fault };
@@ -90,6 +98,10 @@ export function validateFault(input: unknown): FaultSpec {
     spec.times = f.times;
   }
   if (f.delayMs !== undefined) spec.delayMs = nonNegative(f.delayMs, 'delayMs');
+  if (f.after !== undefined) {
+    if (!isInteger(f.after) || f.after < 0) throw new TypeError('after must be a non-negative integer');
+    spec.after = f.after;
+  }
   if (spec.status === undefined && !spec.hang && spec.delayMs === undefined) {
     throw new TypeError('a fault needs status, hang or delayMs');
   }

@@ -87,6 +87,18 @@ describe('Defender read API', () => {
       expect(expanded.body.value.every((a) => a.evidence.length > 0)).toBe(true);
     });
 
+    it("pages alerts created since a time with $top and $skip (the tiles' read)", async () => {
+      const since = '2026-11-18T12:00:00.000Z';
+      const filter = encodeURIComponent(`alertCreationTime ge ${since}`);
+      const all = (await get<Collection<Alert>>(`/api/alerts?$filter=${filter}&$top=10000`)).body.value;
+      expect(all.length).toBeGreaterThan(4);
+      expect(all.every((a) => Date.parse(a.alertCreationTime) >= Date.parse(since))).toBe(true);
+      const first = (await get<Collection<Alert>>(`/api/alerts?$filter=${filter}&$top=3`)).body.value;
+      const second = (await get<Collection<Alert>>(`/api/alerts?$filter=${filter}&$top=3&$skip=3`)).body.value;
+      expect([...first, ...second].map((a) => a.id)).toEqual(all.slice(0, 6).map((a) => a.id));
+      expect((await get<Collection<Alert>>(`/api/alerts?$filter=${filter}&$top=3&$skip=10000`)).body.value).toEqual([]);
+    });
+
     it('filters alerts with $filter and rejects a malformed one with 400 ODataError', async () => {
       const high = await get<Collection<Alert>>("/api/alerts?$filter=severity eq 'High' and status ne 'Resolved'");
       expect(high.body.value.length).toBeGreaterThan(0);
@@ -192,6 +204,19 @@ describe('Defender read API', () => {
     it('lists machines with $top', async () => {
       const res = await get<Collection<Machine>>('/api/machines?$top=2');
       expect(res.body.value).toHaveLength(2);
+    });
+
+    it("lists every machine's succeeded isolations and releases, and actions and indicators created since a time (the tiles' reads)", async () => {
+      const isolations = await get<Collection<MachineAction>>(`/api/machineactions?$filter=${encodeURIComponent("status eq 'Succeeded' and type in ('Isolate', 'Unisolate')")}&$top=10000`);
+      expect(new Set(isolations.body.value.map((a) => `${a.type}:${a.status}`))).toEqual(new Set(['Isolate:Succeeded', 'Unisolate:Succeeded']));
+      expect(new Set(isolations.body.value.map((a) => a.machineId)).size).toBeGreaterThan(2);
+      const since = '2026-11-24T12:00:00.000Z';
+      const recent = await get<Collection<MachineAction>>(`/api/machineactions?$filter=${encodeURIComponent(`creationDateTimeUtc ge ${since}`)}&$top=10000`);
+      expect(recent.body.value.length).toBeGreaterThan(0);
+      expect(recent.body.value.every((a) => a.creationDateTimeUtc >= since)).toBe(true);
+      const indicators = await get<Collection<{ creationTimeDateTimeUtc: string }>>(`/api/indicators?$filter=${encodeURIComponent(`creationTimeDateTimeUtc ge ${since}`)}&$top=10000`);
+      expect(indicators.body.value.length).toBeGreaterThan(0);
+      expect(indicators.body.value.every((i) => i.creationTimeDateTimeUtc >= since)).toBe(true);
     });
 
     it("machineactions with the relay's reverse-action filter returns the newest Succeeded isolation action", async () => {

@@ -3,6 +3,7 @@ import { ago } from './seed.builders';
 import {
   DEMO_APP_NAME,
   DEMO_CLIENT_ID,
+  DEMO_FLEET_IDS,
   DEMO_INDICATOR_IDS,
   DEMO_MACHINE_IDS,
   OTHER_CLIENT_ID,
@@ -19,6 +20,11 @@ const DNS: Record<string, string> = {
   [DEMO_MACHINE_IDS.win11]: 'dev-lt-042.corp.contosodemo.example',
   [DEMO_MACHINE_IDS.server2019]: 'srv-file-01.corp.contosodemo.example',
   [DEMO_MACHINE_IDS.linux]: 'lnx-build-03.corp.contosodemo.example',
+  [DEMO_FLEET_IDS.hrWorkstation]: 'hr-wks-031.corp.contosodemo.example',
+  [DEMO_FLEET_IDS.sqlServer]: 'srv-sql-04.corp.contosodemo.example',
+  [DEMO_FLEET_IDS.posTerminal]: 'pos-store-07.retail.contosodemo.example',
+  [DEMO_FLEET_IDS.labVm]: 'lab-vm-12.lab.contosodemo.example',
+  [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
 };
 
 function action(
@@ -71,6 +77,25 @@ export const DEMO_MACHINE_ACTIONS: MachineAction[] = [
   action('d33091bc-06e5-4fbb-8198-0068fef97e70', 'Isolate', DEMO_MACHINE_IDS.win11, 1200, 'Succeeded', 'Contain stage-2 download (incident 4022)', 'Full'),
   action('74b9dada-b1cc-4ab9-9a2c-e6c71e807252', 'RestrictCodeExecution', DEMO_MACHINE_IDS.server2019, 1080, 'Succeeded', 'Block svc-updater.dll execution'),
   action('c87d3c67-3300-427d-82a0-19ef445c789b', 'RunAntiVirusScan', DEMO_MACHINE_IDS.linux, 300, 'Succeeded', 'Full scan after miner alert', 'Full'),
+];
+
+/**
+ * Actions on the rest of the fleet, for the response-activity tile: one of each outcome over the
+ * last 30 days, and the kiosk's isolation 30.5 days ago, which still counts as isolated. None
+ * touches the demo machines, whose isolation and restriction state the respond tests read.
+ */
+export const DEMO_ACTION_HISTORY: MachineAction[] = [
+  action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a01', 'RunAntiVirusScan', DEMO_FLEET_IDS.hrWorkstation, 12, 'Pending', 'Scan after PowerShell alert', 'Quick'),
+  {
+    ...action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a02', 'RunAntiVirusScan', DEMO_FLEET_IDS.posTerminal, 50, 'Cancelled', 'Full scan of the till', 'Full'),
+    cancellationRequestor: ANALYST,
+    cancellationComment: 'Store opening hours; rescheduled',
+    cancellationDateTimeUtc: ago(45),
+  },
+  action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a03', 'CollectInvestigationPackage', DEMO_FLEET_IDS.sqlServer, 200, 'Succeeded', 'Forensics for the LSASS alert'),
+  action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a04', 'RunAntiVirusScan', DEMO_FLEET_IDS.labVm, 3000, 'TimeOut', 'Scan the lab image', 'Quick'),
+  action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a05', 'CollectInvestigationPackage', DEMO_FLEET_IDS.hrWorkstation, 15_000, 'Failed', 'Forensics for the Qakbot alert'),
+  action('b7e2a1c4-3d5f-4e60-8a9b-0c1d2e3f4a06', 'Isolate', DEMO_FLEET_IDS.kiosk, 43_900, 'Succeeded', 'Contain the kiosk until it is reimaged', 'Full'),
 ];
 
 export const DEMO_INVESTIGATIONS: Investigation[] = [
@@ -204,5 +229,54 @@ export const OTHER_INDICATORS: Indicator[] = [
     generateAlert: true,
     minutesAgo: 500,
     byApp: { clientId: OTHER_CLIENT_ID, name: 'Fabrikam SOC automation' },
+  }),
+];
+
+/** Indicators added over the last 30 days (one in the last hour), for the response-activity tile. */
+export const DEMO_INDICATOR_HISTORY: Indicator[] = [
+  indicator({
+    id: '105',
+    indicatorValue: '203.0.113.77',
+    indicatorType: 'IpAddress',
+    action: 'Block',
+    severity: 'High',
+    title: 'Scanner hitting the VPN portal',
+    description: 'Password spraying source.',
+    generateAlert: true,
+    minutesAgo: 30,
+  }),
+  indicator({
+    id: '106',
+    indicatorValue: 'a3f5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1',
+    indicatorType: 'FileSha1',
+    action: 'BlockAndRemediate',
+    severity: 'High',
+    title: 'Mimikatz build seen on hr-wks-031',
+    description: 'Credential theft tool.',
+    generateAlert: true,
+    minutesAgo: 600,
+  }),
+  indicator({
+    id: '107',
+    indicatorValue: 'tracker-cdn.example',
+    indicatorType: 'DomainName',
+    action: 'Audit',
+    severity: 'Low',
+    title: 'Ad tracker used by BundleInstaller',
+    description: 'Audit only.',
+    generateAlert: true,
+    minutesAgo: 4000,
+    byApp: { clientId: DEMO_CLIENT_ID, name: DEMO_APP_NAME },
+  }),
+  indicator({
+    id: '108',
+    indicatorValue: 'invoice-portal.example',
+    indicatorType: 'DomainName',
+    action: 'Warn',
+    severity: 'Medium',
+    title: 'Invoice lure domain',
+    description: 'Look-alike of the supplier portal.',
+    generateAlert: false,
+    minutesAgo: 20_000,
   }),
 ];

@@ -8,6 +8,7 @@ import {
   userEvidence,
 } from './seed.builders';
 import {
+  DEMO_FLEET_IDS,
   DEMO_MACHINE_IDS,
   DEMO_TENANT_ID,
   OTHER_MACHINE_ID,
@@ -488,3 +489,91 @@ export const OTHER_ALERTS: Alert[] = [
     ],
   }),
 ];
+
+const FLEET_DNS: Record<string, string> = {
+  [DEMO_MACHINE_IDS.win10]: DNS.win10,
+  [DEMO_MACHINE_IDS.win11]: DNS.win11,
+  [DEMO_MACHINE_IDS.server2019]: DNS.server2019,
+  [DEMO_MACHINE_IDS.server2022]: DNS.server2022,
+  [DEMO_MACHINE_IDS.linux]: DNS.linux,
+  [DEMO_MACHINE_IDS.macos]: DNS.macos,
+  [DEMO_FLEET_IDS.hrWorkstation]: 'hr-wks-031.corp.contosodemo.example',
+  [DEMO_FLEET_IDS.sqlServer]: 'srv-sql-04.corp.contosodemo.example',
+  [DEMO_FLEET_IDS.posTerminal]: 'pos-store-07.retail.contosodemo.example',
+  [DEMO_FLEET_IDS.labVm]: 'lab-vm-12.lab.contosodemo.example',
+  [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
+};
+
+type HistoryRow = [minutesAgo: number, severity: Alert['severity'], status: Alert['status'], detectionSource: string, category: string, title: string, machineId: string];
+
+const F = DEMO_FLEET_IDS;
+const M = DEMO_MACHINE_IDS;
+
+/** Alerts of the last 30 days (and two older ones) on the whole fleet, for the dashboard tiles. */
+const HISTORY: HistoryRow[] = [
+  [9, 'High', 'New', 'WindowsDefenderAtp', 'Execution', 'Suspicious PowerShell command line', F.hrWorkstation],
+  [26, 'Medium', 'New', 'WindowsDefenderAv', 'Malware', "'Mimikatz' hacktool was detected", F.hrWorkstation],
+  [48, 'Low', 'InProgress', 'WindowsDefenderSmartScreen', 'InitialAccess', 'Access to a reported phishing site was blocked', F.posTerminal],
+  [95, 'Informational', 'New', 'CustomDetection', 'Discovery', 'Custom detection: administrative share enumeration', M.server2019],
+  [180, 'High', 'InProgress', 'WindowsDefenderAtp', 'CredentialAccess', 'Suspicious access to the LSASS service', F.sqlServer],
+  [260, 'Medium', 'Resolved', 'WindowsDefenderAv', 'UnwantedSoftware', "'BundleInstaller' unwanted software was blocked", F.hrWorkstation],
+  [420, 'Low', 'New', 'AutomatedInvestigation', 'SuspiciousActivity', 'Suspicious file quarantined by an automated investigation', M.win11],
+  [640, 'Medium', 'New', 'CustomerTI', 'CommandAndControl', 'Connection to a custom network indicator', M.win10],
+  [900, 'High', 'New', 'WindowsDefenderAtp', 'DefenseEvasion', 'Tampering with Microsoft Defender Antivirus settings', M.server2022],
+  [1300, 'Informational', 'Resolved', 'WindowsDefenderAv', 'General', "'EICAR_Test_File' test file was detected", M.macos],
+  [1700, 'Medium', 'Resolved', 'WindowsDefenderAtp', 'Discovery', 'Anomalous account lookups', M.server2019],
+  [2100, 'Low', 'Resolved', 'WindowsDefenderSmartScreen', 'InitialAccess', 'Potentially unwanted download was blocked', F.hrWorkstation],
+  [3300, 'High', 'Resolved', 'WindowsDefenderAtp', 'LateralMovement', 'Remote code execution through WMI', F.sqlServer],
+  [4600, 'Medium', 'InProgress', 'CustomDetection', 'Persistence', 'Custom detection: scheduled task created by a non-admin', F.posTerminal],
+  [5800, 'High', 'Resolved', 'ThreatExperts', 'Execution', 'Defender Experts: hands-on-keyboard activity', M.linux],
+  [7200, 'Low', 'Resolved', 'WindowsDefenderAv', 'UnwantedSoftware', "'CoinMiner' potentially unwanted application was blocked", F.labVm],
+  [8800, 'Medium', 'Resolved', 'WindowsDefenderAtp', 'Exfiltration', 'Large archive created in a sensitive folder', M.win10],
+  [9900, 'Informational', 'Resolved', 'CustomerTI', 'SuspiciousActivity', 'Audit indicator matched: remote management tool', M.server2019],
+  [11_500, 'High', 'Resolved', 'WindowsDefenderAtp', 'Ransomware', 'Ransomware behavior detected in the file system', F.posTerminal],
+  [13_000, 'Medium', 'Resolved', 'WindowsDefenderAv', 'Malware', "'Qakbot' malware was prevented", F.hrWorkstation],
+  [15_800, 'Low', 'Resolved', 'WindowsDefenderSmartScreen', 'InitialAccess', 'Unknown app was blocked', M.win10],
+  [18_400, 'Medium', 'Resolved', 'AutomatedInvestigation', 'Malware', 'Malicious file remediated by an automated investigation', M.win11],
+  [21_600, 'High', 'Resolved', 'WindowsDefenderAtp', 'PrivilegeEscalation', 'Suspicious token manipulation', M.server2022],
+  [25_900, 'Informational', 'Resolved', 'WindowsDefenderAv', 'General', "'EICAR_Test_File' test file was detected", F.labVm],
+  [30_200, 'Low', 'Resolved', 'CustomDetection', 'Discovery', 'Custom detection: network scanner executed', M.server2019],
+  [34_500, 'Medium', 'Resolved', 'WindowsDefenderAtp', 'Persistence', 'New autorun entry for an unsigned binary', F.posTerminal],
+  [38_900, 'High', 'Resolved', 'WindowsDefenderAtp', 'Execution', 'Malicious macro executed', M.win10],
+  [42_700, 'Low', 'Resolved', 'WindowsDefenderAv', 'UnwantedSoftware', "'OpenCandy' adware was blocked", F.hrWorkstation],
+  [44_000, 'Medium', 'Resolved', 'WindowsDefenderAtp', 'DefenseEvasion', 'Suspicious process injection', F.kiosk],
+  [60_000, 'Informational', 'Resolved', 'WindowsDefenderAv', 'General', "'EICAR_Test_File' test file was detected", F.labVm],
+];
+
+const HISTORY_USERS = [SEED_USERS.jdoe, SEED_USERS.asmith, SEED_USERS.admAsmith, SEED_USERS.system];
+
+/**
+ * The background of the demo tenant: alerts spread over the last 30 days (three in the last hour),
+ * with every severity, status and several detection sources. Their only evidence is a user, so no
+ * observable the tests look up finds them.
+ */
+export const DEMO_ALERT_HISTORY: Alert[] = HISTORY.map(([minutesAgo, severity, status, detectionSource, category, title, machineId], i) => {
+  const user = HISTORY_USERS[i % HISTORY_USERS.length];
+  return alert({
+    id: `da638683${100_000_000_000 + i * 7_919_013}_${(i % 2 === 0 ? 1 : -1) * (1_000_003 + i * 104_729)}`,
+    incidentId: 4030 + i,
+    severity,
+    status,
+    classification: status === 'Resolved' ? 'TruePositive' : null,
+    resolvedTime: status === 'Resolved' ? ago(minutesAgo - 90) : null,
+    investigationState: status === 'Resolved' ? 'SuccessfullyRemediated' : 'Queued',
+    detectionSource,
+    detectorId: `5e0d${String(1000 + i).padStart(4, '0')}-7a3c-4f1b-9d2e-6c8a0b4f2e71`,
+    category,
+    title,
+    description: `${title}.`,
+    alertCreationTime: ago(minutesAgo),
+    firstEventTime: ago(minutesAgo + 3),
+    lastEventTime: ago(minutesAgo + 1),
+    lastUpdateTime: ago(Math.max(minutesAgo - 5, 0.5)),
+    machineId,
+    computerDnsName: FLEET_DNS[machineId],
+    rbacGroupName: null,
+    mitreTechniques: [],
+    relatedUser: { userName: user.name, domainName: user.domain },
+    evidence: [userEvidence(ago(minutesAgo), user)],
+  });
+});

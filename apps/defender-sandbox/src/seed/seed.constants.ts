@@ -56,6 +56,25 @@ export const DEMO_MACHINE_IDS = {
   /** mac-design-07, macOS: unwanted software. */
   macos: 'dcf46c240db13ee0a91ccdc0aa9855ec09155275',
 } as const;
+/**
+ * The rest of the demo tenant's fleet: devices with alerts, actions and health states of the last
+ * 30 days that give the dashboard tiles something to show; none is part of the incident story.
+ */
+export const DEMO_FLEET_IDS = {
+  /** hr-wks-031, Windows 11: active, high risk; a scan pending. */
+  hrWorkstation: '4d1f0b6e2a9c83d75e6f1a2b3c4d5e6f70819203',
+  /** srv-sql-04, Windows Server 2022: active, high exposure. */
+  sqlServer: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807',
+  /** pos-store-07, Windows 10: impaired communication. */
+  posTerminal: '2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a90',
+  /** lab-vm-12, Windows 11: no sensor data, high exposure. */
+  labVm: 'c0ffee00d15ea5e0b0a7f1e5c0de0ddba11cafe1',
+  /** kiosk-lobby-01, Windows 10: inactive, isolated 30.5 days ago (longer ago than any tile period). */
+  kiosk: '7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b',
+  /** printer-3f: seen on the network but not onboarded (CanBeOnboarded). */
+  printer: '0a1b2c3d4e5f60718293a4b5c6d7e8f901a2b3c4',
+} as const;
+
 export const ISOLATED_MACHINE_ID = DEMO_MACHINE_IDS.win11;
 export const RESTRICTED_MACHINE_ID = DEMO_MACHINE_IDS.server2019;
 export const OTHER_MACHINE_ID = '17f81e76b167919bb36282638f3cd08219a54395';

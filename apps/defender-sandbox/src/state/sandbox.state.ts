@@ -1,6 +1,6 @@
 import { MachineAction, MachineActionStatus } from '../model/entities';
 import { AppRegistration, SandboxSeed, TenantSeed } from '../model/sandbox-seed.types';
-import { Clock, isoTime } from '../util/time.util';
+import { Clock, isoTime, shiftTimes } from '../util/time.util';
 
 /** The mutable data of one tenant (a deep copy of its seed). */
 export type TenantData = TenantSeed;
@@ -27,15 +27,22 @@ export class SandboxState {
   private indicatorSeq = 0;
   private investigationSeq = 0;
 
+  /**
+   * `shiftMs` moves every timestamp of the seed (whole seconds), so that data written relative
+   * to SEED_BASE_TIME reads as recent at another instant (`SandboxOptions.seedTime`).
+   */
   constructor(
     private readonly seed: SandboxSeed,
     private readonly clock: Clock,
+    private readonly shiftMs = 0,
   ) {
     this.reset();
   }
 
   reset(): void {
-    this.data = new Map(structuredClone(this.seed.tenants).map((t) => [t.tenantId.toLowerCase(), t]));
+    const tenants = structuredClone(this.seed.tenants);
+    if (this.shiftMs !== 0) shiftTimes(tenants, this.shiftMs);
+    this.data = new Map(tenants.map((t) => [t.tenantId.toLowerCase(), t]));
     this.pending.clear();
     const ids = (values: string[]): number => Math.max(0, ...values.map(Number).filter(Number.isFinite));
     this.indicatorSeq = ids(this.seed.tenants.flatMap((t) => t.indicators.map((i) => i.id)));

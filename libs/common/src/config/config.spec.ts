@@ -238,6 +238,24 @@ describe('defender config', () => {
     expect(problems(() => loadDefenderConfig({ [name]: value })).join('\n')).toContain(message);
   });
 
+  describe('TILES_CACHE_TTL_MS', () => {
+    it('reuses tile reads for a minute by default; 0 turns the cache off', () => {
+      expect(loadDefenderConfig({}).tilesCacheTtlMs).toBe(60_000);
+      expect(loadDefenderConfig({ TILES_CACHE_TTL_MS: ' 120000 ' }).tilesCacheTtlMs).toBe(120_000);
+      expect(loadDefenderConfig({ TILES_CACHE_TTL_MS: '0' }).tilesCacheTtlMs).toBe(0);
+      expect(loadDefenderConfig({ TILES_CACHE_TTL_MS: '' }).tilesCacheTtlMs).toBe(60_000);
+    });
+
+    it.each([
+      ['-1', "TILES_CACHE_TTL_MS: must be 0 or more milliseconds (got '-1')"],
+      ['1m', "TILES_CACHE_TTL_MS: must be a whole number of milliseconds (got '1m')"],
+      ['1.5', "TILES_CACHE_TTL_MS: must be a whole number of milliseconds (got '1.5')"],
+      ['3600001', "TILES_CACHE_TTL_MS: must be at most 3600000 ms (got '3600001')"],
+    ])('refuses %s, naming the variable', (value, problem) => {
+      expect(() => loadDefenderConfig({ TILES_CACHE_TTL_MS: value })).toThrow(expect.objectContaining({ problems: [problem] }));
+    });
+  });
+
   it('bounds the upstream timeout by the request deadline instead of refusing to start', () => {
     expect(loadDefenderConfig({ REQUEST_DEADLINE_MS: '3000' })).toMatchObject({ upstreamTimeoutMs: 3000, requestDeadlineMs: 3000 });
   });

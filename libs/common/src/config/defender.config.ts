@@ -58,6 +58,11 @@ class DefenderEnv {
   @Expose() @ToInteger() @IsInt() @Min(1) @Max(64)
   DEFENDER_CONCURRENCY = 16;
 
+  /** How long a dashboard tile's Defender reads are reused per credential (0: only shared while in flight). */
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0, { message: 'must be 0 or more milliseconds' }) @Max(3_600_000, { message: 'must be at most 3600000 ms' })
+  TILES_CACHE_TTL_MS = 60_000;
+
   @Expose() @IsString() @MaxLength(1000)
   ACTION_COMMENT = 'Performed via SecureX Threat Response';
 
@@ -83,6 +88,7 @@ export interface DefenderConfig {
   rateLimit: boolean;
   entitiesLimit: number;
   profileCacheTtlMs: number;
+  tilesCacheTtlMs: number;
   concurrency: number;
   actionComment: string;
   indicatorTitle: string;
@@ -129,6 +135,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     rateLimit: e.DEFENDER_RATE_LIMIT,
     entitiesLimit: limit.value,
     profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
+    tilesCacheTtlMs: e.TILES_CACHE_TTL_MS,
     concurrency: e.DEFENDER_CONCURRENCY,
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,

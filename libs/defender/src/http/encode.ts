@@ -10,3 +10,14 @@ export function apiPath(strings: TemplateStringsArray, ...values: Array<string |
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** An OData DateTimeOffset literal (UTC, unquoted): `2026-11-25T12:00:00.000Z`. */
+export function odataDateTime(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) throw new RangeError(`not a time: ${epochMs}`);
+  return new Date(epochMs).toISOString();
+}
+
+/** An OData collection of string literals for `in`: `('Isolate', 'Unisolate')`. */
+export function odataList(values: readonly string[]): string {
+  return `(${values.map(odataString).join(', ')})`;
+}

@@ -23,6 +23,22 @@ describe('TtlCache', () => {
     expect(fetches).toBe(2);
   });
 
+  it('shares a value `keep` refuses with the callers waiting for it, but fetches again next time', async () => {
+    const cache = new TtlCache<{ partial: boolean }>(60_000);
+    let fetches = 0;
+    const fetch = async () => {
+      fetches++;
+      await new Promise((r) => setTimeout(r, 10));
+      return { partial: fetches === 1 };
+    };
+    const keep = (v: { partial: boolean }) => !v.partial;
+    const [a, b] = await Promise.all([cache.getOrFetch('k', fetch, keep), cache.getOrFetch('k', fetch, keep)]);
+    expect([a, b, fetches]).toEqual([{ partial: true }, { partial: true }, 1]);
+    expect(await cache.getOrFetch('k', fetch, keep)).toEqual({ partial: false });
+    expect(await cache.getOrFetch('k', fetch, keep)).toEqual({ partial: false });
+    expect(fetches).toBe(2);
+  });
+
   it('stays bounded under 30,000 distinct keys (they name tenants and caller-chosen ids)', async () => {
     const cache = new TtlCache<string>(60_000, 500);
     for (let i = 0; i < 30_000; i++) cache.set(`tenant:${i}`, 'profile');

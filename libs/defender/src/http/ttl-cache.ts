@@ -9,15 +9,18 @@ export class TtlCache<V> {
   private readonly entries: BoundedMap<string, { value: V; expiresAt: number }>;
   private readonly inflight = new Map<string, Promise<V>>();
 
-  /** The cached value, else the one being fetched, else `fetch()` (its result cached). */
-  async getOrFetch(key: string, fetch: () => Promise<V>): Promise<V> {
+  /**
+   * The cached value, else the one being fetched, else `fetch()`: its result is cached unless
+   * `keep` refuses it (a partial answer is shared by the callers waiting for it, not kept).
+   */
+  async getOrFetch(key: string, fetch: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = fetch()
         .then((value) => {
-          this.set(key, value);
+          if (keep(value)) this.set(key, value);
           return value;
         })
         .finally(() => this.inflight.delete(key));

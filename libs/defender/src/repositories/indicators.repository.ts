@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { apiPath, odataString } from '../http/encode';
+import { apiPath, odataDateTime, odataString } from '../http/encode';
+import { listPages } from '../http/paging';
 import { Indicator, IndicatorPolicy } from '../models';
 import { indicatorRequest, indicatorTypeFor } from './indicator.requests';
 
@@ -47,5 +48,10 @@ export class IndicatorsRepository {
 
   async delete(ctx: DefenderContext, id: string): Promise<void> {
     await this.client.request(ctx, { method: 'DELETE', path: apiPath`indicators/${id}` });
+  }
+
+  /** Indicators created at or after `since` (epoch ms), a page at a time. */
+  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Indicator[]> {
+    return listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' });
   }
 }

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { apiPath, odataString } from '../http/encode';
+import { apiPath, odataDateTime, odataList, odataString } from '../http/encode';
+import { listPages } from '../http/paging';
 import { MachineAction, MachineActionName } from '../models';
 import { machineActionRequest } from './machine-action.requests';
 
@@ -43,5 +44,19 @@ export class MachineActionsRepository {
     const { path, body } = machineActionRequest(name, this.config.actionComment);
     const { data } = await this.client.request<unknown>(ctx, { method: 'POST', path: `${apiPath`machines/${machineId}`}/${path}`, body });
     return data;
+  }
+
+  /**
+   * Every succeeded isolation and release, of all machines and however old, a page at a time:
+   * the latest of a machine says whether it is isolated now.
+   */
+  isolationHistory(ctx: DefenderContext): AsyncGenerator<MachineAction[]> {
+    const filter = `status eq ${odataString('Succeeded')} and type in ${odataList(['Isolate', 'Unisolate'])}`;
+    return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter, noun: 'isolation actions' });
+  }
+
+  /** Machine actions created at or after `since` (epoch ms), a page at a time. */
+  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<MachineAction[]> {
+    return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter: `creationDateTimeUtc ge ${odataDateTime(since)}`, noun: 'machine actions' });
   }
 }

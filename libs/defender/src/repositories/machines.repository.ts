@@ -4,20 +4,29 @@ import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath } from '../http/encode';
+import { listPages } from '../http/paging';
 import { ProfileReader } from '../http/profile-reader';
 import { Machine } from '../models';
 
-/** Machine profiles (`/api/machines/{id}`). */
+/** Machine profiles (`/api/machines/{id}`) and the device inventory (`/api/machines`). */
 @Injectable()
 export class MachinesRepository {
   private readonly reader: ProfileReader<Machine>;
 
-  constructor(client: DefenderHttpClient, @Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>) {
+  constructor(
+    private readonly client: DefenderHttpClient,
+    @Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>,
+  ) {
     this.reader = new ProfileReader(client, 'machine', config.profileCacheTtlMs);
   }
 
   /** The machine, or undefined when Defender does not know it. */
   machine(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
     return this.reader.read(ctx, id, apiPath`machines/${id}`);
+  }
+
+  /** Every device of the tenant, a page at a time; always fresh. */
+  all(ctx: DefenderContext): AsyncGenerator<Machine[]> {
+    return listPages<Machine>(this.client, ctx, { path: 'machines', noun: 'devices' });
   }
 }

@@ -1,0 +1,153 @@
+import { Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
+import {
+  AlertsRepository,
+  Clock,
+  CLOCK,
+  DefenderContext,
+  DefenderContextFactory,
+  IndicatorsRepository,
+  MachineActionsRepository,
+  MachinesRepository,
+  readPages,
+  TtlCache,
+} from '@app/defender';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { TileId } from './tile-catalog';
+import {
+  alertsByDetectionSource,
+  alertsOverTime,
+  alertsSummary,
+  devicePosture,
+  portalLinks,
+  responseActivity,
+  TileBody,
+  tileFrame,
+  TileFrame,
+  topAlertedDevices,
+} from './tile-data.mapper';
+import { bucketUnit, periodWindow, TilePeriod, WIDEST_PERIOD } from './tile-periods';
+import { ActivityStats, ActivityTally, AlertStats, AlertTally, PostureStats, PostureTally } from './tile-stats';
+
+export type TileData = TileFrame & TileBody;
+
+export interface TileDataResult {
+  data: TileData;
+  /** A read that stopped part-way: the figures cover what was read before it. */
+  errors: RelayErrorBody[];
+}
+
+/** Figures read from Defender at `at`, shared by the tiles that show them. */
+interface Snapshot<T> {
+  at: number;
+  value: T;
+  errors: RelayErrorBody[];
+}
+
+/** Snapshots kept at most: six per credential for about 1,600 credentials. */
+const MAX_SNAPSHOTS = 10_000;
+
+/**
+ * Dashboard tiles (`/tiles/tile-data`). Each tile is drawn from a snapshot of its credential's
+ * data, read from Defender when no fresh one exists and reused for TILES_CACHE_TTL_MS:
+ * - the four alert tiles of a period share one paged read of the period's alerts;
+ * - device-posture reads the devices and the succeeded isolation history;
+ * - response-activity reads the machine actions and indicators of the last 30 days, which serves
+ *   all four periods.
+ * So a dashboard of the six tiles costs at most five Defender calls a minute for one period, and
+ * every further period one more (its alerts); tiles asked for together share the calls in flight.
+ * Snapshots are keyed by the credential's identity and read only after its token was obtained.
+ */
+@Injectable()
+export class TilesService {
+  private readonly logger = new Logger(TilesService.name);
+  private readonly snapshots: TtlCache<Snapshot<unknown>>;
+
+  constructor(
+    private readonly contexts: DefenderContextFactory,
+    private readonly alerts: AlertsRepository,
+    private readonly machines: MachinesRepository,
+    private readonly machineActions: MachineActionsRepository,
+    private readonly indicators: IndicatorsRepository,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {
+    this.snapshots = new TtlCache(config.tilesCacheTtlMs, MAX_SNAPSHOTS, now);
+  }
+
+  tileData(credentials: Credentials, tile: TileId, period: TilePeriod): Promise<TileDataResult> {
+    const links = portalLinks(this.config.portalUrl, credentials.tenantId);
+    return this.contexts.run(credentials, async (ctx) => {
+      switch (tile) {
+        case 'alerts-summary':
+          return this.draw(await this.alertStats(ctx, period), period, (s) => alertsSummary(s, links));
+        case 'alerts-over-time':
+          return this.draw(await this.alertStats(ctx, period), period, (s) => alertsOverTime(s, links));
+        case 'top-alerted-devices':
+          return this.draw(await this.alertStats(ctx, period), period, (s) => topAlertedDevices(s, links));
+        case 'alerts-by-detection-source':
+          return this.draw(await this.alertStats(ctx, period), period, (s) => alertsByDetectionSource(s, links));
+        case 'device-posture':
+          return this.draw(await this.posture(ctx), period, (s) => devicePosture(s, links));
+        case 'response-activity':
+          return this.draw(await this.activity(ctx), period, (s) => responseActivity(s[period], links));
+      }
+    });
+  }
+
+  private draw<T>(snapshot: Snapshot<T>, period: TilePeriod, body: (value: T) => TileBody): TileDataResult {
+    const frame = tileFrame(periodWindow(period, snapshot.at), snapshot.at, this.config.tilesCacheTtlMs);
+    return { data: { ...frame, ...body(snapshot.value) }, errors: snapshot.errors };
+  }
+
+  /** One paged read of the alerts created in the period, counted for the four alert tiles. */
+  private alertStats(ctx: DefenderContext, period: TilePeriod): Promise<Snapshot<AlertStats>> {
+    return this.snapshot(ctx, `alerts:${period}`, async (at, errors) => {
+      const tally = new AlertTally(periodWindow(period, at), bucketUnit(period));
+      await this.read(this.alerts.createdSince(ctx, tally.window.start), (page) => tally.add(page), errors);
+      return tally.stats();
+    });
+  }
+
+  private posture(ctx: DefenderContext): Promise<Snapshot<PostureStats>> {
+    return this.snapshot(ctx, 'posture', async (_at, errors) => {
+      const tally = new PostureTally();
+      await Promise.all([
+        this.read(this.machines.all(ctx), (page) => tally.addMachines(page), errors),
+        this.read(this.machineActions.isolationHistory(ctx), (page) => tally.addIsolationActions(page), errors),
+      ]);
+      return tally.stats();
+    });
+  }
+
+  private activity(ctx: DefenderContext): Promise<Snapshot<Record<TilePeriod, ActivityStats>>> {
+    return this.snapshot(ctx, 'activity', async (at, errors) => {
+      const tally = new ActivityTally(at);
+      const since = periodWindow(WIDEST_PERIOD, at).start;
+      await Promise.all([
+        this.read(this.machineActions.createdSince(ctx, since), (page) => tally.addActions(page), errors),
+        this.read(this.indicators.createdSince(ctx, since), (page) => tally.addIndicators(page), errors),
+      ]);
+      return tally.stats();
+    });
+  }
+
+  /**
+   * The credential's fresh snapshot `name`, else the one being read, else a new read. A read
+   * that stopped part-way is answered (with its error) to whoever waited for it, never kept.
+   */
+  private snapshot<T>(ctx: DefenderContext, name: string, read: (at: number, errors: ErrorList) => Promise<T>): Promise<Snapshot<T>> {
+    const fetch = async (): Promise<Snapshot<T>> => {
+      const at = this.now();
+      const errors = new ErrorList(this.logger);
+      const value = await read(at, errors);
+      return { at, value, errors: errors.all };
+    };
+    return this.snapshots.getOrFetch(`${ctx.identity}:${name}`, fetch, (s) => s.errors.length === 0) as Promise<Snapshot<T>>;
+  }
+
+  private async read<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void, errors: ErrorList): Promise<void> {
+    const { error } = await readPages(pages, add);
+    if (error !== undefined) errors.add(error);
+  }
+}
