@@ -78,9 +78,10 @@ describe('start-up of the production entry point', () => {
     expect(summary.msg).toBe(
       `Defender Relay ${RELAY_VERSION} listening on http://127.0.0.1:${relay.port}; auth: HS256 on, RS256 off (RELAY_PUBLIC_URL unset); ` +
         `commercial cloud: login ${sandbox.url}, API ${sandbox.url}, portal https://security.microsoft.com; ` +
-        `hunting: defender (${sandbox.url}); state: memory (one replica); metrics: http://127.0.0.1:${metricsPort}/metrics`,
+        `hunting: auto (Graph ${sandbox.url}; Defender's retiring API only for apps Graph refuses, until 2027-02-01); ` +
+        `state: memory (one replica); metrics: http://127.0.0.1:${metricsPort}/metrics`,
     );
-    expect(summary).toMatchObject({ version: RELAY_VERSION, address: `http://127.0.0.1:${relay.port}`, auth: { hs256: true, rs256: false }, hunting: 'defender', state: 'memory' });
+    expect(summary).toMatchObject({ version: RELAY_VERSION, address: `http://127.0.0.1:${relay.port}`, auth: { hs256: true, rs256: false }, hunting: 'auto', state: 'memory' });
   });
 
   it('keeps Nest’s start-up lines at debug for whoever asks for them', async () => {
