@@ -108,6 +108,28 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
     },
     {
       ...base,
+      key: 'files.machines',
+      method: 'GET',
+      path: '/files/:hash/machines',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const hash = hashParam(call);
+        const tenant = callerTenant(services, call);
+        // The devices that saw the file: its alerts' devices and its file and process events. SHA-1 only.
+        const ids = new Set([
+          ...tenant.alerts.filter((a) => a.evidence.some((e) => e.sha1 === hash)).map((a) => a.machineId),
+          ...Object.values(tenant.hunting)
+            .flat()
+            .filter((row) => String(row.SHA1 ?? '').toLowerCase() === hash)
+            .map((row) => String(row.DeviceId ?? '')),
+        ]);
+        const machines = tenant.machines.filter((m) => ids.has(m.id));
+        const profiled = tenant.files.some((f) => f.sha1 === hash);
+        return lookupResult(services, call, 'Machines', machines, `File ${hash} was not found`, profiled || machines.length > 0);
+      },
+    },
+    {
+      ...base,
       key: 'files.get',
       method: 'GET',
       path: '/files/:hash',
