@@ -215,7 +215,7 @@ describe('POST /respond/observables + /respond/trigger: custom indicators (C-61,
     expect(byValue(TYPES[6][1])).toEqual(addActions('url', TYPES[6][1]).map((a) => a.id));
     expect(byValue(TYPES[2][1])).toEqual(addActions('md5', TYPES[2][1]).map((a) => a.id));
     expect(byValue('0123456789abcdef0123456789abcdef01234567')).toEqual([]);
-    expect(res.body.data).toHaveLength(7 + 6 + 1 + 1 + 3 + 3 + 3);
+    expect(res.body.data).toHaveLength(7 + 6 + 1 + 1 + 1 + 3 + 3 + 3); // the dropper also offers stop and quarantine
     // 5 indicator lookups and 3 × 2 machine reads of 300 ms each: ≥ 3.3 s one after another.
     expect(relay.sandbox.stats.count('indicators.list')).toBe(5);
     expect(elapsed).toBeLessThan(1500);

@@ -64,11 +64,11 @@ export class RespondService {
   }
 
   /**
-   * A device with its profile and its recent actions: two fresh reads made together, the one
-   * action read serving both the isolation state and what is still pending (C-95).
+   * A device with its profile (tags) and its recent actions: two fresh reads made together, the
+   * one action read serving both the isolation state and what is still pending (C-95).
    */
   private async device(ctx: DefenderContext, id: string): Promise<ResponseDevice | undefined> {
-    const [machine, history] = await Promise.all([this.machines.machine(ctx, id), this.machineActions.history(ctx, id)]);
+    const [machine, history] = await Promise.all([this.machines.current(ctx, id), this.machineActions.history(ctx, id)]);
     return machine ? { id, machine, ...history } : undefined;
   }
 

@@ -20,4 +20,9 @@ export class MachinesRepository {
   machine(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
     return this.reader.read(ctx, id, apiPath`machines/${id}`);
   }
+
+  /** The machine read now, not from the profile cache: its tags decide what is offered (C-95). */
+  current(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
+    return this.reader.read(ctx, id, apiPath`machines/${id}`, { fresh: true });
+  }
 }
