@@ -30,7 +30,7 @@ export class TriggerDto {
   @Length(1, 200, { message: "'tag' must be one of the tags listed by /respond/observables" })
   tag?: string;
 
-  @ApiPropertyOptional({ description: 'For microsoft-defender-cancel-machine-action: the id listed by /respond/observables' })
+  @ApiPropertyOptional({ description: 'For microsoft-defender-cancel-machine-action: the id listed by /respond/observables', example: '8af71966-4671-4734-a777-a855875c0ec4' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: "'machine_action_id' must be the machine action id listed by /respond/observables" })
   machine_action_id?: string;
