@@ -154,6 +154,26 @@ describe('POST /respond: stop and quarantine, device tags, cancel pending, indic
     });
   });
 
+  describe('bad trigger parameters: a clear error, nothing sent, the next request unaffected', () => {
+    const base = { observable_type: 'ms_machine_id', observable_value: WIN10 };
+    it.each<[string, Record<string, unknown>, string]>([
+      ['a tag action without tag', { 'action-id': 'microsoft-defender-add-tag' }, "Invalid JSON payload received: 'tag' is required to add or remove a device tag"],
+      ['a tag that is not a string', { 'action-id': 'microsoft-defender-add-tag', tag: 7 }, "Invalid JSON payload received: 'tag' must be one of the tags listed by /respond/observables"],
+      ['a cancel without machine_action_id', { 'action-id': 'microsoft-defender-cancel-machine-action' }, "Invalid JSON payload received: 'machine_action_id' is required to cancel a machine action"],
+      [
+        'a machine_action_id that is not an id',
+        { 'action-id': 'microsoft-defender-cancel-machine-action', machine_action_id: '../machines/x' },
+        "Invalid JSON payload received: 'machine_action_id' must be the machine action id listed by /respond/observables",
+      ],
+      ['quarantine of a device id', { 'action-id': QUARANTINE }, "Observable type 'ms_machine_id' is not supported by this action"],
+    ])('%s', async (_name, body, message) => {
+      const res = await relay.post('/respond/trigger', { ...base, ...body });
+      expect(res.body.errors).toEqual([expect.objectContaining({ message })]);
+      expect(relay.sandbox.stats.entries().filter((e) => e.method === 'POST' && e.route !== 'token')).toEqual([]);
+      expect((await list('ms_machine_id', WIN10)).length).toBeGreaterThan(0);
+    });
+  });
+
   describe('pending actions', () => {
     it('pending isolation → no isolation offered, cancel offered with its age → cancel sent once → isolation offered again', async () => {
       relay.sandbox.configure({ machineActionDelayMs: 60_000 });
