@@ -42,10 +42,10 @@ const addActions = (type: string, value: string): Action[] => {
   ];
 };
 
-const removeAction = (type: string, value: string, id: string, humanAction: string, title: string): Action => ({
+const removeAction = (type: string, value: string, id: string, humanAction: string, title: string, expires?: string): Action => ({
   id: 'microsoft-defender-remove-indicator',
   title: `Remove indicator: ${humanAction} - ${title}`,
-  description: `Remove indicator with ${humanAction} action for ${value}`,
+  description: `Remove indicator with ${humanAction} action for ${value}${expires ? `; it expires ${expires}` : ''}`,
   categories: ['Microsoft Defender for Endpoint', 'Remove Indicator'],
   'query-params': { observable_type: type, observable_value: value, indicator_id: id },
 });
@@ -115,7 +115,7 @@ describe('POST /respond/observables + /respond/trigger: custom indicators (C-61,
     expect(relay.sandbox.stats.entries('indicators.create')[0].body).toMatchObject({ indicatorValue: TYPES[1][1], indicatorType: 'FileSha256' });
   });
 
-  it('offers removal of the seeded indicators, titled with their action and title', async () => {
+  it('offers removal of the seeded indicators, titled with their action and title, saying when one expires', async () => {
     const res = await relay.post('/respond/observables', [
       { type: 'sha256', value: SEED_FILES.emotetDropper.sha256 },
       { type: 'domain', value: SEED_NETWORK.payloadDomain },
@@ -125,9 +125,11 @@ describe('POST /respond/observables + /respond/trigger: custom indicators (C-61,
     expect(res.body).toEqual({
       data: [
         removeAction('sha256', SEED_FILES.emotetDropper.sha256, DEMO_INDICATOR_IDS.dropperHash, 'Block and Remediate', 'Emotet dropper (invoice lure)'),
+        // The dropper is on a device: stop and quarantine is offered after the indicator.
+        expect.objectContaining({ id: 'microsoft-defender-stop-and-quarantine-file', title: 'Stop and quarantine file on 1 device' }),
         removeAction('domain', SEED_NETWORK.payloadDomain, DEMO_INDICATOR_IDS.payloadDomain, 'Audit', 'Stage-2 payload host'),
         removeAction('ip', SEED_NETWORK.partnerVpnIp, DEMO_INDICATOR_IDS.partnerVpnIp, 'Allowed', 'Partner VPN concentrator'),
-        removeAction('url', SEED_NETWORK.phishingUrl, DEMO_INDICATOR_IDS.phishingUrl, 'Warn', 'Credential phishing page'),
+        removeAction('url', SEED_NETWORK.phishingUrl, DEMO_INDICATOR_IDS.phishingUrl, 'Warn', 'Credential phishing page', '2027-01-31T00:00:00Z'),
       ],
     });
   });
@@ -207,13 +209,13 @@ describe('POST /respond/observables + /respond/trigger: custom indicators (C-61,
     expect(byValue(DEMO_MACHINE_IDS.win10)).not.toContain('microsoft-defender-Unisolate');
     expect(byValue(DEMO_MACHINE_IDS.win11)).toContain('microsoft-defender-Unisolate');
     expect(byValue(DEMO_MACHINE_IDS.win11)).not.toContain('microsoft-defender-FullIsolation');
-    expect(byValue(SEED_FILES.emotetDropper.sha256)).toEqual(['microsoft-defender-remove-indicator']);
+    expect(byValue(SEED_FILES.emotetDropper.sha256)).toEqual(['microsoft-defender-remove-indicator', 'microsoft-defender-stop-and-quarantine-file']);
     expect(byValue(SEED_NETWORK.payloadDomain)).toEqual(['microsoft-defender-remove-indicator']);
     expect(byValue(TYPES[3][1])).toEqual(addActions('ip', TYPES[3][1]).map((a) => a.id));
     expect(byValue(TYPES[6][1])).toEqual(addActions('url', TYPES[6][1]).map((a) => a.id));
     expect(byValue(TYPES[2][1])).toEqual(addActions('md5', TYPES[2][1]).map((a) => a.id));
     expect(byValue('0123456789abcdef0123456789abcdef01234567')).toEqual([]);
-    expect(res.body.data).toHaveLength(7 + 6 + 1 + 1 + 3 + 3 + 3);
+    expect(res.body.data).toHaveLength(7 + 6 + 1 + 1 + 1 + 3 + 3 + 3); // the dropper also offers stop and quarantine
     // 5 indicator lookups and 3 × 2 machine reads of 300 ms each: ≥ 3.3 s one after another.
     expect(relay.sandbox.stats.count('indicators.list')).toBe(5);
     expect(elapsed).toBeLessThan(1500);

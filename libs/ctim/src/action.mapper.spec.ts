@@ -144,6 +144,12 @@ describe('indicatorActions', () => {
     ]);
   });
 
+  it('says when an indicator expires, and nothing for one that never does', () => {
+    const expiring = indicatorActions(domain, anIndicator({ expirationTime: '2027-01-31T00:00:00Z' }))[0];
+    expect(expiring.description).toMatch(/ action for asdf\.com; it expires 2027-01-31T00:00:00Z$/);
+    expect(indicatorActions(domain, anIndicator({ expirationTime: null }))[0].description).not.toContain('expires');
+  });
+
   it('titles the add actions with the observable’s type and value', () => {
     expect(indicatorActions({ type: 'sha256', value: 'ab' }).map((a) => a.title)).toEqual([
       'Add indicator for sha256 ab: Alert',

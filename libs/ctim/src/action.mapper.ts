@@ -1,6 +1,18 @@
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
+import { Clock } from './clock.provider';
 import { CtimObservable, ResponseAction } from './ctim.types';
+import {
+  ADD_TAG_ACTION_ID,
+  blockedActions,
+  CANCEL_MACHINE_ACTION_ID,
+  cancelActions,
+  quarantineActions,
+  REMOVE_TAG_ACTION_ID,
+  ResponseDevice,
+  STOP_AND_QUARANTINE_ACTION_ID,
+  tagActions,
+} from './device-action.mapper';
 import { text } from './observable.helpers';
 
 /** Prefix of every action id; ids stay those of the original relay so configured workflows keep working. */
@@ -110,8 +122,9 @@ export function availableMachineActions(osPlatform: string | null | undefined): 
  * Machine actions for an `ms_machine_id` (C-60): Release from isolation instead of the two
  * isolations when the device is isolated, Remove app restrictions instead of Restrict app
  * execution when it is restricted, then the scans, investigation package and investigation.
+ * An action Defender is still running blocks its own kind (`blocked`): it would be refused.
  */
-export function machineActions(machineId: string, state: MachineState): ResponseAction[] {
+export function machineActions(machineId: string, state: MachineState, blocked: ReadonlySet<MachineActionName> = new Set()): ResponseAction[] {
   const names: MachineActionName[] = [
     ...(state.isolated ? (['Unisolate'] as const) : (['FullIsolation', 'SelectiveIsolation'] as const)),
     state.restricted ? 'UnrestrictCodeExecution' : 'RestrictCodeExecution',
@@ -122,6 +135,7 @@ export function machineActions(machineId: string, state: MachineState): Response
   ];
   const available = state.available ? new Set(state.available.map((a) => a.toLowerCase())) : undefined;
   return names
+    .filter((name) => !blocked.has(name))
     .filter((name) => {
       const requires = AVAILABILITY[name];
       return !available || !requires || requires.some((a) => available.has(a.toLowerCase()));
@@ -159,11 +173,12 @@ export function indicatorActions(observable: CtimObservable, existing?: Indicato
   if (existing) {
     const action = humanIndicatorAction(text(existing.action) ?? 'Unknown');
     const title = text(existing.title) ?? String(existing.id);
+    const expires = text(existing.expirationTime);
     return [
       {
         id: REMOVE_INDICATOR_ACTION_ID,
         title: `Remove indicator: ${action} - ${title}`,
-        description: `Remove indicator with ${action} action for ${observable.value}`,
+        description: `Remove indicator with ${action} action for ${observable.value}${expires ? `; it expires ${expires}` : ''}`,
         categories: [...REMOVE_INDICATOR_CATEGORIES],
         'query-params': { ...queryParams, indicator_id: String(existing.id) },
       },
@@ -198,11 +213,22 @@ export function machineActionNameOf(actionId: string): MachineActionName | undef
 export type RequestedAction =
   | { kind: 'machine'; name: MachineActionName }
   | { kind: 'add-indicator'; policy: IndicatorPolicy }
-  | { kind: 'remove-indicator' };
+  | { kind: 'remove-indicator' }
+  | { kind: 'stop-and-quarantine' }
+  | { kind: 'tag'; change: 'Add' | 'Remove' }
+  | { kind: 'cancel' };
+
+const DEVICE_LEVEL: Readonly<Record<string, RequestedAction>> = {
+  [STOP_AND_QUARANTINE_ACTION_ID]: { kind: 'stop-and-quarantine' },
+  [ADD_TAG_ACTION_ID]: { kind: 'tag', change: 'Add' },
+  [REMOVE_TAG_ACTION_ID]: { kind: 'tag', change: 'Remove' },
+  [CANCEL_MACHINE_ACTION_ID]: { kind: 'cancel' },
+};
 
 /** What an id of `machineActions()` or `indicatorActions()` asks for; undefined for any other id (exact case). */
 export function requestedAction(actionId: string): RequestedAction | undefined {
   if (actionId === REMOVE_INDICATOR_ACTION_ID) return { kind: 'remove-indicator' };
+  if (Object.hasOwn(DEVICE_LEVEL, actionId)) return DEVICE_LEVEL[actionId];
   if (isAddIndicatorActionId(actionId)) return { kind: 'add-indicator', policy: INDICATOR_POLICY_BY_ACTION_ID[actionId] };
   const name = machineActionNameOf(actionId);
   return name === undefined ? undefined : { kind: 'machine', name };
@@ -211,9 +237,28 @@ export function requestedAction(actionId: string): RequestedAction | undefined {
 /** The response-action mappers as a provider, beside the sighting and verdict mappers. */
 @Injectable()
 export class ActionMapper {
+  constructor(private readonly clock: Clock) {}
+
   /** The machine actions a device's profile and succeeded actions (newest first) call for. */
   forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
     return machineActions(machineId, machineState(machine, history));
+  }
+
+  /**
+   * Everything offered for one device: the machine actions its state calls for except those an
+   * action still running blocks, a cancel for each running action, and the configured tags.
+   */
+  forDevice(device: ResponseDevice, configuredTags: readonly string[]): ResponseAction[] {
+    return [
+      ...machineActions(device.id, machineState(device.machine, device.succeeded), blockedActions(device.active)),
+      ...cancelActions(device, this.clock.now()),
+      ...tagActions(device, configuredTags),
+    ];
+  }
+
+  /** Stop and quarantine, when Defender knows devices that have the file. */
+  forFile(observable: CtimObservable, devices: readonly Machine[]): ResponseAction[] {
+    return quarantineActions(observable, devices);
   }
 
   forIndicator(observable: CtimObservable, existing?: Indicator): ResponseAction[] {

@@ -13,3 +13,4 @@ export * from './relation.mapper';
 export * from './sighting.mapper';
 export * from './verdict.mapper';
 export * from './action.mapper';
+export * from './device-action.mapper';

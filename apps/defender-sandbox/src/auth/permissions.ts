@@ -11,6 +11,10 @@ export const ACCESS = {
   restrict: defender('Machine.RestrictExecution'),
   scan: defender('Machine.Scan'),
   collect: defender('Machine.CollectForensics'),
+  quarantine: defender('Machine.StopAndQuarantine'),
+  tag: defender('Machine.ReadWrite.All'),
+  // Cancelling needs the permission of the action being cancelled; the handler checks which.
+  cancel: defender('Machine.Isolate', 'Machine.RestrictExecution', 'Machine.Scan', 'Machine.CollectForensics', 'Machine.StopAndQuarantine'),
   investigate: defender('Alert.ReadWrite.All'),
   indicators: defender('Ti.ReadWrite', 'Ti.ReadWrite.All'),
   score: defender('Score.Read.All'),

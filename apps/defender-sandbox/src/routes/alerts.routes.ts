@@ -108,6 +108,27 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
     },
     {
       ...base,
+      key: 'files.machines',
+      method: 'GET',
+      path: '/files/:hash/machines',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const hash = hashParam(call);
+        const tenant = callerTenant(services, call);
+        // The devices that saw the file: its alerts' devices and the devices of its events. SHA-1 only.
+        const seen = new Map<string, string>(tenant.alerts.filter((a) => a.evidence.some((e) => e.sha1 === hash)).map((a) => [a.machineId, a.computerDnsName ?? a.machineId]));
+        for (const row of Object.values(tenant.hunting).flat()) {
+          if (String(row.SHA1 ?? '').toLowerCase() === hash && row.DeviceId) seen.set(String(row.DeviceId), String(row.DeviceName ?? row.DeviceId));
+        }
+        // A device whose events remain after it left the inventory is listed by what the events say;
+        // acting on it then answers 404, as Defender does for a removed device.
+        const machines = [...seen].map(([id, name]) => tenant.machines.find((m) => m.id === id) ?? { id, computerDnsName: name, healthStatus: 'Inactive' });
+        const profiled = tenant.files.some((f) => f.sha1 === hash);
+        return lookupResult(services, call, 'Machines', machines, `File ${hash} was not found`, profiled || machines.length > 0);
+      },
+    },
+    {
+      ...base,
       key: 'files.get',
       method: 'GET',
       path: '/files/:hash',

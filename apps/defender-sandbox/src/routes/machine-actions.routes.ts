@@ -8,7 +8,7 @@ import { Investigation, Machine, MachineAction, MachineActionType } from '../mod
 import { RouteKey } from '../model/route-key';
 import { asRecord } from '../util/guards.util';
 import { isoTime } from '../util/time.util';
-import { API_PREFIXES, callerTenant, odataContext } from './route.helpers';
+import { API_PREFIXES, callerTenant, isSha1, odataContext } from './route.helpers';
 import { findMachine, machineNotFound } from './machines.routes';
 
 interface ActionSpec {
@@ -21,6 +21,8 @@ interface ActionSpec {
   windowsOnly?: boolean;
   /** Extra body validation; returns the action's `scope`. */
   scope?(body: Record<string, unknown>): string | null;
+  /** The SHA-1 the action is about: one active action per device and file. */
+  file?(body: Record<string, unknown>): string;
 }
 
 const invalidBody = (message = 'Request body is incorrect'): ApiError => new ApiError(400, 'InvalidRequestBody', message);
@@ -74,7 +76,23 @@ const ACTIONS: ActionSpec[] = [
     access: ACCESS.collect,
     family: 'collection',
   },
+  {
+    key: 'machines.stopAndQuarantineFile',
+    segment: 'StopAndQuarantineFile',
+    type: 'StopAndQuarantineFile',
+    access: ACCESS.quarantine,
+    family: 'quarantine',
+    file: (body) => {
+      if (typeof body.Sha1 !== 'string' || !isSha1(body.Sha1)) throw invalidBody('Sha1 must be a SHA-1 hash');
+      return body.Sha1.toLowerCase();
+    },
+  },
 ];
+
+/** The permission each action type needs, which cancelling it needs too. */
+const CANCEL_ACCESS: Partial<Record<MachineActionType, AccessRequirement>> = Object.fromEntries(ACTIONS.map((a) => [a.type, a.access]));
+
+const isActive = (action: MachineAction): boolean => action.status === 'Pending' || action.status === 'InProgress';
 
 /** Reads the PascalCase body every action shares; `Comment` is required and case-sensitive. */
 function actionBody(call: CallContext): Record<string, unknown> {
@@ -99,13 +117,14 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
     const machine = targetMachine(services, call);
     const body = actionBody(call);
     const scope = spec.scope ? spec.scope(body) : null;
+    const file = spec.file?.(body);
     if (spec.windowsOnly && !machine.osPlatform.startsWith('Windows')) {
       throw new ApiError(400, 'OsPlatformNotSupported', `Action ${spec.type} is not supported for OS platform ${machine.osPlatform}`);
     }
     if (spec.family !== null) {
       const sameFamily = ACTIONS.filter((a) => a.family === spec.family).map((a) => a.type);
       const active = tenant.machineActions.some(
-        (a) => a.machineId === machine.id && sameFamily.includes(a.type) && (a.status === 'Pending' || a.status === 'InProgress'),
+        (a) => a.machineId === machine.id && sameFamily.includes(a.type) && isActive(a) && (file === undefined || a.relatedFileInfo?.fileIdentifier === file),
       );
       if (active) throw new ApiError(400, 'ActiveRequestAlreadyExists', 'Action is already in progress');
     }
@@ -128,7 +147,7 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
       scope,
       externalId: null,
       requestSource: 'PublicApi',
-      relatedFileInfo: null,
+      relatedFileInfo: file === undefined ? null : { fileIdentifier: file, fileIdentifierType: 'Sha1' },
       commands: [],
       troubleshootInfo: null,
     };
@@ -157,6 +176,41 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
     return { status: 201, body: { '@odata.context': odataContext(call, 'Investigations/$entity'), ...investigation } };
   };
 
+  /** POST machineactions/{id}/cancel: a Pending or InProgress action becomes Cancelled (200 with the action). */
+  const cancel = (call: CallContext): RouteResult => {
+    const tenant = callerTenant(services, call);
+    const body = actionBody(call);
+    const action = tenant.machineActions.find((a) => a.id === call.params.id.toLowerCase());
+    if (!action) throw new ApiError(404, 'ResourceNotFound', `MachineAction ${call.params.id.slice(0, 100)} was not found`);
+    const needs = CANCEL_ACCESS[action.type];
+    if (needs && !needs.anyOfRoles.some((role) => call.token?.roles.includes(role))) {
+      throw new ApiError(403, 'Forbidden', `The application does not have any of the required application permissions (${needs.anyOfRoles.join(', ')}) to access the resource.`);
+    }
+    if (!isActive(action)) throw new ApiError(400, 'BadRequest', `Action in status ${action.status} cannot be cancelled`);
+    const now = isoTime(services.clock());
+    Object.assign(action, {
+      status: 'Cancelled',
+      cancellationRequestor: call.token?.appName ?? '',
+      cancellationComment: String(body.Comment),
+      cancellationDateTimeUtc: now,
+      lastUpdateDateTimeUtc: now,
+    });
+    return { status: 200, body: { '@odata.context': odataContext(call, 'MachineActions/$entity'), ...action } };
+  };
+
+  /** POST machines/{id}/tags {Value, Action}: 200 with the machine. */
+  const tags = (call: CallContext): RouteResult => {
+    const machine = targetMachine(services, call);
+    const body = asRecord(call.body);
+    if (!body) throw invalidBody();
+    if (typeof body.Value !== 'string' || body.Value.trim() === '' || body.Value.length > 200) throw invalidBody('Value must be a tag of 1 to 200 characters');
+    const change = oneOf(body, 'Action', ['Add', 'Remove']);
+    const value = body.Value;
+    const others = machine.machineTags.filter((t) => t.toLowerCase() !== value.toLowerCase());
+    machine.machineTags = change === 'Add' ? [...others, value] : others;
+    return { status: 200, body: { '@odata.context': odataContext(call, 'Machines/$entity'), ...machine } };
+  };
+
   return [
     ...ACTIONS.map(
       (spec): RouteDefinition => ({
@@ -176,5 +230,7 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
       rateBuckets: ['general', 'investigation'],
       handler: startInvestigation,
     },
+    { ...base, key: 'machines.tags', path: '/machines/:id/tags', access: ACCESS.tag, rateBuckets: ['general'], handler: tags },
+    { ...base, key: 'machineactions.cancel', path: '/machineactions/:id/cancel', access: ACCESS.cancel, rateBuckets: ['general'], handler: cancel },
   ];
 }

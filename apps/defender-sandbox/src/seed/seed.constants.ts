@@ -37,6 +37,7 @@ export const RELAY_DEFENDER_ROLES = [
   'Machine.RestrictExecution',
   'Machine.Scan',
   'Machine.CollectForensics',
+  'Machine.StopAndQuarantine',
   'AdvancedQuery.Read.All',
   'Ti.ReadWrite.All',
 ];

@@ -1,7 +1,17 @@
-import { Credentials, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
-import { ActionMapper, RequestedAction, ResponseAction } from '@app/ctim';
-import { DefenderContext, DefenderContextFactory, IndicatorsRepository, indicatorTypeFor, MachineActionsRepository, MachinesRepository } from '@app/defender';
-import { Injectable, Logger } from '@nestjs/common';
+import { Credentials, defenderConfig, ErrorList, isObservableType, Observable, preview, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
+import { ActionMapper, RequestedAction, ResponseAction, ResponseDevice } from '@app/ctim';
+import {
+  DefenderContext,
+  DefenderContextFactory,
+  FilesRepository,
+  IndicatorsRepository,
+  indicatorTypeFor,
+  Machine,
+  MachineActionsRepository,
+  MachinesRepository,
+} from '@app/defender';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Trigger } from './trigger.dto';
 
 export interface RespondListResult {
@@ -13,6 +23,9 @@ export interface TriggerResult {
   status: 'success' | 'failure';
   errors: RelayErrorBody[];
 }
+
+const FILE_TYPES: readonly string[] = ['sha1', 'sha256', 'md5'];
+const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
  * Response actions (C-60..C-73): offers what fits the device's current state or the indicator
@@ -27,7 +40,9 @@ export class RespondService {
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly indicators: IndicatorsRepository,
+    private readonly files: FilesRepository,
     private readonly actions: ActionMapper,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
@@ -40,38 +55,48 @@ export class RespondService {
 
   private async actionsFor(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
-      // Both reads are fresh and independent: an analyst who just isolated must see it (C-95).
-      const [machine, history] = await Promise.all([
-        this.machines.machine(ctx, observable.value),
-        this.machineActions.succeeded(ctx, observable.value),
-      ]);
-      return machine ? this.actions.forMachine(observable.value, machine, history) : [];
+      const device = await this.device(ctx, observable.value);
+      return device ? this.actions.forDevice(device, this.config.respond.deviceTags) : [];
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
-    const [existing] = await this.indicators.forObservable(ctx, observable);
-    return this.actions.forIndicator(observable, existing);
+    const [indicators, holders] = await Promise.all([this.indicators.forObservable(ctx, observable), this.fileHolders(ctx, observable)]);
+    return [...this.actions.forIndicator(observable, indicators[0]), ...this.actions.forFile(observable, holders)];
+  }
+
+  /**
+   * A device with its profile (tags) and its recent actions: two fresh reads made together, the
+   * one action read serving both the isolation state and what is still pending (C-95).
+   */
+  private async device(ctx: DefenderContext, id: string): Promise<ResponseDevice | undefined> {
+    const [machine, history] = await Promise.all([this.machines.current(ctx, id), this.machineActions.history(ctx, id)]);
+    return machine ? { id, machine, ...history } : undefined;
+  }
+
+  /** The devices that have a file (none for other types): its SHA-1, from the file profile for SHA-256/MD5. */
+  private async fileHolders(ctx: DefenderContext, observable: Observable): Promise<Machine[]> {
+    if (!FILE_TYPES.includes(observable.type)) return [];
+    const sha1 = observable.type === 'sha1' ? observable.value : (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
+    return sha1 ? this.files.machines(ctx, sha1) : [];
   }
 
   async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
+    const errors = new ErrorList(this.logger);
     try {
       const action = this.actions.requested(trigger.actionId);
       if (!action) {
-        throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
+        throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so ${NOTHING_SENT}`);
       }
       const observable = this.observableFor(action, trigger.observable);
-      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger.indicatorId));
-      return { status: 'success', errors: [] };
+      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger, errors));
     } catch (error) {
-      const errors = new ErrorList(this.logger);
       errors.add(error);
-      return { status: 'failure', errors: errors.all };
     }
+    return { status: errors.all.length === 0 ? 'success' : 'failure', errors: errors.all };
   }
 
   /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
   private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
-    const wanted = action.kind === 'machine' ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
-    if (!isObservableType(type) || !wanted.includes(type)) {
+    if (!isObservableType(type) || !acceptedTypes(action).includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
     const rule = TYPE_RULES[type];
@@ -79,8 +104,8 @@ export class RespondService {
     return { type, value };
   }
 
-  /** One Defender call, never retried: it may already have acted (C-73). */
-  private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, indicatorId: string | undefined): Promise<void> {
+  /** Each Defender mutation is sent once, never retried: it may already have acted (C-73). */
+  private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, trigger: Trigger, errors: ErrorList): Promise<void> {
     switch (action.kind) {
       case 'machine':
         await this.machineActions.run(ctx, observable.value, action.name);
@@ -89,9 +114,76 @@ export class RespondService {
         await this.indicators.submit(ctx, action.policy, observable);
         return;
       case 'remove-indicator':
-        if (!indicatorId) throw new RelayError('invalid payload', "Invalid JSON payload received: 'indicator_id' is required to remove an indicator");
-        await this.indicators.delete(ctx, indicatorId);
+        await this.indicators.delete(ctx, required(trigger.indicatorId, 'indicator_id', 'to remove an indicator'));
+        return;
+      case 'tag':
+        await this.machineActions.tag(ctx, observable.value, this.configuredTag(required(trigger.tag, 'tag', 'to add or remove a device tag')), action.change);
+        return;
+      case 'cancel':
+        await this.machineActions.cancel(ctx, required(trigger.machineActionId, 'machine_action_id', 'to cancel a machine action'));
+        return;
+      case 'stop-and-quarantine':
+        await this.stopAndQuarantine(ctx, observable, errors);
         return;
     }
   }
+
+  /** The configured spelling of a DEVICE_TAGS entry; any other tag is refused before anything is sent. */
+  private configuredTag(tag: string): string {
+    const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
+    if (!configured) throw new RelayError('invalid request', `Tag '${preview(tag, 80)}' is not one of the configured device tags (DEVICE_TAGS), so ${NOTHING_SENT}`);
+    return configured;
+  }
+
+  /**
+   * One StopAndQuarantineFile per device that has the file, each sent once; a device that refuses
+   * becomes one error naming it, and the devices that accepted are neither retried nor undone.
+   */
+  private async stopAndQuarantine(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<void> {
+    const sha1 = observable.type === 'sha1' ? observable.value : (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
+    if (!sha1) throw new RelayError('not found', `Microsoft Defender for Endpoint does not know the file ${observable.value}, so ${NOTHING_SENT}`);
+    const devices = (await this.files.machines(ctx, sha1)).flatMap((m) => (m.id ? [{ id: m.id, name: m.computerDnsName ?? m.id }] : []));
+    if (devices.length === 0) throw new RelayError('not found', `No device has the file ${observable.value}, so ${NOTHING_SENT}`);
+    const max = this.config.respond.quarantineMaxDevices;
+    if (devices.length > max) {
+      throw new RelayError(
+        'invalid request',
+        `The file ${observable.value} is on ${devices.length} devices, more than QUARANTINE_MAX_DEVICES (${max}) allows at once, so ${NOTHING_SENT}`,
+      );
+    }
+    await Promise.all(
+      devices.map(async (device) => {
+        try {
+          await this.machineActions.stopAndQuarantine(ctx, device.id, sha1);
+        } catch (error) {
+          errors.add(onDevice(device, error));
+        }
+      }),
+    );
+  }
+}
+
+/** The observable types each kind of action takes. */
+function acceptedTypes(action: RequestedAction): readonly string[] {
+  switch (action.kind) {
+    case 'machine':
+    case 'tag':
+    case 'cancel':
+      return ['ms_machine_id'];
+    case 'stop-and-quarantine':
+      return FILE_TYPES;
+    default:
+      return RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
+  }
+}
+
+function required(value: string | undefined, name: string, purpose: string): string {
+  if (!value) throw new RelayError('invalid payload', `Invalid JSON payload received: '${name}' is required ${purpose}`);
+  return value;
+}
+
+/** Defender's refusal for one device, prefixed with the device's name. */
+function onDevice(device: { name: string }, error: unknown): unknown {
+  if (!(error instanceof RelayError)) return error;
+  return new RelayError(error.code, `${device.name}: ${error.message}`, { type: error.type, upstreamStatus: error.upstreamStatus, retryAfterSeconds: error.retryAfterSeconds, cause: error });
 }

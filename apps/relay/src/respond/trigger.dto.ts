@@ -1,6 +1,6 @@
 import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 /** `POST /respond/trigger` body (C-70): the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
@@ -23,6 +23,17 @@ export class TriggerDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
   indicator_id?: string;
+
+  @ApiPropertyOptional({ description: 'For microsoft-defender-add-tag / remove-tag: one of the configured DEVICE_TAGS', example: 'XDR-Contained' })
+  @IsOptional()
+  @IsString({ message: "'tag' must be one of the tags listed by /respond/observables" })
+  @Length(1, 200, { message: "'tag' must be one of the tags listed by /respond/observables" })
+  tag?: string;
+
+  @ApiPropertyOptional({ description: 'For microsoft-defender-cancel-machine-action: the id listed by /respond/observables', example: '8af71966-4671-4734-a777-a855875c0ec4' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: "'machine_action_id' must be the machine action id listed by /respond/observables" })
+  machine_action_id?: string;
 }
 
 /** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
@@ -30,4 +41,6 @@ export interface Trigger {
   actionId: string;
   observable: { type: string; value: string };
   indicatorId?: string;
+  tag?: string;
+  machineActionId?: string;
 }

@@ -18,8 +18,10 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
         observable_type: raw.observable_type,
         observable_value: raw.observable_value,
         indicator_id: indicatorId,
+        tag: raw.tag,
+        machine_action_id: raw.machine_action_id,
       }),
     );
-    return { actionId: dto.actionId, observable: normaliseObservable(dto.observable_type, dto.observable_value), indicatorId: dto.indicator_id };
+    return { actionId: dto.actionId, observable: normaliseObservable(dto.observable_type, dto.observable_value), indicatorId: dto.indicator_id, tag: dto.tag, machineActionId: dto.machine_action_id };
   }
 }

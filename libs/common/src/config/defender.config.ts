@@ -3,6 +3,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Mi
 import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
+import { loadRespondConfig, RespondConfig } from './respond.config';
 import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 
 /** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
@@ -93,6 +94,8 @@ export interface DefenderConfig {
   actionComment: string;
   indicatorTitle: string;
   indicatorDescription: string;
+  /** Quarantine bound, device tags and indicator lifetime, severity and scope (`respond.config.ts`). */
+  respond: RespondConfig;
   /** Non-fatal problems found while reading the environment, logged at start. */
   warnings: string[];
 }
@@ -140,6 +143,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
+    respond: loadRespondConfig(env),
     warnings: [...plainHttp.warnings, limit.warning, api.warning, huntingWarning(e.HUNTING_API)].filter((w): w is string => w !== undefined),
   };
 }

@@ -6,3 +6,4 @@ export * from './relay-config';
 export * from './server.config';
 export * from './state.config';
 export * from './validate-config';
+export * from './respond.config';

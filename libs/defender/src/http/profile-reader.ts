@@ -21,14 +21,18 @@ export class ProfileReader<T> {
     this.cache = new TtlCache(ttlMs);
   }
 
-  read(ctx: DefenderContext, id: string, path: string): Promise<T | undefined> {
+  /** `fresh` skips the cache (what the caller is about to act on must be current) and refreshes it. */
+  read(ctx: DefenderContext, id: string, path: string, { fresh = false } = {}): Promise<T | undefined> {
     const key = `${ctx.identity}:${id.toLowerCase()}`;
-    return ctx.once(`${this.kind}:${key}`, async () => {
+    const fetch = async () => {
+      const { data } = await this.client.request<T>(ctx, { method: 'GET', path, notFoundIsEmpty: true });
+      return data ?? null;
+    };
+    return ctx.once(`${this.kind}:${fresh ? 'fresh:' : ''}${key}`, async () => {
       await this.client.authenticate(ctx);
-      const found = await this.cache.getOrFetch(key, async () => {
-        const { data } = await this.client.request<T>(ctx, { method: 'GET', path, notFoundIsEmpty: true });
-        return data ?? null;
-      });
+      if (!fresh) return (await this.cache.getOrFetch(key, fetch)) ?? undefined;
+      const found = await fetch();
+      this.cache.set(key, found);
       return found ?? undefined;
     });
   }

@@ -61,6 +61,14 @@ describe('indicatorRequest', () => {
     expect(body?.expirationTime).toBe('2027-01-01T00:00:00Z');
   });
 
+  it('a configured severity replaces the policy one; device groups scope it; an empty scope sends none', () => {
+    expect(indicatorRequest('allowed', { type: 'ip', value: '1.2.3.4' }, { ...opts, severity: 'Low', rbacGroupNames: ['Servers'] })).toMatchObject({
+      severity: 'Low',
+      rbacGroupNames: ['Servers'],
+    });
+    expect(indicatorRequest('alert', { type: 'ip', value: '1.2.3.4' }, { ...opts, rbacGroupNames: [] })).not.toHaveProperty('rbacGroupNames');
+  });
+
   it('is undefined for an observable type indicators do not support', () => {
     expect(indicatorRequest('alert', { type: 'hostname', value: 'x' }, opts)).toBeUndefined();
   });

@@ -22,13 +22,17 @@ export interface IndicatorRequestOptions {
   description: string;
   /** ISO time after which Defender drops the indicator. */
   expirationTime?: string;
+  /** Replaces the policy's severity. */
+  severity?: IndicatorSeverity;
+  /** Device groups the indicator applies to; none = every device. */
+  rbacGroupNames?: readonly string[];
 }
 
 /**
  * The `POST indicators` body of a policy, in current Defender values: alert → `Audit` +
  * `generateAlert: true`; alert-and-block → `BlockAndRemediate` for files, `Block` for
  * ip/ipv6/domain/url, + `generateAlert: true`; allowed → `Allowed`, `generateAlert: false`.
- * Severity High, Informational for allowed. Undefined for an observable type indicators don't support.
+ * Severity High, Informational for allowed, unless configured. Undefined for an observable type indicators don't support.
  */
 export function indicatorRequest(
   policy: IndicatorPolicy,
@@ -57,9 +61,10 @@ export function indicatorRequest(
     action,
     title: opts.title,
     description: opts.description,
-    severity,
+    severity: opts.severity ?? severity,
     generateAlert,
   };
   if (opts.expirationTime !== undefined) request.expirationTime = opts.expirationTime;
+  if (opts.rbacGroupNames !== undefined && opts.rbacGroupNames.length > 0) request.rbacGroupNames = [...opts.rbacGroupNames];
   return request;
 }

@@ -1,6 +1,7 @@
 import { defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Clock, CLOCK } from '../http/clock';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataString } from '../http/encode';
@@ -18,6 +19,7 @@ export class IndicatorsRepository {
   constructor(
     private readonly client: DefenderHttpClient,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   /**
@@ -40,7 +42,14 @@ export class IndicatorsRepository {
 
   /** Submits (or updates: Defender upserts by value and type) an indicator with the configured title and description. */
   async submit(ctx: DefenderContext, policy: IndicatorPolicy, observable: { type: string; value: string }): Promise<Indicator | undefined> {
-    const body = indicatorRequest(policy, observable, { title: this.config.indicatorTitle, description: this.config.indicatorDescription });
+    const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.config.respond;
+    const body = indicatorRequest(policy, observable, {
+      title: this.config.indicatorTitle,
+      description: this.config.indicatorDescription,
+      expirationTime: indicatorExpiration ? new Date(this.now() + indicatorExpiration.ms).toISOString() : undefined,
+      severity: indicatorSeverity,
+      rbacGroupNames: indicatorRbacGroups,
+    });
     if (!body) throw new RelayError('unsupported type', `Observable type '${observable.type}' cannot be an indicator`);
     const { data } = await this.client.request<Indicator>(ctx, { method: 'POST', path: 'indicators', body });
     return data;

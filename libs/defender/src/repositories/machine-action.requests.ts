@@ -29,3 +29,20 @@ export function machineActionRequest(name: MachineActionName, comment: string): 
   const { path, extra } = REQUESTS[name];
   return { path, body: { Comment: comment, ...extra } };
 }
+
+/** `POST machines/{id}/StopAndQuarantineFile`: stops the file's processes and quarantines it on one device. */
+export function stopAndQuarantineRequest(sha1: string, comment: string): { Comment: string; Sha1: string } {
+  return { Comment: comment, Sha1: sha1 };
+}
+
+export type TagChange = 'Add' | 'Remove';
+
+/** `POST machines/{id}/tags`: adds or removes one tag. */
+export function machineTagRequest(tag: string, change: TagChange): { Value: string; Action: TagChange } {
+  return { Value: tag, Action: change };
+}
+
+/** `POST machineactions/{id}/cancel`. */
+export function cancelRequest(comment: string): { Comment: string } {
+  return { Comment: comment };
+}

@@ -6,14 +6,22 @@ import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataList, odataString } from '../http/encode';
 import { listPages } from '../http/paging';
 import { MachineAction, MachineActionName } from '../models';
-import { machineActionRequest } from './machine-action.requests';
+import { cancelRequest, machineActionRequest, machineTagRequest, stopAndQuarantineRequest, TagChange } from './machine-action.requests';
 
 interface MachineActionList {
   value?: MachineAction[];
 }
 
-/** How many succeeded actions of one machine are read to find its latest isolation/restriction. */
+/** How many recent actions of one machine are read to find its latest isolation/restriction and what is pending. */
 const HISTORY_SIZE = 200;
+
+const ACTIVE_STATUSES = new Set(['Pending', 'InProgress']);
+
+/** A device's recent actions, newest first: the succeeded ones give its state, the active ones what to cancel. */
+export interface MachineActionHistory {
+  succeeded: MachineAction[];
+  active: MachineAction[];
+}
 
 /** Machine actions: the documented history (`/api/machineactions?$filter=…`) and the POST actions. */
 @Injectable()
@@ -23,20 +31,24 @@ export class MachineActionsRepository {
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
-  /** Succeeded actions of a machine, newest first (none when Defender answers 404); always fresh (C-95). */
-  async succeeded(ctx: DefenderContext, machineId: string): Promise<MachineAction[]> {
+  /**
+   * The recent actions of a machine in one read (none when Defender answers 404), split into the
+   * succeeded and the still Pending/InProgress ones, newest first; always fresh (C-95).
+   */
+  async history(ctx: DefenderContext, machineId: string): Promise<MachineActionHistory> {
     const { data } = await this.client.request<MachineActionList>(ctx, {
       method: 'GET',
       path: 'machineactions',
-      query: { $filter: `machineId eq ${odataString(machineId)} and status eq 'Succeeded'`, $top: HISTORY_SIZE },
+      query: { $filter: `machineId eq ${odataString(machineId)}`, $top: HISTORY_SIZE },
       notFoundIsEmpty: true,
     });
     const actions = Array.isArray(data?.value) ? data.value : [];
-    // The filter is checked again here, so a service that ignored part of it cannot mislead the state.
+    // The filter is checked again here, so a service that ignored it cannot mislead the state.
     const id = machineId.toLowerCase();
-    return actions
-      .filter((a) => String(a.machineId ?? id).toLowerCase() === id && a.status === 'Succeeded')
+    const recent = actions
+      .filter((a) => String(a.machineId ?? id).toLowerCase() === id)
       .sort((a, b) => Date.parse(b.creationDateTimeUtc ?? '') - Date.parse(a.creationDateTimeUtc ?? ''));
+    return { succeeded: recent.filter((a) => a.status === 'Succeeded'), active: recent.filter((a) => ACTIVE_STATUSES.has(String(a.status))) };
   }
 
   /** Runs one action with the configured comment. Never retried by the client: Defender may already have acted. */
@@ -58,5 +70,21 @@ export class MachineActionsRepository {
   /** Machine actions created at or after `since` (epoch ms), a page at a time. */
   createdSince(ctx: DefenderContext, since: number): AsyncGenerator<MachineAction[]> {
     return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter: `creationDateTimeUtc ge ${odataDateTime(since)}`, noun: 'machine actions' });
+  }
+
+  /** Stops and quarantines a file (by SHA-1) on one device. Never retried. */
+  async stopAndQuarantine(ctx: DefenderContext, machineId: string, sha1: string): Promise<void> {
+    const body = stopAndQuarantineRequest(sha1, this.config.actionComment);
+    await this.client.request(ctx, { method: 'POST', path: apiPath`machines/${machineId}/StopAndQuarantineFile`, body });
+  }
+
+  /** Adds or removes one device tag. Never retried. */
+  async tag(ctx: DefenderContext, machineId: string, tag: string, change: TagChange): Promise<void> {
+    await this.client.request(ctx, { method: 'POST', path: apiPath`machines/${machineId}/tags`, body: machineTagRequest(tag, change) });
+  }
+
+  /** Cancels a Pending/InProgress machine action. Never retried. */
+  async cancel(ctx: DefenderContext, actionId: string): Promise<void> {
+    await this.client.request(ctx, { method: 'POST', path: apiPath`machineactions/${actionId}/cancel`, body: cancelRequest(this.config.actionComment) });
   }
 }

@@ -1,0 +1,76 @@
+import { loadDefenderConfig } from './defender.config';
+import { loadRespondConfig, parseIsoDuration } from './respond.config';
+import { ConfigValidationError } from './validate-config';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+const DAY = 24 * 3_600_000;
+
+describe('respond config', () => {
+  it('defaults: 25 devices per quarantine, no tags, indicators without expiration, severity override or scope', () => {
+    expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [] });
+    expect(loadDefenderConfig({}).respond).toEqual(loadRespondConfig({}));
+  });
+
+  it('reads every variable, trimming list entries and normalising severity and duration case', () => {
+    expect(
+      loadRespondConfig({
+        QUARANTINE_MAX_DEVICES: ' 3 ',
+        DEVICE_TAGS: ' XDR-Contained , XDR-Investigating,, ',
+        INDICATOR_EXPIRATION: 'p30d',
+        INDICATOR_SEVERITY: 'medium',
+        INDICATOR_RBAC_GROUPS: 'Servers,Finance laptops',
+      }),
+    ).toEqual({
+      quarantineMaxDevices: 3,
+      deviceTags: ['XDR-Contained', 'XDR-Investigating'],
+      indicatorExpiration: { iso: 'P30D', ms: 30 * DAY },
+      indicatorSeverity: 'Medium',
+      indicatorRbacGroups: ['Servers', 'Finance laptops'],
+    });
+  });
+
+  it.each([
+    ['P30D', 30 * DAY],
+    ['PT12H', 12 * 3_600_000],
+    ['P1W', 7 * DAY],
+    ['P1DT6H30M', DAY + 6.5 * 3_600_000],
+    ['PT90S', 90_000],
+  ])('parses the duration %s', (text, ms) => expect(parseIsoDuration(text)).toBe(ms));
+
+  it.each(['30d', 'P', 'PT', 'P0D', 'P1Y', 'P2M', 'P1DT', '-P1D', 'P1.5D'])('refuses the duration %s', (text) => {
+    expect(parseIsoDuration(text)).toBeUndefined();
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ QUARANTINE_MAX_DEVICES: 'many' }, "QUARANTINE_MAX_DEVICES: must be a whole number of devices (got 'many')"],
+    [{ QUARANTINE_MAX_DEVICES: '0' }, "QUARANTINE_MAX_DEVICES: must be at least 1 (got '0')"],
+    [{ QUARANTINE_MAX_DEVICES: '1001' }, "QUARANTINE_MAX_DEVICES: must be at most 1000 (got '1001')"],
+    [
+      { INDICATOR_EXPIRATION: '30 days' },
+      "INDICATOR_EXPIRATION: must be an ISO-8601 duration of weeks, days, hours, minutes or seconds, such as P30D or PT12H, up to P3650D (got '30 days')",
+    ],
+    [
+      { INDICATOR_EXPIRATION: 'P4000D' },
+      "INDICATOR_EXPIRATION: must be an ISO-8601 duration of weeks, days, hours, minutes or seconds, such as P30D or PT12H, up to P3650D (got 'P4000D')",
+    ],
+    [{ INDICATOR_SEVERITY: 'Critical' }, "INDICATOR_SEVERITY: must be one of Informational, Low, Medium, High (got 'Critical')"],
+    [{ DEVICE_TAGS: 'A,b,a' }, "DEVICE_TAGS: 'a' is listed twice"],
+    [{ INDICATOR_RBAC_GROUPS: `ok,${'g'.repeat(257)}` }, `INDICATOR_RBAC_GROUPS: each entry must be at most 256 characters (got '${'g'.repeat(40)}…')`],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(problems(() => loadRespondConfig(env))).toEqual([message]);
+    expect(problems(() => loadDefenderConfig(env))).toEqual([message]);
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(problems(() => loadRespondConfig({ INDICATOR_SEVERITY: 'x', INDICATOR_EXPIRATION: 'y', DEVICE_TAGS: 'a,A' }))).toHaveLength(3);
+  });
+});
