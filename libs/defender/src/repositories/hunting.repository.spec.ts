@@ -167,4 +167,26 @@ describe('HuntingRepository: which hunting API', () => {
     const [, request] = client.request.mock.calls[0];
     expect(request.body).toEqual({ Query: 'DeviceNetworkInfo\n| take 0' });
   });
+
+  it('concurrent events of one credential share one query and each gets only its own rows; another credential gets its own query', async () => {
+    const repo = repository('graph');
+    const rows = [ROW, { ...ROW, SHA1: 'bb' }, { ...ROW, SHA1: 'cc' }];
+    graphAnswer = async () => rows;
+    const other = { ...FILTER, value: 'bb' };
+    const [mine, theirs, foreign] = await Promise.all([
+      repo.events(context(WITH_GRAPH), [FILTER]),
+      repo.events(context(WITH_GRAPH), [other]),
+      repo.events(context(NO_GRAPH), [{ ...FILTER, value: 'cc' }]),
+    ]);
+    expect(calls).toEqual([
+      { api: 'graph', clientId: WITH_GRAPH.clientId },
+      { api: 'graph', clientId: NO_GRAPH.clientId },
+    ]);
+    const [shared, separate] = client.request.mock.calls.map(([, request]) => (request.body as { Query: string }).Query);
+    expect(shared).toContain("SHA1 in ('aa', 'bb')");
+    expect(separate).toContain("SHA1 in ('cc')");
+    expect(mine).toEqual([{ DeviceId: 'd1', SHA1: 'aa', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+    expect(theirs).toEqual([{ DeviceId: 'd1', SHA1: 'bb', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+    expect(foreign).toEqual([{ DeviceId: 'd1', SHA1: 'cc', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+  });
 });
