@@ -33,8 +33,9 @@ const lastSegments = (relay: RelayHarness, route: RouteKey) => relay.sandbox.sta
 /** The per-request costs C-36 promises, checked against what the answer itself contains. */
 function expectEconomical(relay: RelayHarness, body: Obs[], docs: Sighting[]): void {
   const { stats } = relay.sandbox;
-  // One query per event table for all observables, and one for the devices' network info.
-  expect(stats.count('graph.hunting')).toBeLessThanOrEqual(3);
+  // One query for both event tables and all observables; the devices' MACs and IPs come from their
+  // machine profiles (this used to be three: one per table and one for DeviceNetworkInfo).
+  expect(stats.count('graph.hunting')).toBeLessThanOrEqual(1);
   expect(stats.count('hunting')).toBe(0);
 
   // Related alerts once per observable at most (sha256/md5 go through their SHA-1), each path once.
@@ -73,7 +74,7 @@ describe('/observe economy, profiles fetched fresh every request (C-36, §8)', (
     const docs = await observe(relay, body);
     expect(docs.length).toBeGreaterThan(body.length);
     expectEconomical(relay, body, docs);
-    expect(relay.sandbox.stats.count('graph.hunting')).toBe(3);
+    expect(relay.sandbox.stats.count('graph.hunting')).toBe(1);
   });
 
   it('fetches no token on a second request, and the same lookups again (alerts and hunting are never cached)', async () => {

@@ -1,4 +1,4 @@
-import { Sighting } from '@app/ctim';
+import { Sighting, Target } from '@app/ctim';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_MACHINE_IDS, SEED_NETWORK } from '../apps/defender-sandbox/src';
@@ -77,7 +77,7 @@ describe('/observe with Defender failing mid-request', () => {
     expect(summary(docs)).toEqual(summary(baseline().filter((s) => !lost(s))));
   });
 
-  it('one machine unknown to Defender (404): its sightings are still built, without os, and no error', async () => {
+  it('one machine unknown to Defender (404): its sightings are still built, without os or addresses, and no error', async () => {
     const machines = relay().sandbox.state.machines;
     machines.splice(
       machines.findIndex((m) => m.id === DEMO_MACHINE_IDS.win11),
@@ -92,7 +92,8 @@ describe('/observe with Defender failing mid-request', () => {
       const target = s.targets?.[0];
       if (onDevice(s)) {
         expect(target?.os).toBeUndefined();
-        expect(target?.observables.map((o) => o.type)).toEqual(expect.arrayContaining(['hostname', 'ms_machine_id', 'mac_address', 'ip']));
+        // MACs and IPs come from the machine profile (no longer from a DeviceNetworkInfo query): none without it.
+        expect(target?.observables.map((o) => o.type)).toEqual(['hostname', 'ms_machine_id']);
       } else {
         expect(target?.os).toEqual(expect.any(String));
       }
@@ -100,25 +101,27 @@ describe('/observe with Defender failing mid-request', () => {
   });
 
   it("machine profiles without `id` (the original relay's own fixture): every sighting, with the os, no error", async () => {
+    // That fixture lists no adapters, so the targets carry no MACs or IPs (which come from the profile).
+    const withoutAddresses = (target: Target | undefined) => ({ ...target, observables: target?.observables.filter((o) => o.type === 'hostname' || o.type === 'ms_machine_id') });
     const profile = { '@odata.context': 'https://api.securitycenter.windows.com/api/v1.0/$metadata#Machines/$entity', osPlatform: 'Windows10', osProcessor: 'x64', version: '1709' };
     relay().sandbox.faults.add({ route: 'machines.get', status: 200, body: profile });
     const { errors, docs } = await observe(relay());
     expect(errors).toBeUndefined();
     expect(summary(docs)).toEqual(summary(baseline()));
     for (const [i, s] of docs.entries()) {
-      const expected = baseline()[i].targets?.[0];
+      const expected = withoutAddresses(baseline()[i].targets?.[0]);
       expect(s.targets?.[0]).toEqual({ ...expected, os: 'Windows10x64 version: 1709' });
     }
   });
 
-  it('a malformed machine profile costs only its own target fields', async () => {
+  it('a malformed machine profile costs only its own target fields (os, MACs and IPs)', async () => {
     relay().sandbox.faults.add({ route: 'machines.get', status: 200, body: { id: 7, osPlatform: ['Windows10'], ipAddresses: 'none', computerDnsName: {} } });
     const { errors, docs } = await observe(relay());
     expect(errors).toBeUndefined();
     expect(summary(docs)).toEqual(summary(baseline()));
     for (const [i, s] of docs.entries()) {
-      const { os: _os, ...expected } = baseline()[i].targets?.[0] ?? {};
-      expect(s.targets?.[0]).toEqual(expected);
+      const { os: _os, ...expected } = baseline()[i].targets?.[0] ?? { observables: [] };
+      expect(s.targets?.[0]).toEqual({ ...expected, observables: expected.observables?.filter((o) => o.type === 'hostname' || o.type === 'ms_machine_id') });
     }
   });
 });

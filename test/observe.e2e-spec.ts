@@ -10,11 +10,12 @@ import {
   DEMO_TENANT_ID,
   HuntingRow,
   KqlQuery,
+  Pipeline,
   SEED_ADAPTERS,
   SEED_FILES,
   SEED_NETWORK,
 } from '../apps/defender-sandbox/src';
-import { RelayHarness, startRelay } from './support/relay-harness';
+import { attachRelay, RelayHarness, startRelay } from './support/relay-harness';
 import { DEMO_CLAIMS, hsToken } from './support/tokens';
 
 // Sightings checked field by field against the sandbox seed (C-30..C-35): every expected value
@@ -95,7 +96,7 @@ function expectedOrder(o: Obs): { alerts: Alert[]; events: HuntingRow[] } {
 const sortObservables = (list: readonly Obs[]) => [...list].sort((a, b) => `${a.type} ${a.value}`.localeCompare(`${b.type} ${b.value}`));
 const mac = (raw: string) => raw.toLowerCase().match(/../g)?.join(':');
 
-/** C-33: the device as the seed knows it; addresses from the latest DeviceNetworkInfo row per adapter. */
+/** C-33: the device as the seed knows it; addresses of its adapters as its machine profile lists them. */
 function expectTarget(target: Target | undefined, machineId: string, hostname: string | null, observed: Sighting['observed_time']): void {
   const machine = DEMO_MACHINES.find((m) => m.id === machineId);
   const adapters = SEED_ADAPTERS[machineId];
@@ -202,6 +203,9 @@ function expectSightingsFor(docs: readonly Sighting[], o: Obs): void {
   events.forEach((row, i) => expectEventSighting(mine[alerts.length + i], row, o, count));
 }
 
+/** The table pipelines of a hunting query: itself, or the legs of a union. */
+const pipelinesOf = (q: KqlQuery | undefined): Pipeline[] => (q === undefined ? [] : q.kind === 'union' ? q.pipelines : [q]);
+
 // ---- the wire ----------------------------------------------------------------------------
 
 const relationKey = (r: Relation) => JSON.stringify([r.origin, r.relation, r.source.type, r.source.value, r.related.type, r.related.value]);
@@ -285,39 +289,27 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
     }
   });
 
-  it('asks DeviceNetworkInfo once for exactly the devices of the answer, and takes MACs and IPs from it (C-33)', async () => {
-    const devices = new Set(docs.flatMap((s) => s.targets ?? []).flatMap((t) => t.observables).filter((o) => o.type === 'ms_machine_id').map((o) => o.value));
-    const infoQueries = relay.sandbox.stats
-      .entries('graph.hunting')
-      .map((e) => e.kql)
-      .filter((q) => q?.kind === 'pipeline' && q.table === 'DeviceNetworkInfo');
-    expect(infoQueries).toEqual([
-      {
-        kind: 'pipeline',
-        table: 'DeviceNetworkInfo',
-        operators: [
-          { kind: 'where', condition: { kind: 'in', column: 'DeviceId', caseInsensitive: false, values: expect.any(Array) } },
-          { kind: 'top', count: 1000, by: 'Timestamp', order: 'desc' },
-        ],
-      },
-    ]);
-    const [query] = infoQueries;
-    const where = query?.kind === 'pipeline' ? query.operators[0] : undefined;
-    const asked = where?.kind === 'where' && where.condition.kind === 'in' ? where.condition.values.map((v) => v.value) : [];
-    expect(new Set(asked)).toEqual(devices);
-    expect(asked).toHaveLength(devices.size);
+  // The devices' MACs and IPs used to come from a DeviceNetworkInfo query run after the alerts;
+  // they now come from the machine profiles the answer needs anyway, so the request makes one
+  // hunting call (both event tables) and no DeviceNetworkInfo query.
+  it('asks one hunting query (both event tables, no DeviceNetworkInfo) and takes MACs and IPs from the machine profiles (C-33)', async () => {
+    const queries = relay.sandbox.stats.entries('graph.hunting').map((e) => e.kql);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatchObject({ kind: 'union', pipelines: [{ table: 'DeviceFileEvents' }, { table: 'DeviceNetworkEvents' }] });
 
-    // An adapter only DeviceNetworkInfo knows (the machine profile does not list it) shows up in the target.
+    // An adapter only the machine profile knows shows up in the target (profiles fetched afresh here).
     const c2 = { type: 'ip', value: SEED_NETWORK.c2Ip };
     const [alert] = seedAlerts(c2);
-    const template = relay.sandbox.state.hunting.DeviceNetworkInfo.find((r) => r.DeviceId === alert.machineId) as HuntingRow;
-    const addresses = [
-      { IPAddress: '10.99.0.7', SubnetPrefix: 24, AddressType: 'Private' },
-      { IPAddress: '2001:db8:99::7', SubnetPrefix: 64, AddressType: 'Public' },
+    const machine = relay.sandbox.state.machines.find((m) => m.id === alert.machineId);
+    if (!machine) throw new Error('no seed machine for the C2 alert');
+    machine.ipAddresses = [
+      ...(machine.ipAddresses ?? []),
+      { ipAddress: '10.99.0.7', macAddress: '0A1B2C3D4E5F', type: 'Ethernet', operationalStatus: 'Up' },
+      { ipAddress: '2001:db8:99::7', macAddress: '0A1B2C3D4E5F', type: 'Ethernet', operationalStatus: 'Up' },
     ];
-    relay.sandbox.state.hunting.DeviceNetworkInfo.push({ ...template, MacAddress: '0A1B2C3D4E5F', IPAddresses: JSON.stringify(addresses), Timestamp: new Date().toISOString() });
+    const fresh = await attachRelay(relay.sandbox, { PROFILE_CACHE_TTL_MS: '0' });
     try {
-      const again = await observe(relay, [c2]);
+      const again = await observe(fresh, [c2]);
       const target = again.docs.find((s) => s.external_ids?.[0] === alert.id)?.targets?.[0];
       expect(target?.observables).toEqual(
         expect.arrayContaining([
@@ -327,6 +319,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
         ]),
       );
     } finally {
+      await fresh.close();
       relay.sandbox.reset();
     }
   });
@@ -363,7 +356,8 @@ describe('entity limit (C-31, C-12)', () => {
     const perTable = { DeviceFileEvents: 4, DeviceNetworkEvents: 3 };
     const tops = relay.sandbox.stats
       .entries('graph.hunting')
-      .flatMap((e) => (e.kql?.kind === 'pipeline' && e.kql.table in perTable ? [e.kql] : []))
+      .flatMap((e) => pipelinesOf(e.kql))
+      .filter((q) => q.table in perTable)
       .map((q) => [q.table, q.operators.find((op) => op.kind === 'top')]);
     expect(tops.length).toBe(2);
     for (const [table, top] of tops) expect(top).toMatchObject({ count: Math.max(1000, limit * perTable[table as keyof typeof perTable]), by: 'Timestamp', order: 'desc' });
@@ -391,8 +385,8 @@ describe('hostile and unusual values (C-22, C-23)', () => {
   const networkQueries = () =>
     relay.sandbox.stats
       .entries('graph.hunting')
-      .map((e) => e.kql)
-      .filter((q): q is KqlQuery => q !== undefined && q.kind === 'pipeline' && q.table === 'DeviceNetworkEvents');
+      .flatMap((e) => pipelinesOf(e.kql))
+      .filter((q) => q.table === 'DeviceNetworkEvents');
 
   it('keeps valid but unusual domains one string literal each, in a query of exactly the documented shape', async () => {
     // A 63-character label is the DNS maximum. (Whole names over 100 characters cannot be tried:
@@ -415,6 +409,7 @@ describe('hostile and unusual values (C-22, C-23)', () => {
       operators: [
         { kind: 'where', condition },
         { kind: 'top', count: 1000, by: 'Timestamp', order: 'desc' },
+        { kind: 'extend', name: 'RelayTable', value: expect.objectContaining({ value: 'DeviceNetworkEvents' }) },
       ],
     });
     // The REST path takes the ASCII form of an international name, URL-encoded as one segment.

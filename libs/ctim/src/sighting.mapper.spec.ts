@@ -10,7 +10,6 @@ import {
   aFileProfile,
   aMachine,
   aNetworkEvent,
-  aNetworkInfoRow,
   aNonFileEvidence,
   aSightingContext,
   anAlert,
@@ -32,7 +31,6 @@ function richContext() {
   return aSightingContext({
     count: 3,
     machines: new Map([[MACHINE_ID, aMachine()]]),
-    networkInfo: new Map([[MACHINE_ID, [aNetworkInfoRow()]]]),
     files: filesIndex(aFileProfile()),
   });
 }
@@ -87,9 +85,9 @@ describe('sightingFromAlert', () => {
       observables: [
         { type: 'hostname', value: HOSTNAME },
         { type: 'ms_machine_id', value: MACHINE_ID },
-        { type: 'mac_address', value: '00:22:48:43:c0:30' },
-        { type: 'ip', value: '10.1.1.68' },
-        { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
+        { type: 'mac_address', value: '8c:ec:4b:89:7e:73' },
+        { type: 'ip', value: '10.166.113.47' },
+        { type: 'ip', value: '10.166.113.46' },
       ],
       observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:32.9562661Z' },
       os: 'Windows10x64 version: 1901',

@@ -1,20 +1,28 @@
-import { HOSTNAME, MACHINE_ID, aMachine, aNetworkInfoRow } from '../test-support/builders';
-import { Machine, DeviceNetworkInfoRow } from '@app/defender/models';
-import { endpointTarget, formatMac, osDescription, parseIpAddresses } from './target.mapper';
+import { HOSTNAME, MACHINE_ID, aMachine } from '../test-support/builders';
+import { Machine } from '@app/defender/models';
+import { endpointTarget, formatMac, osDescription } from './target.mapper';
 
 const observed = { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' };
 
 /** Every machine given answers a request for MACHINE_ID (the builders' device). */
-function context(machines: Machine[] = [], rows: DeviceNetworkInfoRow[] = []) {
-  return {
-    machines: new Map(machines.map((machine) => [MACHINE_ID, machine])),
-    networkInfo: new Map(rows.length ? [[MACHINE_ID, rows]] : []),
-  };
+function context(machines: Machine[] = []) {
+  return { machines: new Map(machines.map((machine) => [MACHINE_ID, machine])) };
 }
 
+/** A profile with two adapters, as Defender lists them: one entry per address, the MAC on each. */
+const twoAdapters = aMachine({
+  lastIpAddress: '10.1.1.68',
+  ipAddresses: [
+    { ipAddress: '10.1.1.68', macAddress: '00224843C030', operationalStatus: 'Up' },
+    { ipAddress: 'fe80::6d25:8926:20c3:49ea', macAddress: '00224843C030', operationalStatus: 'Up' },
+    { ipAddress: '127.0.0.1', macAddress: null, operationalStatus: 'Up' },
+    { ipAddress: '10.1.2.9', macAddress: '00-22-48-43-C0-31', operationalStatus: 'Down' },
+  ],
+});
+
 describe('endpointTarget', () => {
-  it('lists hostname, machine id, MACs and IPs from DeviceNetworkInfo, with the os of the machine profile', () => {
-    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([aMachine()], [aNetworkInfoRow()]));
+  it('lists hostname, machine id, MACs and IPs from the machine profile, de-duplicated, with its os', () => {
+    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([twoAdapters]));
 
     expect(target).toEqual({
       type: 'endpoint',
@@ -22,36 +30,14 @@ describe('endpointTarget', () => {
         { type: 'hostname', value: HOSTNAME },
         { type: 'ms_machine_id', value: MACHINE_ID },
         { type: 'mac_address', value: '00:22:48:43:c0:30' },
+        { type: 'mac_address', value: '00:22:48:43:c0:31' },
         { type: 'ip', value: '10.1.1.68' },
         { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
+        { type: 'ip', value: '10.1.2.9' },
       ],
       observed_time: observed,
       os: 'Windows10x64 version: 1901',
     });
-  });
-
-  it('de-duplicates addresses reported by several rows', () => {
-    const rows = [aNetworkInfoRow(), aNetworkInfoRow({ ReportId: 2 }), aNetworkInfoRow({ MacAddress: '00-22-48-43-C0-31' })];
-    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([], rows));
-
-    expect(target?.observables.map((o) => `${o.type}:${o.value}`)).toEqual([
-      `hostname:${HOSTNAME}`,
-      `ms_machine_id:${MACHINE_ID}`,
-      'mac_address:00:22:48:43:c0:30',
-      'mac_address:00:22:48:43:c0:31',
-      'ip:10.1.1.68',
-      'ipv6:fe80::6d25:8926:20c3:49ea',
-    ]);
-  });
-
-  it('ignores bad IPAddresses JSON but keeps the MAC of that row', () => {
-    const rows = [
-      aNetworkInfoRow({ IPAddresses: '[{"IPAddress":"10.1.1.68"' }),
-      aNetworkInfoRow({ MacAddress: '', IPAddresses: '{"IPAddress":"1.2.3.4"}' }),
-    ];
-    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([], rows));
-
-    expect(target?.observables.map((o) => o.type)).toEqual(['hostname', 'ms_machine_id', 'mac_address']);
   });
 
   it('takes the host name from the machine profile when the alert or event has none, and omits os without a platform', () => {
@@ -67,7 +53,7 @@ describe('endpointTarget', () => {
     });
   });
 
-  it('falls back to the machine profile addresses when DeviceNetworkInfo has no rows for the device', () => {
+  it('adds the profile’s lastIpAddress when no adapter lists it', () => {
     const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([aMachine()]));
     expect(target?.observables.slice(2)).toEqual([
       { type: 'mac_address', value: '8c:ec:4b:89:7e:73' },
@@ -99,7 +85,7 @@ describe('endpointTarget', () => {
 
   it('takes the os from a profile without an id (the original relay’s answers lack it)', () => {
     const profile = { osPlatform: 'Windows10', osProcessor: 'x64', version: '1709' } as Machine;
-    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, { machines: new Map([[MACHINE_ID, profile]]), networkInfo: new Map() });
+    const target = endpointTarget(MACHINE_ID, HOSTNAME, observed, { machines: new Map([[MACHINE_ID, profile]]) });
     expect(target?.os).toBe('Windows10x64 version: 1709');
   });
 
@@ -118,17 +104,6 @@ describe('formatMac', () => {
     [null, undefined],
   ])('formats %p as %p', (raw, expected) => {
     expect(formatMac(raw)).toBe(expected);
-  });
-});
-
-describe('parseIpAddresses', () => {
-  it.each([
-    ['not json', []],
-    ['{"IPAddress":"1.2.3.4"}', []],
-    ['[null, 5, {"IPAddress": 7}, {"IPAddress":"garbage"}]', []],
-    ['[{"IPAddress":"127.0.0.1"},{"IPAddress":"::1"},{"IPAddress":"192.168.0.2"}]', [{ type: 'ip', value: '192.168.0.2' }]],
-  ])('parses %p safely', (json, expected) => {
-    expect(parseIpAddresses(json)).toEqual(expected);
   });
 });
 

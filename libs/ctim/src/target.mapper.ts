@@ -1,11 +1,10 @@
-import type { DeviceNetworkInfoRow, Machine, MachineIpAddress } from '@app/defender/models';
+import type { Machine, MachineIpAddress } from '@app/defender/models';
 import { CtimObservable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, text } from './observable.helpers';
 
-/** Device facts fetched once per request: machine profiles and DeviceNetworkInfo rows, by device id. */
+/** Device facts fetched once per request: machine profiles by device id. */
 export interface TargetContext {
   machines: ReadonlyMap<string, Machine>;
-  networkInfo: ReadonlyMap<string, readonly DeviceNetworkInfoRow[]>;
 }
 
 function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
@@ -30,28 +29,6 @@ function isUninformative(ip: CtimObservable): boolean {
 }
 
 /**
- * Parses DeviceNetworkInfo's `IPAddresses` JSON string into `ip` / `ipv6` observables.
- * Bad JSON, non-arrays and malformed entries are ignored; loopback and unspecified addresses dropped.
- */
-export function parseIpAddresses(json: unknown): CtimObservable[] {
-  if (typeof json !== 'string' || json.trim() === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const observables: CtimObservable[] = [];
-  for (const entry of parsed as unknown[]) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const ip = ipObservable((entry as { IPAddress?: unknown }).IPAddress);
-    if (ip && !isUninformative(ip)) observables.push(ip);
-  }
-  return observables;
-}
-
-/**
  * The CTIM `os` of a device exactly as C-33 and the original relay build it: `osPlatform` +
  * `osProcessor` + ` version: <version>` (`Windows10x64 version: 1901`), missing parts left out
  * (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
@@ -66,19 +43,8 @@ export function osDescription(machine: Machine | undefined): string | undefined 
   return version === undefined ? base : `${base} version: ${version}`;
 }
 
-function addressesOf(
-  machineId: string | undefined,
-  machine: Machine | undefined,
-  ctx: TargetContext,
-): { macs: string[]; ips: CtimObservable[] } {
-  const rows = machineId === undefined ? undefined : lookup(ctx.networkInfo, machineId);
-  if (rows && rows.length > 0) {
-    return {
-      macs: rows.map((row) => formatMac(row.MacAddress)).filter((mac): mac is string => mac !== undefined),
-      ips: rows.flatMap((row) => parseIpAddresses(row.IPAddresses)),
-    };
-  }
-  // No DeviceNetworkInfo rows: fall back to what the machine profile itself reports.
+/** The device's adapters as its machine profile lists them (`ipAddresses`), then its `lastIpAddress`. */
+function addressesOf(machine: Machine | undefined): { macs: string[]; ips: CtimObservable[] } {
   const adapters = (Array.isArray(machine?.ipAddresses) ? machine.ipAddresses : []).filter(isRecord) as MachineIpAddress[];
   const ips = adapters.map((adapter) => ipObservable(adapter.ipAddress));
   ips.push(ipObservable(machine?.lastIpAddress));
@@ -91,9 +57,8 @@ function addressesOf(
 /**
  * The `endpoint` target of a sighting: `hostname` (the alert/event device name, else the machine
  * profile's `computerDnsName`), `ms_machine_id`, the device's `mac_address`es (lower-case,
- * colon-separated) and `ip`/`ipv6` addresses from DeviceNetworkInfo (else from the machine profile),
- * de-duplicated, plus `os` from the machine profile. Undefined when neither a machine id nor a
- * host name is known.
+ * colon-separated) and `ip`/`ipv6` addresses from the machine profile's adapters, de-duplicated,
+ * plus `os` from the machine profile. Undefined when neither a machine id nor a host name is known.
  */
 export function endpointTarget(
   machineId: string | null | undefined,
@@ -118,7 +83,7 @@ export function endpointTarget(
 
   push('hostname', hostname);
   push('ms_machine_id', id?.toLowerCase());
-  const { macs, ips } = addressesOf(id, machine, ctx);
+  const { macs, ips } = addressesOf(machine);
   for (const mac of macs) push('mac_address', mac);
   for (const ip of ips) push(ip.type, ip.value);
 

@@ -7,7 +7,6 @@ import {
   AlertEvidence,
   DeviceFileEvent,
   DeviceNetworkEvent,
-  DeviceNetworkInfoRow,
   FileProfile,
   Indicator,
   Machine,
@@ -144,23 +143,6 @@ export function aMachine(overrides: Partial<Machine> = {}): Machine {
     onboardingStatus: 'Onboarded',
     osArchitecture: '64-bit',
     ipAddresses: [{ ipAddress: '10.166.113.47', macAddress: '8CEC4B897E73', operationalStatus: 'Up' }],
-    ...overrides,
-  };
-}
-
-export function aNetworkInfoRow(overrides: Partial<DeviceNetworkInfoRow> = {}): DeviceNetworkInfoRow {
-  return {
-    Timestamp: '2021-01-26T20:00:00.0000000Z',
-    DeviceId: MACHINE_ID,
-    DeviceName: HOSTNAME,
-    NetworkAdapterName: 'Ethernet',
-    MacAddress: '00224843C030',
-    NetworkAdapterType: 'Ethernet',
-    NetworkAdapterStatus: 'Up',
-    IPAddresses:
-      '[{"IPAddress":"10.1.1.68","SubnetPrefix":26,"AddressType":"Private"},' +
-      '{"IPAddress":"fe80::6d25:8926:20c3:49ea","SubnetPrefix":64,"AddressType":"Private"}]',
-    ReportId: 1234,
     ...overrides,
   };
 }
@@ -320,7 +302,7 @@ export function filesIndex(...profiles: FileProfile[]): Map<string, FileProfile>
   return index;
 }
 
-/** A context with no machine, network or file data unless overridden. */
+/** A context with no machine or file data unless overridden. */
 export function aSightingContext(overrides: Partial<SightingContext> = {}): SightingContext {
   return {
     observable: { type: 'sha1', value: SHA1 },
@@ -328,7 +310,6 @@ export function aSightingContext(overrides: Partial<SightingContext> = {}): Sigh
     portalUrl: PORTAL_URL,
     tenantId: TENANT_ID,
     machines: new Map(),
-    networkInfo: new Map(),
     files: new Map(),
     ...overrides,
   };

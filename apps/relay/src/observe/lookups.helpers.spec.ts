@@ -10,13 +10,12 @@ import {
   aFileProfile,
   aMachine,
   aNetworkEvent,
-  aNetworkInfoRow,
   aNonFileEvidence,
   anAlert,
   anEvidence,
 } from '../../../../libs/ctim/test-support/builders';
 import { completeHashes } from '@app/ctim';
-import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
+import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
 
 describe('hashesNeedingCompletion', () => {
   it('asks for the sha1 of evidence files (evidence never carries md5)', () => {
@@ -123,14 +122,5 @@ describe('machineIndex', () => {
   ])('drops an answer that is %s', (_name, answer) => {
     expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(MACHINE_ID)).toBe(false);
     expect(machineIndex([MACHINE_ID, OTHER_ID], [answer, aMachine()]).has(OTHER_ID.toLowerCase())).toBe(true);
-  });
-});
-
-describe('networkInfoIndex', () => {
-  it('groups rows by lower-case device id and drops rows without one', () => {
-    const a = aNetworkInfoRow({ DeviceId: MACHINE_ID.toUpperCase() });
-    const b = aNetworkInfoRow({ NetworkAdapterName: 'Wi-Fi' });
-    const index = networkInfoIndex([a, b, aNetworkInfoRow({ DeviceId: null })]);
-    expect([...index]).toEqual([[MACHINE_ID, [a, b]]]);
   });
 });

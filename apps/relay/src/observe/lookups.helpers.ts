@@ -1,5 +1,5 @@
 import { evidenceHashes, eventFileHashes, fileHashes, FileHashes, initiatingProcessHashes, isComplete } from '@app/ctim';
-import type { Alert, DeviceNetworkInfoRow, FileProfile, HuntingEvent, Machine } from '@app/defender';
+import type { Alert, FileProfile, HuntingEvent, Machine } from '@app/defender';
 
 // What observe fetches once per request besides the alerts and events, and the indexes it hands
 // the sighting mappers. Pure: the service makes the calls.
@@ -74,16 +74,5 @@ export function machineIndex(requestedIds: readonly string[], profiles: readonly
     const profile = profiles[i];
     if (isRecord(profile)) index.set(id.toLowerCase(), profile as Machine);
   });
-  return index;
-}
-
-/** DeviceNetworkInfo rows by lower-case device id. */
-export function networkInfoIndex(rows: readonly DeviceNetworkInfoRow[]): Map<string, DeviceNetworkInfoRow[]> {
-  const index = new Map<string, DeviceNetworkInfoRow[]>();
-  for (const row of rows) {
-    if (typeof row.DeviceId !== 'string') continue;
-    const id = row.DeviceId.toLowerCase();
-    index.set(id, [...(index.get(id) ?? []), row]);
-  }
   return index;
 }

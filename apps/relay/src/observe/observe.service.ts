@@ -5,10 +5,8 @@ import {
   AlertsRepository,
   DefenderContext,
   DefenderContextFactory,
-  DeviceNetworkInfoRow,
   EventColumn,
   EventFilter,
-  EventTable,
   FileProfile,
   FilesRepository,
   HuntingEvent,
@@ -18,7 +16,7 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
+import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
 
 /** What was found for one input observable. */
 interface Findings {
@@ -41,22 +39,24 @@ export interface ObserveResult {
   errors: RelayErrorBody[];
 }
 
-const EVENT_SOURCE: Record<Observable['type'], { table: EventTable; column: EventColumn } | undefined> = {
-  sha1: { table: 'DeviceFileEvents', column: 'SHA1' },
-  sha256: { table: 'DeviceFileEvents', column: 'SHA256' },
-  md5: { table: 'DeviceFileEvents', column: 'MD5' },
-  ip: { table: 'DeviceNetworkEvents', column: 'RemoteIP' },
-  ipv6: { table: 'DeviceNetworkEvents', column: 'RemoteIP' },
-  domain: { table: 'DeviceNetworkEvents', column: 'RemoteUrl' },
+/** The event column an observable is matched on; its table follows from the column. */
+const EVENT_COLUMN: Record<Observable['type'], EventColumn | undefined> = {
+  sha1: 'SHA1',
+  sha256: 'SHA256',
+  md5: 'MD5',
+  ip: 'RemoteIP',
+  ipv6: 'RemoteIP',
+  domain: 'RemoteUrl',
   ms_machine_id: undefined,
   url: undefined,
 };
 
 /**
- * Sightings for observables (C-30..C-36). Calls are economical by construction: one hunting query
- * per event table for all observables runs beside the alerts of each observable; every machine,
- * file profile and the devices' network info are fetched once for the whole request, and file
- * hashes already known from the hunting rows or from resolving a sha256/md5 are not fetched again.
+ * Sightings for observables. Calls are economical by construction: one hunting query for both event
+ * tables and all observables (shared with concurrent requests of the same credential) runs beside
+ * the alerts of each observable; every machine and file profile is fetched once for the whole
+ * request, the devices' MACs and IPs come from their machine profiles, and file hashes already
+ * known from the hunting rows or from resolving a sha256/md5 are not fetched again.
  * Machine profiles are requested as soon as an observable's findings are in, so they overlap the
  * slower lookups of other observables. A failing call costs only what depended on it: the rest is
  * answered with the error.
@@ -87,7 +87,7 @@ export class ObserveService {
   }
 
   /**
-   * Stage 1: hunting per table ∥ alerts per observable; each observable is trimmed to the limit
+   * Stage 1: one hunting query ∥ alerts per observable; each observable is trimmed to the limit
    * as soon as both are in, and the machines of what it keeps are requested right away.
    */
   private gather(ctx: DefenderContext, observables: readonly Observable[], limit: number, errors: ErrorList): Promise<Findings[]> {
@@ -148,25 +148,17 @@ export class ObserveService {
     limit: number,
     errors: ErrorList,
   ): Promise<Map<string, HuntingEvent[]>> {
-    const byTable = new Map<EventTable, EventFilter[]>();
-    for (const { observable, key } of keyed) {
-      const source = EVENT_SOURCE[observable.type];
-      if (!source) continue;
-      const filters = byTable.get(source.table) ?? [];
-      filters.push({ key, column: source.column, value: observable.value, limit });
-      byTable.set(source.table, filters);
-    }
-    const reserved = byTable.size > 0 && (await errors.capture(() => this.hunting.reserveEventsAndNetworkInfo(ctx, byTable.size).then(() => true), false));
-    if (!reserved) return new Map();
-    const tables = await Promise.all(
-      [...byTable].map(([table, filters]) => errors.capture(() => this.hunting.events(ctx, table, filters) as Promise<HuntingEvent[]>, [])),
-    );
+    const filters: EventFilter[] = keyed.flatMap(({ observable, key }) => {
+      const column = EVENT_COLUMN[observable.type];
+      return column ? [{ key, column, value: observable.value, limit }] : [];
+    });
+    const rows = await errors.capture(() => this.hunting.events(ctx, filters), []);
     const byKey = new Map<string, HuntingEvent[]>();
-    for (const row of tables.flat()) {
+    for (const row of rows) {
       if (typeof row.RelayKey !== 'string') continue;
-      const rows = byKey.get(row.RelayKey) ?? [];
-      rows.push(row);
-      byKey.set(row.RelayKey, rows);
+      const own = byKey.get(row.RelayKey) ?? [];
+      own.push(row);
+      byKey.set(row.RelayKey, own);
     }
     return byKey;
   }
@@ -181,16 +173,14 @@ export class ObserveService {
     const resolved = findings.flatMap((f) => (f.profile ? [f.profile] : []));
     const known = [...resolved, ...completeFilesIn(allEvents)];
     const hashes = [...hashesNeedingCompletion(allAlerts, allEvents, fileProfileIndex(known))];
-    const [machines, networkRows, profiles] = await Promise.all([
+    const [machines, profiles] = await Promise.all([
       Promise.all(lookups.values()),
-      deviceIds.length > 0 ? errors.capture(() => this.hunting.networkInfo(ctx, deviceIds), [] as DeviceNetworkInfoRow[]) : [],
       Promise.all(hashes.map((hash) => errors.capture(() => this.files.profile(ctx, hash), undefined))),
     ]);
     const shared = {
       portalUrl: this.config.portalUrl,
       tenantId: ctx.credentials.tenantId,
       machines: machineIndex(deviceIds, machines),
-      networkInfo: networkInfoIndex(networkRows),
       files: fileProfileIndex([...known, ...profiles.filter((p): p is FileProfile => p !== undefined)]),
     };
     return findings.flatMap((f) => {

@@ -206,6 +206,7 @@ export function apiName(path: string): string {
   return segments.length > 2 ? `${segments[0]}/${segments[segments.length - 1]}` : segments[0];
 }
 
-function deadlineError(): RelayError {
+/** What a request whose deadline passed is answered. */
+export function deadlineError(): RelayError {
   return new RelayError('timeout', 'The request deadline was reached before Microsoft Defender for Endpoint answered', { cause: new DeadlineExceeded() });
 }

@@ -1,10 +1,26 @@
 import { canonicalIp } from '@app/common';
 import { isIPv4 } from 'node:net';
-import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
+import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents';
 export type EventColumn = 'SHA1' | 'SHA256' | 'MD5' | 'RemoteIP' | 'RemoteUrl';
+
+/** The event table each matched column belongs to. */
+export const EVENT_TABLE: Readonly<Record<EventColumn, EventTable>> = {
+  SHA1: 'DeviceFileEvents',
+  SHA256: 'DeviceFileEvents',
+  MD5: 'DeviceFileEvents',
+  RemoteIP: 'DeviceNetworkEvents',
+  RemoteUrl: 'DeviceNetworkEvents',
+};
+const TABLE_ORDER: readonly EventTable[] = ['DeviceFileEvents', 'DeviceNetworkEvents'];
+
+/**
+ * The column every row of an events query carries to say which table it came from (a constant
+ * the relay writes into the query, never a user value); `assignEvents` removes it.
+ */
+export const TABLE_COLUMN = 'RelayTable';
 
 /** One observable's slice of an events query: which column, which value, how many rows. */
 export interface EventFilter {
@@ -15,49 +31,71 @@ export interface EventFilter {
   limit: number;
 }
 
-/** Defender returns at most 100,000 rows; the relay never asks for more than this. */
+/** Defender returns at most 100,000 rows; the relay never asks for more than this per table. */
 export const MAX_EVENT_ROWS = 10_000;
 /**
- * Rows shared by all observables of a query. Never fewer than this, so one busy observable does
+ * Rows shared by all observables of a table. Never fewer than this, so one busy observable does
  * not crowd a quiet one out of its share unless it has over a thousand events in the window.
  */
 export const MIN_EVENT_ROWS = 1_000;
 
 /**
- * All observables of a request against one event table, as one plain query
- * (docs/hunting-queries.md §1): exact columns with `in`, domains with `has` (term match, so
- * `https://evil.example/x` and `cdn.evil.example` count), newest first, enough rows for every
- * observable's limit (between MIN_EVENT_ROWS and MAX_EVENT_ROWS). Rows are then given to their
- * observables by `assignEvents`.
+ * Every observable of one or several requests against both event tables, as one query
+ * (docs/hunting-queries.md §1): per table, exact columns with `in`, domains with `has` (term
+ * match, so `https://evil.example/x` and `cdn.evil.example` count), newest first, enough rows for
+ * every observable's limit (between MIN_EVENT_ROWS and MAX_EVENT_ROWS), each row tagged with its
+ * table; two tables are joined with `union`. Rows are then given to their observables by
+ * `assignEvents`.
  */
-export function eventsQuery(table: EventTable, filters: readonly EventFilter[]): string {
+export function eventsQuery(filters: readonly EventFilter[]): string {
   if (filters.length === 0) throw new RangeError('an events query needs at least one filter');
-  const exact = new Map<EventColumn, string[]>();
-  const terms: string[] = [];
+  const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => EVENT_TABLE[f.column] === table) }))
+    .filter((leg) => leg.filters.length > 0)
+    .map((leg) => tableQuery(leg.table, leg.filters));
+  return legs.length === 1 ? legs[0] : `union\n${legs.map((leg) => `(${leg})`).join(',\n')}`;
+}
+
+function tableQuery(table: EventTable, filters: readonly EventFilter[]): string {
+  const exact = new Map<EventColumn, Set<string>>();
+  const terms = new Set<string>();
   for (const f of filters) {
-    if (f.column === 'RemoteUrl') terms.push(`RemoteUrl has ${kqlString(f.value)}`);
-    else exact.set(f.column, [...(exact.get(f.column) ?? []), f.value]);
+    if (f.column === 'RemoteUrl') terms.add(f.value);
+    else exact.set(f.column, (exact.get(f.column) ?? new Set()).add(f.value));
   }
-  const predicates = [...[...exact].map(([column, values]) => `${column} in ${kqlList(values)}`), ...terms];
+  const predicates = [
+    ...[...exact].map(([column, values]) => `${column} in ${kqlList([...values])}`),
+    ...[...terms].map((term) => `RemoteUrl has ${kqlString(term)}`),
+  ];
   const wanted = filters.reduce((sum, f) => sum + f.limit, 0);
   const rows = Math.min(MAX_EVENT_ROWS, Math.max(MIN_EVENT_ROWS, wanted));
-  return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc`;
+  return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc\n| extend ${TABLE_COLUMN} = ${kqlString(table)}`;
 }
 
 type EventRow = DeviceFileEvent | DeviceNetworkEvent;
 
 /**
- * Gives each observable its rows (newest first, at most its limit), tagged with its key. A row
- * that answers two observables (a domain and its subdomain) is given to both.
+ * Gives each observable its rows of its own table (newest first, at most its limit), tagged with
+ * its key and without the table tag. A row that answers two observables (a domain and its
+ * subdomain) is given to both; rows of other requests' observables (a shared query) to none.
  */
-export function assignEvents<T extends EventRow>(rows: readonly T[], filters: readonly EventFilter[]): T[] {
+export function assignEvents(rows: readonly EventRow[], filters: readonly EventFilter[]): EventRow[] {
   const ordered = [...rows].sort((a, b) => Date.parse(String(b.Timestamp ?? '')) - Date.parse(String(a.Timestamp ?? '')));
   return filters.flatMap((f) =>
     ordered
-      .filter((row) => matches(row, f))
+      .filter((row) => fromTable(row, EVENT_TABLE[f.column]) && matches(row, f))
       .slice(0, f.limit)
-      .map((row) => ({ ...row, RelayKey: f.key })),
+      .map((row) => ({ ...withoutTag(row), RelayKey: f.key })),
   );
+}
+
+function fromTable(row: EventRow, table: EventTable): boolean {
+  const tag = (row as Record<string, unknown>)[TABLE_COLUMN];
+  return tag === undefined || tag === table;
+}
+
+function withoutTag(row: EventRow): EventRow {
+  const { [TABLE_COLUMN]: _tag, ...rest } = row as Record<string, unknown>;
+  return rest as EventRow;
 }
 
 function matches(row: EventRow, f: EventFilter): boolean {
@@ -85,27 +123,4 @@ export function hasTerm(text: string, term: string): boolean {
 function sameIp(cell: string, ip: string): boolean {
   const c = canonicalIp(cell);
   return c === canonicalIp(ip) || (isIPv4(ip) && c === `::ffff:${ip}`);
-}
-
-/** Rows read for the devices of one request; their newest rows carry each adapter's latest state. */
-export const NETWORK_INFO_ROWS = 1_000;
-
-/**
- * The newest network-info rows of every device a request touches (docs/hunting-queries.md §2),
- * with the same operators as the events queries; `latestPerAdapter` keeps each adapter's latest.
- */
-export function networkInfoQuery(deviceIds: readonly string[]): string {
-  if (deviceIds.length === 0) throw new RangeError('a network info query needs at least one device');
-  return `DeviceNetworkInfo\n| where DeviceId in ${kqlList(deviceIds)}\n| top ${kqlInt(NETWORK_INFO_ROWS)} by Timestamp desc`;
-}
-
-/** The latest row of each (device, adapter MAC): what `summarize arg_max(Timestamp, *) by DeviceId, MacAddress` gives. */
-export function latestPerAdapter(rows: readonly DeviceNetworkInfoRow[]): DeviceNetworkInfoRow[] {
-  const latest = new Map<string, DeviceNetworkInfoRow>();
-  for (const row of rows) {
-    const key = `${String(row.DeviceId ?? '').toLowerCase()}|${String(row.MacAddress ?? '').toUpperCase()}`;
-    const seen = latest.get(key);
-    if (!seen || Date.parse(String(row.Timestamp ?? '')) > Date.parse(String(seen.Timestamp ?? ''))) latest.set(key, row);
-  }
-  return [...latest.values()];
 }

@@ -1,5 +1,5 @@
-import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
-import { assignEvents, eventsQuery, hasTerm, latestPerAdapter, MAX_EVENT_ROWS, MIN_EVENT_ROWS, networkInfoQuery } from './hunting-queries';
+import { AnyHuntingColumns, DeviceFileEvent, DeviceNetworkEvent, HuntingEvent } from '../models';
+import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, TABLE_COLUMN } from './hunting-queries';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 describe('kqlString (C-23)', () => {
@@ -33,27 +33,44 @@ describe('kqlString (C-23)', () => {
   });
 });
 
+const FILES = `| extend ${TABLE_COLUMN} = 'DeviceFileEvents'`;
+const NETWORK = `| extend ${TABLE_COLUMN} = 'DeviceNetworkEvents'`;
+
 describe('hunting queries', () => {
-  it('asks one table for every observable at once, newest first, enough rows for every limit', () => {
+  it('asks one table for every observable at once, newest first, enough rows for every limit, rows tagged by table', () => {
     expect(
-      eventsQuery('DeviceFileEvents', [
+      eventsQuery([
         { key: 'o0', column: 'SHA1', value: 'aa', limit: 100 },
         { key: 'o1', column: 'MD5', value: 'bb', limit: 7 },
         { key: 'o2', column: 'SHA1', value: "c'c", limit: 5 },
+        { key: 'o3', column: 'SHA1', value: 'aa', limit: 5 },
       ]),
-    ).toBe(`DeviceFileEvents\n| where SHA1 in ('aa', 'c\\'c') or MD5 in ('bb')\n| top ${MIN_EVENT_ROWS} by Timestamp desc`);
+    ).toBe(`DeviceFileEvents\n| where SHA1 in ('aa', 'c\\'c') or MD5 in ('bb')\n| top ${MIN_EVENT_ROWS} by Timestamp desc\n${FILES}`);
+  });
+
+  it('asks both tables in one union, each with its own rows', () => {
+    expect(
+      eventsQuery([
+        { key: 'o0', column: 'RemoteIP', value: '10.0.0.1', limit: 100 },
+        { key: 'o1', column: 'SHA256', value: 'bb', limit: 100 },
+      ]),
+    ).toBe(
+      'union\n' +
+        `(DeviceFileEvents\n| where SHA256 in ('bb')\n| top ${MIN_EVENT_ROWS} by Timestamp desc\n${FILES}),\n` +
+        `(DeviceNetworkEvents\n| where RemoteIP in ('10.0.0.1')\n| top ${MIN_EVENT_ROWS} by Timestamp desc\n${NETWORK})`,
+    );
   });
 
   it('matches domains by term and IPs exactly, and caps the rows', () => {
-    const q = eventsQuery('DeviceNetworkEvents', [
+    const q = eventsQuery([
       { key: 'o0', column: 'RemoteUrl', value: 'evil.example', limit: 1000 },
       { key: 'o1', column: 'RemoteIP', value: '10.0.0.1', limit: 1000 },
       { key: 'o2', column: 'RemoteUrl', value: 'x.example', limit: 1000 },
     ]);
-    expect(q).toBe("DeviceNetworkEvents\n| where RemoteIP in ('10.0.0.1') or RemoteUrl has 'evil.example' or RemoteUrl has 'x.example'\n| top 3000 by Timestamp desc");
+    expect(q).toBe(`DeviceNetworkEvents\n| where RemoteIP in ('10.0.0.1') or RemoteUrl has 'evil.example' or RemoteUrl has 'x.example'\n| top 3000 by Timestamp desc\n${NETWORK}`);
     const many = Array.from({ length: 20 }, (_, i) => ({ key: `o${i}`, column: 'SHA1' as const, value: `${i}`, limit: 1000 }));
-    expect(eventsQuery('DeviceFileEvents', many)).toContain(`| top ${MAX_EVENT_ROWS} by Timestamp desc`);
-    expect(() => eventsQuery('DeviceFileEvents', [])).toThrow(RangeError);
+    expect(eventsQuery(many)).toContain(`| top ${MAX_EVENT_ROWS} by Timestamp desc`);
+    expect(() => eventsQuery([])).toThrow(RangeError);
   });
 
   it('gives each observable its own rows, newest first, within its limit', () => {
@@ -71,6 +88,25 @@ describe('hunting queries', () => {
       ['o0', 'new'],
       ['o1', 'md5'],
     ]);
+  });
+
+  it('gives a row only to observables of its own table, without the table tag', () => {
+    // A network row whose initiating file has the observed hash is not a file event of that hash.
+    const rows = [
+      { Timestamp: '2026-01-01T00:00:00Z', SHA1: '', RemoteIP: '10.0.0.1', [TABLE_COLUMN]: 'DeviceNetworkEvents' },
+      { Timestamp: '2026-01-01T00:00:00Z', SHA1: 'aa', RemoteIP: '', [TABLE_COLUMN]: 'DeviceFileEvents' },
+      { Timestamp: '2026-01-01T00:00:00Z', SHA1: 'aa', RemoteIP: '10.0.0.1', [TABLE_COLUMN]: 'DeviceNetworkEvents' },
+    ] as unknown as HuntingEvent[];
+    const assigned = assignEvents(rows, [
+      { key: 'o0', column: 'SHA1', value: 'aa', limit: 5 },
+      { key: 'o1', column: 'RemoteIP', value: '10.0.0.1', limit: 5 },
+    ]) as AnyHuntingColumns[];
+    expect(assigned.map((r) => [r.RelayKey, r.RemoteIP])).toEqual([
+      ['o0', ''],
+      ['o1', '10.0.0.1'],
+      ['o1', '10.0.0.1'],
+    ]);
+    expect(assigned.every((r) => !(TABLE_COLUMN in r))).toBe(true);
   });
 
   it('gives a row to every observable it answers: a domain and its subdomain, an IPv4 in mapped form, an IPv6 however spelt', () => {
@@ -93,15 +129,5 @@ describe('hunting queries', () => {
     expect(hasTerm('https://evil.example:443/a', 'evil.example')).toBe(true);
     expect(hasTerm('notevil.example', 'evil.example')).toBe(false);
     expect(hasTerm('evil.examples', 'evil.example')).toBe(false);
-  });
-
-  it('asks for the newest network info of all devices at once, and keeps the latest row per adapter', () => {
-    expect(networkInfoQuery(['d1', 'd2'])).toBe("DeviceNetworkInfo\n| where DeviceId in ('d1', 'd2')\n| top 1000 by Timestamp desc");
-    const rows = [
-      { DeviceId: 'd1', MacAddress: 'AA', Timestamp: '2026-01-01T00:00:00Z', IPAddresses: 'old' },
-      { DeviceId: 'D1', MacAddress: 'aa', Timestamp: '2026-01-02T00:00:00Z', IPAddresses: 'new' },
-      { DeviceId: 'd1', MacAddress: 'BB', Timestamp: '2026-01-01T00:00:00Z', IPAddresses: 'other adapter' },
-    ];
-    expect(latestPerAdapter(rows).map((r) => r.IPAddresses)).toEqual(['new', 'other adapter']);
   });
 });

@@ -90,32 +90,3 @@ export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent;
 
 /** Read access to every column of either event table. */
 export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent;
-
-/** A `DeviceNetworkInfo` row (one per adapter and report). */
-export interface DeviceNetworkInfoRow {
-  Timestamp?: string | null;
-  DeviceId?: string | null;
-  DeviceName?: string | null;
-  NetworkAdapterName?: string | null;
-  /** 12 upper-case hex digits without separators, e.g. `00224843C030`. */
-  MacAddress?: string | null;
-  NetworkAdapterType?: string | null;
-  NetworkAdapterStatus?: string | null;
-  TunnelType?: string | null;
-  ConnectedNetworks?: string | null;
-  DnsAddresses?: string | null;
-  IPv4Dhcp?: string | null;
-  IPv6Dhcp?: string | null;
-  DefaultGateways?: string | null;
-  /** JSON string: `[{"IPAddress":"10.1.1.68","SubnetPrefix":26,"AddressType":"Private"}, ...]`. */
-  IPAddresses: string;
-  ReportId?: number | null;
-  NetworkAdapterVendor?: string | null;
-}
-
-/** One element of the parsed `IPAddresses` JSON. */
-export interface DeviceNetworkInfoIpAddress {
-  IPAddress?: string;
-  SubnetPrefix?: number | null;
-  AddressType?: string | null;
-}

@@ -13,7 +13,8 @@ const AFTER = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 const NO_GRAPH: Credentials = { tenantId: 'tenant-a', clientId: 'app-without-graph', clientSecret: 's1' };
 const WITH_GRAPH: Credentials = { tenantId: 'tenant-a', clientId: 'app-with-graph', clientSecret: 's2' };
 const GRAPH_403 = 'Microsoft Graph refused the request: The application does not have any of the required application permissions (ThreatHunting.Read.All) to access the resource.';
-const ROW = { DeviceId: 'd1', MacAddress: '001122334455', Timestamp: '2026-11-30T00:00:00Z' };
+const ROW = { DeviceId: 'd1', SHA1: 'aa', Timestamp: '2026-11-30T00:00:00Z', RelayTable: 'DeviceFileEvents' };
+const FILTER = { key: 'o0', column: 'SHA1', value: 'aa', limit: 5 } as const;
 
 describe('HuntingRepository: which hunting API', () => {
   let now: number;
@@ -23,6 +24,7 @@ describe('HuntingRepository: which hunting API', () => {
   const contexts: DefenderContext[] = [];
 
   const client = {
+    authenticate: jest.fn(async () => undefined),
     request: jest.fn(async (ctx: DefenderContext, req: DefenderRequest) => {
       const api = req.api ?? 'defender';
       calls.push({ api, clientId: ctx.credentials.clientId });
@@ -38,7 +40,7 @@ describe('HuntingRepository: which hunting API', () => {
     contexts.push(ctx);
     return ctx;
   };
-  const hunt = (repo: HuntingRepository, credentials: Credentials) => repo.networkInfo(context(credentials), ['d1']);
+  const hunt = (repo: HuntingRepository, credentials: Credentials) => repo.events(context(credentials), [FILTER]);
   const apis = () => calls.map((c) => c.api);
 
   beforeEach(() => {
@@ -164,5 +166,27 @@ describe('HuntingRepository: which hunting API', () => {
     expect(apis()).toEqual(['graph', 'defender']);
     const [, request] = client.request.mock.calls[0];
     expect(request.body).toEqual({ Query: 'DeviceNetworkInfo\n| take 0' });
+  });
+
+  it('concurrent events of one credential share one query and each gets only its own rows; another credential gets its own query', async () => {
+    const repo = repository('graph');
+    const rows = [ROW, { ...ROW, SHA1: 'bb' }, { ...ROW, SHA1: 'cc' }];
+    graphAnswer = async () => rows;
+    const other = { ...FILTER, value: 'bb' };
+    const [mine, theirs, foreign] = await Promise.all([
+      repo.events(context(WITH_GRAPH), [FILTER]),
+      repo.events(context(WITH_GRAPH), [other]),
+      repo.events(context(NO_GRAPH), [{ ...FILTER, value: 'cc' }]),
+    ]);
+    expect(calls).toEqual([
+      { api: 'graph', clientId: WITH_GRAPH.clientId },
+      { api: 'graph', clientId: NO_GRAPH.clientId },
+    ]);
+    const [shared, separate] = client.request.mock.calls.map(([, request]) => (request.body as { Query: string }).Query);
+    expect(shared).toContain("SHA1 in ('aa', 'bb')");
+    expect(separate).toContain("SHA1 in ('cc')");
+    expect(mine).toEqual([{ DeviceId: 'd1', SHA1: 'aa', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+    expect(theirs).toEqual([{ DeviceId: 'd1', SHA1: 'bb', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+    expect(foreign).toEqual([{ DeviceId: 'd1', SHA1: 'cc', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
   });
 });

@@ -1,12 +1,14 @@
 import { defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { CallCoalescer, CoalescerLimits } from '../http/call-coalescer';
 import { Clock, CLOCK } from '../http/clock';
+import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
-import { DefenderHttpClient } from '../http/defender-http.client';
+import { deadlineError, DefenderHttpClient } from '../http/defender-http.client';
 import { TtlCache } from '../http/ttl-cache';
-import { assignEvents, EventFilter, eventsQuery, EventTable, latestPerAdapter, networkInfoQuery } from '../kql/hunting-queries';
-import { DeviceFileEvent, DeviceNetworkEvent, DeviceNetworkInfoRow } from '../models';
+import { assignEvents, EventFilter, eventsQuery } from '../kql/hunting-queries';
+import { HuntingEvent } from '../models';
 
 interface DefenderHuntingResult {
   Results?: unknown[];
@@ -15,8 +17,6 @@ interface DefenderHuntingResult {
 interface GraphHuntingResult {
   results?: unknown[];
 }
-
-export type EventRow<T extends EventTable> = T extends 'DeviceFileEvents' ? DeviceFileEvent : DeviceNetworkEvent;
 
 /** The API a credential's hunting queries go to. */
 export type HuntingBackend = 'graph' | 'defender';
@@ -30,6 +30,18 @@ const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 /** How long the API chosen for a credential is kept before `auto` asks Graph again. */
 export const HUNTING_CHOICE_TTL_MS = 5 * 60_000;
 const MAX_REMEMBERED = 10_000;
+
+/**
+ * How the events queries of concurrent requests of one credential share a call: at most two in
+ * flight per credential before the next ones wait to go together, at most 64 requests or 2,000
+ * observables in one query, and a request with less than a second left never waits.
+ */
+export const EVENTS_COALESCING: CoalescerLimits = { maxInFlight: 2, maxMembers: 64, maxWeight: 2_000, minWaitMs: 1_000 };
+
+interface EventsRequest {
+  ctx: DefenderContext;
+  filters: readonly EventFilter[];
+}
 
 /** What `/health` runs to learn a credential's hunting API when nothing is remembered: it reads no rows. */
 const PROBE_QUERY = 'DeviceNetworkInfo\n| take 0';
@@ -47,6 +59,8 @@ export class HuntingRepository {
   private readonly logger = new Logger(HuntingRepository.name);
   /** The API each credential (by identity) was last seen to use; read by `auto` and `/health`. */
   private readonly chosen: TtlCache<HuntingBackend>;
+  /** The events queries in flight or waiting, per credential (by identity). */
+  private readonly eventQueries: CallCoalescer<EventsRequest, HuntingEvent[]>;
 
   constructor(
     private readonly client: DefenderHttpClient,
@@ -54,25 +68,20 @@ export class HuntingRepository {
     @Inject(CLOCK) private readonly now: Clock,
   ) {
     this.chosen = new TtlCache(HUNTING_CHOICE_TTL_MS, MAX_REMEMBERED, now);
+    this.eventQueries = new CallCoalescer((requests, deadline) => this.runShared(requests, deadline), EVENTS_COALESCING, deadlineError);
   }
 
   /**
-   * Reserves at once the hunting of a request that runs `events` for `tables` tables, then
-   * `networkInfo`: under a busy quota it gets every query or none.
+   * The events of every observable of a request, both tables, in one hunting call shared with the
+   * concurrent requests of the same credential (never another's); each row comes back tagged
+   * (`RelayKey`) with the filter it answers, and only this request's filters get rows. The
+   * credentials are proven before the request may join a shared call.
    */
-  reserveEventsAndNetworkInfo(ctx: DefenderContext, tables: number): Promise<void> {
-    return this.client.reserveHunting(ctx, tables + 1);
-  }
-
-  /** One call for all observables of a table; each row comes back tagged (`RelayKey`) with the filter it answers. */
-  async events<T extends EventTable>(ctx: DefenderContext, table: T, filters: readonly EventFilter[]): Promise<EventRow<T>[]> {
-    return assignEvents(await this.run<EventRow<T>>(ctx, eventsQuery(table, filters)), filters);
-  }
-
-  /** Latest adapters of the given devices, once per request whatever asks for them. */
-  networkInfo(ctx: DefenderContext, deviceIds: readonly string[]): Promise<DeviceNetworkInfoRow[]> {
-    const ids = [...new Set(deviceIds.map((id) => id.toLowerCase()))].sort();
-    return ctx.once(`networkInfo:${ids.join(',')}`, async () => latestPerAdapter(await this.run<DeviceNetworkInfoRow>(ctx, networkInfoQuery(ids))));
+  async events(ctx: DefenderContext, filters: readonly EventFilter[]): Promise<HuntingEvent[]> {
+    if (filters.length === 0) return [];
+    await this.client.authenticate(ctx);
+    const rows = await this.eventQueries.submit(ctx.identity, { ctx, filters }, filters.length, ctx.deadline);
+    return assignEvents(rows, filters);
   }
 
   /**
@@ -98,6 +107,13 @@ export class HuntingRepository {
     return this.config.huntingApi === 'defender'
       ? new RelayError('unknown', `Advanced hunting uses ${retiring} (HUNTING_API=defender): set HUNTING_API=auto and grant the app ${GRAPH_HUNTING_PERMISSION} on Microsoft Graph`, { type: 'warning' })
       : new RelayError('permission denied', `Microsoft Graph refused advanced hunting, so it uses ${retiring}: grant the app the Microsoft Graph application permission ${GRAPH_HUNTING_PERMISSION} with admin consent`, { type: 'warning' });
+  }
+
+  /** One query for the filters of all `requests` (one credential), under the latest of their deadlines. */
+  private async runShared(requests: readonly EventsRequest[], deadline: Deadline): Promise<HuntingEvent[]> {
+    const query = eventsQuery(requests.flatMap((r) => r.filters));
+    if (requests.length === 1) return this.run<HuntingEvent>(requests[0].ctx, query);
+    return this.run<HuntingEvent>(new DefenderContext(requests[0].ctx.credentials, deadline), query);
   }
 
   private async run<T>(ctx: DefenderContext, query: string): Promise<T[]> {
