@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, RouteKey, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
-import { PROJECT_ROOT, sandboxEnv } from '../scripts/relay-process';
+import { sandboxEnv } from '../scripts/relay-process';
 
 const MINUTES = Number(process.env.TILES_BENCH_MINUTES ?? 10);
 const MINUTE = 60_000;
@@ -26,12 +26,21 @@ interface RelayApp {
   getUrl(): Promise<string>;
   close(): Promise<void>;
 }
-type CreateRelayApp = (server?: undefined, options?: { clock?: () => number }) => Promise<RelayApp>;
+type CreateRelayApp = (env: Record<string, string | undefined>, options?: { clock?: () => number }) => Promise<RelayApp>;
 
-/** The built app factory: aliases resolved by `nest build`, so it loads from plain Node. */
-function builtFactory(): CreateRelayApp {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the relay is loaded from its build output
-  return (require(join(PROJECT_ROOT, 'dist/apps/relay/apps/relay/src/app.factory.js')) as { createRelayApp: CreateRelayApp }).createRelayApp;
+/**
+ * The relay's app factory from this benchmark's own compiled tree (dist/tools), with the `@app/*`
+ * library aliases resolved at run time: the production build is one bundle that exports nothing,
+ * and the benchmark needs the factory itself to hand the relay a simulated clock.
+ */
+function compiledFactory(): CreateRelayApp {
+  const root = join(__dirname, '..');
+  const libs = ['common', 'defender', 'ctim'];
+  const paths = Object.fromEntries(libs.flatMap((lib) => [[`@app/${lib}`, [`libs/${lib}/src`]], [`@app/${lib}/*`, [`libs/${lib}/src/*`]]]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- registered before the relay's modules load
+  (require('tsconfig-paths') as { register(options: { baseUrl: string; paths: Record<string, string[]> }): void }).register({ baseUrl: root, paths });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the aliases are registered
+  return (require(join(root, 'apps/relay/src/app.factory')) as { createRelayApp: CreateRelayApp }).createRelayApp;
 }
 
 interface Scenario {
@@ -67,15 +76,7 @@ async function run(scenario: Scenario, sandbox: Sandbox, secretKey: string, crea
   // Past the previous scenario's rate-limit minute.
   const start = (now += 2 * MINUTE);
   const env: Record<string, string> = { ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: 'silent', TILES_CACHE_TTL_MS: String(scenario.ttlMs ?? 60_000) };
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  let app: RelayApp;
-  try {
-    app = await createRelayApp(undefined, { clock: () => now });
-  } finally {
-    for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
+  const app = await createRelayApp(env, { clock: () => now });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const authorization = `Bearer ${sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' })}`;
@@ -122,7 +123,7 @@ function round(n: number, digits: number): number {
 }
 
 async function main(): Promise<void> {
-  const createRelayApp = builtFactory();
+  const createRelayApp = compiledFactory();
   const sandbox = await startSandbox({ rateLimits: true, seedTime: now, clock: () => now });
   const secretKey = randomBytes(32).toString('hex');
   const watchdog = setTimeout(() => {

@@ -48,20 +48,30 @@ interface Snapshot<T> {
 const MAX_SNAPSHOTS = 10_000;
 
 /**
+ * The fleet (devices, isolations) and the response history (machine actions, indicators) are
+ * reused this many times longer than alert counts: they change slowly, and reading them every
+ * minute would make a wall screen cost more than 3 Defender calls a minute.
+ */
+const FLEET_TTL_FACTOR = 5;
+
+/**
  * Dashboard tiles (`/tiles/tile-data`). Each tile is drawn from a snapshot of its credential's
  * data, read from Defender when no fresh one exists and reused for TILES_CACHE_TTL_MS:
  * - the four alert tiles of a period share one paged read of the period's alerts;
  * - device-posture reads the devices and the succeeded isolation history;
  * - response-activity reads the machine actions and indicators of the last 30 days, which serves
  *   all four periods.
- * So a dashboard of the six tiles costs at most five Defender calls a minute for one period, and
- * every further period one more (its alerts); tiles asked for together share the calls in flight.
+ * The device and activity snapshots live FLEET_TTL_FACTOR times longer than the alert ones. So a
+ * dashboard of the six tiles refreshing every minute costs, averaged over those five minutes, 1.8
+ * Defender calls a minute for one period (its alerts every minute, the 4 other reads once), and
+ * every further period one more; tiles asked for together share the calls in flight.
  * Snapshots are keyed by the credential's identity and read only after its token was obtained.
  */
 @Injectable()
 export class TilesService {
   private readonly logger = new Logger(TilesService.name);
   private readonly snapshots: TtlCache<Snapshot<unknown>>;
+  private readonly fleetSnapshots: TtlCache<Snapshot<unknown>>;
 
   constructor(
     private readonly contexts: DefenderContextFactory,
@@ -73,6 +83,7 @@ export class TilesService {
     @Inject(CLOCK) private readonly now: Clock,
   ) {
     this.snapshots = new TtlCache(config.tilesCacheTtlMs, MAX_SNAPSHOTS, now);
+    this.fleetSnapshots = new TtlCache(config.tilesCacheTtlMs * FLEET_TTL_FACTOR, MAX_SNAPSHOTS, now);
   }
 
   tileData(credentials: Credentials, tile: TileId, period: TilePeriod): Promise<TileDataResult> {
@@ -88,21 +99,21 @@ export class TilesService {
         case 'alerts-by-detection-source':
           return this.draw(await this.alertStats(ctx, period), period, (s) => alertsByDetectionSource(s, links));
         case 'device-posture':
-          return this.draw(await this.posture(ctx), period, (s) => devicePosture(s, links));
+          return this.draw(await this.posture(ctx), period, (s) => devicePosture(s, links), FLEET_TTL_FACTOR);
         case 'response-activity':
-          return this.draw(await this.activity(ctx), period, (s) => responseActivity(s[period], links));
+          return this.draw(await this.activity(ctx), period, (s) => responseActivity(s[period], links), FLEET_TTL_FACTOR);
       }
     });
   }
 
-  private draw<T>(snapshot: Snapshot<T>, period: TilePeriod, body: (value: T) => TileBody): TileDataResult {
-    const frame = tileFrame(periodWindow(period, snapshot.at), snapshot.at, this.config.tilesCacheTtlMs);
+  private draw<T>(snapshot: Snapshot<T>, period: TilePeriod, body: (value: T) => TileBody, ttlFactor = 1): TileDataResult {
+    const frame = tileFrame(periodWindow(period, snapshot.at), snapshot.at, this.config.tilesCacheTtlMs * ttlFactor);
     return { data: { ...frame, ...body(snapshot.value) }, errors: snapshot.errors };
   }
 
   /** One paged read of the alerts created in the period, counted for the four alert tiles. */
   private alertStats(ctx: DefenderContext, period: TilePeriod): Promise<Snapshot<AlertStats>> {
-    return this.snapshot(ctx, `alerts:${period}`, async (at, errors) => {
+    return this.snapshot(ctx, `alerts:${period}`, this.snapshots, async (at, errors) => {
       const tally = new AlertTally(periodWindow(period, at), bucketUnit(period));
       await this.read(this.alerts.createdSince(ctx, tally.window.start), (page) => tally.add(page), errors);
       return tally.stats();
@@ -110,7 +121,7 @@ export class TilesService {
   }
 
   private posture(ctx: DefenderContext): Promise<Snapshot<PostureStats>> {
-    return this.snapshot(ctx, 'posture', async (_at, errors) => {
+    return this.snapshot(ctx, 'posture', this.fleetSnapshots, async (_at, errors) => {
       const tally = new PostureTally();
       await Promise.all([
         this.read(this.machines.all(ctx), (page) => tally.addMachines(page), errors),
@@ -121,7 +132,7 @@ export class TilesService {
   }
 
   private activity(ctx: DefenderContext): Promise<Snapshot<Record<TilePeriod, ActivityStats>>> {
-    return this.snapshot(ctx, 'activity', async (at, errors) => {
+    return this.snapshot(ctx, 'activity', this.fleetSnapshots, async (at, errors) => {
       const tally = new ActivityTally(at);
       const since = periodWindow(WIDEST_PERIOD, at).start;
       await Promise.all([
@@ -136,14 +147,19 @@ export class TilesService {
    * The credential's fresh snapshot `name`, else the one being read, else a new read. A read
    * that stopped part-way is answered (with its error) to whoever waited for it, never kept.
    */
-  private snapshot<T>(ctx: DefenderContext, name: string, read: (at: number, errors: ErrorList) => Promise<T>): Promise<Snapshot<T>> {
+  private snapshot<T>(
+    ctx: DefenderContext,
+    name: string,
+    cache: TtlCache<Snapshot<unknown>>,
+    read: (at: number, errors: ErrorList) => Promise<T>,
+  ): Promise<Snapshot<T>> {
     const fetch = async (): Promise<Snapshot<T>> => {
       const at = this.now();
       const errors = new ErrorList(this.logger);
       const value = await read(at, errors);
       return { at, value, errors: errors.all };
     };
-    return this.snapshots.getOrFetch(`${ctx.identity}:${name}`, fetch, (s) => s.errors.length === 0) as Promise<Snapshot<T>>;
+    return cache.getOrFetch(`${ctx.identity}:${name}`, fetch, (s) => s.errors.length === 0) as Promise<Snapshot<T>>;
   }
 
   private async read<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void, errors: ErrorList): Promise<void> {
