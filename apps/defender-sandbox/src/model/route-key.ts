@@ -6,6 +6,8 @@ export const ROUTE_KEYS = [
   'alerts.byFile',
   'alerts.byDomain',
   'alerts.byIp',
+  'alerts.byMachine',
+  'alerts.byUser',
   'files.get',
   'machines.get',
   'machines.list',

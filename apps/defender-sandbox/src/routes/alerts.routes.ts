@@ -35,7 +35,7 @@ const ALERT_FILTERABLE = [
   'machineId',
 ];
 
-/** Alerts, related alerts (file/domain/IP) and file profiles. */
+/** Alerts, related alerts (file/domain/IP/user) and file profiles. */
 export function alertRoutes(services: SandboxServices): RouteDefinition[] {
   const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
   // Related-alert endpoints include evidence (the relay's mocks show it populated).
@@ -104,6 +104,18 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
         if (isIPv6(ip)) throw new ApiError(400, 'InvalidIpAddress', `IPv6 addresses are not supported: ${ip.slice(0, 60)}`);
         if (!isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
         return related(call, `Ip ${ip} was not found`, (a) => a.evidence.some((e) => e.ipAddress === ip));
+      },
+    },
+    {
+      ...base,
+      key: 'alerts.byUser',
+      method: 'GET',
+      path: '/users/:user/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        // The bare account name, as Defender documents; a UPN or DOMAIN\name finds nothing.
+        const user = call.params.user.toLowerCase();
+        return related(call, `User ${user.slice(0, 80)} was not found`, (a) => a.relatedUser?.userName.toLowerCase() === user);
       },
     },
     {

@@ -18,6 +18,7 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PivotAlertsLookup } from './pivot-alerts';
 import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex, networkInfoIndex } from './lookups.helpers';
 
 /** What was found for one input observable. */
@@ -34,22 +35,25 @@ interface Findings {
   machines: Map<string, Promise<Machine | undefined>>;
 }
 
-type AlertLookup = Pick<Findings, 'alerts' | 'profile'>;
+/** The alerts of an observable; a device pivot also brings the devices it resolved to. */
+type AlertLookup = Pick<Findings, 'alerts' | 'profile'> & { devices?: Machine[] };
 
 export interface ObserveResult {
   sightings: Sighting[];
   errors: RelayErrorBody[];
 }
 
-const EVENT_SOURCE: Record<Observable['type'], { table: EventTable; column: EventColumn } | undefined> = {
+const EVENT_SOURCE: Record<Observable['type'], { table: EventTable; column: EventColumn; match?: EventFilter['match'] } | undefined> = {
   sha1: { table: 'DeviceFileEvents', column: 'SHA1' },
   sha256: { table: 'DeviceFileEvents', column: 'SHA256' },
   md5: { table: 'DeviceFileEvents', column: 'MD5' },
   ip: { table: 'DeviceNetworkEvents', column: 'RemoteIP' },
   ipv6: { table: 'DeviceNetworkEvents', column: 'RemoteIP' },
   domain: { table: 'DeviceNetworkEvents', column: 'RemoteUrl' },
+  url: { table: 'DeviceNetworkEvents', column: 'RemoteUrl', match: 'url' },
   ms_machine_id: undefined,
-  url: undefined,
+  hostname: undefined,
+  user: undefined,
 };
 
 /**
@@ -72,6 +76,7 @@ export class ObserveService {
     private readonly machines: MachinesRepository,
     private readonly hunting: HuntingRepository,
     private readonly sightings: SightingMapper,
+    private readonly pivots: PivotAlertsLookup,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -106,17 +111,25 @@ export class ObserveService {
     limit: number,
     errors: ErrorList,
   ): Promise<Findings> {
-    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable), { alerts: [] } as AlertLookup), hunted]);
+    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup), hunted]);
     const alerts = [...found.alerts].sort(byNewestAlert);
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
     // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
     const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
     // Requested now, so they overlap the slower lookups of other observables; awaited in `map`.
-    const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, errors.capture(() => this.machines.machine(ctx, id), undefined)]));
+    const resolved = new Map((found.devices ?? []).map((d) => [String(d.id).toLowerCase(), d]));
+    const machines = new Map(
+      [...machineIdsOf(kept.alerts, kept.events)].map((id) => [
+        id,
+        resolved.has(id.toLowerCase()) ? Promise.resolve(resolved.get(id.toLowerCase())) : errors.capture(() => this.machines.machine(ctx, id), undefined),
+      ]),
+    );
     return { observable, ...kept, count: alerts.length + own.length, profile: found.profile, machines };
   }
 
-  private async alertsFor(ctx: DefenderContext, observable: Observable): Promise<AlertLookup> {
+  private async alertsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<AlertLookup> {
+    const pivot = await this.pivots.alertsFor(ctx, observable, errors);
+    if (pivot) return pivot;
     switch (observable.type) {
       case 'sha1':
         return { alerts: await this.fileAlerts(ctx, observable.value) };
@@ -153,7 +166,7 @@ export class ObserveService {
       const source = EVENT_SOURCE[observable.type];
       if (!source) continue;
       const filters = byTable.get(source.table) ?? [];
-      filters.push({ key, column: source.column, value: observable.value, limit });
+      filters.push({ key, column: source.column, value: observable.value, limit, match: source.match });
       byTable.set(source.table, filters);
     }
     const reserved = byTable.size > 0 && (await errors.capture(() => this.hunting.reserveEventsAndNetworkInfo(ctx, byTable.size).then(() => true), false));

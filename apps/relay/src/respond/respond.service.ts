@@ -1,8 +1,13 @@
-import { Credentials, ErrorList, isObservableType, Observable, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
+import { Credentials, DEVICE_PIVOT_TYPES, ErrorList, isObservableType, Observable, ObservableType, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
 import { ActionMapper, RequestedAction, ResponseAction } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, IndicatorsRepository, indicatorTypeFor, MachineActionsRepository, MachinesRepository } from '@app/defender';
 import { Injectable, Logger } from '@nestjs/common';
+import { DeviceActions } from './device-actions';
 import { Trigger } from './trigger.dto';
+
+/** What a machine action may be triggered on: the id itself, or an observable with the `machine_id` offered for it. */
+const MACHINE_TARGET_TYPES: readonly ObservableType[] = ['ms_machine_id', ...DEVICE_PIVOT_TYPES];
+const INDICATOR_TYPES: readonly ObservableType[] = RESPOND_TYPES.filter((t) => indicatorTypeFor(t) !== undefined);
 
 export interface RespondListResult {
   actions: ResponseAction[];
@@ -28,6 +33,7 @@ export class RespondService {
     private readonly machineActions: MachineActionsRepository,
     private readonly indicators: IndicatorsRepository,
     private readonly actions: ActionMapper,
+    private readonly devices: DeviceActions,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
@@ -47,6 +53,14 @@ export class RespondService {
       ]);
       return machine ? this.actions.forMachine(observable.value, machine, history) : [];
     }
+    const [devices, indicator] = await Promise.all([
+      DEVICE_PIVOT_TYPES.includes(observable.type) ? this.devices.offer(ctx, observable) : [],
+      this.indicatorActions(ctx, observable),
+    ]);
+    return [...indicator, ...devices];
+  }
+
+  private async indicatorActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [existing] = await this.indicators.forObservable(ctx, observable);
     return this.actions.forIndicator(observable, existing);
@@ -59,7 +73,7 @@ export class RespondService {
         throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so nothing was sent to Microsoft Defender for Endpoint`);
       }
       const observable = this.observableFor(action, trigger.observable);
-      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger.indicatorId));
+      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger));
       return { status: 'success', errors: [] };
     } catch (error) {
       const errors = new ErrorList(this.logger);
@@ -70,7 +84,7 @@ export class RespondService {
 
   /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
   private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
-    const wanted = action.kind === 'machine' ? ['ms_machine_id'] : RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
+    const wanted = action.kind === 'machine' ? MACHINE_TARGET_TYPES : INDICATOR_TYPES;
     if (!isObservableType(type) || !wanted.includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
@@ -80,11 +94,13 @@ export class RespondService {
   }
 
   /** One Defender call, never retried: it may already have acted (C-73). */
-  private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, indicatorId: string | undefined): Promise<void> {
+  private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, { indicatorId, machineId }: Trigger): Promise<void> {
     switch (action.kind) {
-      case 'machine':
-        await this.machineActions.run(ctx, observable.value, action.name);
+      case 'machine': {
+        const target = observable.type === 'ms_machine_id' ? observable.value : await this.devices.target(ctx, observable, machineId);
+        await this.machineActions.run(ctx, target, action.name);
         return;
+      }
       case 'add-indicator':
         await this.indicators.submit(ctx, action.policy, observable);
         return;

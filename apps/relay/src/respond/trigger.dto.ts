@@ -23,6 +23,11 @@ export class TriggerDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
   indicator_id?: string;
+
+  @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables' })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{40}$/, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
+  machine_id?: string;
 }
 
 /** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
@@ -30,4 +35,6 @@ export interface Trigger {
   actionId: string;
   observable: { type: string; value: string };
   indicatorId?: string;
+  /** Lower-case; the device a machine action on a host name or IP acts on. */
+  machineId?: string;
 }

@@ -18,8 +18,9 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
         observable_type: raw.observable_type,
         observable_value: raw.observable_value,
         indicator_id: indicatorId,
+        machine_id: raw.machine_id,
       }),
     );
-    return { actionId: dto.actionId, observable: normaliseObservable(dto.observable_type, dto.observable_value), indicatorId: dto.indicator_id };
+    return { actionId: dto.actionId, observable: normaliseObservable(dto.observable_type, dto.observable_value), indicatorId: dto.indicator_id, machineId: dto.machine_id?.toLowerCase() };
   }
 }
