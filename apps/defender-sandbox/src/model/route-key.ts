@@ -11,6 +11,7 @@ export const ROUTE_KEYS = [
   'files.get',
   'machines.get',
   'machines.list',
+  'machines.findByIp',
   'machineactions.list',
   'machines.machineactions',
   'machines.availableActions',

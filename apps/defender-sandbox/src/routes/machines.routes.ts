@@ -15,6 +15,8 @@ const DAY = 24 * 60 * MINUTE;
 /**
  * `machines/findbyip(ip='…',timestamp=…)`: devices seen with that internal IP within 15 minutes
  * either side of the timestamp, which must lie within the last 30 days (else 400, as Defender).
+ * The seed's times are fixed in the past, so an Active device counts as still reporting its
+ * addresses; any other is seen only until its lastSeen.
  */
 function findByIp(tenant: TenantData, call: string, now: number): Machine[] {
   const match = FIND_BY_IP.exec(call);
@@ -30,7 +32,7 @@ function findByIp(tenant: TenantData, call: string, now: number): Machine[] {
     (m) =>
       (m.ipAddresses ?? []).some((a) => typeof a.ipAddress === 'string' && isIP(a.ipAddress) !== 0 && canonical(a.ipAddress) === wanted) &&
       Date.parse(m.firstSeen) <= at + 15 * MINUTE &&
-      Date.parse(m.lastSeen) >= at - 15 * MINUTE,
+      (m.healthStatus === 'Active' || Date.parse(m.lastSeen) >= at - 15 * MINUTE),
   );
 }
 
@@ -100,12 +102,19 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
       access: ACCESS.machineRead,
       handler: (call) => {
         const tenant = callerTenant(services, call);
-        // The findbyip function shares the path shape of a machine id.
-        if (/^findbyip\(/i.test(call.params.id)) return collection(call, 'Machines', findByIp(tenant, call.params.id, services.clock()));
         const machine = findMachine(tenant, call.params.id);
         if (!machine) throw machineNotFound(call.params.id);
         return ok({ '@odata.context': odataContext(call, 'Machines/$entity'), ...machine });
       },
+    },
+    {
+      ...base,
+      key: 'machines.findByIp',
+      method: 'GET',
+      // A function call in the path: the regex keeps it apart from `machines/{id}`.
+      path: '/machines/:call(^findbyip.*)',
+      access: ACCESS.machineRead,
+      handler: (call) => collection(call, 'Machines', findByIp(callerTenant(services, call), call.params.call, services.clock())),
     },
     {
       ...base,

@@ -1,5 +1,5 @@
-import { accountName, ErrorList, Observable, RelayError } from '@app/common';
-import { Alert, AlertsRepository, DefenderContext, DevicesRepository, Machine, MAX_HOSTNAME_DEVICES } from '@app/defender';
+import { accountName, ErrorList, Observable } from '@app/common';
+import { Alert, AlertsRepository, DefenderContext, DevicesRepository, Machine, tooManyDevices } from '@app/defender';
 import { Injectable } from '@nestjs/common';
 
 /** The alerts of a device or user observable, and the devices it resolved to (their profiles need no second fetch). */
@@ -28,11 +28,7 @@ export class PivotAlertsLookup {
         return { alerts: await this.machineAlerts(ctx, observable.value), devices: [] };
       case 'hostname': {
         const { devices, truncated } = await this.devices.byHostname(ctx, observable.value);
-        if (truncated) {
-          errors.add(
-            new RelayError('unknown', `More than ${MAX_HOSTNAME_DEVICES} devices are named ${observable.value.slice(0, 80)}: only the ${MAX_HOSTNAME_DEVICES} last seen are searched`, { type: 'warning' }),
-          );
-        }
+        if (truncated) errors.add(tooManyDevices(observable.value));
         const lists = await Promise.all(devices.map((d) => this.machineAlerts(ctx, String(d.id))));
         return { alerts: lists.flat(), devices };
       }

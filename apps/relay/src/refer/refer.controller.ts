@@ -1,4 +1,4 @@
-import { AuthCredentials, Credentials, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_SHA1, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
+import { AuthCredentials, Credentials, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES, EXAMPLE_SHA1, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReferLink } from './refer-link.mapper';
@@ -13,7 +13,7 @@ export class ReferController {
   @Post('observables')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pivot links into the Defender portal; only host names are resolved through Defender (one link per device found)' })
-  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES } } })
+  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES }, pivots: { summary: 'Device, user and URL pivots of the demo tenant', value: EXAMPLE_PIVOT_OBSERVABLES } } })
   @ApiOkResponse({
     schema: {
       example: {

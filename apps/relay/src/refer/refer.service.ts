@@ -1,5 +1,5 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import { DefenderContext, DefenderContextFactory, DevicesRepository } from '@app/defender';
+import { DefenderContext, DefenderContextFactory, DevicesRepository, tooManyDevices } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { deviceLink, ReferLink, referLink } from './refer-link.mapper';
@@ -35,7 +35,8 @@ export class ReferService {
   private linksFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ReferLink[]> {
     if (observable.type !== 'hostname') return Promise.resolve(this.ownLink(observable, ctx.credentials));
     return errors.capture(async () => {
-      const { devices } = await this.devices.byHostname(ctx, observable.value);
+      const { devices, truncated } = await this.devices.byHostname(ctx, observable.value);
+      if (truncated) errors.add(tooManyDevices(observable.value));
       return devices.map((d) => deviceLink(observable, d, this.config.portalUrl, ctx.credentials.tenantId));
     }, []);
   }

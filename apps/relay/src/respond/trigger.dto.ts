@@ -24,7 +24,7 @@ export class TriggerDto {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: "'indicator_id' must be the indicator id listed by /respond/observables" })
   indicator_id?: string;
 
-  @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables' })
+  @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables', example: EXAMPLE_TRIGGER.observable_value })
   @IsOptional()
   @Matches(/^[0-9a-fA-F]{40}$/, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
   machine_id?: string;

@@ -1,3 +1,4 @@
+import { RelayError } from '@app/common';
 import { Machine } from '../models';
 
 // Pure rules of device resolution; DevicesRepository makes the calls.
@@ -38,6 +39,13 @@ export function pickDevices(candidates: readonly Machine[], matches: (m: Machine
   const seen = (m: Machine) => Date.parse(String(m.lastSeen ?? '')) || 0;
   const sorted = [...found].sort((a, b) => seen(b) - seen(a));
   return { devices: sorted.slice(0, max), truncated: sorted.length > max };
+}
+
+/** The warning that goes with a host name that named more devices than are kept. */
+export function tooManyDevices(hostname: string): RelayError {
+  return new RelayError('unknown', `More than ${MAX_HOSTNAME_DEVICES} devices are named ${hostname.slice(0, 80)}: only the ${MAX_HOSTNAME_DEVICES} last seen are used`, {
+    type: 'warning',
+  });
 }
 
 /** Whether a device currently carries an internal IP (its last IP or any adapter's), compared canonically. */
