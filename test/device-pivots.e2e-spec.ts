@@ -210,6 +210,14 @@ describe('device, user and URL pivots', () => {
       expect(relay.sandbox.stats.entries('machines.findByIp')[0].path).toMatch(/^\/api\/machines\/findbyip\(ip='10\.20\.14\.37',timestamp=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/);
     });
 
+    it('a failing device lookup costs only the device actions: the indicator actions come with the error', async () => {
+      relay.sandbox.faults.add({ route: 'machines.findByIp', status: 400, body: { error: { code: 'InvalidTimestamp', message: 'The timestamp must be within the last 30 days.', target: 'e2e' } } });
+      const res = await post('/respond/observables', [{ type: 'ip', value: '10.20.14.37' }]);
+      expect((res.body.data as Action[]).map((a) => a.id)).toEqual(['microsoft-defender-add-indicator-alert', 'microsoft-defender-add-indicator-alert-and-block', 'microsoft-defender-add-indicator-allowed']);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0].message).toContain('The timestamp must be within the last 30 days.');
+    });
+
     it('trigger acts on the offered machine_id only, without resolving the host name again', async () => {
       const res = await relay.post('/respond/trigger', { 'action-id': ISOLATE, observable_type: 'hostname', observable_value: 'ws-01', machine_id: WS01_LAB.toUpperCase() });
       expect(res.body).toEqual({ data: { status: 'success' } });

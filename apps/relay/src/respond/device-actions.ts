@@ -1,6 +1,6 @@
-import { canonicalIp, Observable, RelayError } from '@app/common';
+import { canonicalIp, ErrorList, Observable, RelayError } from '@app/common';
 import { ActionMapper, ResponseAction } from '@app/ctim';
-import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository } from '@app/defender';
+import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository, tooManyDevices, tooManyDevicesForIp } from '@app/defender';
 import { Injectable } from '@nestjs/common';
 
 const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
@@ -21,8 +21,9 @@ export class DeviceActions {
   ) {}
 
   /** The state-aware machine actions of every device the observable resolves to. */
-  async offer(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
-    const { devices } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
+  async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+    const { devices, truncated } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
+    if (truncated) errors.add(observable.type === 'hostname' ? tooManyDevices(observable.value) : tooManyDevicesForIp(observable.value));
     const lists = await Promise.all(
       devices.map(async (device) => {
         const id = String(device.id).toLowerCase();

@@ -39,12 +39,22 @@ export class RespondService {
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
     const errors = new ErrorList(this.logger, warnings);
     return this.contexts.run(credentials, async (ctx) => {
-      const lists = await Promise.all(observables.map((o) => errors.capture(() => this.actionsFor(ctx, o), [] as ResponseAction[])));
+      const lists = await Promise.all(observables.map((o) => this.actionsFor(ctx, o, errors)));
       return { actions: lists.flat(), errors: errors.all };
     });
   }
 
-  private async actionsFor(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
+  /** An observable's actions; each source that fails costs only its own actions, with the error. */
+  private async actionsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+    const none = [] as ResponseAction[];
+    const [own, devices] = await Promise.all([
+      errors.capture(() => this.ownActions(ctx, observable), none),
+      DEVICE_PIVOT_TYPES.includes(observable.type) ? errors.capture(() => this.devices.offer(ctx, observable, errors), none) : none,
+    ]);
+    return [...own, ...devices];
+  }
+
+  private async ownActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
       // Both reads are fresh and independent: an analyst who just isolated must see it (C-95).
       const [machine, history] = await Promise.all([
@@ -53,14 +63,6 @@ export class RespondService {
       ]);
       return machine ? this.actions.forMachine(observable.value, machine, history) : [];
     }
-    const [devices, indicator] = await Promise.all([
-      DEVICE_PIVOT_TYPES.includes(observable.type) ? this.devices.offer(ctx, observable) : [],
-      this.indicatorActions(ctx, observable),
-    ]);
-    return [...indicator, ...devices];
-  }
-
-  private async indicatorActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [existing] = await this.indicators.forObservable(ctx, observable);
     return this.actions.forIndicator(observable, existing);

@@ -48,6 +48,11 @@ export function tooManyDevices(hostname: string): RelayError {
   });
 }
 
+/** The warning that goes with an internal IP more devices were seen with than are kept. */
+export function tooManyDevicesForIp(ip: string): RelayError {
+  return new RelayError('unknown', `More than ${MAX_IP_DEVICES} devices were seen with ${ip.slice(0, 60)}: only the ${MAX_IP_DEVICES} last seen are offered`, { type: 'warning' });
+}
+
 /** Whether a device currently carries an internal IP (its last IP or any adapter's), compared canonically. */
 export function deviceHasIp(machine: Machine, ip: string, canonical: (value: string) => string): boolean {
   const wanted = canonical(ip);
