@@ -117,13 +117,13 @@ export class ObserveService {
     // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
     const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
     // Requested now, so they overlap the slower lookups of other observables; awaited in `map`.
+    // A host name's devices came with their profiles: those are not fetched again.
     const resolved = new Map((found.devices ?? []).map((d) => [String(d.id).toLowerCase(), d]));
-    const machines = new Map(
-      [...machineIdsOf(kept.alerts, kept.events)].map((id) => [
-        id,
-        resolved.has(id.toLowerCase()) ? Promise.resolve(resolved.get(id.toLowerCase())) : errors.capture(() => this.machines.machine(ctx, id), undefined),
-      ]),
-    );
+    const profileOf = (id: string): Promise<Machine | undefined> => {
+      const known = resolved.get(id.toLowerCase());
+      return known ? Promise.resolve(known) : errors.capture(() => this.machines.machine(ctx, id), undefined);
+    };
+    const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, profileOf(id)]));
     return { observable, ...kept, count: alerts.length + own.length, profile: found.profile, machines };
   }
 
