@@ -201,11 +201,21 @@ describe('POST /deliberate/observables (C-40)', () => {
       { type: 'ip', value: SEED_NETWORK.c2Ip },
       { type: 'ipv6', value: '2001:db8::1' },
       { type: 'domain', value: SEED_NETWORK.otherTenantDomain },
-      { type: 'url', value: SEED_NETWORK.phishingUrl },
+      { type: 'url', value: 'http://unknown-e2e.example/x' },
       { type: 'ms_machine_id', value: '985ecec0d21c0c98890573e3a094474a2b6dbf6a' },
+      { type: 'hostname', value: 'fin-wks-017' },
+      { type: 'user', value: 'CONTOSODEMO\\jdoe' },
     ]);
     expect(res.body).toEqual({ data: {} });
-    expect(relay.sandbox.stats.count('indicators.list', DEMO_TENANT_ID)).toBe(7);
+    // Host names, users and machine ids have nothing to judge: no call is made for them.
+    expect(relay.sandbox.stats.count('indicators.list', DEMO_TENANT_ID)).toBe(8);
+  });
+
+  it('judges a URL by its custom indicator, as a domain', async () => {
+    const res = await deliberate([{ type: 'url', value: SEED_NETWORK.phishingUrl }]);
+    expect(res.body.errors).toBeUndefined();
+    checkCtim(res.body.data);
+    expect(dispositions(res.body.data.verdicts.docs)).toEqual([['url', SEED_NETWORK.phishingUrl, 3, 'Suspicious']]);
   });
 
   it('an empty list → {"data":{}} without calling Defender', async () => {

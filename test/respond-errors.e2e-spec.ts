@@ -56,9 +56,10 @@ describe('POST /respond/trigger and /respond/observables: errors (C-70, C-73, C-
 
     it.each<[string, Record<string, unknown>, string]>([
       ['a machine action on a domain', { ...ISOLATE, observable_type: 'domain', observable_value: DOMAIN }, 'domain'],
-      ['a machine action on an ip', { ...ISOLATE, observable_type: 'ip', observable_value: '10.0.0.1' }, 'ip'],
+      ['a machine action on a url', { ...ISOLATE, observable_type: 'url', observable_value: 'http://evil.example/' }, 'url'],
       ['an indicator action on a machine id', { ...ADD, observable_type: 'ms_machine_id', observable_value: WIN10 }, 'ms_machine_id'],
       ['an indicator action on a hostname', { ...ADD, observable_type: 'hostname', observable_value: 'host.example' }, 'hostname'],
+      ['an indicator action on a user', { ...ADD, observable_type: 'user', observable_value: 'jdoe' }, 'user'],
       ['a type the pipe trims and lower-cases first', { ...ADD, observable_type: ' HostName ', observable_value: 'host.example' }, 'hostname'],
     ])('%s → unsupported type', async (_name, body, type) => {
       const res = await trigger(body);

@@ -5,6 +5,7 @@ import {
   ADD_INDICATOR_ALLOWED_ACTION_ID,
   REMOVE_INDICATOR_ACTION_ID,
   availableMachineActions,
+  deviceActions,
   indicatorActions,
   machineActionNameOf,
   machineActions,
@@ -74,6 +75,23 @@ describe('machineActions', () => {
       'microsoft-defender-RunAntiVirusScanFull',
       'microsoft-defender-CollectInvestigationPackage',
     ]);
+  });
+});
+
+describe('deviceActions', () => {
+  it('offers the same state-aware actions for a device found by host name, titled with its name and carrying its id', () => {
+    const observable = { type: 'hostname', value: 'hf-ws-0142' };
+    const offered = deviceActions(observable, MACHINE_ID, 'hf-ws-0142', { isolated: false, restricted: true });
+    expect(offered.map((a) => a.id)).toEqual(machineActions(MACHINE_ID, { isolated: false, restricted: true }).map((a) => a.id));
+    expect(offered[0]).toEqual({
+      id: 'microsoft-defender-FullIsolation',
+      title: 'Isolate hf-ws-0142 (Full)',
+      description: 'Isolate hf-ws-0142 (Full)',
+      categories: ['Microsoft Defender for Endpoint', 'Machine Actions'],
+      'query-params': { observable_type: 'hostname', observable_value: 'hf-ws-0142', machine_id: MACHINE_ID },
+    });
+    expect(offered.map((a) => a.title)).toContain('Remove app restrictions on hf-ws-0142');
+    expect(deviceActions(observable, MACHINE_ID, 'x', { isolated: true, restricted: false }).map((a) => a.title)[0]).toBe('Release x from isolation');
   });
 });
 

@@ -149,6 +149,37 @@ export function machineActions(machineId: string, state: MachineState, blocked: 
     }));
 }
 
+/** Titles of the machine actions offered for a device found by host name or IP, naming the device. */
+export const DEVICE_ACTION_TITLES: Readonly<Record<MachineActionName, (device: string) => string>> = {
+  FullIsolation: (d) => `Isolate ${d} (Full)`,
+  SelectiveIsolation: (d) => `Isolate ${d} (Selective)`,
+  Unisolate: (d) => `Release ${d} from isolation`,
+  RestrictCodeExecution: (d) => `Restrict app execution on ${d}`,
+  UnrestrictCodeExecution: (d) => `Remove app restrictions on ${d}`,
+  RunAntiVirusScanQuick: (d) => `Run antivirus scan on ${d} (Quick)`,
+  RunAntiVirusScanFull: (d) => `Run antivirus scan on ${d} (Full)`,
+  CollectInvestigationPackage: (d) => `Collect investigation package from ${d}`,
+  InitiateInvestigation: (d) => `Initiate automated investigation on ${d}`,
+};
+
+/**
+ * Machine actions for one device an observable (host name, IP) resolved to: the same actions as
+ * for its `ms_machine_id`, titled with the device's name, offered for the observable and carrying
+ * the device's id as `machine_id`, which is what the trigger acts on.
+ */
+export function deviceActions(observable: CtimObservable, machineId: string, deviceName: string, state: MachineState): ResponseAction[] {
+  return machineActions(machineId, state).map((action) => {
+    const name = machineActionNameOf(action.id);
+    const title = name ? DEVICE_ACTION_TITLES[name](deviceName) : action.title;
+    return {
+      ...action,
+      title,
+      description: title,
+      'query-params': { observable_type: observable.type, observable_value: observable.value, machine_id: machineId },
+    };
+  });
+}
+
 /** How the original relay named indicator actions in titles. */
 function humanIndicatorAction(action: string): string {
   switch (action) {
@@ -259,6 +290,11 @@ export class ActionMapper {
   /** Stop and quarantine, when Defender knows devices that have the file. */
   forFile(observable: CtimObservable, devices: readonly Machine[]): ResponseAction[] {
     return quarantineActions(observable, devices);
+  }
+
+  /** The machine actions of a device that `observable` resolved to, titled with the device's name. */
+  forResolvedDevice(observable: CtimObservable, machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
+    return deviceActions(observable, machineId, text(machine.computerDnsName) ?? machineId, machineState(machine, history));
   }
 
   forIndicator(observable: CtimObservable, existing?: Indicator): ResponseAction[] {

@@ -9,13 +9,14 @@ import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
 import { AlertsRepository } from './repositories/alerts.repository';
+import { DevicesRepository } from './repositories/devices.repository';
 import { FilesRepository } from './repositories/files.repository';
 import { HuntingRepository } from './repositories/hunting.repository';
 import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
 
-const REPOSITORIES = [AlertsRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
+const REPOSITORIES = [AlertsRepository, DevicesRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
 
 /**
  * Talks to Defender; exports repositories (and the context factory), never the raw client. The

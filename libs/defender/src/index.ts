@@ -12,6 +12,8 @@ export * from './kql/hunting-queries';
 export * from './kql/kql';
 export * from './models';
 export * from './repositories/alerts.repository';
+export * from './repositories/device-resolution';
+export * from './repositories/devices.repository';
 export * from './repositories/files.repository';
 export * from './repositories/hunting.repository';
 export * from './repositories/indicator.requests';

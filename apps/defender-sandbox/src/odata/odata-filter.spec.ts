@@ -35,6 +35,9 @@ describe('OData $filter', () => {
     ['incidentId eq null', [2]],
     ["(type eq 'Isolate' or type eq 'RunAntiVirusScan') and status eq 'Succeeded'", [0, 2]],
     ["IndicatorValue EQ '10.0.0.1'", [2]],
+    ["startswith(indicatorValue,'EVIL.')", [1]],
+    ["indicatorValue eq 'x' or startswith(indicatorValue, 'o''brien')", [0]],
+    ["startswith(indicatorValue,'10.0.0.1.')", []],
   ])('%s', (filter, expected) => {
     expect(select(filter)).toEqual(expected);
   });
@@ -46,6 +49,8 @@ describe('OData $filter', () => {
     ["indicatorValue like 'a'", 'Syntax error'],
     ["indicatorValue eq 'a' 'b'", 'Syntax error'],
     ["contains(indicatorValue, 'a')", "Unknown function 'contains'"],
+    ["startswith(indicatorValue, 5)", 'Syntax error'],
+    ["startswith(nope,'a')", "Could not find a filterable property named 'nope'"],
   ])('rejects %s with 400 ODataError', (filter, message) => {
     const err = rejection(() => parseODataFilter(filter, FIELDS));
     expect(err.status).toBe(400);

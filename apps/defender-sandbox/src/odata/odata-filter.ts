@@ -1,13 +1,14 @@
 import { ApiError } from '../http/api-error';
 
 // A small OData v4 `$filter` parser: comparisons (eq ne gt ge lt le), `in (...)`, and/or,
-// parentheses; string literals with '' doubling, numbers, booleans, null, datetimes.
+// `startswith(field,'prefix')`, parentheses; string literals with '' doubling, numbers, booleans, null, datetimes.
 
 export type ODataLiteral = string | number | boolean | null | { datetime: string };
 
 export type ODataFilter =
   | { kind: 'compare'; field: string; op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'; value: ODataLiteral }
   | { kind: 'in'; field: string; values: ODataLiteral[] }
+  | { kind: 'startswith'; field: string; prefix: string }
   | { kind: 'and' | 'or'; left: ODataFilter; right: ODataFilter };
 
 interface Token {
@@ -90,13 +91,31 @@ export function parseODataFilter(text: string, fields: readonly string[]): OData
   const fail = (t: Token): ApiError =>
     odataError(t.type === 'eof' ? "Unexpected end of '$filter'." : `Syntax error at position ${t.pos} in '$filter'.`);
 
+  const fieldNamed = (t: Token): string => {
+    const canonical = fields.find((f) => f.toLowerCase() === t.text.toLowerCase());
+    if (!canonical) throw odataError(`Could not find a filterable property named '${t.text.slice(0, 64)}'.`);
+    return canonical;
+  };
+
   const field = (): string => {
     const t = next();
     if (t.type !== 'word') throw fail(t);
     if (peek().type === 'punct' && peek().text === '(') throw odataError(`Unknown function '${t.text.slice(0, 32)}'.`);
-    const canonical = fields.find((f) => f.toLowerCase() === t.text.toLowerCase());
-    if (!canonical) throw odataError(`Could not find a filterable property named '${t.text.slice(0, 64)}'.`);
-    return canonical;
+    return fieldNamed(t);
+  };
+
+  /** `startswith(field,'prefix')`, the one function Defender's own samples filter machines with. */
+  const startsWith = (): ODataFilter => {
+    next();
+    expect('(');
+    const t = next();
+    if (t.type !== 'word') throw fail(t);
+    const name = fieldNamed(t);
+    expect(',');
+    const prefix = next();
+    if (prefix.type !== 'string') throw fail(prefix);
+    expect(')');
+    return { kind: 'startswith', field: name, prefix: prefix.text };
   };
 
   const literal = (): ODataLiteral => {
@@ -122,6 +141,7 @@ export function parseODataFilter(text: string, fields: readonly string[]): OData
       expect(')');
       return inner;
     }
+    if (isWord(peek(), 'startswith') && tokens[index + 1]?.type === 'punct' && tokens[index + 1].text === '(') return startsWith();
     const name = field();
     const opToken = next();
     const op = opToken.type === 'word' ? opToken.text.toLowerCase() : '';
@@ -169,6 +189,10 @@ export function matchesODataFilter(filter: ODataFilter, entity: object): boolean
       return matchesODataFilter(filter.left, entity) && matchesODataFilter(filter.right, entity);
     case 'or':
       return matchesODataFilter(filter.left, entity) || matchesODataFilter(filter.right, entity);
+    case 'startswith': {
+      const value = propertyOf(entity, filter.field);
+      return typeof value === 'string' && value.toLowerCase().startsWith(filter.prefix.toLowerCase());
+    }
     case 'in':
       return filter.values.some((v) => compare(propertyOf(entity, filter.field), v) === 0);
     case 'compare': {

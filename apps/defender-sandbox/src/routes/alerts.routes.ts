@@ -35,7 +35,7 @@ const ALERT_FILTERABLE = [
   'machineId',
 ];
 
-/** Alerts, related alerts (file/domain/IP) and file profiles. */
+/** Alerts, related alerts (file/domain/IP/user) and file profiles. */
 export function alertRoutes(services: SandboxServices): RouteDefinition[] {
   const base = { prefixes: API_PREFIXES, family: 'defender' as const, rateBuckets: ['general' as const] };
   // Related-alert endpoints include evidence (the relay's mocks show it populated).
@@ -125,6 +125,18 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
         const machines = [...seen].map(([id, name]) => tenant.machines.find((m) => m.id === id) ?? { id, computerDnsName: name, healthStatus: 'Inactive' });
         const profiled = tenant.files.some((f) => f.sha1 === hash);
         return lookupResult(services, call, 'Machines', machines, `File ${hash} was not found`, profiled || machines.length > 0);
+      },
+    },
+    {
+      ...base,
+      key: 'alerts.byUser',
+      method: 'GET',
+      path: '/users/:user/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        // The bare account name, as Defender documents; a UPN or DOMAIN\name finds nothing.
+        const user = call.params.user.toLowerCase();
+        return related(call, `User ${user.slice(0, 80)} was not found`, (a) => a.relatedUser?.userName.toLowerCase() === user);
       },
     },
     {

@@ -2,10 +2,39 @@ import { ACCESS } from '../auth/permissions';
 import { ApiError } from '../http/api-error';
 import { CallContext, RouteDefinition } from '../http/route.pipeline';
 import { SandboxServices } from '../http/sandbox.services';
+import { isIP } from 'node:net';
 import { Machine, MachineAction } from '../model/entities';
 import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
 import { TenantData } from '../state/sandbox.state';
 import { API_PREFIXES, callerTenant, collection, lookupResult, odataContext, ok } from './route.helpers';
+
+const FIND_BY_IP = /^findbyip\(ip='([^']*)',timestamp=([^)]*)\)$/i;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * `machines/findbyip(ip='…',timestamp=…)`: devices seen with that internal IP within 15 minutes
+ * either side of the timestamp, which must lie within the last 30 days (else 400, as Defender).
+ * The seed's times are fixed in the past, so an Active device counts as still reporting its
+ * addresses; any other is seen only until its lastSeen.
+ */
+function findByIp(tenant: TenantData, call: string, now: number): Machine[] {
+  const match = FIND_BY_IP.exec(call);
+  if (!match) throw new ApiError(400, 'InvalidRequestBody', 'findbyip takes ip and timestamp.');
+  const [, ip, timestamp] = match;
+  const at = Date.parse(timestamp);
+  if (isIP(ip) === 0) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
+  if (Number.isNaN(at)) throw new ApiError(400, 'InvalidTimestamp', `Invalid timestamp: ${timestamp.slice(0, 40)}`);
+  if (at < now - 30 * DAY) throw new ApiError(400, 'InvalidTimestamp', 'The timestamp must be within the last 30 days.');
+  const canonical = (value: string) => (isIP(value) === 6 ? new URL(`http://[${value}]`).hostname : value).toLowerCase();
+  const wanted = canonical(ip);
+  return tenant.machines.filter(
+    (m) =>
+      (m.ipAddresses ?? []).some((a) => typeof a.ipAddress === 'string' && isIP(a.ipAddress) !== 0 && canonical(a.ipAddress) === wanted) &&
+      Date.parse(m.firstSeen) <= at + 15 * MINUTE &&
+      (m.healthStatus === 'Active' || Date.parse(m.lastSeen) >= at - 15 * MINUTE),
+  );
+}
 
 const MACHINE_FILTERABLE = [
   'id',
@@ -72,9 +101,36 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/machines/:id',
       access: ACCESS.machineRead,
       handler: (call) => {
-        const machine = findMachine(callerTenant(services, call), call.params.id);
+        const tenant = callerTenant(services, call);
+        const machine = findMachine(tenant, call.params.id);
         if (!machine) throw machineNotFound(call.params.id);
         return ok({ '@odata.context': odataContext(call, 'Machines/$entity'), ...machine });
+      },
+    },
+    {
+      ...base,
+      key: 'machines.findByIp',
+      method: 'GET',
+      // A function call in the path: the regex keeps it apart from `machines/{id}`.
+      path: '/machines/:call(^findbyip.*)',
+      access: ACCESS.machineRead,
+      handler: (call) => collection(call, 'Machines', findByIp(callerTenant(services, call), call.params.call, services.clock())),
+    },
+    {
+      ...base,
+      key: 'alerts.byMachine',
+      method: 'GET',
+      path: '/machines/:id/alerts',
+      access: ACCESS.alertsRead,
+      handler: (call) => {
+        const tenant = callerTenant(services, call);
+        const machine = findMachine(tenant, call.params.id);
+        if (!machine) throw machineNotFound(call.params.id);
+        return collection(
+          call,
+          'Alerts',
+          tenant.alerts.filter((a) => a.machineId === machine.id),
+        );
       },
     },
     {

@@ -234,6 +234,55 @@ describe('Defender read API', () => {
       expect(times).toEqual([...times].sort().reverse());
     });
 
+    it("filters machines by computerDnsName with eq and startswith (case-insensitive), quotes doubled", async () => {
+      const names = async (filter: string) =>
+        (await get<Collection<Machine>>(`/api/machines?$filter=${encodeURIComponent(filter)}`)).body.value.map((m) => m.computerDnsName);
+      expect(await names("computerDnsName eq 'FIN-WKS-017.corp.contosodemo.example'")).toEqual(['fin-wks-017.corp.contosodemo.example']);
+      expect(await names("computerDnsName eq 'fin-wks-017' or startswith(computerDnsName,'fin-wks-017.')")).toEqual(['fin-wks-017.corp.contosodemo.example']);
+      expect(await names("startswith(computerDnsName,'srv-')")).toEqual(['srv-file-01.corp.contosodemo.example', 'srv-web-02.dmz.contosodemo.example', 'srv-sql-04.corp.contosodemo.example']);
+      expect(await names("computerDnsName eq 'a'' or 1 eq 1'")).toEqual([]);
+    });
+
+    it('findbyip: devices seen with the IP within 15 minutes of the timestamp; older than 30 days → 400', async () => {
+      const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const find = (ip: string, timestamp: string) => get<Collection<Machine> & ErrorEnvelope>(`/api/machines/findbyip(ip='${encodeURIComponent(ip)}',timestamp=${timestamp})`);
+      const now = await find('10.20.14.37', at(Date.now()));
+      expect(now.status).toBe(200);
+      expect(now.body.value.map((m) => m.id)).toEqual([DEMO_MACHINE_IDS.win10]);
+      expect((await find('10.20.14.38', at(Date.now()))).body.value).toEqual([]);
+      const inactive = sandbox.state.machines.find((m) => m.id === DEMO_MACHINE_IDS.win10);
+      if (!inactive) throw new Error('win10 is seeded');
+      inactive.healthStatus = 'Inactive';
+      try {
+        // No longer reporting: seen with its IP only until its lastSeen.
+        expect((await find('10.20.14.37', at(Date.now()))).body.value).toEqual([]);
+        expect((await find('10.20.14.37', at(Date.parse(inactive.lastSeen)))).body.value.map((m) => m.id)).toEqual([DEMO_MACHINE_IDS.win10]);
+      } finally {
+        inactive.healthStatus = 'Active';
+      }
+      const old = await find('10.20.14.37', at(Date.now() - 31 * 24 * 3600_000));
+      expect(old.status).toBe(400);
+      expect(old.body.error.message).toContain('within the last 30 days');
+      expect((await find('not-an-ip', at(Date.now()))).status).toBe(400);
+      expect(sandbox.stats.count('machines.findByIp')).toBeGreaterThanOrEqual(5);
+    });
+
+    it('machines/{id}/alerts: the device’s alerts; unknown machine → 404', async () => {
+      const ids = await alertIds(`/api/machines/${DEMO_MACHINE_IDS.win10}/alerts`);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(sandbox.state.alerts.filter((a) => ids.includes(a.id)).every((a) => a.machineId === DEMO_MACHINE_IDS.win10)).toBe(true);
+      const missing = await get<ErrorEnvelope>(`/api/machines/${'0'.repeat(40)}/alerts`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.code).toBe('ResourceNotFound');
+    });
+
+    it('users/{name}/alerts: by bare account name only; unknown → 200 empty', async () => {
+      const ids = await alertIds('/api/users/JDOE/alerts');
+      expect(ids.length).toBeGreaterThan(0);
+      expect(await alertIds(`/api/users/${encodeURIComponent('jdoe@contosodemo.example')}/alerts`)).toEqual([]);
+      expect(await alertIds('/api/users/nobody/alerts')).toEqual([]);
+    });
+
     it('availableMachineActions is 404 unless switched on', async () => {
       const path = `/api/machines/${DEMO_MACHINE_IDS.win10}/availableMachineActions`;
       expect((await get(path)).status).toBe(404);

@@ -1,4 +1,4 @@
-import { AuthCredentials, Credentials, ENRICH_TYPES, Envelope, envelope, EXAMPLE_OBSERVABLES, ObservableBatch, ObservableDto, ObservablesPipe } from '@app/common';
+import { AuthCredentials, Credentials, OBSERVE_TYPES, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES, ObservableBatch, ObservableDto, ObservablesPipe } from '@app/common';
 import { Sighting } from '@app/ctim';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -18,11 +18,11 @@ export class ObserveController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'CTIM sightings from Defender alerts and advanced hunting',
-    description: 'Types: ip, ipv6, domain, sha1, sha256, md5. Partial results come with the errors that stopped the rest.',
+    description: 'Types: ip, ipv6, domain, url, sha1, sha256, md5, hostname, ms_machine_id, user. Partial results come with the errors that stopped the rest.',
   })
-  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES } } })
+  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES }, pivots: { summary: 'Device, user and URL pivots of the demo tenant', value: EXAMPLE_PIVOT_OBSERVABLES } } })
   @ApiOkResponse({ schema: { example: { data: { sightings: { count: 1, docs: [{ type: 'sighting', id: 'transient:sighting-…', count: 2 }] } } } } })
-  async observe(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch): Promise<Envelope<ObserveData>> {
+  async observe(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(OBSERVE_TYPES)) batch: ObservableBatch): Promise<Envelope<ObserveData>> {
     const { sightings, errors } = await this.service.observe(credentials, batch.observables, batch.warnings);
     const data: ObserveData = sightings.length > 0 ? { sightings: { count: sightings.length, docs: sightings } } : {};
     return envelope(data, errors);

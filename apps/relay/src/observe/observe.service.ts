@@ -16,6 +16,7 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PivotAlertsLookup } from './pivot-alerts';
 import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
 
 /** What was found for one input observable. */
@@ -32,23 +33,26 @@ interface Findings {
   machines: Map<string, Promise<Machine | undefined>>;
 }
 
-type AlertLookup = Pick<Findings, 'alerts' | 'profile'>;
+/** The alerts of an observable; a device pivot also brings the devices it resolved to. */
+type AlertLookup = Pick<Findings, 'alerts' | 'profile'> & { devices?: Machine[] };
 
 export interface ObserveResult {
   sightings: Sighting[];
   errors: RelayErrorBody[];
 }
 
-/** The event column an observable is matched on; its table follows from the column. */
-const EVENT_COLUMN: Record<Observable['type'], EventColumn | undefined> = {
-  sha1: 'SHA1',
-  sha256: 'SHA256',
-  md5: 'MD5',
-  ip: 'RemoteIP',
-  ipv6: 'RemoteIP',
-  domain: 'RemoteUrl',
+/** The event column an observable is matched on (its table follows from the column), and how. */
+const EVENT_COLUMN: Record<Observable['type'], { column: EventColumn; match?: EventFilter['match'] } | undefined> = {
+  sha1: { column: 'SHA1' },
+  sha256: { column: 'SHA256' },
+  md5: { column: 'MD5' },
+  ip: { column: 'RemoteIP' },
+  ipv6: { column: 'RemoteIP' },
+  domain: { column: 'RemoteUrl' },
+  url: { column: 'RemoteUrl', match: 'url' },
   ms_machine_id: undefined,
-  url: undefined,
+  hostname: undefined,
+  user: undefined,
 };
 
 /**
@@ -72,6 +76,7 @@ export class ObserveService {
     private readonly machines: MachinesRepository,
     private readonly hunting: HuntingRepository,
     private readonly sightings: SightingMapper,
+    private readonly pivots: PivotAlertsLookup,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -106,17 +111,25 @@ export class ObserveService {
     limit: number,
     errors: ErrorList,
   ): Promise<Findings> {
-    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable), { alerts: [] } as AlertLookup), hunted]);
+    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup), hunted]);
     const alerts = [...found.alerts].sort(byNewestAlert);
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
     // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
     const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
     // Requested now, so they overlap the slower lookups of other observables; awaited in `map`.
-    const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, errors.capture(() => this.machines.machine(ctx, id), undefined)]));
+    // A host name's devices came with their profiles: those are not fetched again.
+    const resolved = new Map((found.devices ?? []).map((d) => [String(d.id).toLowerCase(), d]));
+    const profileOf = (id: string): Promise<Machine | undefined> => {
+      const known = resolved.get(id.toLowerCase());
+      return known ? Promise.resolve(known) : errors.capture(() => this.machines.machine(ctx, id), undefined);
+    };
+    const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, profileOf(id)]));
     return { observable, ...kept, count: alerts.length + own.length, profile: found.profile, machines };
   }
 
-  private async alertsFor(ctx: DefenderContext, observable: Observable): Promise<AlertLookup> {
+  private async alertsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<AlertLookup> {
+    const pivot = await this.pivots.alertsFor(ctx, observable, errors);
+    if (pivot) return pivot;
     switch (observable.type) {
       case 'sha1':
         return { alerts: await this.fileAlerts(ctx, observable.value) };
@@ -149,8 +162,8 @@ export class ObserveService {
     errors: ErrorList,
   ): Promise<Map<string, HuntingEvent[]>> {
     const filters: EventFilter[] = keyed.flatMap(({ observable, key }) => {
-      const column = EVENT_COLUMN[observable.type];
-      return column ? [{ key, column, value: observable.value, limit }] : [];
+      const source = EVENT_COLUMN[observable.type];
+      return source ? [{ key, column: source.column, match: source.match, value: observable.value, limit }] : [];
     });
     const rows = await errors.capture(() => this.hunting.events(ctx, filters), []);
     const byKey = new Map<string, HuntingEvent[]>();

@@ -1,4 +1,5 @@
-import type { Observable } from '@app/common';
+import { accountName, type Observable } from '@app/common';
+import type { Machine } from '@app/defender';
 
 export interface ReferLink {
   id: string;
@@ -10,8 +11,11 @@ export interface ReferLink {
 
 const CATEGORIES = ['Search', 'Microsoft Defender for Endpoint'];
 
-/** The Defender portal page of an observable (defender-api.md §9), pinned to the tenant. */
-export function portalPage(observable: Observable, portalUrl: string, tenantId: string): string {
+/**
+ * The Defender portal page of an observable, pinned to the tenant. A host name has none of its
+ * own: its devices' pages are linked by `deviceLink`.
+ */
+export function portalPage(observable: Observable, portalUrl: string, tenantId: string): string | undefined {
   const v = encodeURIComponent(observable.value);
   const tid = `tid=${encodeURIComponent(tenantId)}`;
   switch (observable.type) {
@@ -27,17 +31,37 @@ export function portalPage(observable: Observable, portalUrl: string, tenantId: 
       return `${portalUrl}/url/overview?url=${v}&${tid}`;
     case 'ms_machine_id':
       return `${portalUrl}/machines/${v}/overview?${tid}`;
+    case 'user':
+      // The portal's search, for the account without its domain (how Defender names users).
+      return `${portalUrl}/search?query=${encodeURIComponent(accountName(observable.value))}&${tid}`;
+    case 'hostname':
+      return undefined;
   }
 }
 
-/** One pivot link per observable (C-50). */
-export function referLink(observable: Observable, portalUrl: string, tenantId: string): ReferLink {
+/** The pivot link of an observable with a page of its own (every type but `hostname`). */
+export function referLink(observable: Observable, portalUrl: string, tenantId: string): ReferLink | undefined {
+  const url = portalPage(observable, portalUrl, tenantId);
+  if (url === undefined) return undefined;
   const label = observable.type.toUpperCase();
   return {
     id: `ref-md-search-${observable.type}-${observable.value}`,
     title: `Search for this ${label}`,
     description: `Lookup this ${label} on Microsoft Defender for Endpoint`,
-    url: portalPage(observable, portalUrl, tenantId),
+    url,
+    categories: [...CATEGORIES],
+  };
+}
+
+/** The device page of one device a host name resolved to, titled with the device's name. */
+export function deviceLink(observable: Observable, device: Machine, portalUrl: string, tenantId: string): ReferLink {
+  const id = String(device.id);
+  const name = device.computerDnsName ?? observable.value;
+  return {
+    id: `ref-md-search-${observable.type}-${observable.value}-${id}`,
+    title: `Open device ${name}`,
+    description: `Open device ${name} on Microsoft Defender for Endpoint`,
+    url: `${portalUrl}/machines/${encodeURIComponent(id)}/overview?tid=${encodeURIComponent(tenantId)}`,
     categories: [...CATEGORIES],
   };
 }

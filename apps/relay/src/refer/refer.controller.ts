@@ -1,19 +1,19 @@
-import { AuthCredentials, Credentials, defenderConfig, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_SHA1, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { AuthCredentials, Credentials, Envelope, envelope, EXAMPLE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES, EXAMPLE_SHA1, ObservableBatch, ObservableDto, ObservablesPipe, REFER_TYPES } from '@app/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ReferLink, referLink } from './refer-link.mapper';
+import { ReferLink } from './refer-link.mapper';
+import { ReferService } from './refer.service';
 
 @ApiTags('relay')
 @ApiBearerAuth()
 @Controller('refer')
 export class ReferController {
-  constructor(@Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>) {}
+  constructor(private readonly service: ReferService) {}
 
   @Post('observables')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pivot links into the Defender portal (no Defender call)' })
-  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES } } })
+  @ApiOperation({ summary: 'Pivot links into the Defender portal; only host names are resolved through Defender (one link per device found)' })
+  @ApiBody({ type: [ObservableDto], examples: { demo: { summary: 'The demo tenant’s observables (observables.json)', value: EXAMPLE_OBSERVABLES }, pivots: { summary: 'Device, user and URL pivots of the demo tenant', value: EXAMPLE_PIVOT_OBSERVABLES } } })
   @ApiOkResponse({
     schema: {
       example: {
@@ -29,8 +29,8 @@ export class ReferController {
       },
     },
   })
-  refer(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(REFER_TYPES)) batch: ObservableBatch): Envelope<ReferLink[]> {
-    const links = batch.observables.map((o) => referLink(o, this.config.portalUrl, credentials.tenantId));
-    return envelope(links, batch.warnings);
+  async refer(@AuthCredentials() credentials: Credentials, @Body(ObservablesPipe(REFER_TYPES)) batch: ObservableBatch): Promise<Envelope<ReferLink[]>> {
+    const { links, errors } = await this.service.refer(credentials, batch.observables, batch.warnings);
+    return envelope(links, errors);
   }
 }

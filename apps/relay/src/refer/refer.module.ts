@@ -1,5 +1,7 @@
+import { DefenderModule } from '@app/defender';
 import { Module } from '@nestjs/common';
 import { ReferController } from './refer.controller';
+import { ReferService } from './refer.service';
 
-@Module({ controllers: [ReferController] })
+@Module({ imports: [DefenderModule], controllers: [ReferController], providers: [ReferService] })
 export class ReferModule {}

@@ -14,8 +14,14 @@ export class RespondController {
 
   @Post('observables')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Response actions available for the observables (machine actions, custom indicators)' })
-  @ApiBody({ type: [ObservableDto], examples: { machine: { summary: 'A device of the demo tenant', value: [{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }] } } })
+  @ApiOperation({ summary: 'Response actions available for the observables (machine actions, also for the devices a hostname or internal IP resolves to; custom indicators)' })
+  @ApiBody({
+    type: [ObservableDto],
+    examples: {
+      machine: { summary: 'A device of the demo tenant', value: [{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }] },
+      hostname: { summary: 'The same device by its host name (actions carry its machine_id)', value: [{ type: 'hostname', value: 'fin-wks-017' }] },
+    },
+  })
   @ApiOkResponse({
     schema: {
       example: {

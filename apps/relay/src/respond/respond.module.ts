@@ -1,8 +1,9 @@
 import { CtimModule } from '@app/ctim';
 import { DefenderModule } from '@app/defender';
 import { Module } from '@nestjs/common';
+import { DeviceActions } from './device-actions';
 import { RespondController } from './respond.controller';
 import { RespondService } from './respond.service';
 
-@Module({ imports: [DefenderModule, CtimModule], controllers: [RespondController], providers: [RespondService] })
+@Module({ imports: [DefenderModule, CtimModule], controllers: [RespondController], providers: [RespondService, DeviceActions] })
 export class RespondModule {}

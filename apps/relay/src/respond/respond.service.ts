@@ -1,4 +1,17 @@
-import { Credentials, defenderConfig, ErrorList, isObservableType, Observable, preview, RelayError, RelayErrorBody, RESPOND_TYPES, TYPE_RULES } from '@app/common';
+import {
+  Credentials,
+  defenderConfig,
+  DEVICE_PIVOT_TYPES,
+  ErrorList,
+  isObservableType,
+  Observable,
+  ObservableType,
+  preview,
+  RelayError,
+  RelayErrorBody,
+  RESPOND_TYPES,
+  TYPE_RULES,
+} from '@app/common';
 import { ActionMapper, RequestedAction, ResponseAction, ResponseDevice } from '@app/ctim';
 import {
   DefenderContext,
@@ -12,7 +25,12 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { DeviceActions } from './device-actions';
 import { Trigger } from './trigger.dto';
+
+/** What a machine action may be triggered on: the id itself, or an observable with the `machine_id` offered for it. */
+const MACHINE_TARGET_TYPES: readonly ObservableType[] = ['ms_machine_id', ...DEVICE_PIVOT_TYPES];
+const INDICATOR_TYPES: readonly ObservableType[] = RESPOND_TYPES.filter((t) => indicatorTypeFor(t) !== undefined);
 
 export interface RespondListResult {
   actions: ResponseAction[];
@@ -42,18 +60,29 @@ export class RespondService {
     private readonly indicators: IndicatorsRepository,
     private readonly files: FilesRepository,
     private readonly actions: ActionMapper,
+    private readonly devices: DeviceActions,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
     const errors = new ErrorList(this.logger, warnings);
     return this.contexts.run(credentials, async (ctx) => {
-      const lists = await Promise.all(observables.map((o) => errors.capture(() => this.actionsFor(ctx, o), [] as ResponseAction[])));
+      const lists = await Promise.all(observables.map((o) => this.actionsFor(ctx, o, errors)));
       return { actions: lists.flat(), errors: errors.all };
     });
   }
 
-  private async actionsFor(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
+  /** An observable's actions; each source that fails costs only its own actions, with the error. */
+  private async actionsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+    const none = [] as ResponseAction[];
+    const [own, devices] = await Promise.all([
+      errors.capture(() => this.ownActions(ctx, observable), none),
+      DEVICE_PIVOT_TYPES.includes(observable.type) ? errors.capture(() => this.devices.offer(ctx, observable, errors), none) : none,
+    ]);
+    return [...own, ...devices];
+  }
+
+  private async ownActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
       const device = await this.device(ctx, observable.value);
       return device ? this.actions.forDevice(device, this.config.respond.deviceTags) : [];
@@ -107,9 +136,11 @@ export class RespondService {
   /** Each Defender mutation is sent once, never retried: it may already have acted (C-73). */
   private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, trigger: Trigger, errors: ErrorList): Promise<void> {
     switch (action.kind) {
-      case 'machine':
-        await this.machineActions.run(ctx, observable.value, action.name);
+      case 'machine': {
+        const target = observable.type === 'ms_machine_id' ? observable.value : await this.devices.target(ctx, observable, trigger.machineId);
+        await this.machineActions.run(ctx, target, action.name);
         return;
+      }
       case 'add-indicator':
         await this.indicators.submit(ctx, action.policy, observable);
         return;
@@ -167,13 +198,14 @@ export class RespondService {
 function acceptedTypes(action: RequestedAction): readonly string[] {
   switch (action.kind) {
     case 'machine':
+      return MACHINE_TARGET_TYPES;
     case 'tag':
     case 'cancel':
       return ['ms_machine_id'];
     case 'stop-and-quarantine':
       return FILE_TYPES;
     default:
-      return RESPOND_TYPES.filter((t) => t !== 'ms_machine_id');
+      return INDICATOR_TYPES;
   }
 }
 

@@ -34,6 +34,11 @@ export class TriggerDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: "'machine_action_id' must be the machine action id listed by /respond/observables" })
   machine_action_id?: string;
+
+  @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables', example: EXAMPLE_TRIGGER.observable_value })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{40}$/, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
+  machine_id?: string;
 }
 
 /** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
@@ -43,4 +48,6 @@ export interface Trigger {
   indicatorId?: string;
   tag?: string;
   machineActionId?: string;
+  /** Lower-case; the device a machine action on a host name or IP acts on. */
+  machineId?: string;
 }

@@ -20,8 +20,16 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
         indicator_id: indicatorId,
         tag: raw.tag,
         machine_action_id: raw.machine_action_id,
+        machine_id: raw.machine_id,
       }),
     );
-    return { actionId: dto.actionId, observable: normaliseObservable(dto.observable_type, dto.observable_value), indicatorId: dto.indicator_id, tag: dto.tag, machineActionId: dto.machine_action_id };
+    return {
+      actionId: dto.actionId,
+      observable: normaliseObservable(dto.observable_type, dto.observable_value),
+      indicatorId: dto.indicator_id,
+      tag: dto.tag,
+      machineActionId: dto.machine_action_id,
+      machineId: dto.machine_id?.toLowerCase(),
+    };
   }
 }

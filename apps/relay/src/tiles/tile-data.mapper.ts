@@ -16,7 +16,7 @@ export function portalLinks(portalUrl: string, tenantId: string): PortalLinks {
     alerts: `${portalUrl}/alerts?${tid}`,
     devices: `${portalUrl}/machines?${tid}`,
     actions: `${portalUrl}/action-center/history?${tid}`,
-    device: (id) => portalPage({ type: 'ms_machine_id', value: id }, portalUrl, tenantId),
+    device: (id) => portalPage({ type: 'ms_machine_id', value: id }, portalUrl, tenantId) ?? `${portalUrl}/machines?${tid}`,
   };
 }
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 /** Observable types the relay understands (C-22). */
-export type ObservableType = 'ip' | 'ipv6' | 'domain' | 'sha1' | 'sha256' | 'md5' | 'ms_machine_id' | 'url';
+export type ObservableType = 'ip' | 'ipv6' | 'domain' | 'sha1' | 'sha256' | 'md5' | 'ms_machine_id' | 'url' | 'hostname' | 'user';
 
 export interface Observable {
   type: ObservableType;
@@ -9,9 +9,12 @@ export interface Observable {
 }
 
 /** Types each endpoint accepts; other well-formed types are dropped silently (C-21). */
-export const ENRICH_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5'];
-export const REFER_TYPES: readonly ObservableType[] = [...ENRICH_TYPES, 'ms_machine_id'];
-export const RESPOND_TYPES: readonly ObservableType[] = [...ENRICH_TYPES, 'ms_machine_id', 'url'];
+export const JUDGE_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5', 'url'];
+export const OBSERVE_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
+export const REFER_TYPES: readonly ObservableType[] = OBSERVE_TYPES;
+export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname'];
+/** Types whose devices respond offers machine actions for (resolved, then acted on by `machine_id`). */
+export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6'];
 
 export const HASH_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5'];
 
@@ -63,6 +66,25 @@ function validUrl(value: string): boolean {
   }
 }
 
+// A host name as XDR sends it (DNS or NetBIOS, any script): no spaces, control characters,
+// slashes or `@`, which no host name has. Quotes and `%` are let through: the OData encoder makes
+// them harmless, and the exact-match check after resolution keeps near misses out.
+const HOSTNAME = /^[^\s\u0000-\u001f\u007f/\\@]{1,253}$/u;
+
+function validHostname(value: string): boolean {
+  return HOSTNAME.test(value) && !/^\.*$/.test(value);
+}
+
+// `DOMAIN\account`, `account@domain` or `account`: the account part is what Defender looks up.
+const USER = /^(?:[^\s\\@\u0000-\u001f\u007f]{1,255}\\)?[^\\@\u0000-\u001f\u007f]{1,104}(?:@[^\s\\@\u0000-\u001f\u007f]{1,255})?$/u;
+
+/** The account name of a user observable, without its domain (`CONTOSO\jdoe`, `jdoe@contoso.com` → `jdoe`). */
+export function accountName(user: string): string {
+  const afterDomain = user.includes('\\') ? user.slice(user.indexOf('\\') + 1) : user;
+  const at = afterDomain.lastIndexOf('@');
+  return (at > 0 ? afterDomain.slice(0, at) : afterDomain).trim();
+}
+
 export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   sha1: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
   sha256: { normalise: lower, valid: (v) => HEX64.test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
@@ -72,6 +94,8 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => ipVersion(v) === 6, expected: 'an IPv6 address' },
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
+  hostname: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validHostname, expected: 'a host name' },
+  user: { normalise: (v) => v, valid: (v) => USER.test(v) && accountName(v) !== '', expected: 'a user name' },
 };
 
 export function isObservableType(type: string): type is ObservableType {

@@ -1,10 +1,10 @@
 import { RelayError } from '../errors';
-import { canonicalIp, ENRICH_TYPES, normaliseObservable, RESPOND_TYPES } from './observable-types';
+import { accountName, canonicalIp, JUDGE_TYPES, normaliseObservable, OBSERVE_TYPES, REFER_TYPES, RESPOND_TYPES } from './observable-types';
 import { parseObservables } from './observables.pipe';
 
 function rejection(body: unknown): string {
   try {
-    parseObservables(body, ENRICH_TYPES);
+    parseObservables(body, JUDGE_TYPES);
   } catch (e) {
     expect(e).toBeInstanceOf(RelayError);
     expect((e as RelayError).code).toBe('invalid payload');
@@ -15,8 +15,8 @@ function rejection(body: unknown): string {
 
 describe('parseObservables (C-20..C-22)', () => {
   it('treats an empty body as an empty list', () => {
-    expect(parseObservables(undefined, ENRICH_TYPES)).toEqual({ observables: [], warnings: [] });
-    expect(parseObservables('', ENRICH_TYPES).observables).toEqual([]);
+    expect(parseObservables(undefined, JUDGE_TYPES)).toEqual({ observables: [], warnings: [] });
+    expect(parseObservables('', JUDGE_TYPES).observables).toEqual([]);
   });
 
   it.each([
@@ -41,7 +41,7 @@ describe('parseObservables (C-20..C-22)', () => {
         { type: 'Domain', value: 'Evil.Example.' },
         { type: 'ipv6', value: '[2001:0DB8:0000::0001]' },
       ],
-      ENRICH_TYPES,
+      JUDGE_TYPES,
     );
     expect(observables).toEqual([
       { type: 'sha1', value: '36c5d12033b2eaf251bae61c00690ffb17fddc87' },
@@ -57,7 +57,7 @@ describe('parseObservables (C-20..C-22)', () => {
         { type: 'ms_machine_id', value: 'a'.repeat(40) },
         { type: 'ip', value: '10.0.0.1' },
       ],
-      ENRICH_TYPES,
+      JUDGE_TYPES,
     );
     expect(result).toEqual({ observables: [{ type: 'ip', value: '10.0.0.1' }], warnings: [] });
   });
@@ -70,7 +70,7 @@ describe('parseObservables (C-20..C-22)', () => {
         { type: 'domain', value: 'x.example' },
         { type: 'domain', value: 'X.EXAMPLE' },
       ],
-      ENRICH_TYPES,
+      JUDGE_TYPES,
     );
     expect(observables).toHaveLength(2);
   });
@@ -87,7 +87,7 @@ describe('parseObservables (C-20..C-22)', () => {
     ['ipv6', 'fe80::1%eth0.1'],
     ['ip', 'fe80::1%25eth0'],
   ])('skips a malformed %s with a warning that does not echo the value', (type, value) => {
-    const result = parseObservables([{ type, value }, { type: 'ip', value: '8.8.8.8' }], ENRICH_TYPES);
+    const result = parseObservables([{ type, value }, { type: 'ip', value: '8.8.8.8' }], JUDGE_TYPES);
     expect(result.observables).toEqual([{ type: 'ip', value: '8.8.8.8' }]);
     expect(result.warnings).toEqual([{ type: 'warning', code: 'invalid payload', message: expect.stringContaining('index 0') }]);
     expect(result.warnings[0].message).not.toContain(value);
@@ -111,13 +111,13 @@ describe('parseObservables (C-20..C-22)', () => {
 
   it('refuses more observables than the cap, naming it, and accepts exactly the cap', () => {
     const list = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'ip', value: `10.0.${i >> 8}.${i & 255}` }));
-    expect(() => parseObservables(list(4), ENRICH_TYPES, 3)).toThrow('4 observables, more than the limit of 3 per request (MAX_OBSERVABLES)');
-    expect(parseObservables(list(3), ENRICH_TYPES, 3).observables).toHaveLength(3);
+    expect(() => parseObservables(list(4), JUDGE_TYPES, 3)).toThrow('4 observables, more than the limit of 3 per request (MAX_OBSERVABLES)');
+    expect(parseObservables(list(3), JUDGE_TYPES, 3).observables).toHaveLength(3);
     expect(rejection(list(1001))).toContain('more than the limit of 1000 per request');
   });
 
   it('accepts international domain names', () => {
-    expect(parseObservables([{ type: 'domain', value: 'bücher.example' }], ENRICH_TYPES).observables).toEqual([
+    expect(parseObservables([{ type: 'domain', value: 'bücher.example' }], JUDGE_TYPES).observables).toEqual([
       { type: 'domain', value: 'bücher.example' },
     ]);
   });
@@ -140,7 +140,51 @@ describe('normaliseObservable (both pipes)', () => {
   });
 
   it('only trims the value of a type it does not know, and never checks validity', () => {
-    expect(normaliseObservable('Hostname', ' Desk-1 ')).toEqual({ type: 'hostname', value: 'Desk-1' });
+    expect(normaliseObservable('Process_Name', ' Desk-1 ')).toEqual({ type: 'process_name', value: 'Desk-1' });
     expect(normaliseObservable('sha1', ' not-a-hash ')).toEqual({ type: 'sha1', value: 'not-a-hash' });
+  });
+});
+
+describe('hostname and user observables', () => {
+  it('lower-cases a host name and drops its trailing dot; quotes and % are passed on for the encoder', () => {
+    const { observables, warnings } = parseObservables(
+      [
+        { type: 'hostname', value: ' WS-01.Corp.Example. ' },
+        { type: 'hostname', value: "x'" },
+        { type: 'hostname', value: 'x%27' },
+        { type: 'hostname', value: 'poste-équipe' },
+      ],
+      OBSERVE_TYPES,
+    );
+    expect(observables.map((o) => o.value)).toEqual(['ws-01.corp.example', "x'", 'x%27', 'poste-équipe']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips host names no device can have (spaces, slashes, @, control characters, dots only) with a warning', () => {
+    const bad = ["a' or 1 eq 1", 'a/b', 'me@host', 'ws\u0001', '...', 'x'.repeat(254)].map((value) => ({ type: 'hostname', value }));
+    const { observables, warnings } = parseObservables(bad, OBSERVE_TYPES);
+    expect(observables).toEqual([]);
+    expect(warnings).toHaveLength(bad.length);
+    expect(warnings[0].message).toBe('Skipped observable at index 0: not a host name');
+  });
+
+  it('takes DOMAIN\\account, account@domain and account spellings of a user; the account is what Defender looks up', () => {
+    const { observables, warnings } = parseObservables(
+      ['CONTOSO\\jdoe', 'jdoe@contoso.example', 'jdoe', 'CONTOSO\\', '@contoso.example', 'a\\b\\c'].map((value) => ({ type: 'user', value })),
+      OBSERVE_TYPES,
+    );
+    expect(observables.map((o) => accountName(o.value))).toEqual(['jdoe', 'jdoe', 'jdoe']);
+    expect(warnings.map((w) => w.message)).toEqual([3, 4, 5].map((i) => `Skipped observable at index ${i}: not a user name`));
+  });
+
+  it('is accepted where it can be answered: observe and refer take hostname and user, deliberate neither, respond hostname', () => {
+    const body = [
+      { type: 'hostname', value: 'ws-01' },
+      { type: 'user', value: 'jdoe' },
+    ];
+    expect(parseObservables(body, OBSERVE_TYPES).observables).toHaveLength(2);
+    expect(parseObservables(body, REFER_TYPES).observables).toHaveLength(2);
+    expect(parseObservables(body, JUDGE_TYPES).observables).toEqual([]);
+    expect(parseObservables(body, RESPOND_TYPES).observables).toEqual([{ type: 'hostname', value: 'ws-01' }]);
   });
 });

@@ -57,7 +57,7 @@ function validItem(item: unknown, index: number): ObservableDto {
 }
 
 /**
- * `@Body(ObservablesPipe(ENRICH_TYPES)) batch: ObservableBatch` — a pipe class per list of
+ * `@Body(ObservablesPipe(OBSERVE_TYPES)) batch: ObservableBatch` — a pipe class per list of
  * types, so Nest builds it with the configured MAX_OBSERVABLES injected.
  */
 export function ObservablesPipe(supported: readonly ObservableType[]): Type<PipeTransform<unknown, ObservableBatch>> {

@@ -12,6 +12,17 @@ export const EXAMPLE_OBSERVABLES = [
   { type: 'sha1', value: '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2' },
 ];
 
+/**
+ * The demo tenant's device, user and URL pivots: fin-wks-017 by its short name and by its id, the
+ * user who ran the dropper there, and the payload host's URL that dev-lt-042 connected to.
+ */
+export const EXAMPLE_PIVOT_OBSERVABLES = [
+  { type: 'hostname', value: 'fin-wks-017' },
+  { type: 'ms_machine_id', value: '985ecec0d21c0c98890573e3a094474a2b6dbf6a' },
+  { type: 'user', value: 'jdoe@contosodemo.example' },
+  { type: 'url', value: 'http://badcdn-delivery.example/' },
+];
+
 export const EXAMPLE_SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';
 
 /** fin-wks-017, the demo tenant's infected Windows 10 device. */

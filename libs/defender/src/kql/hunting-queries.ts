@@ -29,6 +29,8 @@ export interface EventFilter {
   column: EventColumn;
   value: string;
   limit: number;
+  /** `url`: the value is a URL, matched whole (any scheme, exact host and path) rather than as a term. */
+  match?: 'url';
 }
 
 /** Defender returns at most 100,000 rows; the relay never asks for more than this per table. */
@@ -58,13 +60,16 @@ export function eventsQuery(filters: readonly EventFilter[]): string {
 function tableQuery(table: EventTable, filters: readonly EventFilter[]): string {
   const exact = new Map<EventColumn, Set<string>>();
   const terms = new Set<string>();
+  const urls = new Set<string>();
   for (const f of filters) {
-    if (f.column === 'RemoteUrl') terms.add(f.value);
+    if (f.match === 'url') urls.add(`${f.column} in~ ${kqlList(urlForms(f.value))}`);
+    else if (f.column === 'RemoteUrl') terms.add(f.value);
     else exact.set(f.column, (exact.get(f.column) ?? new Set()).add(f.value));
   }
   const predicates = [
     ...[...exact].map(([column, values]) => `${column} in ${kqlList([...values])}`),
     ...[...terms].map((term) => `RemoteUrl has ${kqlString(term)}`),
+    ...urls,
   ];
   const wanted = filters.reduce((sum, f) => sum + f.limit, 0);
   const rows = Math.min(MAX_EVENT_ROWS, Math.max(MIN_EVENT_ROWS, wanted));
@@ -102,9 +107,23 @@ function matches(row: EventRow, f: EventFilter): boolean {
   const cell = (row as Record<string, unknown>)[f.column];
   if (typeof cell !== 'string' || cell === '') return false;
   const value = cell.toLowerCase();
+  if (f.match === 'url') return urlForms(f.value).some((form) => form.toLowerCase() === value);
   if (f.column === 'RemoteUrl') return hasTerm(value, f.value.toLowerCase());
   if (f.column === 'RemoteIP') return sameIp(value, f.value.toLowerCase());
   return value === f.value.toLowerCase();
+}
+
+/**
+ * The spellings of one URL in `RemoteUrl`: without a scheme (as Defender often logs it), with
+ * http:// and with https://, and with or without the slash of an empty path. Nothing wider: a
+ * longer path, another host or a query string is another URL.
+ */
+export function urlForms(url: string): string[] {
+  const rest = url.replace(/^https?:\/\//i, '');
+  const bases = [rest];
+  if (/^[^/?#]+\/$/.test(rest)) bases.push(rest.slice(0, -1));
+  else if (/^[^/?#]+$/.test(rest)) bases.push(`${rest}/`);
+  return bases.flatMap((base) => [base, `http://${base}`, `https://${base}`]);
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;

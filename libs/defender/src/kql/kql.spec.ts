@@ -1,5 +1,5 @@
 import { AnyHuntingColumns, DeviceFileEvent, DeviceNetworkEvent, HuntingEvent } from '../models';
-import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, TABLE_COLUMN } from './hunting-queries';
+import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, TABLE_COLUMN, urlForms } from './hunting-queries';
 import { kqlInt, kqlList, kqlString } from './kql';
 
 describe('kqlString (C-23)', () => {
@@ -122,6 +122,22 @@ describe('hunting queries', () => {
       { key: 'o3', column: 'RemoteIP', value: '2001:db8::1', limit: 5 },
     ]);
     expect(assigned.map((r) => r.RelayKey)).toEqual(['o0', 'o1', 'o2', 'o3']);
+  });
+
+  it('matches a URL whole: any scheme, exact host and path, in the same query as the other network observables', () => {
+    const url = { key: 'o1', column: 'RemoteUrl' as const, value: 'https://evil.example/a?b=1', limit: 5, match: 'url' as const };
+    expect(eventsQuery([{ key: 'o0', column: 'RemoteIP', value: '10.0.0.1', limit: 5 }, url])).toBe(
+      "DeviceNetworkEvents\n| where RemoteIP in ('10.0.0.1') or RemoteUrl in~ ('evil.example/a?b=1', 'http://evil.example/a?b=1', 'https://evil.example/a?b=1')\n| top 1000 by Timestamp desc\n| extend RelayTable = 'DeviceNetworkEvents'",
+    );
+    const rows: DeviceNetworkEvent[] = ['HTTP://Evil.example/a?b=1', 'evil.example/a?b=1', 'https://evil.example/a?b=12', 'https://evil.example/a', 'https://cdn.evil.example/a?b=1'].map(
+      (RemoteUrl) => ({ Timestamp: '2026-01-01T00:00:00Z', RemoteUrl }),
+    );
+    expect(assignEvents(rows, [url]).map((r) => (r as DeviceNetworkEvent).RemoteUrl)).toEqual(['HTTP://Evil.example/a?b=1', 'evil.example/a?b=1']);
+  });
+
+  it('reads a URL with an empty path with or without its slash, and quotes every spelling', () => {
+    expect(urlForms('http://evil.example/')).toEqual(['evil.example/', 'http://evil.example/', 'https://evil.example/', 'evil.example', 'http://evil.example', 'https://evil.example']);
+    expect(eventsQuery([{ key: 'o0', column: 'RemoteUrl', value: "http://e.example/'x", limit: 1, match: 'url' }])).toContain("'e.example/\\'x'");
   });
 
   it('reads `has` as a term match', () => {

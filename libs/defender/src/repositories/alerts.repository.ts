@@ -12,7 +12,7 @@ interface AlertList {
   value?: Alert[];
 }
 
-/** Defender alerts (`/api/alerts`, and the alerts related to a file, domain or IP). */
+/** Defender alerts (`/api/alerts`, and the alerts related to a file, domain, IP, device or user). */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
@@ -35,6 +35,16 @@ export class AlertsRepository {
       if (isIPv6(ip) && error instanceof RelayError && error.upstreamStatus === 400) return [];
       throw error;
     }
+  }
+
+  /** A device's alerts; an id Defender does not know has none. */
+  forMachine(ctx: DefenderContext, machineId: string): Promise<Alert[]> {
+    return this.list(ctx, apiPath`machines/${machineId}/alerts`);
+  }
+
+  /** A user's alerts, by account name without domain (Defender's rule: `jdoe`, not `jdoe@contoso.com`). */
+  forUser(ctx: DefenderContext, account: string): Promise<Alert[]> {
+    return this.list(ctx, apiPath`users/${account}/alerts`);
   }
 
   /**

@@ -1,0 +1,48 @@
+import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
+import { DefenderContext, DefenderContextFactory, DevicesRepository, tooManyDevices } from '@app/defender';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { deviceLink, ReferLink, referLink } from './refer-link.mapper';
+
+export interface ReferResult {
+  links: ReferLink[];
+  errors: RelayErrorBody[];
+}
+
+/**
+ * Pivot links into the Defender portal. Only host names need Defender (their devices are
+ * resolved, and only resolved devices are linked); without one, no call is made and the
+ * credentials are not used.
+ */
+@Injectable()
+export class ReferService {
+  private readonly logger = new Logger(ReferService.name);
+
+  constructor(
+    private readonly contexts: DefenderContextFactory,
+    private readonly devices: DevicesRepository,
+    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+  ) {}
+
+  async refer(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<ReferResult> {
+    const errors = new ErrorList(this.logger, warnings);
+    const links = observables.some((o) => o.type === 'hostname')
+      ? await this.contexts.run(credentials, (ctx) => Promise.all(observables.map((o) => this.linksFor(ctx, o, errors))))
+      : observables.map((o) => this.ownLink(o, credentials));
+    return { links: links.flat(), errors: errors.all };
+  }
+
+  private linksFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ReferLink[]> {
+    if (observable.type !== 'hostname') return Promise.resolve(this.ownLink(observable, ctx.credentials));
+    return errors.capture(async () => {
+      const { devices, truncated } = await this.devices.byHostname(ctx, observable.value);
+      if (truncated) errors.add(tooManyDevices(observable.value));
+      return devices.map((d) => deviceLink(observable, d, this.config.portalUrl, ctx.credentials.tenantId));
+    }, []);
+  }
+
+  private ownLink(observable: Observable, credentials: Credentials): ReferLink[] {
+    const link = referLink(observable, this.config.portalUrl, credentials.tenantId);
+    return link ? [link] : [];
+  }
+}

@@ -1,0 +1,57 @@
+import { canonicalIp, ErrorList, Observable, RelayError } from '@app/common';
+import { ActionMapper, ResponseAction } from '@app/ctim';
+import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository, tooManyDevices, tooManyDevicesForIp } from '@app/defender';
+import { Injectable } from '@nestjs/common';
+
+const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
+
+/**
+ * Machine actions for observables that name devices without being their id (host names, internal
+ * IPs): offered per device they resolve to, each carrying the device's `machine_id`. A trigger
+ * acts on that id only, never resolving again, so the action reaches the device the analyst
+ * saw; it first checks that the device still answers to the observable.
+ */
+@Injectable()
+export class DeviceActions {
+  constructor(
+    private readonly devices: DevicesRepository,
+    private readonly machines: MachinesRepository,
+    private readonly machineActions: MachineActionsRepository,
+    private readonly actions: ActionMapper,
+  ) {}
+
+  /** The state-aware machine actions of every device the observable resolves to. */
+  async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+    const { devices, truncated } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
+    if (truncated) errors.add(observable.type === 'hostname' ? tooManyDevices(observable.value) : tooManyDevicesForIp(observable.value));
+    const lists = await Promise.all(
+      devices.map(async (device) => {
+        const id = String(device.id).toLowerCase();
+        // Fresh, as for an ms_machine_id: an analyst who just isolated must see it.
+        const { succeeded: history } = await this.machineActions.history(ctx, id);
+        return this.actions.forResolvedDevice(observable, id, device, history);
+      }),
+    );
+    return lists.flat();
+  }
+
+  /**
+   * The device a trigger for `observable` acts on: `machineId` as offered, once its current
+   * profile shows it still has that host name or IP. Otherwise a clear error and no action.
+   */
+  async target(ctx: DefenderContext, observable: Observable, machineId: string | undefined): Promise<string> {
+    if (machineId === undefined) {
+      throw new RelayError('invalid payload', `Invalid JSON payload received: 'machine_id' is required to act on a device found by ${observable.type}, so ${NOTHING_SENT}`);
+    }
+    const machine = await this.machines.machine(ctx, machineId);
+    if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
+    if (!this.answersTo(machine, observable)) {
+      throw new RelayError('invalid request', `Device ${machineId} does not have the ${observable.type} ${observable.value.slice(0, 100)} it was offered for, so ${NOTHING_SENT}`);
+    }
+    return machineId;
+  }
+
+  private answersTo(machine: Machine, observable: Observable): boolean {
+    return observable.type === 'hostname' ? hostnameMatches(machine.computerDnsName, observable.value) : deviceHasIp(machine, observable.value, canonicalIp);
+  }
+}

@@ -1,0 +1,80 @@
+import { defenderConfig } from '@app/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Clock, CLOCK } from '../http/clock';
+import { DefenderContext } from '../http/defender-context';
+import { DefenderHttpClient } from '../http/defender-http.client';
+import { odataString } from '../http/encode';
+import { TtlCache } from '../http/ttl-cache';
+import { Machine } from '../models';
+import { findByIpTimestamp, HOSTNAME_CANDIDATES, hostnameFilter, hostnameMatches, MAX_HOSTNAME_DEVICES, MAX_IP_DEVICES, pickDevices } from './device-resolution';
+
+interface MachineList {
+  value?: unknown[];
+}
+
+/** The devices an observable resolved to; `truncated` when more matched than are kept. */
+export interface ResolvedDevices {
+  devices: Machine[];
+  truncated: boolean;
+}
+
+const isMachine = (value: unknown): value is Machine => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Resolves host names and internal IPs to Defender devices, since machine actions and device
+ * alerts take only a machine id. Like the profiles: once per request, shared with concurrent
+ * requests of the same credential and cached briefly, keyed by credential identity after the
+ * credential is proven. Only exact matches count, whatever Defender's filter let through.
+ */
+@Injectable()
+export class DevicesRepository {
+  private readonly cache: TtlCache<ResolvedDevices>;
+
+  constructor(
+    private readonly client: DefenderHttpClient,
+    @Inject(defenderConfig.KEY) config: ConfigType<typeof defenderConfig>,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {
+    this.cache = new TtlCache(config.profileCacheTtlMs, 10_000, now);
+  }
+
+  /** Devices named `hostname` (full DNS name, or short name when it has no dot), at most 10, most recently seen first. */
+  byHostname(ctx: DefenderContext, hostname: string): Promise<ResolvedDevices> {
+    const name = hostname.toLowerCase();
+    return this.resolve(ctx, `hostname:${name}`, async () => {
+      const { data } = await this.client.request<MachineList>(ctx, {
+        method: 'GET',
+        path: 'machines',
+        query: { $filter: hostnameFilter(name, odataString), $top: HOSTNAME_CANDIDATES },
+      });
+      return pickDevices(this.machinesIn(data), (m) => hostnameMatches(m.computerDnsName, name), MAX_HOSTNAME_DEVICES);
+    });
+  }
+
+  /** Devices seen with the internal IP around now (Defender's window: 15 minutes either side), at most 5. */
+  byIp(ctx: DefenderContext, ip: string): Promise<ResolvedDevices> {
+    return this.resolve(ctx, `ip:${ip}`, async () => {
+      const timestamp = findByIpTimestamp(new Date(this.now()));
+      // The IP is a validated address; it is still quoted and percent-encoded like any value.
+      const { data } = await this.client.request<MachineList>(ctx, {
+        method: 'GET',
+        path: `machines/findbyip(ip=${odataString(encodeURIComponent(ip))},timestamp=${timestamp})`,
+        notFoundIsEmpty: true,
+      });
+      return pickDevices(this.machinesIn(data), () => true, MAX_IP_DEVICES);
+    });
+  }
+
+  private machinesIn(data: MachineList | undefined): Machine[] {
+    return Array.isArray(data?.value) ? data.value.filter(isMachine) : [];
+  }
+
+  private resolve(ctx: DefenderContext, what: string, fetch: () => Promise<ResolvedDevices>): Promise<ResolvedDevices> {
+    const key = `${ctx.identity}:${what}`;
+    return ctx.once(`devices:${key}`, async () => {
+      await this.client.authenticate(ctx);
+      return this.cache.getOrFetch(key, fetch);
+    });
+  }
+}
