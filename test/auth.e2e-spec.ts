@@ -33,7 +33,7 @@ function authError(message: string) {
   return { errors: [{ type: 'fatal', code: 'authorization error', message }] };
 }
 
-describe('JWT guard (C-10..C-14)', () => {
+describe('JWT guard', () => {
   let relay: RelayHarness;
   let jwksHost: string;
 
@@ -234,7 +234,7 @@ describe('RS256 audience: only RELAY_PUBLIC_URL, never a request header', () => 
   });
 });
 
-describe('JWKS key rotation (C-11)', () => {
+describe('JWKS key rotation', () => {
   type KeyPair = typeof rogue;
   const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });

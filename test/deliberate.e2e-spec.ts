@@ -1,7 +1,7 @@
 import { DEMO_INDICATOR_IDS, DEMO_TENANT_ID, Indicator, OTHER_TENANT_ID, SEED_FILES, SEED_NETWORK } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// C-40: verdicts and judgements from the tenant's custom indicators and file determinations.
+// Verdicts and judgements from the tenant's custom indicators and file determinations.
 
 const FOREVER = '2525-01-01T00:00:00.000Z';
 const DROPPER = SEED_FILES.emotetDropper;
@@ -32,7 +32,7 @@ const SEVERITIES = ['Info', 'Low', 'Medium', 'High', 'Critical', 'None', 'Unknow
 const CONFIDENCES = ['Info', 'Low', 'Medium', 'High', 'None', 'Unknown'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-describe('POST /deliberate/observables (C-40)', () => {
+describe('POST /deliberate/observables', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
@@ -228,7 +228,7 @@ describe('POST /deliberate/observables (C-40)', () => {
     expect(relay.sandbox.stats.entries('indicators.list').map((e) => e.query.$filter)).toEqual(["indicatorValue eq 'blocked-e2e.example'"]);
   });
 
-  describe('partial results (C-03)', () => {
+  describe('partial results', () => {
     it('the file profile refused: the indicator verdict is kept, with the error', async () => {
       // A file whose profile this relay has not cached yet (profiles may be cached across requests).
       const shell = SEED_FILES.webShell.sha256;

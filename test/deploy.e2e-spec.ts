@@ -28,7 +28,7 @@ const ROOT = join(__dirname, '..');
 const BASE = join(ROOT, 'deploy/base');
 const OVERLAY = join(ROOT, 'deploy/overlays/example');
 
-/** relay-contract.md §7: every variable the relay reads. */
+/** Every variable the relay reads. */
 const CONTRACT_ENV = [
   'PORT', 'HOST', 'SECRET_KEY', 'JWKS_HOSTS', 'RELAY_PUBLIC_URL', 'TRUST_PROXY', 'CTR_ENTITIES_LIMIT', 'DEFENDER_CLOUD',
   'DEFENDER_LOGIN_URL', 'DEFENDER_API_URL', 'DEFENDER_API_REGION', 'DEFENDER_PORTAL_URL', 'HUNTING_API', 'GRAPH_API_URL', 'UPSTREAM_TIMEOUT_MS',
@@ -296,7 +296,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     expect(find('Service', 'defender-relay-redis').spec.ports[0].port).toBe(6379);
   });
 
-  it('wires every contract variable (§7): non-secrets from the ConfigMap, SECRET_KEY, REDIS_URL and STATE_KEY from the Secret', () => {
+  it('wires every contract variable: non-secrets from the ConfigMap, SECRET_KEY, REDIS_URL and STATE_KEY from the Secret', () => {
     const config = find('ConfigMap', 'defender-relay-config');
     const secret = base.find((o) => o.kind === 'Secret') as K8sObject;
     expect(secret.metadata.name).toBe('defender-relay-secrets');

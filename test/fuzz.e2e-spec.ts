@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every relay route (issue 5, C-01..C-06, C-13, C-20, C-70, C-81, C-82).
+ * Property-based fuzzing of every relay route.
  *
  * One relay (the production app factory, in-process) against the Defender sandbox receives
  * thousands of random and adversarial requests: arbitrary JSON, deep nesting, bodies around
@@ -573,7 +573,7 @@ function check(route: string, out: Outgoing, label: string, res: Incoming, tally
   // Outside the relay's routes (Swagger UI and its OpenAPI document) a 200 is whatever it serves.
   if (route === 'other' && res.status === 200) return;
   if (res.json === undefined) {
-    // C-05: non-contract answers keep their status but still carry JSON.
+    // Non-contract answers keep their status but still carry JSON.
     if (res.status === 200) throw new Error(`200 without a JSON body\n${where()}`);
     tally.note(`HTTP ${res.status} with a non-JSON body (${res.contentType || 'no content-type'}): ${res.text.slice(0, 60)}`, where());
     return;
@@ -587,7 +587,7 @@ function check(route: string, out: Outgoing, label: string, res: Incoming, tally
   }
   const body = res.json as Record<string, unknown>;
   if (route === '/version' && typeof body === 'object' && body !== null && typeof body.version === 'string' && Object.keys(body).length === 1) return;
-  // C-02/C-03: {data}, {errors} or both, nothing else.
+  // {data}, {errors} or both, nothing else.
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`200 body is not an envelope object\n${where()}`);
   const keys = Object.keys(body);
   if (keys.length === 0 || keys.some((k) => k !== 'data' && k !== 'errors')) throw new Error(`200 body is not an envelope (keys ${keys.join(',')})\n${where()}`);
@@ -612,7 +612,7 @@ function check(route: string, out: Outgoing, label: string, res: Incoming, tally
       if (/[\u0000-\u0008\u000b-\u001f]/.test(message)) tally.note('control characters in an error message', where());
       // Nothing a caller sends may reach the relay's catch-all (the sandbox injects no faults here).
       if (e.code === 'internal error') throw new Error(`internal error on ${route}: ${message}\n${where()}`);
-      // Every value the relay sends is validated and encoded, so Defender should never call a query malformed (C-23).
+      // Every value the relay sends is validated and encoded, so Defender should never call a query malformed.
       if (e.code === 'invalid request' && /Defender|Graph/.test(message) && !/Unsupported action/.test(message)) tally.note(`Defender answered 400 on ${route}: ${message.slice(0, 80)}`, where());
     }
   } else if (!('data' in body)) {
@@ -620,7 +620,7 @@ function check(route: string, out: Outgoing, label: string, res: Incoming, tally
   }
 }
 
-describe('fuzz: every route survives random and adversarial input (issue 5)', () => {
+describe('fuzz: every route survives random and adversarial input', () => {
   let relay: RelayHarness;
   const tally = new Tally();
   let memoryBefore: NodeJS.MemoryUsage;
@@ -784,7 +784,7 @@ describe('fuzz: every route survives random and adversarial input (issue 5)', ()
         tally.inputs++;
         tally.byRoute.set(route, (tally.byRoute.get(route) ?? 0) + 1);
         check(route, out, 'headers', res, tally, []);
-        // C-81: the probe echoes its header exactly; without it, the contract's failure envelope.
+        // The probe echoes its header exactly; without it, the contract's failure envelope.
         if (method === 'GET' && route === '/watchdog' && res.status === 200) {
           const expected = h['health-check'] === undefined ? undefined : h['health-check'].replace(/^[\t ]+|[\t ]+$/g, '');
           if (expected === undefined) {
@@ -793,7 +793,7 @@ describe('fuzz: every route survives random and adversarial input (issue 5)', ()
             expect(res.json).toEqual({ data: expected });
           }
         }
-        // C-82: /version answers its version whatever the body says (an unreadable body may be refused with an envelope).
+        // /version answers its version whatever the body says (an unreadable body may be refused with an envelope).
         if ((method === 'GET' || method === 'POST') && route === '/version' && res.status === 200) expect([JSON.stringify({ version }), 'envelope']).toContain(
           (res.json as { version?: string }).version === undefined ? 'envelope' : JSON.stringify(res.json),
         );
@@ -857,7 +857,7 @@ function stringsOfBody(body: Buffer): string[] {
 }
 
 /** Minimal reproducers of what the fuzzer found (all fixed); they keep the fixes from regressing. */
-describe('defects found by the fuzzer (issue 5)', () => {
+describe('defects found by the fuzzer', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
@@ -866,7 +866,7 @@ describe('defects found by the fuzzer (issue 5)', () => {
     send(relay.url, { method: 'POST', path, headers: { authorization: `Bearer ${hsToken()}`, ...headers }, body });
   const codes = (res: Incoming) => ((res.json as { errors?: Array<{ code: string }> } | undefined)?.errors ?? []).map((e) => e.code);
 
-  it('C-20: a deeply nested field inside an observable or a trigger body is invalid payload, not internal error', async () => {
+  it('a deeply nested field inside an observable or a trigger body is invalid payload, not internal error', async () => {
     const nested = `${'['.repeat(3000)}${']'.repeat(3000)}`;
     const list = await post('/refer/observables', Buffer.from(`[{"type":"ip","value":"10.0.0.1","x":${nested}}]`));
     const trigger = await post('/respond/trigger', Buffer.from(`{"action-id":${nested},"observable_type":"ip","observable_value":"10.0.0.1"}`));
@@ -876,19 +876,19 @@ describe('defects found by the fuzzer (issue 5)', () => {
     expect(codes(trigger)).toEqual(['invalid payload']);
   });
 
-  it('C-01/C-05: a body that is not valid UTF-8 is answered with a JSON envelope, not a text/plain 400', async () => {
+  it('a body that is not valid UTF-8 is answered with a JSON envelope, not a text/plain 400', async () => {
     const res = await post('/refer/observables', Buffer.from([0x5b, 0xff, 0x5d]));
     expect(res).toMatchObject({ status: 200, contentType: expect.stringContaining('application/json') });
     expect(codes(res)).toEqual(['invalid payload']);
   });
 
-  it('C-01/C-05: a compressed body is a clear invalid payload, not a text/plain 415', async () => {
+  it('a compressed body is a clear invalid payload, not a text/plain 415', async () => {
     const res = await post('/refer/observables', Buffer.from('[]'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(res).toMatchObject({ status: 200, contentType: expect.stringContaining('application/json') });
     expect(codes(res)).toEqual(['invalid payload']);
   });
 
-  it('C-01/C-05: a Content-Type Fastify cannot parse is still read as JSON, not a text/plain 415', async () => {
+  it('a Content-Type Fastify cannot parse is still read as JSON, not a text/plain 415', async () => {
     for (const type of ['', 'x', ';', 'application/json charset=utf-8']) {
       const res = await post('/refer/observables', Buffer.from('[]'), { 'content-type': type });
       expect({ type, status: res.status, body: res.json }).toEqual({ type, status: 200, body: { data: [] } });

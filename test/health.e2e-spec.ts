@@ -2,7 +2,7 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, NOPERM_CLIENT_ID, N
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { DEMO_CLAIMS, hsToken } from './support/tokens';
 
-describe('POST /health (C-80)', () => {
+describe('POST /health', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay({ UPSTREAM_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '2000' })));
   afterAll(() => relay.close());
@@ -84,7 +84,7 @@ describe('POST /health when Microsoft is unreachable', () => {
   });
 });
 
-describe('token cache (C-90)', () => {
+describe('token cache', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());

@@ -1,5 +1,5 @@
 /**
- * "Secrets never appear in logs" (§7, C-04, C-81), checked on the production entry point.
+ * "Secrets never appear in logs", checked on the production entry point.
  *
  * The built relay, started as `npm run start:prod` starts it, runs with
  * LOG_LEVEL=trace and its stdout/stderr are captured. A recording proxy sits between the relay

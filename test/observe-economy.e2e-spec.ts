@@ -2,7 +2,7 @@ import { Sighting } from '@app/ctim';
 import { DEMO_OBSERVABLES, RouteKey, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// C-36 / §8: what one /observe request costs in Defender calls, read from the sandbox's statistics.
+// What one /observe request costs in Defender calls, read from the sandbox's statistics.
 
 interface Obs {
   type: string;
@@ -30,7 +30,7 @@ async function observe(relay: RelayHarness, body: Obs[]): Promise<Sighting[]> {
 /** The last path segment of each call of a route (the machine id or the hash). */
 const lastSegments = (relay: RelayHarness, route: RouteKey) => relay.sandbox.stats.entries(route).map((e) => decodeURIComponent(e.path.split('/').pop() ?? ''));
 
-/** The per-request costs C-36 promises, checked against what the answer itself contains. */
+/** The per-request costs the relay promises, checked against what the answer itself contains. */
 function expectEconomical(relay: RelayHarness, body: Obs[], docs: Sighting[]): void {
   const { stats } = relay.sandbox;
   // One query for both event tables and all observables; the devices' MACs and IPs come from their
@@ -60,7 +60,7 @@ function expectEconomical(relay: RelayHarness, body: Obs[], docs: Sighting[]): v
   for (const hash of hashes) expect(resolutions.includes(hash) || filesInAnswer.has(hash)).toBe(true);
 }
 
-describe('/observe economy, profiles fetched fresh every request (C-36, §8)', () => {
+describe('/observe economy, profiles fetched fresh every request', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay({ PROFILE_CACHE_TTL_MS: '0' })));
   afterAll(() => relay.close());
@@ -88,7 +88,7 @@ describe('/observe economy, profiles fetched fresh every request (C-36, §8)', (
   });
 });
 
-describe('/observe economy with the default profile cache (C-95)', () => {
+describe('/observe economy with the default profile cache', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEMO_MACHINE_IDS, SEED_NETWORK } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// Defender failing in the middle of an /observe request (C-03, C-36, C-92): what was gathered is
+// Defender failing in the middle of an /observe request: what was gathered is
 // answered with a precise error, nothing crashes, and the next request gets everything again.
 
 interface Obs {

@@ -18,7 +18,7 @@ import {
 import { attachRelay, RelayHarness, startRelay } from './support/relay-harness';
 import { DEMO_CLAIMS, hsToken } from './support/tokens';
 
-// Sightings checked field by field against the sandbox seed (C-30..C-35): every expected value
+// Sightings checked field by field against the sandbox seed: every expected value
 // below is derived from the seed data the sandbox serves, never copied from the relay's output.
 
 interface Obs {
@@ -79,7 +79,7 @@ function seedAlerts(o: Obs): Alert[] {
   }
 }
 
-/** The seed hunting rows of the observable's table and column (C-30). */
+/** The seed hunting rows of the observable's table and column. */
 function seedEvents(o: Obs): HuntingRow[] {
   if (HASH_COLUMN[o.type]) return DEMO_HUNTING.DeviceFileEvents.filter((r) => r[HASH_COLUMN[o.type]] === o.value);
   if (o.type === 'domain') return DEMO_HUNTING.DeviceNetworkEvents.filter((r) => isDomainOrSubdomain(r.RemoteUrl, o.value));
@@ -88,7 +88,7 @@ function seedEvents(o: Obs): HuntingRow[] {
 
 const newestFirst = <T>(time: (x: T) => unknown) => (a: T, b: T) => Date.parse(String(time(b))) - Date.parse(String(time(a)));
 
-/** Alerts newest first, then events newest first (C-30). */
+/** Alerts newest first, then events newest first. */
 function expectedOrder(o: Obs): { alerts: Alert[]; events: HuntingRow[] } {
   return { alerts: seedAlerts(o).sort(newestFirst((a) => a.firstEventTime)), events: seedEvents(o).sort(newestFirst((r) => r.Timestamp)) };
 }
@@ -96,7 +96,7 @@ function expectedOrder(o: Obs): { alerts: Alert[]; events: HuntingRow[] } {
 const sortObservables = (list: readonly Obs[]) => [...list].sort((a, b) => `${a.type} ${a.value}`.localeCompare(`${b.type} ${b.value}`));
 const mac = (raw: string) => raw.toLowerCase().match(/../g)?.join(':');
 
-/** C-33: the device as the seed knows it; addresses of its adapters as its machine profile lists them. */
+/** The device as the seed knows it; addresses of its adapters as its machine profile lists them. */
 function expectTarget(target: Target | undefined, machineId: string, hostname: string | null, observed: Sighting['observed_time']): void {
   const machine = DEMO_MACHINES.find((m) => m.id === machineId);
   const adapters = SEED_ADAPTERS[machineId];
@@ -210,7 +210,7 @@ const pipelinesOf = (q: KqlQuery | undefined): Pipeline[] => (q === undefined ? 
 
 const relationKey = (r: Relation) => JSON.stringify([r.origin, r.relation, r.source.type, r.source.value, r.related.type, r.related.value]);
 
-/** POST /observe/observables; every answer is checked for repeated relations (C-34). */
+/** POST /observe/observables; every answer is checked for repeated relations. */
 async function observe(relay: RelayHarness, body: unknown, token?: string) {
   const res = await relay.post('/observe/observables', body, token === undefined ? {} : { token });
   expect(res.status).toBe(200);
@@ -226,7 +226,7 @@ async function observe(relay: RelayHarness, body: unknown, token?: string) {
 const hasRelation = (s: Sighting, relation: string, source: Obs, related: Obs) =>
   (s.relations ?? []).some((r) => r.relation === relation && r.source.type === source.type && r.source.value === source.value && r.related.type === related.type && r.related.value === related.value);
 
-describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () => {
+describe('POST /observe/observables: sightings from the seed', () => {
   let relay: RelayHarness;
   let docs: Sighting[];
   let body: { data?: unknown; errors?: unknown };
@@ -244,7 +244,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
     expect(new Set(docs.map((s) => s.id)).size).toBe(docs.length);
   });
 
-  it.each(EVERY_TYPE.map((o) => [`${o.type} ${o.value}`, o] as const))('%s: every field of C-32..C-34, newest first', (_name, o) => {
+  it.each(EVERY_TYPE.map((o) => [`${o.type} ${o.value}`, o] as const))('%s: every field, newest first', (_name, o) => {
     expectSightingsFor(docs, o);
   });
 
@@ -255,7 +255,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
     expect(sightingsOf(docs, ipv6).length).toBe(seedEvents(ipv6).length);
   });
 
-  it('completes the sibling hashes evidence and rows lack, from Defender itself (C-34)', () => {
+  it('completes the sibling hashes evidence and rows lack, from Defender itself', () => {
     const dropper = SEED_FILES.emotetDropper;
     const byDropperHash = sightingsOf(docs, { type: 'sha256', value: dropper.sha256 });
     const alertSightings = byDropperHash.filter((s) => s.external_ids);
@@ -269,7 +269,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
     expect(hasRelation(s, 'File_Name_Of', { type: 'file_name', value: svc.fileName }, { type: 'sha256', value: svc.sha256 })).toBe(true);
   });
 
-  it('relates downloads to their origin and referrer, and domains to the addresses they resolved to (C-34)', () => {
+  it('relates downloads to their origin and referrer, and domains to the addresses they resolved to', () => {
     const svc = SEED_FILES.svcUpdater;
     const download = DEMO_HUNTING.DeviceFileEvents.find((r) => r.SHA1 === svc.sha1 && r.FileOriginUrl) as HuntingRow;
     const svcSighting = rowSighting(docs, { type: 'sha1', value: svc.sha1 }, download);
@@ -292,7 +292,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
   // The devices' MACs and IPs used to come from a DeviceNetworkInfo query run after the alerts;
   // they now come from the machine profiles the answer needs anyway, so the request makes one
   // hunting call (both event tables) and no DeviceNetworkInfo query.
-  it('asks one hunting query (both event tables, no DeviceNetworkInfo) and takes MACs and IPs from the machine profiles (C-33)', async () => {
+  it('asks one hunting query (both event tables, no DeviceNetworkInfo) and takes MACs and IPs from the machine profiles', async () => {
     const queries = relay.sandbox.stats.entries('graph.hunting').map((e) => e.kql);
     expect(queries).toHaveLength(1);
     expect(queries[0]).toMatchObject({ kind: 'union', pipelines: [{ table: 'DeviceFileEvents' }, { table: 'DeviceNetworkEvents' }] });
@@ -334,7 +334,7 @@ describe('POST /observe/observables: sightings from the seed (C-30..C-35)', () =
   });
 });
 
-describe('entity limit (C-31, C-12)', () => {
+describe('entity limit', () => {
   let relay: RelayHarness;
   let full: Sighting[];
 
@@ -376,7 +376,7 @@ describe('entity limit (C-31, C-12)', () => {
   });
 });
 
-describe('hostile and unusual values (C-22, C-23)', () => {
+describe('hostile and unusual values', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
@@ -440,7 +440,7 @@ describe('hostile and unusual values (C-22, C-23)', () => {
   });
 });
 
-describe('HUNTING_API (C-94)', () => {
+describe('HUNTING_API', () => {
   it('answers the same sightings whichever hunting API it is set to', async () => {
     const defender = await startRelay({ HUNTING_API: 'defender' });
     const auto = await startRelay();

@@ -1,6 +1,5 @@
 /**
- * module_type.json: the module type to register in Cisco XDR for RS256 configuration tokens
- * (C-11; fields as in the container relays' module_type.json.sample, relay-family.md §1.3).
+ * module_type.json: the module type to register in Cisco XDR for RS256 configuration tokens.
  * Checked against a started relay: `supported-apis` lists only routes its OpenAPI document
  * declares, and a configuration token built the way XDR builds it from this module type
  * (`custom_X` field → claim `X`, `custom_jwks_host` → `jwks_host`, module URL → `aud`) is accepted.
@@ -26,7 +25,7 @@ interface ModuleType {
   properties: Record<string, unknown> & { 'supported-apis': string[]; url: string; custom_jwks_host: string };
 }
 
-/** XDR's ConfigurationSpecField types and Capability ids (relay-family.md §1.3). */
+/** XDR's ConfigurationSpecField types and Capability ids. */
 const FIELD_TYPES = ['remote', 'password', 'file', 'string', 'api_key', 'integer', 'device', 'options', 'boolean'];
 const CAPABILITY_IDS = ['detection_source', 'device_insights', 'respond', 'observe', 'assets', 'incident/resolve', 'notifications', 'data_ingestion', 'target_records', 'health', 'automate', 'tiles', 'refer', 'threat_hunts', 'deliberate'];
 

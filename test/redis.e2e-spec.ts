@@ -7,7 +7,7 @@ import { attachRelay, RelayHarness } from './support/relay-harness';
 import { describeWithRedis, RedisServer, startRedis } from './support/redis';
 import { DEMO_CLAIMS, TEST_PUBLIC_URL } from './support/tokens';
 
-describeWithRedis('shared state in Redis across replicas (C-93)', () => {
+describeWithRedis('shared state in Redis across replicas', () => {
   let redis: RedisServer;
   let sandbox: Sandbox;
   let replicas: RelayHarness[];

@@ -8,7 +8,7 @@ const MACHINE = '1e5bc9d7e413ddd7902c2932e418702b84d0cc07';
 const CATEGORIES = ['Search', 'Microsoft Defender for Endpoint'];
 const TID = `tid=${DEMO_TENANT_ID}`;
 
-describe('POST /refer/observables (C-50)', () => {
+describe('POST /refer/observables', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());

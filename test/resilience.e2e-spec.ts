@@ -4,7 +4,7 @@ import { DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL } from './support/tokens';
 
 const HUNTING_429 = { error: { code: 'TooManyRequests', message: 'API calls quota exceeded! maximum allowed 45 per 00:01:00' } };
 
-describe('faults against the sandbox (C-36, C-92, C-93)', () => {
+describe('faults against the sandbox', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay({ REQUEST_DEADLINE_MS: '4000', UPSTREAM_TIMEOUT_MS: '1500' })));
   afterAll(() => relay.close());
@@ -84,7 +84,7 @@ describe('faults against the sandbox (C-36, C-92, C-93)', () => {
   });
 });
 
-describe('client-side rate limiting (C-93)', () => {
+describe('client-side rate limiting', () => {
   it('a burst of 200 /observe for one tenant causes no 429 from Defender; the relay waits or refuses within the deadline', async () => {
     // A deadline the admitted requests cannot run out of on a busy machine; refused ones are refused at
     // once all the same, as a slot frees only a minute after it was taken.
@@ -104,7 +104,7 @@ describe('client-side rate limiting (C-93)', () => {
       expect(complete.length + limited.length).toBe(200);
       // Hunting is reserved per request (3 calls each here): the 45 a minute go to whole requests.
       expect(complete.length).toBeGreaterThanOrEqual(10);
-      // What was gathered before the limit stopped a request is still answered (C-03).
+      // What was gathered before the limit stopped a request is still answered.
       expect(limited.filter((r) => r.body.data?.sightings?.count > 0).length).toBeGreaterThan(0);
     } finally {
       await relay.close();

@@ -1,7 +1,7 @@
 import { DEMO_MACHINE_IDS } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// C-71 / C-72: the comment of machine actions and the title/description of indicators are configurable.
+// The comment of machine actions and the title/description of indicators are configurable.
 
 const COMMENT = 'Contained by the SOC via Cisco XDR (ticket queue SEC-OPS)';
 const TITLE = 'XDR response – analyst “block”';

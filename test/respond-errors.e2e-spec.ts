@@ -2,7 +2,7 @@ import { DEMO_MACHINE_IDS, DEMO_TENANT_ID, NOPERM_CLIENT_ID, NOPERM_CLIENT_SECRE
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { hsToken } from './support/tokens';
 
-// C-70 / C-73 / C-92: bad trigger payloads never reach Defender; Defender's refusals and outages
+// Bad trigger payloads never reach Defender; Defender's refusals and outages
 // come back as failures with its own words; a mutating call is sent exactly once.
 
 const WIN10 = DEMO_MACHINE_IDS.win10;
@@ -13,7 +13,7 @@ const ADD = { 'action-id': 'microsoft-defender-add-indicator-alert', observable_
 const REMOVE = { 'action-id': 'microsoft-defender-remove-indicator', observable_type: 'domain', observable_value: SEED_NETWORK.payloadDomain, indicator_id: '102' };
 const FORBIDDEN = 'The application does not have any of the required application permissions (Machine.Isolate) to access the resource.';
 
-describe('POST /respond/trigger and /respond/observables: errors (C-70, C-73, C-92)', () => {
+describe('POST /respond/trigger and /respond/observables: errors', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay({ UPSTREAM_TIMEOUT_MS: '1000', REQUEST_DEADLINE_MS: '4000' })));
   afterAll(() => relay.close());

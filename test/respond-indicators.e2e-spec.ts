@@ -2,7 +2,7 @@ import { DEMO_INDICATOR_IDS, DEMO_MACHINE_IDS, SEED_FILES, SEED_NETWORK, OTHER_I
 import { call, tokenFor } from '../apps/defender-sandbox/src/testing/sandbox-client.helper';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// C-61 / C-72 / C-73 / C-23: custom indicators over real HTTP against the sandbox.
+// Custom indicators over real HTTP against the sandbox.
 
 const TITLE = 'From SecureX Threat Response';
 const DESCRIPTION = 'Indicator created from Cisco XDR / SecureX Threat Response';
@@ -50,7 +50,7 @@ const removeAction = (type: string, value: string, id: string, humanAction: stri
   'query-params': { observable_type: type, observable_value: value, indicator_id: id },
 });
 
-describe('POST /respond/observables + /respond/trigger: custom indicators (C-61, C-72)', () => {
+describe('POST /respond/observables + /respond/trigger: custom indicators', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
@@ -146,7 +146,7 @@ describe('POST /respond/observables + /respond/trigger: custom indicators (C-61,
     expect(await list('ip', SEED_NETWORK.c2Ip)).toEqual(addActions('ip', SEED_NETWORK.c2Ip));
   });
 
-  describe('OData filter (C-23)', () => {
+  describe('OData filter', () => {
     const QUOTED = "https://evil.example/a'b?x='%20or%201%20eq%201";
 
     it('doubles single quotes: the value cannot change the filter, and only the exact value matches', async () => {

@@ -1,7 +1,7 @@
 import { DEMO_MACHINE_IDS, ISOLATED_MACHINE_ID, RESTRICTED_MACHINE_ID, RouteKey } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
-// C-60 / C-71 / C-73: machine actions over real HTTP against the sandbox.
+// Machine actions over real HTTP against the sandbox.
 
 const COMMENT = 'Performed via SecureX Threat Response';
 const WIN10 = DEMO_MACHINE_IDS.win10;
@@ -18,7 +18,7 @@ const COMMON = [
   'microsoft-defender-InitiateInvestigation',
 ];
 
-describe('POST /respond/observables + /respond/trigger: machine actions (C-60, C-71, C-73)', () => {
+describe('POST /respond/observables + /respond/trigger: machine actions', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());

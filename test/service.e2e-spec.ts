@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelayHarness, request, startRelay } from './support/relay-harness';
 
-describe('version and watchdog (C-81, C-82)', () => {
+describe('version and watchdog', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());

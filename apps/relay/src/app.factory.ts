@@ -35,7 +35,7 @@ export async function createRelayApp(env: Env, options: RelayAppOptions = {}): P
 }
 
 /**
- * C-01: the body is JSON whatever the Content-Type says (XDR and curl users send all sorts);
+ * The body is JSON whatever the Content-Type says (XDR and curl users send all sorts);
  * an empty body is undefined, which list endpoints read as `[]`.
  */
 function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): void {

@@ -21,7 +21,7 @@ export const REDACT_PATHS = [
   'err.response',
 ];
 
-/** Structured JSON logs; probes stay out of request logs (C-81). */
+/** Structured JSON logs; probes stay out of request logs. */
 export function loggingOptions(server: ConfigType<typeof serverConfig>): Params {
   return {
     pinoHttp: {

@@ -16,5 +16,5 @@ function readVersion(): string {
 }
 
 export const RELAY_VERSION = readVersion();
-/** Microsoft asks for `{Company}-{Product}/{Version}` (C-91). */
+/** Microsoft asks for `{Company}-{Product}/{Version}`. */
 export const USER_AGENT = `Cisco-XDR-DefenderRelay/${RELAY_VERSION}`;

@@ -107,7 +107,7 @@ const AVAILABILITY: Readonly<Partial<Record<MachineActionName, readonly string[]
 const NON_WINDOWS_ACTIONS: readonly string[] = ['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage'];
 
 /**
- * The documented replacement of `availableMachineActions` (defender-api.md §3): availability
+ * The documented replacement of `availableMachineActions`: availability
  * derived from the machine's `osPlatform`. Windows (and an unknown platform): undefined, every
  * action; Linux/macOS: no selective isolation, app restriction or automated investigation
  * (Defender answers `OsPlatformNotSupported`); any other platform (iOS, Android): none.
@@ -119,7 +119,7 @@ export function availableMachineActions(osPlatform: string | null | undefined): 
 }
 
 /**
- * Machine actions for an `ms_machine_id` (C-60): Release from isolation instead of the two
+ * Machine actions for an `ms_machine_id`: Release from isolation instead of the two
  * isolations when the device is isolated, Remove app restrictions instead of Restrict app
  * execution when it is restricted, then the scans, investigation package and investigation.
  * An action Defender is still running blocks its own kind (`blocked`): it would be refused.
@@ -193,7 +193,7 @@ function humanIndicatorAction(action: string): string {
 }
 
 /**
- * Indicator actions for an observable (C-61): with an existing indicator, one
+ * Indicator actions for an observable: with an existing indicator, one
  * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
  * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
  * relay's labels), titled with the observable, since XDR lists the actions of every observable of

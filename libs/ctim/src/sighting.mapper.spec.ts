@@ -48,7 +48,7 @@ function expectNoEmptyFields(value: unknown, path = '$'): void {
 }
 
 describe('sightingFromAlert', () => {
-  it('maps every C-32 field of an alert', () => {
+  it('maps every field of an alert', () => {
     const sighting = mapper.fromAlert(anAlert(), richContext());
 
     expect(sighting).toMatchObject({
@@ -78,7 +78,7 @@ describe('sightingFromAlert', () => {
     expect([mapper.fromAlert(anAlert(), ctx).id, mapper.fromAlert(anAlert(), ctx).id]).toEqual([`transient:sighting-${uuidNo(1)}`, `transient:sighting-${uuidNo(2)}`]);
   });
 
-  it('targets the alert device (C-33)', () => {
+  it('targets the alert device', () => {
     const [target] = mapper.fromAlert(anAlert(), richContext()).targets ?? [];
     expect(target).toEqual({
       type: 'endpoint',
@@ -94,7 +94,7 @@ describe('sightingFromAlert', () => {
     });
   });
 
-  it('carries evidence relations with sibling hashes and no duplicates (C-34)', () => {
+  it('carries evidence relations with sibling hashes and no duplicates', () => {
     const alert = anAlert({ evidence: [anEvidence(), anEvidence(), aNonFileEvidence('Ip', { ipAddress: '93.184.216.34' })] });
     const relations = mapper.fromAlert(alert, richContext()).relations ?? [];
     const keys = relations.map((r) => JSON.stringify(r));
@@ -127,7 +127,7 @@ describe('sightingFromAlert', () => {
     expect(mapper.fromAlert(alert, richContext()).resolution).toBe('blocked');
   });
 
-  it('is observed at firstEventTime (C-32), whatever lastEventTime says', () => {
+  it('is observed at firstEventTime, whatever lastEventTime says', () => {
     for (const lastEventTime of [null, '2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) {
       expect(mapper.fromAlert(anAlert({ lastEventTime }), richContext()).observed_time).toEqual({
         start_time: '2021-01-26T20:31:32.9562661Z',

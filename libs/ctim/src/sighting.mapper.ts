@@ -149,13 +149,13 @@ function isBlocked(evidence: AlertEvidence): boolean {
 }
 
 /**
- * One CTIM sighting for a Defender alert (C-32..C-34): observed at `firstEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
+ * One CTIM sighting for a Defender alert: observed at `firstEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
  * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
  * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
  * external id, and a data table of the alert's classification fields.
  */
 export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
-  // C-32 names firstEventTime as the alert's observed time (start and end), as the original relay did.
+  // Names firstEventTime as the alert's observed time (start and end), as the original relay did.
   const observed = observedAt(alertStarts(alert), stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
   const id = text(alert.id);

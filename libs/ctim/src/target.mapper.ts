@@ -29,7 +29,7 @@ function isUninformative(ip: CtimObservable): boolean {
 }
 
 /**
- * The CTIM `os` of a device exactly as C-33 and the original relay build it: `osPlatform` +
+ * The CTIM `os` of a device exactly as the original relay built it: `osPlatform` +
  * `osProcessor` + ` version: <version>` (`Windows10x64 version: 1901`), missing parts left out
  * (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
  */

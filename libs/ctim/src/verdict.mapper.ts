@@ -43,7 +43,7 @@ const DISPOSITION_BY_ACTION: Readonly<Record<string, Disposition>> = {
 };
 
 /**
- * The disposition a custom indicator action stands for (C-40): Block / BlockAndRemediate /
+ * The disposition a custom indicator action stands for: Block / BlockAndRemediate /
  * AlertAndBlock → Malicious; Audit / Alert / Warn → Suspicious; Allowed → Clean; else undefined.
  */
 export function dispositionForIndicatorAction(action: string | null | undefined): Disposition | undefined {
@@ -98,7 +98,7 @@ function build(
 }
 
 /**
- * Verdict + judgement from a custom indicator (C-40). Valid from the indicator's creation
+ * Verdict + judgement from a custom indicator. Valid from the indicator's creation
  * (else `now`) until its `expirationTime` (else 2525-01-01). Undefined for an action with no
  * disposition, or an indicator that has already expired.
  */

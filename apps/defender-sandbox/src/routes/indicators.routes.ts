@@ -82,7 +82,7 @@ interface ValidIndicator {
   rbacGroupNames: string[];
 }
 
-/** Validates a POST indicators body as Defender does (§5 of the API reference). */
+/** Validates a POST indicators body as Defender does. */
 function validateIndicator(raw: unknown): ValidIndicator {
   const body = asRecord(raw);
   if (!body) throw new ApiError(400, 'InvalidRequestBody', 'Request body is incorrect');

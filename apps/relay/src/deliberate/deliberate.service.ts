@@ -10,7 +10,7 @@ export interface DeliberateResult {
 }
 
 /**
- * Verdicts (C-40) from the tenant's custom indicators and, for files, Defender's own malware
+ * Verdicts from the tenant's custom indicators and, for files, Defender's own malware
  * determination, chosen as CTIM does: the analyst's indicator outranks the determination.
  * No indicator and no determination: no verdict.
  */
@@ -34,7 +34,7 @@ export class DeliberateService {
     });
   }
 
-  /** Both sources are asked concurrently; one failing keeps what the other said (C-03). */
+  /** Both sources are asked concurrently; one failing keeps what the other said. */
   private async judge(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<VerdictAndJudgement[]> {
     const [fromIndicators, fromProfile] = await Promise.all([
       errors.capture(() => this.fromIndicators(ctx, observable), []),

@@ -10,7 +10,7 @@ interface Health {
 }
 
 /**
- * Module health as XDR checks it (C-80): the JWT, an Azure AD token, and one cheap read covered
+ * Module health as XDR checks it: the JWT, an Azure AD token, and one cheap read covered
  * by the relay's own permissions. Any failure is the envelope naming the step that failed. It
  * also says which hunting API the credential uses, with a warning when it is the retiring one.
  */

@@ -6,7 +6,7 @@ import { Observable, tap } from 'rxjs';
 type Outcome = 'ok' | 'partial' | 'error';
 
 /**
- * Counts answered relay requests by route and by what the caller got back (C-03 envelopes);
+ * Counts answered relay requests by route and by what the caller got back (error envelopes);
  * thrown errors (guard included) are counted by the envelope filter.
  */
 @Injectable()

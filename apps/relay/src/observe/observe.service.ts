@@ -25,7 +25,7 @@ interface Findings {
   /** Kept for sightings: newest first, alerts before events, within the limit. */
   alerts: Alert[];
   events: HuntingEvent[];
-  /** Alerts + events found (C-32 `count`). */
+  /** Alerts + events found (`count`). */
   count: number;
   /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
@@ -114,7 +114,7 @@ export class ObserveService {
     const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup), hunted]);
     const alerts = [...found.alerts].sort(byNewestAlert);
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
-    // Events fill what the alerts left of the limit (C-30); count is everything found (C-32).
+    // Events fill what the alerts left of the limit; count is everything found.
     const kept = { alerts: alerts.slice(0, limit), events: own.slice(0, Math.max(0, limit - alerts.length)) };
     // Requested now, so they overlap the slower lookups of other observables; awaited in `map`.
     // A host name's devices came with their profiles: those are not fetched again.

@@ -46,7 +46,7 @@ const FILE_TYPES: readonly string[] = ['sha1', 'sha256', 'md5'];
 const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
- * Response actions (C-60..C-73): offers what fits the device's current state or the indicator
+ * Response actions: offers what fits the device's current state or the indicator
  * that exists, and runs one action exactly once, reporting Defender's own answer.
  */
 @Injectable()
@@ -94,7 +94,7 @@ export class RespondService {
 
   /**
    * A device with its profile (tags) and its recent actions: two fresh reads made together, the
-   * one action read serving both the isolation state and what is still pending (C-95).
+   * one action read serving both the isolation state and what is still pending.
    */
   private async device(ctx: DefenderContext, id: string): Promise<ResponseDevice | undefined> {
     const [machine, history] = await Promise.all([this.machines.current(ctx, id), this.machineActions.history(ctx, id)]);
@@ -133,7 +133,7 @@ export class RespondService {
     return { type, value };
   }
 
-  /** Each Defender mutation is sent once, never retried: it may already have acted (C-73). */
+  /** Each Defender mutation is sent once, never retried: it may already have acted. */
   private async run(ctx: DefenderContext, action: RequestedAction, observable: Observable, trigger: Trigger, errors: ErrorList): Promise<void> {
     switch (action.kind) {
       case 'machine': {

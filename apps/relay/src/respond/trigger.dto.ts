@@ -2,7 +2,7 @@ import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Length, Matches } from 'class-validator';
 
-/** `POST /respond/trigger` body (C-70): the action and observable, plus the action's query-params as strings. */
+/** `POST /respond/trigger` body: the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
   @ApiProperty({ name: 'action-id', example: EXAMPLE_TRIGGER['action-id'] })
   @IsString({ message: "'action-id' must be a non-empty string" })

@@ -2,7 +2,7 @@ import { Envelope, Public, RelayError } from '@app/common';
 import { Controller, Get, Headers } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-/** Liveness for Kubernetes probes and Cisco's load balancer (C-81); kept out of request logs. */
+/** Liveness for Kubernetes probes and Cisco's load balancer; kept out of request logs. */
 @ApiTags('service')
 @Controller('watchdog')
 export class WatchdogController {

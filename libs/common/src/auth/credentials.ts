@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-/** Defender credentials carried by the caller's JWT (C-12). */
+/** Defender credentials carried by the caller's JWT. */
 export interface Credentials {
   clientId: string;
   clientSecret: string;

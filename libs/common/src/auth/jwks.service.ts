@@ -23,7 +23,7 @@ interface CachedKeys {
 }
 
 /**
- * Fetches and caches the RSA signing keys of the allow-listed JWKS hosts (C-11). The URL is
+ * Fetches and caches the RSA signing keys of the allow-listed JWKS hosts. The URL is
  * always taken from configuration, never from the token: the claim only selects an entry.
  */
 @Injectable()

@@ -21,7 +21,7 @@ export const IAT_LEEWAY_SECONDS = 5 * 60;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * The global guard (C-10..C-14): HS256 tokens signed with SECRET_KEY, or RS256 configuration
+ * The global guard: HS256 tokens signed with SECRET_KEY, or RS256 configuration
  * tokens verified against an allow-listed JWKS host. The algorithm comes from the token header
  * but is only ever one of these two; everything else (including `none`) is refused.
  */

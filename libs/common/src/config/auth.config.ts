@@ -35,7 +35,7 @@ const BARE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])
 
 /**
  * A bare host means `https://<host>`; an origin with a scheme is matched by `host:port` and
- * fetched as written (C-11) — that is how tests point the relay at a local JWKS.
+ * fetched as written — that is how tests point the relay at a local JWKS.
  */
 export function parseJwksHost(entry: string): JwksHost {
   if (/^https?:\/\//i.test(entry)) {

@@ -19,7 +19,7 @@ export interface CloudEndpoints {
   graphResource: string;
 }
 
-/** Hosts per Microsoft cloud (defender-api.md §9; Microsoft's "Defender for Endpoint for US Government" page). */
+/** Hosts per Microsoft cloud (Microsoft's "Defender for Endpoint for US Government" page). */
 export const CLOUD_ENDPOINTS: Record<DefenderCloud, CloudEndpoints> = {
   commercial: {
     loginUrl: 'https://login.microsoftonline.com',

@@ -260,7 +260,7 @@ describe('defender config', () => {
     expect(loadDefenderConfig({ REQUEST_DEADLINE_MS: '3000' })).toMatchObject({ upstreamTimeoutMs: 3000, requestDeadlineMs: 3000 });
   });
 
-  describe('CTR_ENTITIES_LIMIT (C-31)', () => {
+  describe('CTR_ENTITIES_LIMIT', () => {
     it.each([
       ['50', 50, false],
       ['1000', 1000, false],

@@ -49,7 +49,7 @@ class DefenderEnv {
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be on or off' })
   DEFENDER_RATE_LIMIT = true;
 
-  /** Read leniently below: a bad value falls back to the default with a warning (C-31). */
+  /** Read leniently below: a bad value falls back to the default with a warning. */
   @Expose() @IsOptional() @IsString()
   CTR_ENTITIES_LIMIT?: string;
 
@@ -100,7 +100,7 @@ export interface DefenderConfig {
   warnings: string[];
 }
 
-/** C-31: positive integer, default 100, capped at 1000; anything else falls back with a warning. */
+/** Positive integer, default 100, capped at 1000; anything else falls back with a warning. */
 export function parseEntitiesLimit(raw: string | number | undefined, fallback = DEFAULT_ENTITIES_LIMIT): { value: number; warning?: string } {
   if (raw === undefined || raw === '') return { value: fallback };
   const text = String(raw).trim();

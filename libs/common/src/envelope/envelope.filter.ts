@@ -13,7 +13,7 @@ export interface FilteredResponse {
 }
 
 /**
- * The one place errors become responses (C-03..C-05): contract errors are HTTP 200 envelopes,
+ * The one place errors become responses: contract errors are HTTP 200 envelopes,
  * transport errors (unknown route, wrong method) keep their real status with a JSON body, and
  * anything unexpected is an `internal error` whose id is logged with the stack.
  */
@@ -26,7 +26,7 @@ export function errorResponse(exception: unknown, logger: Logger, bodyLimit?: nu
   }
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
-    // Fastify's own errors arrive as a bare string: answer JSON all the same (C-05).
+    // Fastify's own errors arrive as a bare string: answer JSON all the same.
     const body = typeof response === 'string' ? { statusCode: exception.getStatus(), message: response } : response;
     return { status: exception.getStatus(), body };
   }
@@ -57,7 +57,7 @@ export class EnvelopeFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const allowed = exception instanceof NotFoundException ? this.otherMethods(request) : [];
     if (allowed.length > 0) {
-      // The route exists, the method does not: the real status is 405 (C-05).
+      // The route exists, the method does not: the real status is 405.
       const reply = host.switchToHttp().getResponse<FastifyReply>();
       reply.header('allow', allowed.join(', '));
       this.metrics.requests.inc({ route: 'unmatched', outcome: 'client_error' });

@@ -1,12 +1,12 @@
 import { RelayErrorBody } from '../errors';
 
-/** The TR/XDR response envelope (C-02, C-03). */
+/** The TR/XDR response envelope. */
 export interface Envelope<T> {
   data?: T;
   errors?: RelayErrorBody[];
 }
 
-/** Builds `{data}` or `{data, errors}`; data is left out when empty and errors exist (C-03). */
+/** Builds `{data}` or `{data, errors}`; data is left out when empty and errors exist. */
 export function envelope<T>(data: T | undefined, errors: readonly RelayErrorBody[] = []): Envelope<T> {
   const out: Envelope<T> = {};
   if (data !== undefined && !(errors.length > 0 && isEmptyObject(data))) out.data = data;

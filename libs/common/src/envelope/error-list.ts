@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { internalError, RelayError, RelayErrorBody } from '../errors';
 
 /**
- * Errors gathered while a request keeps going (C-03, C-36): each distinct error once, in the
+ * Errors gathered while a request keeps going: each distinct error once, in the
  * order they happened, so partial results can be answered together with what went wrong.
  * Unexpected errors become `internal error` with an id that is logged with the stack.
  */

@@ -1,4 +1,4 @@
-/** Error codes that XDR shows to the user (contract C-04). */
+/** Error codes that XDR shows to the user. */
 export type ErrorCode =
   | 'authorization error'
   | 'permission denied'

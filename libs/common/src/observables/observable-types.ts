@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Observable types the relay understands (C-22). */
+/** Observable types the relay understands. */
 export type ObservableType = 'ip' | 'ipv6' | 'domain' | 'sha1' | 'sha256' | 'md5' | 'ms_machine_id' | 'url' | 'hostname' | 'user';
 
 export interface Observable {
@@ -8,7 +8,7 @@ export interface Observable {
   value: string;
 }
 
-/** Types each endpoint accepts; other well-formed types are dropped silently (C-21). */
+/** Types each endpoint accepts; other well-formed types are dropped silently. */
 export const JUDGE_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5', 'url'];
 export const OBSERVE_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
 export const REFER_TYPES: readonly ObservableType[] = OBSERVE_TYPES;

@@ -13,7 +13,7 @@ function rejection(body: unknown): string {
   throw new Error('expected invalid payload');
 }
 
-describe('parseObservables (C-20..C-22)', () => {
+describe('parseObservables', () => {
   it('treats an empty body as an empty list', () => {
     expect(parseObservables(undefined, JUDGE_TYPES)).toEqual({ observables: [], warnings: [] });
     expect(parseObservables('', JUDGE_TYPES).observables).toEqual([]);

@@ -9,12 +9,12 @@ import { isObservableType, normaliseObservable, Observable, ObservableType, TYPE
 /** The observables of one request, after validation, normalisation and de-duplication. */
 export interface ObservableBatch {
   observables: Observable[];
-  /** One warning per value skipped as malformed for its type (C-22). */
+  /** One warning per value skipped as malformed for its type. */
   warnings: RelayErrorBody[];
 }
 
 /**
- * Validates a list of observables (C-20..C-22): a bad structure or more than `max` items is an
+ * Validates a list of observables: a bad structure or more than `max` items is an
  * `invalid payload` error naming the index, field or cap; unknown types are dropped; malformed
  * values become warnings; duplicates (after normalisation) are kept once.
  */

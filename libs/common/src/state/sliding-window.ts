@@ -9,7 +9,7 @@ export interface Window {
 export type Bucket = 'general' | 'hunting';
 
 /**
- * Defender's published per-tenant limits (defender-api.md §7): every API has its own general
+ * Defender's published per-tenant limits: every API has its own general
  * quota; both advanced-hunting APIs share the hunting one.
  */
 export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {

@@ -1,4 +1,4 @@
-/** The time budget of one relay request (C-36): every Defender call is bounded by it. */
+/** The time budget of one relay request: every Defender call is bounded by it. */
 export class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;

@@ -5,7 +5,7 @@ import { Deadline } from './deadline';
 /**
  * Everything one relay request needs to talk to Defender: whose credentials, until when, and a
  * memo so a lookup shared by several sightings (machine, network info, file profile) is made
- * once per request (C-36).
+ * once per request.
  */
 export class DefenderContext {
   private readonly memo = new Map<string, Promise<unknown>>();

@@ -23,7 +23,7 @@ export interface DefenderRequest {
   body?: unknown;
   /** 404 is an answer ("nothing there"), not an error. */
   notFoundIsEmpty?: boolean;
-  /** Hunting calls use the hunting rate limit and the hunting wording for 429 (C-92). */
+  /** Hunting calls use the hunting rate limit and the hunting wording for 429. */
   hunting?: boolean;
   /** Safe to send twice (reads; hunting queries). Defaults to true for GET only. */
   idempotent?: boolean;
@@ -40,7 +40,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /**
  * The one way to reach Defender and Graph: tokens, the client-side rate limiter, per-call
  * timeouts bounded by the request deadline, retries of what is safe to retry, keep-alive,
- * User-Agent, per-tenant concurrency and the error mapping of C-92. Repositories call it;
+ * User-Agent, per-tenant concurrency and the error mapping. Repositories call it;
  * nothing else does HTTP to Microsoft.
  */
 @Injectable()

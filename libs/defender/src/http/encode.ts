@@ -1,12 +1,12 @@
 /**
- * Builds a URL path from a template, URL-encoding every interpolated value as one path segment
- * (C-23): `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are.
+ * Builds a URL path from a template, URL-encoding every interpolated value as one path segment,
+ * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are.
  */
 export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '');
 }
 
-/** An OData string literal: single quotes doubled, wrapped in quotes (C-23). */
+/** An OData string literal: single quotes doubled, wrapped in quotes. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

@@ -25,7 +25,7 @@ export function retryAfterSeconds(header: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** Maps a non-2xx Defender/Graph answer to the envelope error of C-92. */
+/** Maps a non-2xx Defender/Graph answer to the envelope error. */
 export function httpError(upstream: Upstream, status: number, body: unknown, options: { hunting?: boolean; retryAfter?: number } = {}): RelayError {
   const said = upstreamMessage(body);
   const suffix = said ? `: ${said}` : '';

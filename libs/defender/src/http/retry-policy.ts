@@ -18,7 +18,7 @@ const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;
 
 /**
- * Whether to try again (C-93). Reads are retried on throttling, gateway errors, timeouts and
+ * Whether to try again. Reads are retried on throttling, gateway errors, timeouts and
  * resets. A mutating call only when Defender provably never received it (connection refused).
  */
 export function shouldRetry(failure: AttemptFailure, idempotent: boolean): boolean {

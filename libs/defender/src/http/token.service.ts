@@ -20,7 +20,7 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 const POLL_MS = 50;
 
 /**
- * Azure AD client-credentials tokens (C-90): POST, form-encoded, cached per (tenant, client,
+ * Azure AD client-credentials tokens: POST, form-encoded, cached per (tenant, client,
  * secret, audience) until shortly before expiry; concurrent misses share one request. The secret
  * is part of the cache key (hashed), so a wrong secret can never ride on a cached token.
  * With REDIS_URL the cache is shared, sealed (token-crypto.ts), and replicas take a short lock

@@ -2,7 +2,7 @@ import { BoundedMap } from '@app/common';
 import { Clock, systemClock } from './clock';
 
 /**
- * A small bounded cache for slow-changing Defender data (machine and file profiles, C-95).
+ * A small bounded cache for slow-changing Defender data.
  * Concurrent requests for a key that is being fetched share that fetch.
  */
 export class TtlCache<V> {

@@ -2,7 +2,7 @@ import { AnyHuntingColumns, DeviceFileEvent, DeviceNetworkEvent, HuntingEvent } 
 import { assignEvents, eventsQuery, hasTerm, MAX_EVENT_ROWS, MIN_EVENT_ROWS, TABLE_COLUMN, urlForms } from './hunting-queries';
 import { kqlInt, kqlList, kqlString } from './kql';
 
-describe('kqlString (C-23)', () => {
+describe('kqlString', () => {
   it.each([
     ['plain', "'plain'"],
     ["it's", "'it\\'s'"],

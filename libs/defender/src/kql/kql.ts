@@ -1,5 +1,5 @@
 /**
- * A KQL single-quoted string literal (C-23): backslash and quote are escaped, and line breaks
+ * A KQL single-quoted string literal: backslash and quote are escaped, and line breaks
  * and tabs become escape sequences, because a raw CR/LF is not allowed inside a literal.
  * See docs/hunting-queries.md.
  */

@@ -27,7 +27,7 @@ export class AlertsRepository {
     return this.list(ctx, apiPath`domains/${domainToASCII(domain) || domain}/alerts`);
   }
 
-  /** Defender answers 400 for any IPv6 here; for IPv6 that means "no alerts" (C-30). */
+  /** Defender answers 400 for any IPv6 here; for IPv6 that means "no alerts". */
   async forIp(ctx: DefenderContext, ip: string): Promise<Alert[]> {
     try {
       return await this.list(ctx, apiPath`ips/${ip}/alerts`);

@@ -13,7 +13,7 @@ interface IndicatorList {
   value?: Indicator[];
 }
 
-/** Custom indicators (`/api/indicators`); always read fresh (C-95). */
+/** Custom indicators (`/api/indicators`); always read fresh. */
 @Injectable()
 export class IndicatorsRepository {
   constructor(

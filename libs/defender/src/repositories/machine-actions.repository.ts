@@ -33,7 +33,7 @@ export class MachineActionsRepository {
 
   /**
    * The recent actions of a machine in one read (none when Defender answers 404), split into the
-   * succeeded and the still Pending/InProgress ones, newest first; always fresh (C-95).
+   * succeeded and the still Pending/InProgress ones, newest first; always fresh.
    */
   async history(ctx: DefenderContext, machineId: string): Promise<MachineActionHistory> {
     const { data } = await this.client.request<MachineActionList>(ctx, {

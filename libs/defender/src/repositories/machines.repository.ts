@@ -30,7 +30,7 @@ export class MachinesRepository {
     return listPages<Machine>(this.client, ctx, { path: 'machines', noun: 'devices' });
   }
 
-  /** The machine read now, not from the profile cache: its tags decide what is offered (C-95). */
+  /** The machine read now, not from the profile cache: its tags decide what is offered. */
   current(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
     return this.reader.read(ctx, id, apiPath`machines/${id}`, { fresh: true });
   }
