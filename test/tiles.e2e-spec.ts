@@ -116,9 +116,11 @@ describe('dashboard tiles', () => {
       for (const tile of TILE_IDS) {
         const res = await tileData(tile, period);
         expect(res.body.errors).toBeUndefined();
+        // Device posture and response activity are kept five times as long as alert counts.
+        const lifetime = tile === 'device-posture' || tile === 'response-activity' ? 5 * 60_000 : 60_000;
         expect(res.body.data).toMatchObject({
           observed_time: { start_time: new Date(since(period)).toISOString(), end_time: SEED_BASE_TIME },
-          valid_time: { start_time: SEED_BASE_TIME, end_time: new Date(NOW + 60_000).toISOString() },
+          valid_time: { start_time: SEED_BASE_TIME, end_time: new Date(NOW + lifetime).toISOString() },
           cache_scope: 'org',
         });
       }

@@ -65,12 +65,13 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
   });
 
   it('cancel: a pending action becomes Cancelled and never completes; cancelling it again → 400; unknown → 404', async () => {
-    sandbox.configure({ machineActionDelayMs: 50 });
+    // Long enough that a busy machine cancels it while it is still pending.
+    sandbox.configure({ machineActionDelayMs: 1000 });
     const isolate = await post<MachineAction>(`/api/machines/${WIN10}/isolate`, { Comment: 'c', IsolationType: 'Full' });
     const cancel = await post<MachineAction>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'oops' });
     expect(cancel.status).toBe(200);
     expect(cancel.body).toMatchObject({ id: isolate.body.id, status: 'Cancelled', cancellationComment: 'oops' });
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(sandbox.state.machineActions.find((a) => a.id === isolate.body.id)?.status).toBe('Cancelled');
     expect((await post<ErrorEnvelope>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'again' })).status).toBe(400);
     expect((await post<ErrorEnvelope>('/api/machineactions/00000000-0000-4000-8000-000000000000/cancel', { Comment: 'x' })).status).toBe(404);
