@@ -1,5 +1,6 @@
 import type { Observable } from '@app/common';
-import { alertIdBatches, planAlertLookups, plannedApis, restCalls } from './observe-planner';
+import type { HuntingEvent } from '@app/defender';
+import { alertIdBatches, evidenceAlertIds, hostOf, planAlertLookups, plannedApis, restCalls } from './observe-planner';
 
 const sha1 = (n: number): Observable => ({ type: 'sha1', value: n.toString(16).padStart(40, '0') });
 const sha256 = (n: number): Observable => ({ type: 'sha256', value: n.toString(16).padStart(64, '0') });
@@ -93,5 +94,32 @@ describe('alertIdBatches', () => {
   it('refuses a batch size that is not a positive integer', () => {
     expect(() => alertIdBatches(['a'], 0)).toThrow('batch size must be a positive integer, got 0');
     expect(() => alertIdBatches(['a'], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('evidenceAlertIds', () => {
+  const row = (AlertId: unknown, RemoteUrl = ''): HuntingEvent => ({ AlertId, RemoteUrl }) as unknown as HuntingEvent;
+
+  it('names each alert once, in row order, skipping rows without an id', () => {
+    const rows = [row('da2'), row('da1'), row('da2'), row(''), row(undefined)];
+    expect(evidenceAlertIds(rows, { column: 'SHA1', value: 'aa' })).toEqual(['da2', 'da1']);
+  });
+
+  it("keeps a domain's rows only when the URL's host is the domain or a subdomain of it", () => {
+    const rows = [
+      row('exact', 'evil.example'),
+      row('sub', 'https://cdn.Evil.Example/x?y=1'),
+      row('super', 'https://evil.example.attacker.net/'),
+      row('path', 'https://other.net/evil.example'),
+      row('empty', ''),
+    ];
+    expect(evidenceAlertIds(rows, { column: 'RemoteUrl', value: 'Evil.Example' })).toEqual(['exact', 'sub']);
+  });
+
+  it('reads hosts with or without a scheme, and none from what is not a URL', () => {
+    expect(hostOf('ftp://files.example:21/a')).toBe('files.example');
+    expect(hostOf('files.example.')).toBe('files.example');
+    expect(hostOf('')).toBeUndefined();
+    expect(hostOf('http://')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { Observable } from '@app/common';
+import type { EventFilter, HuntingEvent } from '@app/defender';
 
 // How observe finds the alerts of each observable, chosen before any call is sent
 // (docs/observe-planning.md). Pure: the service asks the limiter for the free slots.
@@ -95,3 +96,37 @@ export function alertIdBatches(ids: Iterable<string>, size = ALERT_BATCH_SIZE): 
 
 /** Keeps a batch's `$filter` (about 50 characters an id) well inside Defender's URL length limits. */
 export const ALERT_BATCH_SIZE = 25;
+
+/**
+ * The ids of the alerts an observable's `AlertEvidence` rows name, each once, in row order. A
+ * domain's rows were matched as a term (`has`), which also matches `example.com.evil.net`: only
+ * URLs whose host is the domain or one of its subdomains are kept, as the domain's related-alerts
+ * API counts them.
+ */
+export function evidenceAlertIds(rows: readonly HuntingEvent[], filter: Pick<EventFilter, 'column' | 'value'>): string[] {
+  const domain = filter.value.toLowerCase();
+  const ids = rows
+    .filter((row) => filter.column !== 'RemoteUrl' || isDomainOrSubdomain(hostOf(cell(row, 'RemoteUrl')), domain))
+    .map((row) => cell(row, 'AlertId'))
+    .filter((id) => id !== '');
+  return [...new Set(ids)];
+}
+
+function cell(row: HuntingEvent, column: string): string {
+  const value = (row as Record<string, unknown>)[column];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The host of a URL as evidence spells it, with or without a scheme; undefined when it has none. */
+export function hostOf(url: string): string | undefined {
+  if (url.trim() === '') return undefined;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function isDomainOrSubdomain(host: string | undefined, domain: string): boolean {
+  return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
+}
