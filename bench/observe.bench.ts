@@ -43,6 +43,7 @@ const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
   'alerts.byFile': 'alerts',
   'alerts.byDomain': 'alerts',
   'alerts.byIp': 'alerts',
+  'alerts.list': 'alerts',
   'files.get': 'files',
   'machines.get': 'machines',
   token: 'token',
