@@ -59,6 +59,25 @@ function withoutTransientIds(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Spends the related-alert budgets on unknown values, so that what follows must hunt (an unknown
+ * sha256 would spend only its file profile: it has no SHA-1 to ask alerts for).
+ */
+async function spendRelatedAlertBudgets(relay: RelayHarness): Promise<void> {
+  const spend = Array.from({ length: 100 }, (_, i) => [
+    { type: 'sha1', value: hex(`spend-${i}`, 40) },
+    { type: 'ip', value: `203.0.113.${i}` },
+    { type: 'domain', value: `spent-${i}.example` },
+  ]).flat();
+  expect((await observe(relay, spend)).errors).toBeUndefined();
+}
+
+const KNOWN: Obs[] = [
+  ...DEMO_OBSERVABLES.map((o) => ({ ...o })),
+  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+  { type: 'sha1', value: SEED_FILES.emotetDropper.sha1 },
+];
+
 describe('observe at investigation scale, limiter on, Defender limits enforced', () => {
   let relay: RelayHarness | undefined;
   afterEach(async () => {
@@ -89,27 +108,15 @@ describe('observe at investigation scale, limiter on, Defender limits enforced',
 
   it('gives the same sightings whether an alert was found through REST or through AlertEvidence', async () => {
     relay = await startRelay(LIMITED, { rateLimits: true });
-    const known: Obs[] = [
-      ...DEMO_OBSERVABLES.map((o) => ({ ...o })),
-      { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
-      { type: 'sha1', value: SEED_FILES.emotetDropper.sha1 },
-    ];
-    const viaRest = await observe(relay, known);
+    const viaRest = await observe(relay, KNOWN);
     expect(viaRest.errors).toBeUndefined();
     expect(relay.sandbox.stats.count('alerts.list')).toBe(0);
     expect(viaRest.docs.length).toBeGreaterThan(0);
 
-    // Spend the related-alert budgets on unknown values, so what follows must hunt (an unknown
-    // sha256 would spend only its file profile: it has no SHA-1 to ask alerts for).
-    const spend = Array.from({ length: 100 }, (_, i) => [
-      { type: 'sha1', value: hex(`spend-${i}`, 40) },
-      { type: 'ip', value: `203.0.113.${i}` },
-      { type: 'domain', value: `spent-${i}.example` },
-    ]).flat();
-    expect((await observe(relay, spend)).errors).toBeUndefined();
+    await spendRelatedAlertBudgets(relay);
 
     relay.sandbox.stats.reset();
-    const viaHunting = await observe(relay, known);
+    const viaHunting = await observe(relay, KNOWN);
     expect(viaHunting.errors).toBeUndefined();
     const { stats } = relay.sandbox;
     expect(RELATED_ALERTS.flatMap((route) => stats.entries(route).map((e) => e.path))).toEqual([]);
@@ -119,5 +126,17 @@ describe('observe at investigation scale, limiter on, Defender limits enforced',
       expect(query.$filter).toMatch(/^id eq '[^']+'( or id eq '[^']+')*$/);
     }
     expect(byObservable(viaHunting.docs)).toEqual(byObservable(viaRest.docs));
+  });
+
+  it('when the alert batches fail, says so once per batch and still answers the events', async () => {
+    relay = await startRelay(LIMITED, { rateLimits: true });
+    const complete = await observe(relay, KNOWN);
+    await spendRelatedAlertBudgets(relay);
+    relay.sandbox.faults.add({ route: 'alerts.list', status: 403, body: { error: { code: 'Forbidden', message: 'no' } } });
+    const { docs, errors } = await observe(relay, KNOWN);
+    expect(errors?.length).toBe(relay.sandbox.stats.count('alerts.list'));
+    expect(errors?.length).toBeGreaterThan(0);
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.length).toBeLessThan(complete.docs.length);
   });
 });
