@@ -50,6 +50,7 @@ const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
   'alerts.byUser': 'alerts',
   'machines.list': 'machines',
   'machines.findByIp': 'machines',
+  'alerts.list': 'alerts',
   'files.get': 'files',
   'machines.get': 'machines',
   token: 'token',

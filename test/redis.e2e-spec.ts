@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { sign } from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
+import { RedisWindowStore } from '../libs/common/src/state/redis-stores';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { attachRelay, RelayHarness } from './support/relay-harness';
 import { describeWithRedis, RedisServer, startRedis } from './support/redis';
@@ -50,6 +51,24 @@ describeWithRedis('shared state in Redis across replicas', () => {
         // AES-GCM output: no readable run that could be a token.
         expect(Buffer.from(sealed, 'base64').toString('latin1')).not.toMatch(/[A-Za-z0-9_.-]{16,}/);
       }
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('answers the free slots of a quota in Redis, by the tightest window, without taking any', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const store = new RedisWindowStore(client, 'free-slots-test:');
+      const windows = [
+        { limit: 5, windowMs: 60_000 },
+        { limit: 3, windowMs: 3_600_000 },
+      ];
+      expect(await store.available('t', windows)).toBe(3);
+      expect(await store.tryAcquire('t', windows, 2)).toBe(0);
+      expect(await store.available('t', windows)).toBe(1);
+      expect(await store.available('t', windows)).toBe(1);
+      expect(await store.available('other', windows)).toBe(3);
     } finally {
       client.disconnect();
     }

@@ -18,6 +18,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PivotAlertsLookup } from './pivot-alerts';
 import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
+import { AlertRoute, alertIdBatches, evidenceAlertIds, planAlertLookups, plannedApis } from './observe-planner';
 
 /** What was found for one input observable. */
 interface Findings {
@@ -54,6 +55,9 @@ const EVENT_COLUMN: Record<Observable['type'], { column: EventColumn; match?: Ev
   hostname: undefined,
   user: undefined,
 };
+
+/** `AlertEvidence` rows asked for per observable routed to hunting: one per alert and matching entity. */
+const EVIDENCE_ROWS = 1_000;
 
 /**
  * Sightings for observables. Calls are economical by construction: one hunting query for both event
@@ -92,26 +96,43 @@ export class ObserveService {
   }
 
   /**
-   * Stage 1: one hunting query ∥ alerts per observable; each observable is trimmed to the limit
-   * as soon as both are in, and the machines of what it keeps are requested right away.
+   * Stage 1: the alert lookups are planned by the tenant's free slots (docs/observe-planning.md);
+   * one hunting query (events, and the alert evidence of what REST cannot afford) ∥ REST alerts
+   * per observable; each observable is trimmed to the limit as soon as both are in, and the
+   * machines of what it keeps are requested right away.
    */
-  private gather(ctx: DefenderContext, observables: readonly Observable[], limit: number, errors: ErrorList): Promise<Findings[]> {
-    const keyed = observables.map((observable, i) => ({ observable, key: `o${i}` }));
+  private async gather(ctx: DefenderContext, observables: readonly Observable[], limit: number, errors: ErrorList): Promise<Findings[]> {
+    const keyed = observables.map((observable, i) => ({ observable, key: `o${i}`, evidenceKey: `a${i}` }));
+    const plan = planAlertLookups(observables, await this.alerts.freeSlots(ctx, plannedApis(observables)));
+    const evidence: EventFilter[] = plan.flatMap(({ observable, route }, i) =>
+      route.kind === 'hunting' ? [{ key: keyed[i].evidenceKey, column: route.column, value: observable.value, limit: EVIDENCE_ROWS, table: 'AlertEvidence' as const }] : [],
+    );
     // Hunting first: calls queue for the per-tenant concurrency in the order they are made, and
     // this one call serves every observable.
-    const hunted = this.eventsFor(ctx, keyed, limit, errors);
-    return Promise.all(keyed.map(({ observable, key }) => this.findingsFor(ctx, observable, key, hunted, limit, errors)));
+    const hunted = this.eventsFor(ctx, keyed, evidence, limit, errors);
+    const huntedAlerts = this.alertsFromEvidence(ctx, evidence, hunted, errors);
+    return Promise.all(
+      keyed.map(({ observable, key, evidenceKey }, i) =>
+        this.findingsFor(ctx, observable, { key, evidenceKey }, plan[i].route, hunted, huntedAlerts, limit, errors),
+      ),
+    );
   }
 
   private async findingsFor(
     ctx: DefenderContext,
     observable: Observable,
-    key: string,
+    { key, evidenceKey }: { key: string; evidenceKey: string },
+    route: AlertRoute,
     hunted: Promise<Map<string, HuntingEvent[]>>,
+    huntedAlerts: Promise<Map<string, Alert[]>>,
     limit: number,
     errors: ErrorList,
   ): Promise<Findings> {
-    const [found, events] = await Promise.all([errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup), hunted]);
+    const lookup: Promise<AlertLookup> =
+      route.kind === 'hunting'
+        ? huntedAlerts.then((byKey) => ({ alerts: byKey.get(evidenceKey) ?? [] }))
+        : errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup);
+    const [found, events] = await Promise.all([lookup, hunted]);
     const alerts = [...found.alerts].sort(byNewestAlert);
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
     // Events fill what the alerts left of the limit; count is everything found.
@@ -125,6 +146,25 @@ export class ObserveService {
     };
     const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, profileOf(id)]));
     return { observable, ...kept, count: alerts.length + own.length, profile: found.profile, machines };
+  }
+
+  /**
+   * The whole alerts (evidence included, as REST gives them) of the observables routed to
+   * hunting: their ids from the evidence rows, fetched in batches once for the request.
+   */
+  private async alertsFromEvidence(
+    ctx: DefenderContext,
+    filters: readonly EventFilter[],
+    hunted: Promise<Map<string, HuntingEvent[]>>,
+    errors: ErrorList,
+  ): Promise<Map<string, Alert[]>> {
+    if (filters.length === 0) return new Map();
+    const rows = await hunted;
+    const idsByKey = new Map(filters.map((f) => [f.key, evidenceAlertIds(rows.get(f.key) ?? [], f)]));
+    const batches = alertIdBatches([...idsByKey.values()].flat());
+    const fetched = await Promise.all(batches.map((ids) => errors.capture(() => this.alerts.byIds(ctx, ids), [] as Alert[])));
+    const byId = new Map(fetched.flat().map((alert) => [alert.id, alert]));
+    return new Map([...idsByKey].map(([key, ids]) => [key, ids.flatMap((id) => byId.get(id) ?? [])]));
   }
 
   private async alertsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<AlertLookup> {
@@ -158,6 +198,7 @@ export class ObserveService {
   private async eventsFor(
     ctx: DefenderContext,
     keyed: ReadonlyArray<{ observable: Observable; key: string }>,
+    evidence: readonly EventFilter[],
     limit: number,
     errors: ErrorList,
   ): Promise<Map<string, HuntingEvent[]>> {
@@ -165,6 +206,7 @@ export class ObserveService {
       const source = EVENT_COLUMN[observable.type];
       return source ? [{ key, column: source.column, match: source.match, value: observable.value, limit }] : [];
     });
+    filters.push(...evidence);
     const rows = await errors.capture(() => this.hunting.events(ctx, filters), []);
     const byKey = new Map<string, HuntingEvent[]>();
     for (const row of rows) {

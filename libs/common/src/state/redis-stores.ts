@@ -36,6 +36,21 @@ end
 return 0
 `;
 
+/** Free slots of the tightest window, recording nothing. */
+const FREE_SLOTS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free = nil
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i - 1])
+  local window = tonumber(ARGV[2 * i])
+  local held = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
+  local left = math.max(0, limit - held)
+  if free == nil or left < free then free = left end
+end
+return free or 0
+`;
+
 export class RedisWindowStore implements WindowStore {
   constructor(
     private readonly redis: Redis,
@@ -48,6 +63,12 @@ export class RedisWindowStore implements WindowStore {
     const args = [randomUUID(), String(count), ...windows.flatMap((w) => [String(w.limit), String(w.windowMs)])];
     const wait = await this.redis.eval(SLIDING_LOG, keys.length, ...keys, ...args);
     return Number(wait);
+  }
+
+  async available(key: string, windows: readonly Window[]): Promise<number> {
+    const keys = windows.map((w) => `${this.prefix}rl:{${key}}:${w.windowMs}`);
+    const args = windows.flatMap((w) => [String(w.limit), String(w.windowMs)]);
+    return Number(await this.redis.eval(FREE_SLOTS, keys.length, ...keys, ...args));
   }
 }
 

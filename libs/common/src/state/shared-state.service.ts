@@ -24,7 +24,11 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
   private readonly redisKv?: RedisKeyValueStore;
   private degraded = false;
 
-  readonly windows: WindowStore = { tryAcquire: (key, windows, count) => this.tryAcquire(key, windows, count) };
+  readonly windows: WindowStore = {
+    tryAcquire: (key, windows, count) => this.tryAcquire(key, windows, count),
+    available: (key, windows) =>
+      this.withFallback(() => this.redisWindows?.available(key, windows), () => this.memoryWindows.available(key, windows)),
+  };
   readonly kv: KeyValueStore = {
     get: (key) => this.withFallback(() => this.redisKv?.get(key), () => this.memoryKv.get(key)),
     set: (key, value, ttl) => this.withFallback(() => this.redisKv?.set(key, value, ttl), () => this.memoryKv.set(key, value, ttl)),

@@ -14,6 +14,22 @@ describe('MemoryWindowStore', () => {
     expect(await store.tryAcquire('t', windows)).toBe(0);
   });
 
+  it('says how many calls it would admit now, by the tightest window, without taking any', async () => {
+    let now = 1_000_000;
+    const store = new MemoryWindowStore(() => now);
+    const windows = [
+      { limit: 5, windowMs: 1000 },
+      { limit: 3, windowMs: 10_000 },
+    ];
+    expect(await store.available('t', windows)).toBe(3);
+    expect(await store.tryAcquire('t', windows, 2)).toBe(0);
+    expect(await store.available('t', windows)).toBe(1);
+    expect(await store.available('t', windows)).toBe(1); // asking took nothing
+    expect(await store.available('other', windows)).toBe(3);
+    now += 10_000; // both calls have left every window
+    expect(await store.available('t', windows)).toBe(3);
+  });
+
   it('never lets 2× the limit through across a window boundary', async () => {
     let now = 0;
     const store = new MemoryWindowStore(() => now);

@@ -30,6 +30,8 @@ export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
  */
 export interface WindowStore {
   tryAcquire(key: string, windows: readonly Window[], count?: number): Promise<number>;
+  /** How many calls `tryAcquire` would admit right now (the tightest window), recording nothing. */
+  available(key: string, windows: readonly Window[]): Promise<number>;
 }
 
 /** Logs kept at most; one per (key, window). Each holds at most its window's limit of call times. */
@@ -84,6 +86,16 @@ export class MemoryWindowStore implements WindowStore {
       if (times.length > 0) this.logs.set(id, { times, windowMs });
     }
     return wait;
+  }
+
+  async available(key: string, windows: readonly Window[]): Promise<number> {
+    const now = this.now();
+    return Math.min(
+      ...windows.map((w) => {
+        const held = (this.logs.get(`${key}:${w.windowMs}`)?.times ?? []).filter((t) => t > now - w.windowMs).length;
+        return Math.max(0, w.limit - held);
+      }),
+    );
   }
 
   private sweep(now: number): void {

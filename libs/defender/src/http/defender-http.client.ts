@@ -89,6 +89,17 @@ export class DefenderHttpClient {
   }
 
   /**
+   * The free slots of each named API for this credential right now, taking none, so a caller can
+   * plan its calls by budget; unbounded when the limiter is off. Slots of a busy tenant may be
+   * taken by others before they are used: the limiter still guards every call.
+   */
+  async freeSlots(ctx: DefenderContext, apis: readonly string[]): Promise<Record<string, number>> {
+    const account = `${ctx.credentials.tenantId}:${ctx.credentials.clientId}`;
+    const slots = await Promise.all(apis.map((api) => (this.config.rateLimit ? this.limiter.available(account, 'general', api) : Infinity)));
+    return Object.fromEntries(apis.map((api, i) => [api, slots[i]]));
+  }
+
+  /**
    * Reserves `count` hunting slots for this request at once, so that under a busy tenant's quota
    * a request either gets all the hunting calls it needs or none (and says so), instead of every
    * request getting a part and none completing. The reserved calls then skip the limiter.

@@ -3,7 +3,7 @@ import { isIPv4 } from 'node:net';
 import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
 
-export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents';
+export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents' | 'AlertEvidence';
 export type EventColumn = 'SHA1' | 'SHA256' | 'MD5' | 'RemoteIP' | 'RemoteUrl';
 
 /** The event table each matched column belongs to. */
@@ -14,7 +14,10 @@ export const EVENT_TABLE: Readonly<Record<EventColumn, EventTable>> = {
   RemoteIP: 'DeviceNetworkEvents',
   RemoteUrl: 'DeviceNetworkEvents',
 };
-const TABLE_ORDER: readonly EventTable[] = ['DeviceFileEvents', 'DeviceNetworkEvents'];
+const TABLE_ORDER: readonly EventTable[] = ['DeviceFileEvents', 'DeviceNetworkEvents', 'AlertEvidence'];
+
+/** The `AlertEvidence` columns read: enough to give a row to its observable and name its alert. */
+const EVIDENCE_COLUMNS = ['Timestamp', 'AlertId', 'SHA1', 'SHA256', 'RemoteIP', 'RemoteUrl'];
 
 /**
  * The column every row of an events query carries to say which table it came from (a constant
@@ -31,6 +34,16 @@ export interface EventFilter {
   limit: number;
   /** `url`: the value is a URL, matched whole (any scheme, exact host and path) rather than as a term. */
   match?: 'url';
+  /**
+   * `AlertEvidence` to find the ids of the observable's alerts (the same columns exist there);
+   * otherwise the event table of the column.
+   */
+  table?: 'AlertEvidence';
+}
+
+/** The table a filter reads. */
+export function tableOf(f: EventFilter): EventTable {
+  return f.table ?? EVENT_TABLE[f.column];
 }
 
 /** Defender returns at most 100,000 rows; the relay never asks for more than this per table. */
@@ -51,7 +64,7 @@ export const MIN_EVENT_ROWS = 1_000;
  */
 export function eventsQuery(filters: readonly EventFilter[]): string {
   if (filters.length === 0) throw new RangeError('an events query needs at least one filter');
-  const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => EVENT_TABLE[f.column] === table) }))
+  const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => tableOf(f) === table) }))
     .filter((leg) => leg.filters.length > 0)
     .map((leg) => tableQuery(leg.table, leg.filters));
   return legs.length === 1 ? legs[0] : `union\n${legs.map((leg) => `(${leg})`).join(',\n')}`;
@@ -73,7 +86,8 @@ function tableQuery(table: EventTable, filters: readonly EventFilter[]): string 
   ];
   const wanted = filters.reduce((sum, f) => sum + f.limit, 0);
   const rows = Math.min(MAX_EVENT_ROWS, Math.max(MIN_EVENT_ROWS, wanted));
-  return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc\n| extend ${TABLE_COLUMN} = ${kqlString(table)}`;
+  const project = table === 'AlertEvidence' ? `\n| project ${EVIDENCE_COLUMNS.join(', ')}` : '';
+  return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc${project}\n| extend ${TABLE_COLUMN} = ${kqlString(table)}`;
 }
 
 type EventRow = DeviceFileEvent | DeviceNetworkEvent;
@@ -87,7 +101,7 @@ export function assignEvents(rows: readonly EventRow[], filters: readonly EventF
   const ordered = [...rows].sort((a, b) => Date.parse(String(b.Timestamp ?? '')) - Date.parse(String(a.Timestamp ?? '')));
   return filters.flatMap((f) =>
     ordered
-      .filter((row) => fromTable(row, EVENT_TABLE[f.column]) && matches(row, f))
+      .filter((row) => fromTable(row, tableOf(f)) && matches(row, f))
       .slice(0, f.limit)
       .map((row) => ({ ...withoutTag(row), RelayKey: f.key })),
   );

@@ -90,6 +90,35 @@ describe('hunting queries', () => {
     ]);
   });
 
+  it('adds AlertEvidence as a third leg of the union, reading only the columns that find alert ids', () => {
+    const q = eventsQuery([
+      { key: 'o0', column: 'SHA1', value: 'aa', limit: 100 },
+      { key: 'a1', column: 'SHA256', value: 'bb', limit: 100, table: 'AlertEvidence' },
+      { key: 'a2', column: 'RemoteUrl', value: 'evil.example', limit: 100, table: 'AlertEvidence' },
+    ]);
+    expect(q).toBe(
+      'union\n' +
+        `(DeviceFileEvents\n| where SHA1 in ('aa')\n| top ${MIN_EVENT_ROWS} by Timestamp desc\n${FILES}),\n` +
+        `(AlertEvidence\n| where SHA256 in ('bb') or RemoteUrl has 'evil.example'\n| top ${MIN_EVENT_ROWS} by Timestamp desc\n` +
+        `| project Timestamp, AlertId, SHA1, SHA256, RemoteIP, RemoteUrl\n| extend ${TABLE_COLUMN} = 'AlertEvidence')`,
+    );
+  });
+
+  it('gives evidence rows only to evidence filters, and event rows only to event filters', () => {
+    const rows = [
+      { Timestamp: '2026-01-02T00:00:00Z', AlertId: 'da1', SHA1: 'aa', [TABLE_COLUMN]: 'AlertEvidence' },
+      { Timestamp: '2026-01-01T00:00:00Z', SHA1: 'aa', [TABLE_COLUMN]: 'DeviceFileEvents' },
+    ] as unknown as HuntingEvent[];
+    const assigned = assignEvents(rows, [
+      { key: 'o0', column: 'SHA1', value: 'aa', limit: 5 },
+      { key: 'a0', column: 'SHA1', value: 'aa', limit: 5, table: 'AlertEvidence' },
+    ]) as Array<AnyHuntingColumns & { AlertId?: string }>;
+    expect(assigned.map((r) => [r.RelayKey, r.AlertId])).toEqual([
+      ['o0', undefined],
+      ['a0', 'da1'],
+    ]);
+  });
+
   it('gives a row only to observables of its own table, without the table tag', () => {
     // A network row whose initiating file has the observed hash is not a file event of that hash.
     const rows = [

@@ -1,4 +1,4 @@
-import { RelayError } from '@app/common';
+import { MemoryWindowStore, RelayError } from '@app/common';
 import { Deadline } from '../http/deadline';
 import { apiName } from '../http/defender-http.client';
 import { TenantRateLimiter } from './rate-limiter';
@@ -6,7 +6,7 @@ import { TenantRateLimiter } from './rate-limiter';
 describe('TenantRateLimiter', () => {
   it('waits for a slot when the deadline allows, and counts the wait', async () => {
     const waits: number[] = [];
-    const store = { tryAcquire: jest.fn().mockResolvedValueOnce(300).mockResolvedValueOnce(0) };
+    const store = { tryAcquire: jest.fn().mockResolvedValueOnce(300).mockResolvedValueOnce(0), available: jest.fn() };
     const limiter = new TenantRateLimiter(() => store, async (ms) => void waits.push(ms));
     const waited = await limiter.acquire('t', 'hunting', Deadline.in(5000));
     expect(waits).toHaveLength(1);
@@ -15,7 +15,7 @@ describe('TenantRateLimiter', () => {
   });
 
   it('answers too many requests with the retry time when the wait would pass the deadline', async () => {
-    const store = { tryAcquire: jest.fn().mockResolvedValue(42_000) };
+    const store = { tryAcquire: jest.fn().mockResolvedValue(42_000), available: jest.fn() };
     const limiter = new TenantRateLimiter(() => store);
     const error = await limiter.acquire('t', 'hunting', Deadline.in(1000)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RelayError);
@@ -36,9 +36,22 @@ describe('per-API general quota', () => {
 
   it('counts the general quota per API and the hunting quota per tenant', async () => {
     const keys: string[] = [];
-    const limiter = new TenantRateLimiter(() => ({ tryAcquire: async (key: string) => (keys.push(key), 0) }));
+    const limiter = new TenantRateLimiter(() => ({ tryAcquire: async (key: string) => (keys.push(key), 0), available: async () => 0 }));
     await limiter.acquire('t', 'general', Deadline.in(1000), 'files/alerts');
     await limiter.acquire('t', 'hunting', Deadline.in(1000), 'advancedqueries/run');
     expect(keys).toEqual(['general:files/alerts:t', 'hunting:t']);
+  });
+});
+
+describe('free slots', () => {
+  it('answers the free slots of the same quota acquire takes from, and takes none', async () => {
+    const store = new MemoryWindowStore();
+    const limiter = new TenantRateLimiter(() => store);
+    await limiter.acquire('t', 'general', Deadline.in(1000), 'files/alerts', 30);
+    expect(await limiter.available('t', 'general', 'files/alerts')).toBe(70);
+    expect(await limiter.available('t', 'general', 'files/alerts')).toBe(70);
+    expect(await limiter.available('t', 'general', 'ips/alerts')).toBe(100);
+    expect(await limiter.available('t', 'hunting')).toBe(45);
+    expect(await limiter.available('other', 'general', 'files/alerts')).toBe(100);
   });
 });

@@ -18,7 +18,7 @@ export class TenantRateLimiter {
    * quota, which Defender counts per API.
    */
   async acquire(account: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<number> {
-    const key = bucket === 'general' ? `${bucket}:${api}:${account}` : `${bucket}:${account}`;
+    const key = quotaKey(account, bucket, api);
     let waited = 0;
     for (;;) {
       const wait = await this.store().tryAcquire(key, DEFENDER_LIMITS[bucket], count);
@@ -35,6 +35,18 @@ export class TenantRateLimiter {
     }
     return waited;
   }
+
+  /**
+   * How many calls of `api` the account could make right now without waiting; takes nothing, so
+   * a planner can split work between APIs before sending any of it.
+   */
+  available(account: string, bucket: Bucket, api = ''): Promise<number> {
+    return this.store().available(quotaKey(account, bucket, api), DEFENDER_LIMITS[bucket]);
+  }
+}
+
+function quotaKey(account: string, bucket: Bucket, api: string): string {
+  return bucket === 'general' ? `${bucket}:${api}:${account}` : `${bucket}:${account}`;
 }
 
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -4,7 +4,7 @@ import { isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
-import { apiPath, odataDateTime } from '../http/encode';
+import { apiPath, odataDateTime, odataString } from '../http/encode';
 import { listPages } from '../http/paging';
 import { Alert } from '../models';
 
@@ -45,6 +45,27 @@ export class AlertsRepository {
   /** A user's alerts, by account name without domain (Defender's rule: `jdoe`, not `jdoe@contoso.com`). */
   forUser(ctx: DefenderContext, account: string): Promise<Alert[]> {
     return this.list(ctx, apiPath`users/${account}/alerts`);
+  }
+
+  /** Free slots now of each named Defender API for this credential (observe plans its lookups by them). */
+  freeSlots(ctx: DefenderContext, apis: readonly string[]): Promise<Record<string, number>> {
+    return this.client.freeSlots(ctx, apis);
+  }
+
+  /**
+   * Whole alerts, evidence included, by id: one `$filter=id eq … or id eq …` call for the ids
+   * given (keep them to a few dozen: the filter is part of the URL). Ids Defender does not know
+   * are simply absent.
+   */
+  async byIds(ctx: DefenderContext, ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    const filter = ids.map((id) => `id eq ${odataString(id)}`).join(' or ');
+    const { data } = await this.client.request<AlertList>(ctx, {
+      method: 'GET',
+      path: 'alerts',
+      query: { $filter: filter, $expand: 'evidence', $top: ids.length },
+    });
+    return Array.isArray(data?.value) ? data.value : [];
   }
 
   /**

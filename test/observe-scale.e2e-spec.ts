@@ -1,0 +1,142 @@
+import { Sighting } from '@app/ctim';
+import { createHash } from 'node:crypto';
+import { DEMO_OBSERVABLES, RouteKey, SEED_FILES, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
+import { RelayHarness, startRelay } from './support/relay-harness';
+
+// One observe request at investigation scale on an idle tenant, with the relay's limiter on and
+// the sandbox enforcing Defender's limits: the relay plans its alert lookups by the tenant's free
+// slots (docs/observe-planning.md), so it answers every observable and provokes no 429.
+
+interface Obs {
+  type: string;
+  value: string;
+}
+
+const LIMITED = { DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '60000' };
+const RELATED_ALERTS: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
+
+const hex = (seed: string, length: number) => createHash('sha256').update(seed).digest('hex').repeat(2).slice(0, length);
+
+/** Made-up (unknown) values of every type in turn. */
+function unknown(i: number): Obs {
+  switch (i % 6) {
+    case 0:
+      return { type: 'sha1', value: hex(`scale-${i}`, 40) };
+    case 1:
+      return { type: 'sha256', value: hex(`scale-${i}`, 64) };
+    case 2:
+      return { type: 'md5', value: hex(`scale-${i}`, 32) };
+    case 3:
+      return { type: 'ip', value: `198.51.${(i >> 8) & 255}.${i & 255}` };
+    case 4:
+      return { type: 'ipv6', value: `2001:db8::${i.toString(16)}` };
+    default:
+      return { type: 'domain', value: `unknown-${i}.example` };
+  }
+}
+
+async function observe(relay: RelayHarness, body: Obs[]): Promise<{ docs: Sighting[]; errors: Array<{ code: string }> | undefined }> {
+  const res = await relay.post('/observe/observables', body);
+  expect(res.status).toBe(200);
+  return { docs: res.body.data?.sightings?.docs ?? [], errors: res.body.errors };
+}
+
+/** Sightings by observable value, without the ids minted afresh for every answer. */
+function byObservable(docs: readonly Sighting[]): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const doc of docs) {
+    const value = doc.observables[0].value;
+    out.set(value, [...(out.get(value) ?? []), withoutTransientIds(doc)]);
+  }
+  for (const list of out.values()) list.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return out;
+}
+
+function withoutTransientIds(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith('transient:') ? 'transient' : value;
+  if (Array.isArray(value)) return value.map(withoutTransientIds);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutTransientIds(v)]));
+  return value;
+}
+
+/**
+ * Spends the related-alert budgets on unknown values, so that what follows must hunt (an unknown
+ * sha256 would spend only its file profile: it has no SHA-1 to ask alerts for).
+ */
+async function spendRelatedAlertBudgets(relay: RelayHarness): Promise<void> {
+  const spend = Array.from({ length: 100 }, (_, i) => [
+    { type: 'sha1', value: hex(`spend-${i}`, 40) },
+    { type: 'ip', value: `203.0.113.${i}` },
+    { type: 'domain', value: `spent-${i}.example` },
+  ]).flat();
+  expect((await observe(relay, spend)).errors).toBeUndefined();
+}
+
+const KNOWN: Obs[] = [
+  ...DEMO_OBSERVABLES.map((o) => ({ ...o })),
+  { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+  { type: 'sha1', value: SEED_FILES.emotetDropper.sha1 },
+];
+
+describe('observe at investigation scale, limiter on, Defender limits enforced', () => {
+  let relay: RelayHarness | undefined;
+  afterEach(async () => {
+    await relay?.close();
+    relay = undefined;
+  });
+
+  it('answers 500 mixed observables with every known one sighted, no too many requests and no Defender 429', async () => {
+    // What the twenty known-and-unknown observables give with nothing limited: the reference.
+    relay = await startRelay();
+    const reference = byObservable((await observe(relay, TWENTY_OBSERVABLES.map((o) => ({ ...o })))).docs);
+    await relay.close();
+
+    relay = await startRelay(LIMITED, { rateLimits: true });
+    const body: Obs[] = [...TWENTY_OBSERVABLES.map((o) => ({ ...o })), ...Array.from({ length: 480 }, (_, i) => unknown(i))];
+    const { docs, errors } = await observe(relay, body);
+    expect(errors).toBeUndefined();
+    const { stats } = relay.sandbox;
+    expect(stats.entries().filter((e) => e.status === 429)).toHaveLength(0);
+    // Past the related-alert budgets the rest went to AlertEvidence in the one hunting query.
+    expect(stats.count('graph.hunting')).toBe(1);
+    for (const route of RELATED_ALERTS) expect(stats.count(route)).toBeLessThanOrEqual(90);
+    expect(stats.count('files.get')).toBeLessThanOrEqual(100);
+    const found = byObservable(docs);
+    expect([...found.keys()].sort()).toEqual([...reference.keys()].sort());
+    for (const [value, sightings] of reference) expect(found.get(value)).toEqual(sightings);
+  });
+
+  it('gives the same sightings whether an alert was found through REST or through AlertEvidence', async () => {
+    relay = await startRelay(LIMITED, { rateLimits: true });
+    const viaRest = await observe(relay, KNOWN);
+    expect(viaRest.errors).toBeUndefined();
+    expect(relay.sandbox.stats.count('alerts.list')).toBe(0);
+    expect(viaRest.docs.length).toBeGreaterThan(0);
+
+    await spendRelatedAlertBudgets(relay);
+
+    relay.sandbox.stats.reset();
+    const viaHunting = await observe(relay, KNOWN);
+    expect(viaHunting.errors).toBeUndefined();
+    const { stats } = relay.sandbox;
+    expect(RELATED_ALERTS.flatMap((route) => stats.entries(route).map((e) => e.path))).toEqual([]);
+    expect(stats.count('alerts.list')).toBeGreaterThan(0);
+    for (const { query } of stats.entries('alerts.list')) {
+      expect(query.$expand).toBe('evidence');
+      expect(query.$filter).toMatch(/^id eq '[^']+'( or id eq '[^']+')*$/);
+    }
+    expect(byObservable(viaHunting.docs)).toEqual(byObservable(viaRest.docs));
+  });
+
+  it('when the alert batches fail, says so once per batch and still answers the events', async () => {
+    relay = await startRelay(LIMITED, { rateLimits: true });
+    const complete = await observe(relay, KNOWN);
+    await spendRelatedAlertBudgets(relay);
+    relay.sandbox.faults.add({ route: 'alerts.list', status: 403, body: { error: { code: 'Forbidden', message: 'no' } } });
+    const { docs, errors } = await observe(relay, KNOWN);
+    expect(errors?.length).toBe(relay.sandbox.stats.count('alerts.list'));
+    expect(errors?.length).toBeGreaterThan(0);
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.length).toBeLessThan(complete.docs.length);
+  });
+});
