@@ -8,6 +8,7 @@ import { loggingOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
+import { RequestLogging } from './request-logging';
 import { RespondModule } from './respond/respond.module';
 import { VersionModule } from './version/version.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
@@ -26,5 +27,6 @@ import { WatchdogModule } from './watchdog/watchdog.module';
     DeliberateModule,
     RespondModule,
   ],
+  providers: [RequestLogging],
 })
 export class AppModule {}
