@@ -1,4 +1,7 @@
+import { validateSync } from 'class-validator';
+import fc from 'fast-check';
 import { RelayError } from '../errors';
+import { ObservableDto } from './observable.dto';
 import { ENRICH_TYPES, RESPOND_TYPES } from './observable-types';
 import { parseObservables } from './observables.pipe';
 
@@ -110,5 +113,23 @@ describe('parseObservables (C-20..C-22)', () => {
     expect(parseObservables([{ type: 'domain', value: 'bücher.example' }], ENRICH_TYPES).observables).toEqual([
       { type: 'domain', value: 'bücher.example' },
     ]);
+  });
+
+  it('accepts exactly the items ObservableDto accepts (the direct check and the DTO agree)', () => {
+    const field = fc.oneof(fc.string(), fc.constantFrom('', ' ', 'ip', '10.0.0.1'), fc.anything());
+    fc.assert(
+      fc.property(field, field, (type, value) => {
+        const dtoAccepts = validateSync(Object.assign(new ObservableDto(), { type, value })).length === 0;
+        let parsed = true;
+        try {
+          parseObservables([{ type, value }], ENRICH_TYPES);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RelayError);
+          parsed = false;
+        }
+        expect(parsed).toBe(dtoAccepts);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
