@@ -16,7 +16,21 @@ export const PROJECT_ROOT = (() => {
   throw new Error('defender-relay package.json not found above ' + __dirname);
 })();
 
-export const RELAY_MAIN = join(PROJECT_ROOT, 'dist/apps/relay/apps/relay/src/main.js');
+/**
+ * `npm run start:prod` (`node [flags] entry.js`), so that everything started from here runs the
+ * relay with production's Node flags. package.json is the one place naming the command; the
+ * Dockerfile's CMD is held equal to it by test/ops.
+ */
+const START_PROD = (() => {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts['start:prod'].trim().split(/\s+/);
+  if (words[0] !== 'node' || !words[words.length - 1].endsWith('.js')) throw new Error(`start:prod is not 'node [flags] entry.js': ${pkg.scripts['start:prod']}`);
+  return { flags: words.slice(1, -1), main: words[words.length - 1] };
+})();
+
+/** Node flags production starts the relay with (heap sizing, see the Dockerfile). */
+export const RELAY_NODE_FLAGS: readonly string[] = START_PROD.flags;
+export const RELAY_MAIN = join(PROJECT_ROOT, START_PROD.main);
 
 export interface RelayProcess {
   url: string;
@@ -57,7 +71,7 @@ export async function startRelayProcess(
 ): Promise<RelayProcess> {
   if (!existsSync(RELAY_MAIN)) throw new Error(`${RELAY_MAIN} is missing: run \`npm run build\` first`);
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [RELAY_MAIN], {
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, RELAY_MAIN], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' } as NodeJS.ProcessEnv,
     stdio: options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });
