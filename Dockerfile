@@ -33,8 +33,8 @@ EXPOSE 9090
 # C-81: /watchdog echoes the Health-Check header. The slim image has no curl, so node asks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "const h=process.env.HOST;require('http').get({host:!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h,port:process.env.PORT||9090,path:'/watchdog',headers:{'Health-Check':'docker'},timeout:4000},r=>{let b='';r.setEncoding('utf8');r.on('data',c=>b+=c);r.on('end',()=>{let ok=false;try{ok=r.statusCode===200&&JSON.parse(b).data==='docker'}catch{}process.exit(ok?0:1)})}).on('timeout',()=>process.exit(1)).on('error',()=>process.exit(1))"]
-# The command of `npm run start:prod` (package.json), flags included: a young generation of 4 MB
-# semi-spaces and an old generation grown by 50 % over what survives each full GC keep the relay's
-# memory near its live data (idle and peak RSS ~90-125 MB instead of ~110-210 MB) for ~10 % more
-# CPU on /observe. docs/performance.md has the figures.
+# The command of `npm run start:prod` (package.json), flags included: 4 MB semi-spaces and an old
+# generation grown by 50 % over what survives each full GC keep the heap near the relay's live
+# data (RSS ~96 MB idle and ~125 MB under 16 concurrent /observe clients, instead of ~112 and
+# ~175-210 MB) for ~5-10 % more CPU on /observe. docs/performance.md has the figures.
 CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/apps/relay/apps/relay/src/main.js"]
