@@ -29,6 +29,8 @@ describe('Prometheus metrics', () => {
     await relay.post('/health');
     await relay.post('/refer/observables', [{ type: 'ip', value: '10.0.0.1' }]);
     await relay.post('/refer/observables', [], { token: 'bad.token.here' });
+    await relay.post('/no/such/route');
+    await relay.get('/refer/observables');
     relay.sandbox.faults.add({ route: 'alerts.list', status: 403, body: { error: { code: 'Forbidden', message: 'no' } }, times: 1 });
     await relay.post('/health');
     const after = await scrape();
@@ -38,6 +40,8 @@ describe('Prometheus metrics', () => {
     expect(delta('relay_requests_total', { route: '/health', outcome: 'error' })).toBe(1);
     expect(delta('relay_requests_total', { route: '/refer/observables', outcome: 'ok' })).toBe(1);
     expect(delta('relay_requests_total', { route: '/refer/observables', outcome: 'error' })).toBe(1);
+    // Unknown paths and wrong methods share one label, whatever the path was.
+    expect(delta('relay_requests_total', { route: 'unmatched', outcome: 'client_error' })).toBe(2);
     expect(delta('relay_defender_calls_total', { api: 'alerts', status: '200' })).toBe(2);
     expect(delta('relay_defender_calls_total', { api: 'alerts', status: '403' })).toBe(1);
     // The first /health also learns the hunting API through Graph, with Graph's own token.
@@ -49,6 +53,7 @@ describe('Prometheus metrics', () => {
     // /health 1: proof (miss), alerts (hit), Graph probe (miss + hit); /health 2 and 3: proof + alerts.
     expect(delta('relay_token_cache_total', { result: 'hit' })).toBe(6);
     expect(delta('relay_request_duration_seconds_count', { route: '/health' })).toBe(3);
+    expect(after).not.toContain('/no/such/route');
     expect(after).toContain('process_resident_memory_bytes');
   });
 

@@ -8,6 +8,7 @@ import { loggingOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObserveModule } from './observe/observe.module';
 import { ReferModule } from './refer/refer.module';
+import { RequestLogging } from './request-logging';
 import { RespondModule } from './respond/respond.module';
 import { RelayAppOptions } from './relay-app.options';
 import { TilesModule } from './tiles/tiles.module';
@@ -38,6 +39,7 @@ export class AppModule {
         RespondModule,
         TilesModule,
       ],
+      providers: [RequestLogging],
     };
   }
 }

@@ -277,4 +277,23 @@ describe('dedupeRelations', () => {
     const b = relation('WindowsDefenderAv');
     expect(dedupeRelations([a, b, { ...a }, b])).toEqual([a, b]);
   });
+
+  it('keeps relations whose values only differ in where one value ends and the next begins', () => {
+    const between = (origin: string, source: string, related: string): Relation => ({
+      origin,
+      relation: 'File_Name_Of',
+      source: { type: 'file_name', value: source },
+      related: { type: 'sha1', value: related },
+    });
+    const relations = [
+      between('o', 'a', 'bc'),
+      between('o', 'ab', 'c'),
+      between('o1:a', 'b', 'c'),
+      between('o', '1:ab', 'c'),
+      between('o', 'a b', 'c'),
+      between('o a', 'b', 'c'),
+    ];
+    expect(dedupeRelations(relations)).toEqual(relations);
+    expect(dedupeRelations([...relations, ...relations.map((r) => ({ ...r }))])).toEqual(relations);
+  });
 });

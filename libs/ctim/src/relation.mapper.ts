@@ -22,15 +22,14 @@ export const RELATIONS = {
   renamedTo: 'Renamed_To',
 } as const;
 
+/**
+ * Equal only for equal relations: the kind and the types are words without spaces, and each
+ * free-form value but the last is preceded by its length, so no values can make two keys collide.
+ * (Built for every relation of every sighting, so it avoids JSON.stringify.)
+ */
 function relationKey(relation: Relation): string {
-  return JSON.stringify([
-    relation.origin,
-    relation.relation,
-    relation.source.type,
-    relation.source.value,
-    relation.related.type,
-    relation.related.value,
-  ]);
+  const { origin, source, related } = relation;
+  return `${relation.relation} ${source.type} ${related.type} ${origin.length}:${origin}${source.value.length}:${source.value}${related.value}`;
 }
 
 /**

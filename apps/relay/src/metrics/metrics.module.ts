@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { MetricsInterceptor } from './metrics.interceptor';
 import { MetricsServer } from './metrics.server';
+import { RequestMetrics } from './request-metrics';
 
-@Module({ providers: [MetricsServer, { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor }], exports: [MetricsServer] })
+@Module({ providers: [MetricsServer, RequestMetrics], exports: [MetricsServer] })
 export class MetricsModule {}

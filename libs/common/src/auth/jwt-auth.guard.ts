@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { PinoLogger } from 'nestjs-pino';
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
 import { preview } from '../errors';
 import { authFailure } from './auth-messages';
@@ -27,6 +27,12 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  /**
+   * SECRET_KEY as a KeyObject, made once: handed a string, jsonwebtoken first tries to parse it
+   * as a PEM public key on every request, which costs more than the whole HMAC check.
+   */
+  private hs256Key?: KeyObject;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
@@ -53,7 +59,10 @@ export class JwtAuthGuard implements CanActivate {
     if (!this.auth.secretKey) {
       throw authFailure('HS256 tokens are not accepted because SECRET_KEY is not configured on the relay');
     }
-    const claims = this.verify(token, { secret: this.auth.secretKey, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
+    this.hs256Key ??= createSecretKey(Buffer.from(this.auth.secretKey, 'utf8'));
+    // @nestjs/jwt's option type says string | Buffer, but it hands the key to jsonwebtoken as is.
+    const secret = this.hs256Key as unknown as string;
+    const claims = this.verify(token, { secret, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
     return this.acceptClaims(claims);
   }
 

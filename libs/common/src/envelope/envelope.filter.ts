@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpAdapterHost } from '@nestjs/core';
 import { serverConfig } from '../config';
 import { internalError, RelayError } from '../errors';
-import { MetricsService } from '../metrics/metrics.service';
 import { envelope } from './envelope';
 
 export interface FilteredResponse {
@@ -50,7 +49,6 @@ export class EnvelopeFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(serverConfig.KEY) private readonly server: ConfigType<typeof serverConfig>,
-    private readonly metrics: MetricsService,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -60,13 +58,10 @@ export class EnvelopeFilter implements ExceptionFilter {
       // The route exists, the method does not: the real status is 405.
       const reply = host.switchToHttp().getResponse<FastifyReply>();
       reply.header('allow', allowed.join(', '));
-      this.metrics.requests.inc({ route: 'unmatched', outcome: 'client_error' });
       this.adapterHost.httpAdapter.reply(reply, { statusCode: 405, error: 'Method Not Allowed', message: `Use ${allowed.join(' or ')} for this route` }, 405);
       return;
     }
     const { status, body } = errorResponse(exception, this.logger, this.server.bodyLimit);
-    const route = request.routeOptions?.url;
-    this.metrics.requests.inc({ route: route ?? 'unmatched', outcome: status >= 400 ? 'client_error' : 'error' });
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }
 

@@ -1,4 +1,7 @@
+import { validateSync } from 'class-validator';
+import fc from 'fast-check';
 import { RelayError } from '../errors';
+import { ObservableDto } from './observable.dto';
 import { accountName, canonicalIp, JUDGE_TYPES, normaliseObservable, OBSERVE_TYPES, REFER_TYPES, RESPOND_TYPES } from './observable-types';
 import { parseObservables } from './observables.pipe';
 
@@ -120,6 +123,24 @@ describe('parseObservables', () => {
     expect(parseObservables([{ type: 'domain', value: 'bücher.example' }], JUDGE_TYPES).observables).toEqual([
       { type: 'domain', value: 'bücher.example' },
     ]);
+  });
+
+  it('accepts exactly the items ObservableDto accepts (the direct check and the DTO agree)', () => {
+    const field = fc.oneof(fc.string(), fc.constantFrom('', ' ', 'ip', '10.0.0.1'), fc.anything());
+    fc.assert(
+      fc.property(field, field, (type, value) => {
+        const dtoAccepts = validateSync(Object.assign(new ObservableDto(), { type, value })).length === 0;
+        let parsed = true;
+        try {
+          parseObservables([{ type, value }], OBSERVE_TYPES);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RelayError);
+          parsed = false;
+        }
+        expect(parsed).toBe(dtoAccepts);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -47,13 +47,21 @@ export function parseObservables(body: unknown, supported: readonly ObservableTy
   return { observables, warnings };
 }
 
-function validItem(item: unknown, index: number): ObservableDto {
+function validItem(item: unknown, index: number): Pick<ObservableDto, 'type' | 'value'> {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new RelayError('invalid payload', `Invalid JSON payload received: item ${index} is not an object with 'type' and 'value'`);
   }
   // Only the two fields are read: a deep structure elsewhere in the item is never walked.
   const { type, value } = item as { type?: unknown; value?: unknown };
+  // What ObservableDto accepts (two non-empty strings), checked directly: class-validator's
+  // metadata lookup per object costs more than the rest of a /refer request. Anything else is
+  // validated by the DTO, for its message; a unit test keeps the two in agreement.
+  if (isNonEmptyString(type) && isNonEmptyString(value)) return { type, value };
   return validateDto(Object.assign(new ObservableDto(), { type, value }), `item ${index}`);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 /**

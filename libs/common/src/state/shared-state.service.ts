@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { stateConfig } from '../config';
 import { KeyValueStore, MemoryKeyValueStore } from './key-value';
 import { RedisKeyValueStore, RedisWindowStore } from './redis-stores';
@@ -17,11 +17,12 @@ const PREFIX = 'defender-relay:';
 @Injectable()
 export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SharedStateService.name);
-  private readonly redis?: Redis;
+  private readonly redisUrl?: string;
+  private redis?: Redis;
   private readonly memoryWindows = new MemoryWindowStore();
   private readonly memoryKv = new MemoryKeyValueStore();
-  private readonly redisWindows?: RedisWindowStore;
-  private readonly redisKv?: RedisKeyValueStore;
+  private redisWindows?: RedisWindowStore;
+  private redisKv?: RedisKeyValueStore;
   private degraded = false;
 
   readonly windows: WindowStore = {
@@ -38,8 +39,15 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
   };
 
   constructor(@Inject(stateConfig.KEY) config: ConfigType<typeof stateConfig>) {
-    if (!config.redisUrl) return;
-    this.redis = new Redis(config.redisUrl, {
+    this.redisUrl = config.redisUrl;
+  }
+
+  /** Starts with Redis connected when it is reachable within a moment, so the first requests already share state. */
+  async onModuleInit(): Promise<void> {
+    if (!this.redisUrl) return;
+    // Loaded only when configured: most relays run without Redis, and ioredis costs a few MB.
+    const { default: RedisClient } = await import('ioredis');
+    const redis = new RedisClient(this.redisUrl, {
       // Fail fast while disconnected, so a request falls back to memory instead of waiting.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -48,19 +56,15 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
       retryStrategy: () => 1_000,
       lazyConnect: false,
     });
-    this.redis.on('error', () => this.markDegraded('connection error'));
-    this.redis.on('ready', () => {
+    redis.on('error', () => this.markDegraded('connection error'));
+    redis.on('ready', () => {
       if (this.degraded) this.logger.warn('Redis is reachable again: shared state resumes');
       this.degraded = false;
     });
-    this.redisWindows = new RedisWindowStore(this.redis, PREFIX);
-    this.redisKv = new RedisKeyValueStore(this.redis, PREFIX);
-  }
-
-  /** Starts with Redis connected when it is reachable within a moment, so the first requests already share state. */
-  async onModuleInit(): Promise<void> {
-    const redis = this.redis;
-    if (!redis || redis.status === 'ready') return;
+    this.redis = redis;
+    this.redisWindows = new RedisWindowStore(redis, PREFIX);
+    this.redisKv = new RedisKeyValueStore(redis, PREFIX);
+    if (redis.status === 'ready') return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -74,7 +78,7 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
 
   /** True when state is meant to be shared across replicas (REDIS_URL set). */
   get shared(): boolean {
-    return this.redis !== undefined;
+    return this.redisUrl !== undefined;
   }
 
   private tryAcquire(key: string, windows: readonly Window[], count = 1): Promise<number> {

@@ -3,7 +3,6 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AxiosResponse, Method } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
 import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
@@ -142,25 +141,26 @@ export class DefenderHttpClient {
     const stopTimer = this.metrics.defenderDuration.startTimer({ api: label });
     let response: AxiosResponse<unknown>;
     try {
-      response = await firstValueFrom(
-        this.http.request({
-          method: req.method,
-          url: this.url(api, req),
-          data: req.body,
-          headers: {
-            Authorization: `Bearer ${accessToken}`,
-            Accept: 'application/json',
-            'User-Agent': USER_AGENT,
-            ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          timeout,
-          signal: AbortSignal.any([ctx.deadline.signal, AbortSignal.timeout(timeout)]),
-          validateStatus: () => true,
-          maxRedirects: 0,
-          maxContentLength: MAX_RESPONSE_BYTES,
-          responseType: 'json',
-        }),
-      );
+      // The promise API of HttpService's axios instance: the Observable wrapper costs a cancel
+      // token per call and builds a CanceledError (with its stack) when each call completes.
+      response = await this.http.axiosRef.request({
+        method: req.method,
+        url: this.url(api, req),
+        data: req.body,
+        headers: {
+          Authorization: `Bearer ${accessToken}`,
+          Accept: 'application/json',
+          'User-Agent': USER_AGENT,
+          ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        timeout,
+        // `timeout` is within the request deadline, so this one signal also ends the call at the deadline.
+        signal: AbortSignal.timeout(timeout),
+        validateStatus: () => true,
+        maxRedirects: 0,
+        maxContentLength: MAX_RESPONSE_BYTES,
+        responseType: 'json',
+      });
     } catch (error) {
       stopTimer();
       this.metrics.defenderCalls.inc({ api: label, status: '0' });
