@@ -1,6 +1,6 @@
 import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { relayEnv, request } from './support/relay-harness';
-import { describeWithRedis, RedisServer, startRedis } from './support/redis';
+import { describeWithRedis, RedisServer, startRedis, waitForRedisClients } from './support/redis';
 import { RelayProcess, startRelayProcess } from '../scripts/relay-process';
 import { bearer, hsToken } from './support/tokens';
 
@@ -16,6 +16,7 @@ describeWithRedis('two relay processes sharing one Redis (production entry point
     // refused at once all the same, as a slot frees only a minute after it was taken.
     const env = relayEnv(sandbox.url, { REDIS_URL: redis.url, DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '20000' });
     relays = await Promise.all([startRelayProcess(env), startRelayProcess(env)]);
+    await waitForRedisClients(redis.url, 2);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(relays.map((r) => r.stop()));

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describeWith, REDIS_SERVER } from './prerequisites';
@@ -46,4 +47,25 @@ export async function startRedis(): Promise<RedisServer> {
         child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * Waits (at most `timeoutMs`) until `count` clients besides this probe are connected to `url`: a
+ * relay uses Redis only once connected, and one started on a busy machine may take a moment.
+ */
+export async function waitForRedisClients(url: string, count: number, timeoutMs = 15_000): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await probe.connect();
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const list = String(await probe.client('LIST'));
+      const others = list.split('\n').filter((line) => line.trim() !== '').length - 1;
+      if (others >= count) return;
+      if (Date.now() > until) throw new Error(`only ${others} of ${count} clients connected to Redis after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    probe.disconnect();
+  }
 }
