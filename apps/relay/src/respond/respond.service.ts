@@ -3,6 +3,7 @@ import {
   defenderConfig,
   DEVICE_PIVOT_TYPES,
   ErrorList,
+  HASH_TYPES,
   isObservableType,
   Observable,
   ObservableType,
@@ -42,7 +43,6 @@ export interface TriggerResult {
   errors: RelayErrorBody[];
 }
 
-const FILE_TYPES: readonly string[] = ['sha1', 'sha256', 'md5'];
 const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
@@ -103,9 +103,15 @@ export class RespondService {
 
   /** The devices that have a file (none for other types): its SHA-1, from the file profile for SHA-256/MD5. */
   private async fileHolders(ctx: DefenderContext, observable: Observable): Promise<Machine[]> {
-    if (!FILE_TYPES.includes(observable.type)) return [];
-    const sha1 = observable.type === 'sha1' ? observable.value : (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
+    if (!HASH_TYPES.includes(observable.type)) return [];
+    const sha1 = await this.sha1Of(ctx, observable);
     return sha1 ? this.files.machines(ctx, sha1) : [];
+  }
+
+  /** A file hash as SHA-1: itself, or resolved through the file profile for SHA-256/MD5. */
+  private async sha1Of(ctx: DefenderContext, observable: Observable): Promise<string | undefined> {
+    if (observable.type === 'sha1') return observable.value;
+    return (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
   }
 
   async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
@@ -171,7 +177,7 @@ export class RespondService {
    * becomes one error naming it, and the devices that accepted are neither retried nor undone.
    */
   private async stopAndQuarantine(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<void> {
-    const sha1 = observable.type === 'sha1' ? observable.value : (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
+    const sha1 = await this.sha1Of(ctx, observable);
     if (!sha1) throw new RelayError('not found', `Microsoft Defender for Endpoint does not know the file ${observable.value}, so ${NOTHING_SENT}`);
     const devices = (await this.files.machines(ctx, sha1)).flatMap((m) => (m.id ? [{ id: m.id, name: m.computerDnsName ?? m.id }] : []));
     if (devices.length === 0) throw new RelayError('not found', `No device has the file ${observable.value}, so ${NOTHING_SENT}`);
@@ -203,7 +209,7 @@ function acceptedTypes(action: RequestedAction): readonly string[] {
     case 'cancel':
       return ['ms_machine_id'];
     case 'stop-and-quarantine':
-      return FILE_TYPES;
+      return HASH_TYPES;
     default:
       return INDICATOR_TYPES;
   }

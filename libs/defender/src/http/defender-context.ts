@@ -4,13 +4,11 @@ import { Deadline } from './deadline';
 
 /**
  * Everything one relay request needs to talk to Defender: whose credentials, until when, and a
- * memo so a lookup shared by several sightings (machine, network info, file profile) is made
+ * memo so a lookup shared by several sightings (machine or file profile) is made
  * once per request.
  */
 export class DefenderContext {
   private readonly memo = new Map<string, Promise<unknown>>();
-  /** Rate-limit slots this request reserved ahead (see DefenderHttpClient.reserve). */
-  private readonly reserved = new Map<string, number>();
 
   /**
    * Who the caller is to Defender: tenant, client id and a hash of the secret. Every cross-request
@@ -34,18 +32,6 @@ export class DefenderContext {
       this.memo.set(key, value);
     }
     return value;
-  }
-
-  credit(bucket: string, slots: number): void {
-    this.reserved.set(bucket, (this.reserved.get(bucket) ?? 0) + slots);
-  }
-
-  /** Uses one reserved slot of `bucket`, if any is left. */
-  takeReserved(bucket: string): boolean {
-    const left = this.reserved.get(bucket) ?? 0;
-    if (left === 0) return false;
-    this.reserved.set(bucket, left - 1);
-    return true;
   }
 
   dispose(): void {

@@ -93,35 +93,20 @@ export class DefenderHttpClient {
    * taken by others before they are used: the limiter still guards every call.
    */
   async freeSlots(ctx: DefenderContext, apis: readonly string[]): Promise<Record<string, number>> {
-    const account = `${ctx.credentials.tenantId}:${ctx.credentials.clientId}`;
-    const slots = await Promise.all(apis.map((api) => (this.config.rateLimit ? this.limiter.available(account, 'general', api) : Infinity)));
+    const slots = await Promise.all(apis.map((api) => (this.config.rateLimit ? this.limiter.available(quotaAccount(ctx), 'general', api) : Infinity)));
     return Object.fromEntries(apis.map((api, i) => [api, slots[i]]));
-  }
-
-  /**
-   * Reserves `count` hunting slots for this request at once, so that under a busy tenant's quota
-   * a request either gets all the hunting calls it needs or none (and says so), instead of every
-   * request getting a part and none completing. The reserved calls then skip the limiter.
-   */
-  async reserveHunting(ctx: DefenderContext, count: number): Promise<void> {
-    if (!this.config.rateLimit || count <= 0) return;
-    await this.authenticate(ctx);
-    await this.limit(ctx, 'hunting', '', count);
-    ctx.credit('hunting', count);
   }
 
   private async acquireSlot(ctx: DefenderContext, req: DefenderRequest): Promise<void> {
     if (!this.config.rateLimit) return;
-    const bucket = req.hunting ? 'hunting' : 'general';
-    if (ctx.takeReserved(bucket)) return;
-    await this.limit(ctx, bucket, apiName(req.path), 1);
+    await this.limit(ctx, req.hunting ? 'hunting' : 'general', apiName(req.path));
   }
 
-  private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string, count: number): Promise<void> {
+  private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string): Promise<void> {
     let waited: number;
     try {
       // Defender counts its quotas per app and tenant; only proven credentials get here.
-      waited = await this.limiter.acquire(`${ctx.credentials.tenantId}:${ctx.credentials.clientId}`, bucket, ctx.deadline, api, count);
+      waited = await this.limiter.acquire(quotaAccount(ctx), bucket, ctx.deadline, api);
     } catch (error) {
       if (error instanceof RelayError) this.metrics.rateLimitRefusals.inc({ bucket });
       throw error instanceof DeadlineExceeded || ctx.deadline.expired ? deadlineError() : error;
@@ -205,6 +190,11 @@ export class DefenderHttpClient {
     }
     return slots;
   }
+}
+
+/** Whose quota a call spends: Defender counts its limits per app and tenant. */
+function quotaAccount(ctx: DefenderContext): string {
+  return `${ctx.credentials.tenantId}:${ctx.credentials.clientId}`;
 }
 
 /**
