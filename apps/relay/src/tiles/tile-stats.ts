@@ -141,8 +141,9 @@ function healthOf(machine: Machine): HealthState | undefined {
 }
 
 /**
- * The devices' state now: onboarded devices by health, risk and exposure, and how many are
- * isolated (their latest succeeded isolation or release, however old, is an isolation).
+ * The devices' state now: onboarded devices by health, risk and exposure, and how many of them
+ * are isolated (their latest succeeded isolation or release, however old, is an isolation). A
+ * device gone from the inventory is not isolated now, whatever its history says.
  */
 export class PostureTally {
   private readonly machines = new Map<string, Machine>();
@@ -175,7 +176,7 @@ export class PostureTally {
       health,
       highRisk: onboarded.filter((m) => m.riskScore === 'High').length,
       highExposure: onboarded.filter((m) => m.exposureLevel === 'High').length,
-      isolated: [...this.latestIsolation.values()].filter((l) => l.type === 'Isolate').length,
+      isolated: onboarded.filter((m) => this.latestIsolation.get(String(m.id).toLowerCase())?.type === 'Isolate').length,
     };
   }
 }
