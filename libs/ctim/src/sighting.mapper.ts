@@ -51,7 +51,6 @@ function observedAt(times: readonly unknown[], now: Date): ObservedTime {
   return { start_time: at, end_time: at };
 }
 
-/** An alert spans its events: from the first known of `alertStarts` to `lastEventTime` when that is later. */
 function alertObserved(alert: Alert, now: Date): ObservedTime {
   const { start_time } = observedAt(alertStarts(alert), now);
   const last = text(alert.lastEventTime);

@@ -172,10 +172,7 @@ export class RespondService {
     return configured;
   }
 
-  /**
-   * Adds a configured tag, or removes it as the device spells it (Defender matches tags exactly),
-   * then reads the machine Defender answers with: a change that did not happen is a failure.
-   */
+  // Defender matches tags exactly: a removal is sent as the device spells the tag, and only the returned machine shows whether it happened.
   private async tag(ctx: DefenderContext, machineId: string, configured: string, change: 'Add' | 'Remove'): Promise<void> {
     const machine = await this.machines.current(ctx, machineId);
     if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
