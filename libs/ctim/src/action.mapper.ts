@@ -209,13 +209,8 @@ function removeIndicator(observable: CtimObservable, indicator: Indicator, expir
 }
 
 /**
- * Indicator actions for an observable: with a live indicator, one
- * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
- * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
- * relay's labels), titled with the observable, since XDR lists the actions of every observable of
- * an investigation together. An expired indicator counts as none, as for verdicts; its removal is
- * offered only as housekeeping, titled as expired. The caller offers them only for types Defender
- * indicators support.
+ * Indicator actions for an observable: a live indicator's removal; otherwise the three adds (titled
+ * with the observable: XDR lists all observables' actions together), then each expired one's removal.
  */
 export function indicatorActions(observable: CtimObservable, indicators: readonly Indicator[], now: Date): ResponseAction[] {
   const live = indicators.find((i) => !indicatorExpired(i, now));
@@ -303,7 +298,6 @@ export class ActionMapper {
     return deviceActions(observable, machineId, text(machine.computerDnsName) ?? machineId, machineState(machine, history));
   }
 
-  /** Indicator actions as of now: the live indicator's removal, else the adds (and housekeeping for expired ones). */
   forIndicator(observable: CtimObservable, indicators: readonly Indicator[]): ResponseAction[] {
     return indicatorActions(observable, indicators, this.clock.now());
   }

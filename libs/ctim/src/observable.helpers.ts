@@ -14,10 +14,9 @@ const HASH_PATTERN: Readonly<Record<HashType, RegExp>> = {
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const DOMAIN = /^(?=.{1,253}\.?$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$/i;
 
-// Real Defender payloads spell a missing value as a string too (`"category": "null"`).
 const ABSENT = new Set(['', 'null', 'none', 'n/a']);
 
-/** The trimmed string, or undefined for non-strings and the spellings of "no value" (`""`, `null`, `None`, `N/A`). */
+/** The trimmed string, or undefined for non-strings and the ways real payloads spell "no value" (`""`, `"null"`, `"None"`, `"N/A"`). */
 export function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();

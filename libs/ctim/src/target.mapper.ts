@@ -23,7 +23,6 @@ export function formatMac(value: unknown): string | undefined {
   return hex.match(/../g)?.join(':');
 }
 
-// Loopback, unspecified and link-local (169.254.0.0/16, fe80::/10) addresses repeat on unrelated devices.
 function isUninformative(ip: CtimObservable): boolean {
   if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0' || ip.value.startsWith('169.254.');
   return ip.value === '::1' || ip.value === '::' || /^fe[89ab][0-9a-f]:/.test(ip.value);

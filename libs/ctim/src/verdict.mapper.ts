@@ -150,10 +150,7 @@ export function verdictAndJudgementFromIndicator(indicator: Indicator, observabl
   );
 }
 
-/**
- * Verdict + judgement from a file profile's `determinationType` (see `FILE_DETERMINATIONS`),
- * valid from `now` to 2525-01-01; undefined for a determination that judges nothing.
- */
+/** Verdict + judgement from a file profile's `determinationType` (`FILE_DETERMINATIONS`), valid from now to 2525-01-01. */
 export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const type = text(profile.determinationType)?.toLowerCase();
   const determination = type === undefined || !Object.hasOwn(FILE_DETERMINATIONS, type) ? undefined : FILE_DETERMINATIONS[type];

@@ -24,7 +24,6 @@ export class DeviceActions {
   async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
     const { devices, truncated } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
     if (truncated) errors.add(observable.type === 'hostname' ? tooManyDevices(observable.value) : tooManyDevicesForIp(observable.value));
-    // Only ids a trigger accepts are offered.
     const lists = await Promise.all(
       devices.filter((device) => isMachineId(device.id)).map(async (device) => {
         const id = String(device.id).toLowerCase();

@@ -172,7 +172,6 @@ export class RespondService {
     return configured;
   }
 
-  // Defender matches tags exactly: a removal is sent as the device spells the tag, and only the returned machine shows whether it happened.
   private async tag(ctx: DefenderContext, machineId: string, configured: string, change: 'Add' | 'Remove'): Promise<void> {
     const machine = await this.machines.current(ctx, machineId);
     if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);

@@ -141,9 +141,8 @@ function healthOf(machine: Machine): HealthState | undefined {
 }
 
 /**
- * The devices' state now: onboarded devices by health, risk and exposure, and how many of them
- * are isolated (their latest succeeded isolation or release, however old, is an isolation). A
- * device gone from the inventory is not isolated now, whatever its history says.
+ * The devices' state now: onboarded devices by health, risk and exposure, and how many are
+ * isolated (their latest succeeded isolation or release, however old, is an isolation).
  */
 export class PostureTally {
   private readonly machines = new Map<string, Machine>();

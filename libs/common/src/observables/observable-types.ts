@@ -46,7 +46,6 @@ export function canonicalIp(value: string): string {
 }
 const HEX40 = /^[0-9a-f]{40}$/;
 
-/** The one rule for a Defender machine id, wherever the relay offers or accepts one: 40 hexadecimal characters, any case. */
 export function isMachineId(value: unknown): value is string {
   return typeof value === 'string' && HEX40.test(value.toLowerCase());
 }
