@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, REAL_PAYLOADS, startSandbox } from '../apps/defender-sandbox/src';
 import { EXAMPLE_MACHINE_ID, EXAMPLE_TRIGGER } from '../libs/common/src/observables/openapi-examples';
 import { PROJECT_ROOT, sandboxEnv, startRelayProcess } from './relay-process';
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const observables = readFileSync(join(PROJECT_ROOT, 'observables.json'), 'utf8').replace(/\s+/g, ' ').trim();
   // The same values Swagger UI offers, so "Try it out" and these lines give the same answers.
   const machine = JSON.stringify([{ type: 'ms_machine_id', value: EXAMPLE_MACHINE_ID }]);
+  const pua = JSON.stringify([{ type: 'sha1', value: REAL_PAYLOADS.puaFile.sha1 }]);
   const post = (path: string, body?: string) =>
     `curl -s -X POST ${relayUrl}${path} -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json'${body ? ` -d '${body}'` : ''}`;
 
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       post('/refer/observables', observables),
       post('/observe/observables', observables),
       post('/deliberate/observables', observables),
+      `${post('/deliberate/observables', pua)}   # Microsoft's Pua example file: Suspicious`,
       post('/respond/observables', machine),
       post('/respond/trigger', JSON.stringify(EXAMPLE_TRIGGER)),
       post('/tiles'),

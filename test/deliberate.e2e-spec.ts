@@ -1,4 +1,4 @@
-import { DEMO_INDICATOR_IDS, DEMO_TENANT_ID, Indicator, OTHER_TENANT_ID, SEED_FILES, SEED_NETWORK } from '../apps/defender-sandbox/src';
+import { DEMO_INDICATOR_IDS, DEMO_TENANT_ID, Indicator, OTHER_TENANT_ID, REAL_PAYLOADS, SEED_FILES, SEED_NETWORK } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // Verdicts and judgements from the tenant's custom indicators and file determinations.
@@ -189,14 +189,48 @@ describe('POST /deliberate/observables', () => {
     });
   });
 
-  it('nothing known → {"data":{}}: unknown values, other determinations, other types, other tenants, other indicator types', async () => {
+  it("maps each determinationType: Microsoft's Pua example (its AlertAndBlock indicator expired 2020-12-12) and a Pua miner Suspicious, Clean Clean, Unknown nothing", async () => {
+    const expired = relay.sandbox.state.indicators.find((i) => i.id === REAL_PAYLOADS.expiredIndicatorId);
+    expect(expired).toMatchObject({ indicatorValue: REAL_PAYLOADS.puaFile.sha1, action: 'AlertAndBlock', expirationTime: '2020-12-12T00:00:00Z' });
+    const res = await deliberate([
+      { type: 'sha1', value: REAL_PAYLOADS.puaFile.sha1 },
+      { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
+      { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
+      { type: 'md5', value: SEED_FILES.svcUpdater.md5 },
+    ]);
+    expect(res.body.errors).toBeUndefined();
+    checkCtim(res.body.data);
+    expect(dispositions(res.body.data.verdicts.docs)).toEqual([
+      ['sha1', REAL_PAYLOADS.puaFile.sha1, 3, 'Suspicious'],
+      ['sha256', SEED_FILES.xmrig.sha256, 3, 'Suspicious'],
+      ['sha1', SEED_FILES.sevenZip.sha1, 1, 'Clean'],
+    ]);
+    const judgements = res.body.data.judgements.docs as Judgement[];
+    expect(judgements.map((j) => [j.observable.value, j.priority, j.severity, j.reason])).toEqual([
+      [REAL_PAYLOADS.puaFile.sha1, 90, 'Medium', 'File determined as a potentially unwanted application (PUA:Win32/FusionCore) by Microsoft Defender for Endpoint'],
+      [SEED_FILES.xmrig.sha256, 90, 'Medium', 'File determined as a potentially unwanted application (PUA:Linux/CoinMiner) by Microsoft Defender for Endpoint'],
+      [SEED_FILES.sevenZip.sha1, 90, 'Info', 'File determined as Clean by Microsoft Defender for Endpoint'],
+    ]);
+  });
+
+  it('a Block indicator still outranks a Clean determination', async () => {
+    addIndicator({ id: '909', indicatorValue: SEED_FILES.sevenZip.sha1, indicatorType: 'FileSha1', action: 'Block' });
+    const res = await deliberate([{ type: 'sha1', value: SEED_FILES.sevenZip.sha1 }]);
+    expect(dispositions(res.body.data.verdicts.docs)).toEqual([['sha1', SEED_FILES.sevenZip.sha1, 2, 'Malicious']]);
+    expect((res.body.data.judgements.docs as Judgement[]).map((j) => [j.priority, j.disposition_name])).toEqual([
+      [95, 'Malicious'],
+      [90, 'Clean'],
+    ]);
+  });
+
+  it('nothing known → {"data":{}}: unknown values, Unknown determinations, other types, other tenants, other indicator types', async () => {
     addIndicator({ id: '904', indicatorValue: `http://${SEED_NETWORK.c2Ip}/`, indicatorType: 'Url', action: 'Block' });
     addIndicator({ id: '905', indicatorValue: SEED_NETWORK.c2Ip, indicatorType: 'Url', action: 'Block' });
     expect(relay.sandbox.state.tenant(OTHER_TENANT_ID).indicators.map((i) => i.indicatorValue)).toContain(SEED_NETWORK.otherTenantDomain);
     const res = await deliberate([
       { type: 'sha1', value: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
-      { type: 'sha256', value: SEED_FILES.xmrig.sha256 },
-      { type: 'sha1', value: SEED_FILES.sevenZip.sha1 },
+      { type: 'sha256', value: SEED_FILES.svcUpdater.sha256 },
+      { type: 'sha1', value: SEED_FILES.svcUpdater.sha1 },
       { type: 'domain', value: 'unknown-e2e.example' },
       { type: 'ip', value: SEED_NETWORK.c2Ip },
       { type: 'ipv6', value: '2001:db8::1' },

@@ -7,6 +7,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
+import { REAL_PAYLOADS } from '../apps/defender-sandbox/src';
 import { freePort } from '../scripts/relay-process';
 
 const DEMO = join(__dirname, '..', 'dist/tools/scripts/demo.js');
@@ -70,6 +71,17 @@ describe('npm run demo', () => {
     await waitFor(demo, '"id":"demo-e2e-1"');
     const line = demo.output().split('\n').find((l) => l.includes('"id":"demo-e2e-1"')) ?? '';
     expect(JSON.parse(line)).toMatchObject({ req: { id: 'demo-e2e-1', method: 'POST', url: '/observe/observables' }, res: { statusCode: 200 }, msg: 'request completed' });
+
+    // Microsoft's Pua file example is judged Suspicious, as the printed deliberate line shows.
+    const puaLine = printed.split('\n').find((l) => l.includes('/deliberate/observables') && l.includes(REAL_PAYLOADS.puaFile.sha1));
+    expect(puaLine).toMatch(/# Microsoft's Pua example file: Suspicious$/);
+    const deliberate = await fetch(`http://127.0.0.1:${relayPort}/deliberate/observables`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ type: 'sha1', value: REAL_PAYLOADS.puaFile.sha1 }]),
+    });
+    const judged = (await deliberate.json()) as { data: { verdicts: { docs: Array<{ disposition_name: string }> } } };
+    expect(judged.data.verdicts.docs.map((v) => v.disposition_name)).toEqual(['Suspicious']);
 
     // The seed was moved to now: every dashboard tile shows something in every period.
     const post = async (path: string, body?: unknown) =>

@@ -96,6 +96,8 @@ function expectedOrder(o: Obs): { alerts: Alert[]; events: HuntingRow[] } {
 const sortObservables = (list: readonly Obs[]) => [...list].sort((a, b) => `${a.type} ${a.value}`.localeCompare(`${b.type} ${b.value}`));
 const mac = (raw: string) => raw.toLowerCase().match(/../g)?.join(':');
 
+const isLinkLocal = (ip: string) => ip.startsWith('169.254.') || /^fe[89ab][0-9a-f]:/i.test(ip);
+
 /** The device as the seed knows it; addresses of its adapters as its machine profile lists them. */
 function expectTarget(target: Target | undefined, machineId: string, hostname: string | null, observed: Sighting['observed_time']): void {
   const machine = DEMO_MACHINES.find((m) => m.id === machineId);
@@ -107,7 +109,7 @@ function expectTarget(target: Target | undefined, machineId: string, hostname: s
       { type: 'hostname', value: hostname ?? machine.computerDnsName },
       { type: 'ms_machine_id', value: machineId },
       ...adapters.map((a) => ({ type: 'mac_address', value: String(mac(a.mac)) })),
-      ...adapters.flatMap((a) => [{ type: 'ip', value: a.ipv4 }, ...a.ipv6.map((value) => ({ type: 'ipv6', value }))]),
+      ...adapters.flatMap((a) => [{ type: 'ip', value: a.ipv4 }, ...a.ipv6.map((value) => ({ type: 'ipv6', value }))]).filter((ip) => !isLinkLocal(ip.value)),
     ]),
   );
   for (const a of adapters) if (a.previousIpv4) expect(target.observables).not.toContainEqual({ type: 'ip', value: a.previousIpv4 });
@@ -158,7 +160,7 @@ function expectCommon(s: Sighting, o: Obs, count: number): void {
 function expectAlertSighting(s: Sighting, alert: Alert, o: Obs, count: number): void {
   expectCommon(s, o, count);
   expect(s).toMatchObject({
-    observed_time: { start_time: alert.firstEventTime, end_time: alert.firstEventTime },
+    observed_time: { start_time: alert.firstEventTime, end_time: alert.lastEventTime > alert.firstEventTime ? alert.lastEventTime : alert.firstEventTime },
     title: alert.title,
     description: alert.description,
     severity: SEVERITY[alert.severity],

@@ -15,6 +15,7 @@ import {
   OTHER_CLIENT_ID,
   OTHER_CLIENT_SECRET,
   OTHER_TENANT_ID,
+  REAL_PAYLOADS,
   RouteKey,
   SandboxSeed,
   SEED_BASE_TIME,
@@ -220,6 +221,9 @@ describe('dashboard tiles', () => {
       ]);
       // One of them was isolated longer ago than any period, and one device is not onboarded.
       expect(isolated.size).toBe(2);
+      // A device isolated in 2019 and since offboarded: in the history, gone from the inventory, so not isolated now.
+      expect(DEMO_TENANT.machineActions.filter((a) => a.machineId === REAL_PAYLOADS.offboardedMachineId).map((a) => [a.type, a.status])).toEqual([['Isolate', 'Succeeded']]);
+      expect(DEMO_TENANT.machines.map((m) => m.id)).not.toContain(REAL_PAYLOADS.offboardedMachineId);
       expect(onboarded.length).toBe(DEMO_TENANT.machines.length - 1);
       for (const m of data) expect(m.link_uri).toBe(`${PORTAL}/machines?tid=${DEMO_TENANT_ID}`);
     });

@@ -4,6 +4,7 @@ import { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS } from './seed/alerts.see
 import { DEMO_FILES, OTHER_FILES } from './seed/files.seed';
 import { DEMO_HUNTING, OTHER_HUNTING } from './seed/hunting.seed';
 import { DEMO_FLEET, DEMO_MACHINES, OTHER_MACHINES } from './seed/machines.seed';
+import { REAL_PAYLOAD_ALERTS, REAL_PAYLOAD_FILES, REAL_PAYLOAD_INDICATORS, REAL_PAYLOAD_MACHINE_ACTIONS } from './seed/real-payloads.seed';
 import {
   DEMO_APP_NAME,
   DEMO_CLIENT_ID,
@@ -28,6 +29,7 @@ export { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS, SEED_USERS } from './see
 export { DEMO_FILES, OTHER_FILES } from './seed/files.seed';
 export { DEMO_HUNTING, OTHER_HUNTING } from './seed/hunting.seed';
 export { DEMO_FLEET, DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './seed/machines.seed';
+export { REAL_PAYLOAD_ALERTS, REAL_PAYLOAD_FILES, REAL_PAYLOAD_INDICATORS, REAL_PAYLOAD_MACHINE_ACTIONS } from './seed/real-payloads.seed';
 export { DEMO_ACTION_HISTORY, DEMO_INDICATOR_HISTORY, DEMO_INDICATORS, DEMO_INVESTIGATIONS, DEMO_MACHINE_ACTIONS, OTHER_INDICATORS } from './seed/actions.seed';
 
 export const DEMO_TENANT: TenantSeed = {
@@ -55,11 +57,11 @@ export const DEMO_TENANT: TenantSeed = {
     },
   ],
   machines: [...DEMO_MACHINES, ...DEMO_FLEET],
-  alerts: [...DEMO_ALERTS, ...DEMO_ALERT_HISTORY],
-  files: DEMO_FILES,
-  machineActions: [...DEMO_MACHINE_ACTIONS, ...DEMO_ACTION_HISTORY],
+  alerts: [...DEMO_ALERTS, ...DEMO_ALERT_HISTORY, ...REAL_PAYLOAD_ALERTS],
+  files: [...DEMO_FILES, ...REAL_PAYLOAD_FILES],
+  machineActions: [...DEMO_MACHINE_ACTIONS, ...DEMO_ACTION_HISTORY, ...REAL_PAYLOAD_MACHINE_ACTIONS],
   investigations: DEMO_INVESTIGATIONS,
-  indicators: [...DEMO_INDICATORS, ...DEMO_INDICATOR_HISTORY],
+  indicators: [...DEMO_INDICATORS, ...DEMO_INDICATOR_HISTORY, ...REAL_PAYLOAD_INDICATORS],
   hunting: DEMO_HUNTING,
 };
 

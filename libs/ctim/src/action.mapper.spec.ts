@@ -1,4 +1,4 @@
-import { MACHINE_ID, aMachine, aMachineAction, anIndicator } from '../test-support/builders';
+import { MACHINE_ID, NOW, aMachine, aMachineAction, anIndicator } from '../test-support/builders';
 import {
   ADD_INDICATOR_ALERT_ACTION_ID,
   ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID,
@@ -123,9 +123,10 @@ describe('availableMachineActions', () => {
 
 describe('indicatorActions', () => {
   const domain = { type: 'domain', value: 'asdf.com' };
+  const now = new Date(NOW);
 
   it('offers the three add actions when no indicator exists', () => {
-    expect(indicatorActions(domain)).toEqual([
+    expect(indicatorActions(domain, [], now)).toEqual([
       {
         id: 'microsoft-defender-add-indicator-alert',
         title: 'Add indicator for domain asdf.com: Alert',
@@ -151,7 +152,7 @@ describe('indicatorActions', () => {
   });
 
   it('offers only removal when an indicator exists', () => {
-    expect(indicatorActions(domain, anIndicator({ action: 'AlertAndBlock' }))).toEqual([
+    expect(indicatorActions(domain, [anIndicator({ action: 'AlertAndBlock' })], now)).toEqual([
       {
         id: 'microsoft-defender-remove-indicator',
         title: 'Remove indicator: Alert and Block - From SecureX Threat Response',
@@ -163,13 +164,41 @@ describe('indicatorActions', () => {
   });
 
   it('says when an indicator expires, and nothing for one that never does', () => {
-    const expiring = indicatorActions(domain, anIndicator({ expirationTime: '2027-01-31T00:00:00Z' }))[0];
+    const expiring = indicatorActions(domain, [anIndicator({ expirationTime: '2027-01-31T00:00:00Z' })], now)[0];
     expect(expiring.description).toMatch(/ action for asdf\.com; it expires 2027-01-31T00:00:00Z$/);
-    expect(indicatorActions(domain, anIndicator({ expirationTime: null }))[0].description).not.toContain('expires');
+    expect(indicatorActions(domain, [anIndicator({ expirationTime: null })], now)[0].description).not.toContain('expires');
+  });
+
+  it("treats Microsoft's documented expired indicator as absent: the adds, then its removal labelled expired", () => {
+    const expired = anIndicator({ id: '996', indicatorValue: '220e7d15b011d7fac48f2bd61114db1022197f7f', indicatorType: 'FileSha1', action: 'AlertAndBlock', expirationTime: '2020-12-12T00:00:00Z', title: 'test' });
+    const sha1 = { type: 'sha1', value: '220e7d15b011d7fac48f2bd61114db1022197f7f' };
+    expect(indicatorActions(sha1, [expired], now).map((a) => [a.id, a.title])).toEqual([
+      ['microsoft-defender-add-indicator-alert', `Add indicator for sha1 ${sha1.value}: Alert`],
+      ['microsoft-defender-add-indicator-alert-and-block', `Add indicator for sha1 ${sha1.value}: Alert and Block`],
+      ['microsoft-defender-add-indicator-allowed', `Add indicator for sha1 ${sha1.value}: Allowed`],
+      ['microsoft-defender-remove-indicator', 'Remove expired indicator: Alert and Block - test'],
+    ]);
+    expect(indicatorActions(sha1, [expired], now)[3]).toMatchObject({
+      description: `Remove the indicator with Alert and Block action for ${sha1.value}: it expired 2020-12-12T00:00:00Z and no longer applies`,
+      'query-params': { observable_type: 'sha1', observable_value: sha1.value, indicator_id: '996' },
+    });
+  });
+
+  it('offers the live indicator’s removal when an expired one of the same value is also listed, expiry judged at now', () => {
+    const expired = anIndicator({ id: '1', expirationTime: '2026-01-01T00:00:00Z' });
+    const live = anIndicator({ id: '2', expirationTime: '2026-03-01T12:00:01Z' });
+    expect(indicatorActions(domain, [expired, live], now).map((a) => a['query-params'].indicator_id)).toEqual(['2']);
+    expect(indicatorActions(domain, [expired, live], new Date('2026-03-01T12:00:01Z')).map((a) => a.title)).toEqual([
+      'Add indicator for domain asdf.com: Alert',
+      'Add indicator for domain asdf.com: Alert and Block',
+      'Add indicator for domain asdf.com: Allowed',
+      'Remove expired indicator: Block - From SecureX Threat Response',
+      'Remove expired indicator: Block - From SecureX Threat Response',
+    ]);
   });
 
   it('titles the add actions with the observable’s type and value', () => {
-    expect(indicatorActions({ type: 'sha256', value: 'ab' }).map((a) => a.title)).toEqual([
+    expect(indicatorActions({ type: 'sha256', value: 'ab' }, [], now).map((a) => a.title)).toEqual([
       'Add indicator for sha256 ab: Alert',
       'Add indicator for sha256 ab: Alert and Block',
       'Add indicator for sha256 ab: Allowed',

@@ -14,6 +14,7 @@ import {
   tagActions,
 } from './device-action.mapper';
 import { text } from './observable.helpers';
+import { indicatorExpired } from './verdict.mapper';
 
 /** Prefix of every action id; ids stay those of the original relay so configured workflows keep working. */
 export const ACTION_ID_PREFIX = 'microsoft-defender-';
@@ -192,40 +193,40 @@ function humanIndicatorAction(action: string): string {
   }
 }
 
+function removeIndicator(observable: CtimObservable, indicator: Indicator, expired: boolean): ResponseAction {
+  const action = humanIndicatorAction(text(indicator.action) ?? 'Unknown');
+  const title = text(indicator.title) ?? String(indicator.id);
+  const expires = text(indicator.expirationTime);
+  return {
+    id: REMOVE_INDICATOR_ACTION_ID,
+    title: expired ? `Remove expired indicator: ${action} - ${title}` : `Remove indicator: ${action} - ${title}`,
+    description: expired
+      ? `Remove the indicator with ${action} action for ${observable.value}: it expired ${expires} and no longer applies`
+      : `Remove indicator with ${action} action for ${observable.value}${expires ? `; it expires ${expires}` : ''}`,
+    categories: [...REMOVE_INDICATOR_CATEGORIES],
+    'query-params': { observable_type: observable.type, observable_value: observable.value, indicator_id: String(indicator.id) },
+  };
+}
+
 /**
- * Indicator actions for an observable: with an existing indicator, one
- * `microsoft-defender-remove-indicator` titled `Remove indicator: <action> - <title>` carrying
- * `indicator_id`; otherwise the three add actions (Alert, Alert and Block, Allowed: the original
- * relay's labels), titled with the observable, since XDR lists the actions of every observable of
- * an investigation together. The caller offers them only for types Defender indicators support.
+ * Indicator actions for an observable: a live indicator's removal; otherwise the three adds (titled
+ * with the observable: XDR lists all observables' actions together), then each expired one's removal.
  */
-export function indicatorActions(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
-  const queryParams = { observable_type: observable.type, observable_value: observable.value };
-  if (existing) {
-    const action = humanIndicatorAction(text(existing.action) ?? 'Unknown');
-    const title = text(existing.title) ?? String(existing.id);
-    const expires = text(existing.expirationTime);
-    return [
-      {
-        id: REMOVE_INDICATOR_ACTION_ID,
-        title: `Remove indicator: ${action} - ${title}`,
-        description: `Remove indicator with ${action} action for ${observable.value}${expires ? `; it expires ${expires}` : ''}`,
-        categories: [...REMOVE_INDICATOR_CATEGORIES],
-        'query-params': { ...queryParams, indicator_id: String(existing.id) },
-      },
-    ];
-  }
+export function indicatorActions(observable: CtimObservable, indicators: readonly Indicator[], now: Date): ResponseAction[] {
+  const live = indicators.find((i) => !indicatorExpired(i, now));
+  if (live) return [removeIndicator(observable, live, false)];
   const add = (id: AddIndicatorActionId, label: string): ResponseAction => ({
     id,
     title: `Add indicator for ${observable.type} ${observable.value}: ${label}`,
     description: `Add indicator with ${label} action for ${observable.value}`,
     categories: [...ADD_INDICATOR_CATEGORIES],
-    'query-params': { ...queryParams },
+    'query-params': { observable_type: observable.type, observable_value: observable.value },
   });
   return [
     add(ADD_INDICATOR_ALERT_ACTION_ID, 'Alert'),
     add(ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID, 'Alert and Block'),
     add(ADD_INDICATOR_ALLOWED_ACTION_ID, 'Allowed'),
+    ...indicators.map((expired) => removeIndicator(observable, expired, true)),
   ];
 }
 
@@ -297,8 +298,8 @@ export class ActionMapper {
     return deviceActions(observable, machineId, text(machine.computerDnsName) ?? machineId, machineState(machine, history));
   }
 
-  forIndicator(observable: CtimObservable, existing?: Indicator): ResponseAction[] {
-    return indicatorActions(observable, existing);
+  forIndicator(observable: CtimObservable, indicators: readonly Indicator[]): ResponseAction[] {
+    return indicatorActions(observable, indicators, this.clock.now());
   }
 
   requested(actionId: string): RequestedAction | undefined {

@@ -1,4 +1,12 @@
-import { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
+import { ipObservable, normaliseHash, text, urlObservable } from './observable.helpers';
+
+describe('text', () => {
+  it('reads the spellings of a missing value in real Defender payloads as absent', () => {
+    for (const absent of [null, undefined, 7, '', '  ', 'null', 'NULL', 'None', 'none', 'N/A', ' n/a ']) expect(text(absent)).toBeUndefined();
+    expect(text(' Execution ')).toBe('Execution');
+    expect(text('Nonesuch')).toBe('Nonesuch');
+  });
+});
 
 describe('urlObservable', () => {
   it.each([

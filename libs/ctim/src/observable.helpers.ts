@@ -14,11 +14,13 @@ const HASH_PATTERN: Readonly<Record<HashType, RegExp>> = {
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const DOMAIN = /^(?=.{1,253}\.?$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$/i;
 
-/** The trimmed string, or undefined for null / non-strings / blank strings (hunting sends `""`). */
+const ABSENT = new Set(['', 'null', 'none', 'n/a']);
+
+/** The trimmed string, or undefined for non-strings and the ways real payloads spell "no value" (`""`, `"null"`, `"None"`, `"N/A"`). */
 export function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
+  return ABSENT.has(trimmed.toLowerCase()) ? undefined : trimmed;
 }
 
 /** A lower-case hash when `value` is well-formed for `type`, else undefined. */

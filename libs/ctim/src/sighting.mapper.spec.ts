@@ -60,7 +60,7 @@ describe('sightingFromAlert', () => {
       internal: true,
       count: 3,
       observables: [{ type: 'sha1', value: SHA1 }],
-      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:32.9562661Z' },
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
       title: 'Low-reputation arbitrary code executed by signed executable',
       description: 'Binaries signed by Microsoft can be used to run low-reputation arbitrary code.',
       severity: 'Low',
@@ -89,7 +89,7 @@ describe('sightingFromAlert', () => {
         { type: 'ip', value: '10.166.113.47' },
         { type: 'ip', value: '10.166.113.46' },
       ],
-      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:32.9562661Z' },
+      observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
       os: 'Windows10x64 version: 1901',
     });
   });
@@ -127,13 +127,24 @@ describe('sightingFromAlert', () => {
     expect(mapper.fromAlert(alert, richContext()).resolution).toBe('blocked');
   });
 
-  it('is observed at firstEventTime, whatever lastEventTime says', () => {
-    for (const lastEventTime of [null, '2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) {
+  it('spans firstEventTime to lastEventTime (a real alert: first 2019-06-25, last 2019-08-10), target included', () => {
+    const alert = anAlert({ firstEventTime: '2019-06-25T08:31:12.6033333Z', lastEventTime: '2019-08-10T14:18:02.1Z' });
+    const sighting = mapper.fromAlert(alert, richContext());
+    expect(sighting.observed_time).toEqual({ start_time: '2019-06-25T08:31:12.6033333Z', end_time: '2019-08-10T14:18:02.1Z' });
+    expect(sighting.targets?.[0].observed_time).toEqual(sighting.observed_time);
+  });
+
+  it('is one instant when lastEventTime is missing, invalid or not later than the start', () => {
+    for (const lastEventTime of [null, '', 'null', 'garbage', '2020-01-01T00:00:00Z', '2021-01-26T20:31:32.9562661Z']) {
       expect(mapper.fromAlert(anAlert({ lastEventTime }), richContext()).observed_time).toEqual({
         start_time: '2021-01-26T20:31:32.9562661Z',
         end_time: '2021-01-26T20:31:32.9562661Z',
       });
     }
+    expect(mapper.fromAlert(anAlert({ firstEventTime: null, lastEventTime: '2021-01-27T00:00:00Z' }), richContext()).observed_time).toEqual({
+      start_time: '2021-01-26T20:33:57.7220239Z',
+      end_time: '2021-01-27T00:00:00Z',
+    });
   });
 
   it('falls back to the alert creation, then its last update, then the time of mapping', () => {
@@ -189,6 +200,24 @@ describe('sightingFromAlert', () => {
       'RelatedUser',
     ]);
     expect(data?.rows).toEqual([['Execution', 'WindowsDefenderAtp', 'New', 'T1064, T1085', 'Queued', 1126093, 'DOMAIN\\temp123']]);
+  });
+
+  it('leaves out values Defender spells as strings ("null", "None", "N/A", blank), as real alerts do', () => {
+    const alert = anAlert({
+      category: 'null',
+      detectionSource: 'None',
+      status: ' N/A ',
+      classification: 'NULL',
+      determination: '',
+      investigationState: 'n/a',
+      mitreTechniques: ['null', 'T1064'],
+      relatedUser: { userName: 'temp123', domainName: 'None' },
+      title: 'null',
+    });
+    const sighting = mapper.fromAlert(alert, richContext());
+    expect(sighting.data?.columns.map((c) => c.name)).toEqual(['MitreTechniques', 'IncidentId', 'RelatedUser']);
+    expect(sighting.data?.rows).toEqual([['T1064', 1126093, 'temp123']]);
+    expect(sighting).not.toHaveProperty('title');
   });
 });
 

@@ -51,6 +51,13 @@ function observedAt(times: readonly unknown[], now: Date): ObservedTime {
   return { start_time: at, end_time: at };
 }
 
+function alertObserved(alert: Alert, now: Date): ObservedTime {
+  const { start_time } = observedAt(alertStarts(alert), now);
+  const last = text(alert.lastEventTime);
+  const lastMs = timeOf(last);
+  return { start_time, end_time: last !== undefined && lastMs !== undefined && lastMs > Date.parse(start_time) ? last : start_time };
+}
+
 /** Where an alert sighting's `observed_time.start_time` comes from, in order of preference. */
 function alertStarts(alert: Alert): unknown[] {
   return [alert.firstEventTime, alert.alertCreationTime, alert.lastUpdateTime];
@@ -149,14 +156,13 @@ function isBlocked(evidence: AlertEvidence): boolean {
 }
 
 /**
- * One CTIM sighting for a Defender alert: observed at `firstEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
+ * One CTIM sighting for a Defender alert: observed from `firstEventTime` to `lastEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
  * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
  * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
  * external id, and a data table of the alert's classification fields.
  */
 export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
-  // Names firstEventTime as the alert's observed time (start and end), as the original relay did.
-  const observed = observedAt(alertStarts(alert), stamp.now);
+  const observed = alertObserved(alert, stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
   const id = text(alert.id);
   if (id !== undefined) {

@@ -32,12 +32,33 @@ describe('endpointTarget', () => {
         { type: 'mac_address', value: '00:22:48:43:c0:30' },
         { type: 'mac_address', value: '00:22:48:43:c0:31' },
         { type: 'ip', value: '10.1.1.68' },
-        { type: 'ipv6', value: 'fe80::6d25:8926:20c3:49ea' },
         { type: 'ip', value: '10.1.2.9' },
       ],
       observed_time: observed,
       os: 'Windows10x64 version: 1901',
     });
+  });
+
+  it('drops link-local adapters (fe80::/10, 169.254.0.0/16) as it drops loopback, keeping global IPv6', () => {
+    const machine = aMachine({
+      lastIpAddress: '169.254.12.7',
+      ipAddresses: [
+        { ipAddress: '10.20.14.37', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+        { ipAddress: 'fe80::8d4c:2b1e:4f6a:91c3', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+        { ipAddress: 'FEBF::1%12', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+        { ipAddress: '169.254.12.7', macAddress: 'F4A4754C9D10', operationalStatus: 'Down' },
+        { ipAddress: '2001:db8:4a2f:10::21', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+        { ipAddress: 'fec0::1', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+        { ipAddress: '169.255.0.1', macAddress: '3C7C3FA1B2C4', operationalStatus: 'Up' },
+      ],
+    });
+    const ips = endpointTarget(MACHINE_ID, HOSTNAME, observed, context([machine]))?.observables.filter((o) => o.type === 'ip' || o.type === 'ipv6');
+    expect(ips).toEqual([
+      { type: 'ip', value: '10.20.14.37' },
+      { type: 'ipv6', value: '2001:db8:4a2f:10::21' },
+      { type: 'ipv6', value: 'fec0::1' },
+      { type: 'ip', value: '169.255.0.1' },
+    ]);
   });
 
   it('takes the host name from the machine profile when the alert or event has none, and omits os without a platform', () => {

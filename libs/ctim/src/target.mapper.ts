@@ -24,8 +24,8 @@ export function formatMac(value: unknown): string | undefined {
 }
 
 function isUninformative(ip: CtimObservable): boolean {
-  if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0';
-  return ip.value === '::1' || ip.value === '::';
+  if (ip.type === 'ip') return ip.value.startsWith('127.') || ip.value === '0.0.0.0' || ip.value.startsWith('169.254.');
+  return ip.value === '::1' || ip.value === '::' || /^fe[89ab][0-9a-f]:/.test(ip.value);
 }
 
 /**

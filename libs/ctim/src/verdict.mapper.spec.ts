@@ -105,7 +105,25 @@ describe('verdictAndJudgementFromFileProfile', () => {
     expect(result?.judgement.priority).toBe(90);
   });
 
-  it.each(['Unknown', 'Clean', 'Pua', null])('gives no verdict for determination %p', (determinationType) => {
+  it("judges Microsoft's own Pua example suspicious", () => {
+    const result = verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Pua', determinationValue: 'PUA:Win32/FusionCore' }), file, aStamp());
+    expect(result?.verdict).toMatchObject({ disposition: 3, disposition_name: 'Suspicious', observable: file, valid_time: { start_time: NOW, end_time: FAR_FUTURE } });
+    expect(result?.judgement).toMatchObject({ priority: 90, severity: 'Medium', reason: 'File determined as a potentially unwanted application (PUA:Win32/FusionCore) by Microsoft Defender for Endpoint' });
+  });
+
+  it.each([
+    ['Malware', 2, 'Malicious', 'High'],
+    ['PUA', 3, 'Suspicious', 'Medium'],
+    ['Clean', 1, 'Clean', 'Info'],
+    [' clean ', 1, 'Clean', 'Info'],
+  ])('maps determination %p to disposition %p %p', (determinationType, disposition, name, severity) => {
+    const result = verdictAndJudgementFromFileProfile(aFileProfile({ determinationType, determinationValue: '' }), file, aStamp());
+    expect(result?.verdict).toMatchObject({ disposition, disposition_name: name });
+    expect(result?.judgement.severity).toBe(severity);
+    expect(result?.judgement.reason).not.toContain('(');
+  });
+
+  it.each(['Unknown', 'null', '', 'Suspicious', 'toString', null])('gives no verdict for determination %p', (determinationType) => {
     expect(verdictAndJudgementFromFileProfile(aFileProfile({ determinationType }), file, aStamp())).toBeUndefined();
   });
 });

@@ -56,6 +56,25 @@ function validIso(value: unknown): string | undefined {
   return iso !== undefined && !Number.isNaN(Date.parse(iso)) ? iso : undefined;
 }
 
+/** Whether an indicator's `expirationTime` has passed at `now`: Defender no longer applies it, so it judges nothing. */
+export function indicatorExpired(indicator: Pick<Indicator, 'expirationTime'>, now: Date): boolean {
+  const expiration = validIso(indicator.expirationTime);
+  return expiration !== undefined && Date.parse(expiration) <= now.getTime();
+}
+
+interface DeterminationJudgement {
+  disposition: Disposition;
+  severity: Severity;
+  label: string;
+}
+
+/** Defender's file `determinationType` values and what each means in CTIM; any other (`Unknown`) judges nothing. */
+export const FILE_DETERMINATIONS: Readonly<Record<string, DeterminationJudgement>> = {
+  malware: { disposition: DISPOSITIONS.malicious, severity: 'High', label: 'Malware' },
+  pua: { disposition: DISPOSITIONS.suspicious, severity: 'Medium', label: 'a potentially unwanted application' },
+  clean: { disposition: DISPOSITIONS.clean, severity: 'Info', label: 'Clean' },
+};
+
 function truncate(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
@@ -105,8 +124,8 @@ function build(
 export function verdictAndJudgementFromIndicator(indicator: Indicator, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const disposition = dispositionForIndicatorAction(indicator.action);
   if (!disposition) return undefined;
+  if (indicatorExpired(indicator, stamp.now)) return undefined;
   const expiration = validIso(indicator.expirationTime);
-  if (expiration !== undefined && Date.parse(expiration) <= stamp.now.getTime()) return undefined;
   const created = validIso(indicator.creationTimeDateTimeUtc);
   const start =
     created !== undefined && (expiration === undefined || Date.parse(created) <= Date.parse(expiration))
@@ -131,22 +150,18 @@ export function verdictAndJudgementFromIndicator(indicator: Indicator, observabl
   );
 }
 
-/**
- * Verdict + judgement from a file profile whose `determinationType` is `Malware` (Malicious,
- * severity High, valid from `now` to 2525-01-01); undefined for any other determination.
- */
+/** Verdict + judgement from a file profile's `determinationType` (`FILE_DETERMINATIONS`), valid from now to 2525-01-01. */
 export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
-  if (text(profile.determinationType)?.toLowerCase() !== 'malware') return undefined;
+  const type = text(profile.determinationType)?.toLowerCase();
+  const determination = type === undefined || !Object.hasOwn(FILE_DETERMINATIONS, type) ? undefined : FILE_DETERMINATIONS[type];
+  if (!determination) return undefined;
   const threat = text(profile.determinationValue);
-  const reason =
-    threat === undefined
-      ? `File determined as Malware by ${SOURCE}`
-      : `File determined as Malware (${threat}) by ${SOURCE}`;
+  const reason = `File determined as ${determination.label}${threat === undefined ? '' : ` (${threat})`} by ${SOURCE}`;
   return build(
     observable,
     JUDGEMENT_PRIORITY.determination,
-    DISPOSITIONS.malicious,
-    'High',
+    determination.disposition,
+    determination.severity,
     { start_time: stamp.now.toISOString(), end_time: FAR_FUTURE },
     reason,
     {},

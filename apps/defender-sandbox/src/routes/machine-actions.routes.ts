@@ -206,7 +206,8 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
     if (typeof body.Value !== 'string' || body.Value.trim() === '' || body.Value.length > 200) throw invalidBody('Value must be a tag of 1 to 200 characters');
     const change = oneOf(body, 'Action', ['Add', 'Remove']);
     const value = body.Value;
-    const others = machine.machineTags.filter((t) => t.toLowerCase() !== value.toLowerCase());
+    // Exact spelling, as real tenants answer: removing `test Tag 2` leaves `test tag 2` in place.
+    const others = machine.machineTags.filter((t) => t !== value);
     machine.machineTags = change === 'Add' ? [...others, value] : others;
     return { status: 200, body: { '@odata.context': odataContext(call, 'Machines/$entity'), ...machine } };
   };

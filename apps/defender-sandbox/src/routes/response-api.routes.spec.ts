@@ -55,11 +55,13 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
     expect(sandbox.state.machineActions.some((a) => a.type === 'StopAndQuarantineFile')).toBe(false);
   });
 
-  it('tags: Add then Remove change machineTags (200 with the machine); a bad Action → 400', async () => {
+  it('tags: Add then Remove change machineTags in the exact spelling (200 with the machine); a bad Action → 400', async () => {
     const add = await post<Machine>(`/api/machines/${WIN10}/tags`, { Value: 'XDR-Contained', Action: 'Add' });
     expect(add.status).toBe(200);
     expect(add.body.machineTags).toEqual(['Finance', 'VIP', 'XDR-Contained']);
-    const remove = await post<Machine>(`/api/machines/${WIN10}/tags`, { Value: 'xdr-contained', Action: 'Remove' });
+    const otherSpelling = await post<Machine>(`/api/machines/${WIN10}/tags`, { Value: 'xdr-contained', Action: 'Remove' });
+    expect(otherSpelling.body.machineTags).toEqual(['Finance', 'VIP', 'XDR-Contained']);
+    const remove = await post<Machine>(`/api/machines/${WIN10}/tags`, { Value: 'XDR-Contained', Action: 'Remove' });
     expect(remove.body.machineTags).toEqual(['Finance', 'VIP']);
     expect((await post<ErrorEnvelope>(`/api/machines/${WIN10}/tags`, { Value: 'x', Action: 'Toggle' })).status).toBe(400);
   });

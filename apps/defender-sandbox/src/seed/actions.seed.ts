@@ -27,7 +27,7 @@ const DNS: Record<string, string> = {
   [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
 };
 
-function action(
+export function action(
   id: string,
   type: MachineActionType,
   machineId: string,

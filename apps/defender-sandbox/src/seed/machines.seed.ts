@@ -1,6 +1,6 @@
 import { Machine } from '../model/entities';
 import { ago } from './seed.builders';
-import { DEMO_FLEET_IDS, DEMO_MACHINE_IDS, OTHER_MACHINE_ID } from './seed.constants';
+import { DEMO_FLEET_IDS, DEMO_MACHINE_IDS, OTHER_MACHINE_ID, REAL_PAYLOADS } from './seed.constants';
 
 const DAY = 24 * 60;
 
@@ -297,7 +297,7 @@ export const DEMO_MACHINES: Machine[] = [
     rbacGroupName: 'Engineering',
     isAadJoined: false,
     aadDeviceId: null,
-    machineTags: ['CI'],
+    machineTags: ['CI', REAL_PAYLOADS.deviceSpelledTag],
   }),
   machine({
     id: DEMO_MACHINE_IDS.macos,

@@ -265,3 +265,27 @@ export const DEMO_INDICATOR_IDS = {
   phishingUrl: '104',
 } as const;
 export const OTHER_INDICATOR_ID = '201';
+
+/**
+ * Shapes of real Defender payloads (Microsoft's documentation examples, answers of real tenants)
+ * that mean something other than they spell: a story of their own, years old, so that no tile
+ * period and no other observable sees it.
+ */
+export const REAL_PAYLOADS = {
+  /** Microsoft's File example: determinationType `Pua`, PUA:Win32/FusionCore. */
+  puaFile: {
+    fileName: 'EaseUS MobiSaver for Android.exe',
+    sha1: '4388963aaa83afe2042a46a3c017ad50bdcdafb3',
+    sha256: '413c58c8267d2c8648d8f6384bacc2ae9c929b2b96578b6860b5087cd1bd6462',
+    md5: '6f1a5c0e2b7d4f8a9c3e5b1d7a2f4c86',
+  },
+  /** AlertAndBlock indicator on the PUA file that expired 2020-12-12 (Microsoft's indicator example). */
+  expiredIndicatorId: '996',
+  /** A device isolated in 2019 and since offboarded: in the action history, not in the inventory. */
+  offboardedMachineId: '5e0c7a3b9d1f2e4a6c8b0d2f4a6e8c0b2d4f6a81',
+  offboardedDnsName: 'temp123.middleeast.corp.microsoft.com',
+  /** Its 2019 alert: `"category": "null"`, events from 2019-06-25 to 2019-08-10. */
+  nullCategoryAlertId: 'da636979890722870498_-1094834451',
+  /** The tag lnx-build-03 carries, spelled differently from the `DEVICE_TAGS=test Tag 2` of the tests. */
+  deviceSpelledTag: 'test tag 2',
+} as const;

@@ -10,7 +10,7 @@ export interface DeliberateResult {
 }
 
 /**
- * Verdicts from the tenant's custom indicators and, for files, Defender's own malware
+ * Verdicts from the tenant's custom indicators and, for files, Defender's own
  * determination, chosen as CTIM does: the analyst's indicator outranks the determination.
  * No indicator and no determination: no verdict.
  */

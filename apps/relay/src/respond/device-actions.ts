@@ -1,4 +1,4 @@
-import { canonicalIp, ErrorList, Observable, RelayError } from '@app/common';
+import { canonicalIp, ErrorList, isMachineId, Observable, RelayError } from '@app/common';
 import { ActionMapper, ResponseAction } from '@app/ctim';
 import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository, tooManyDevices, tooManyDevicesForIp } from '@app/defender';
 import { Injectable } from '@nestjs/common';
@@ -25,7 +25,7 @@ export class DeviceActions {
     const { devices, truncated } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
     if (truncated) errors.add(observable.type === 'hostname' ? tooManyDevices(observable.value) : tooManyDevicesForIp(observable.value));
     const lists = await Promise.all(
-      devices.map(async (device) => {
+      devices.filter((device) => isMachineId(device.id)).map(async (device) => {
         const id = String(device.id).toLowerCase();
         // Fresh, as for an ms_machine_id: an analyst who just isolated must see it.
         const { succeeded: history } = await this.machineActions.history(ctx, id);

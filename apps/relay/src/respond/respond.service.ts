@@ -89,7 +89,7 @@ export class RespondService {
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [indicators, holders] = await Promise.all([this.indicators.forObservable(ctx, observable), this.fileHolders(ctx, observable)]);
-    return [...this.actions.forIndicator(observable, indicators[0]), ...this.actions.forFile(observable, holders)];
+    return [...this.actions.forIndicator(observable, indicators), ...this.actions.forFile(observable, holders)];
   }
 
   /**
@@ -154,7 +154,7 @@ export class RespondService {
         await this.indicators.delete(ctx, required(trigger.indicatorId, 'indicator_id', 'to remove an indicator'));
         return;
       case 'tag':
-        await this.machineActions.tag(ctx, observable.value, this.configuredTag(required(trigger.tag, 'tag', 'to add or remove a device tag')), action.change);
+        await this.tag(ctx, observable.value, this.configuredTag(required(trigger.tag, 'tag', 'to add or remove a device tag')), action.change);
         return;
       case 'cancel':
         await this.machineActions.cancel(ctx, required(trigger.machineActionId, 'machine_action_id', 'to cancel a machine action'));
@@ -170,6 +170,21 @@ export class RespondService {
     const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
     if (!configured) throw new RelayError('invalid request', `Tag '${preview(tag, 80)}' is not one of the configured device tags (DEVICE_TAGS), so ${NOTHING_SENT}`);
     return configured;
+  }
+
+  private async tag(ctx: DefenderContext, machineId: string, configured: string, change: 'Add' | 'Remove'): Promise<void> {
+    const machine = await this.machines.current(ctx, machineId);
+    if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
+    const spelled = (machine.machineTags ?? []).map(String).find((t) => t.toLowerCase() === configured.toLowerCase());
+    if (change === 'Remove' && spelled === undefined) throw new RelayError('invalid request', `Device ${machineId} does not have the tag '${configured}', so ${NOTHING_SENT}`);
+    if (change === 'Add' && spelled !== undefined) throw new RelayError('invalid request', `Device ${machineId} already has the tag '${spelled}', so ${NOTHING_SENT}`);
+    const value = spelled ?? configured;
+    const after = await this.machineActions.tag(ctx, machineId, value, change);
+    if (!Array.isArray(after?.machineTags)) return;
+    if (after.machineTags.includes(value) !== (change === 'Add')) {
+      const state = change === 'Add' ? 'still lacks' : 'still has';
+      throw new RelayError('invalid request', `Microsoft Defender for Endpoint accepted the change, but device ${machineId} ${state} the tag '${value}' (its tags: ${after.machineTags.map(String).join(', ') || 'none'})`);
+    }
   }
 
   /**

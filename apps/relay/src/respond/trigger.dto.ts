@@ -1,6 +1,6 @@
-import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER } from '@app/common';
+import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER, isMachineId } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 
 /** `POST /respond/trigger` body: the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
@@ -37,7 +37,7 @@ export class TriggerDto {
 
   @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables', example: EXAMPLE_TRIGGER.observable_value })
   @IsOptional()
-  @Matches(/^[0-9a-fA-F]{40}$/, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
+  @ValidateBy({ name: 'isMachineId', validator: { validate: isMachineId } }, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
   machine_id?: string;
 }
 

@@ -64,7 +64,7 @@ export const TILES: readonly TileDefinition[] = [
     'metric_group',
     'Defender device posture',
     'Onboarded devices by health, high risk and exposure, and devices isolated now',
-    'Devices onboarded to Microsoft Defender for Endpoint by health state (Active, Inactive, Impaired communication, No sensor data), how many have a high risk score or a high exposure level, and how many are isolated now (their latest succeeded isolation action, however old, isolated them). This is the state now, whatever the period.',
+    'Devices onboarded to Microsoft Defender for Endpoint by health state (Active, Inactive, Impaired communication, No sensor data), how many have a high risk score or a high exposure level, and how many of them are isolated now (their latest succeeded isolation action, however old, isolated them; devices no longer in the inventory are not counted). This is the state now, whatever the period.',
     ['devices'],
   ),
   tile(

@@ -99,10 +99,22 @@ describe('PostureTally', () => {
 
   it('calls a device isolated when its latest succeeded isolation or release isolated it, in any page order', () => {
     const t = new PostureTally();
+    t.addMachines(['a', 'b', 'C', 'd'].map((id) => machine(id)));
     t.addIsolationActions([action('a', 'Isolate', '2026-11-20T00:00:00Z'), action('b', 'Isolate', '2026-11-24T00:00:00Z')]);
     t.addIsolationActions([action('a', 'Unisolate', '2026-11-21T00:00:00Z'), action('b', 'Unisolate', '2026-11-23T00:00:00Z'), action('c', 'Isolate', '2025-01-01T00:00:00Z')]);
     t.addIsolationActions([action('a', 'Isolate', '2026-11-25T00:00:00Z', 'Failed'), action('d', 'RunAntiVirusScan', '2026-11-25T00:00:00Z')]);
     expect(t.stats().isolated).toBe(2);
+  });
+
+  it('counts only isolated devices of the current inventory: not one isolated in 2019 and since offboarded, nor one not onboarded', () => {
+    const t = new PostureTally();
+    t.addMachines([machine('a'), machine('e', { onboardingStatus: 'CanBeOnboarded' })]);
+    t.addIsolationActions([
+      action('a', 'Isolate', '2026-11-20T00:00:00Z'),
+      action('gone', 'Isolate', '2019-08-12T09:14:03.4412336Z'),
+      action('e', 'Isolate', '2026-11-20T00:00:00Z'),
+    ]);
+    expect(t.stats()).toMatchObject({ onboarded: 1, isolated: 1 });
   });
 });
 

@@ -175,7 +175,7 @@ export class PostureTally {
       health,
       highRisk: onboarded.filter((m) => m.riskScore === 'High').length,
       highExposure: onboarded.filter((m) => m.exposureLevel === 'High').length,
-      isolated: [...this.latestIsolation.values()].filter((l) => l.type === 'Isolate').length,
+      isolated: onboarded.filter((m) => this.latestIsolation.get(String(m.id).toLowerCase())?.type === 'Isolate').length,
     };
   }
 }

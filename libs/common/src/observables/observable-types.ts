@@ -45,6 +45,10 @@ export function canonicalIp(value: string): string {
   return new URL(`http://[${v}]`).hostname.slice(1, -1);
 }
 const HEX40 = /^[0-9a-f]{40}$/;
+
+export function isMachineId(value: unknown): value is string {
+  return typeof value === 'string' && HEX40.test(value.toLowerCase());
+}
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 // Letters of any script are allowed (IDN domains as XDR sends them); quotes, spaces, slashes and
@@ -89,7 +93,7 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   sha1: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
   sha256: { normalise: lower, valid: (v) => HEX64.test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
   md5: { normalise: lower, valid: (v) => HEX32.test(v), expected: 'an MD5 (32 hexadecimal characters)' },
-  ms_machine_id: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a Defender machine id (40 hexadecimal characters)' },
+  ms_machine_id: { normalise: lower, valid: isMachineId, expected: 'a Defender machine id (40 hexadecimal characters)' },
   ip: { normalise: canonicalIp, valid: (v) => ipVersion(v) !== 0, expected: 'an IP address' },
   ipv6: { normalise: (v) => canonicalIp(v.replace(/^\[(.*)\]$/, '$1')), valid: (v) => ipVersion(v) === 6, expected: 'an IPv6 address' },
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },

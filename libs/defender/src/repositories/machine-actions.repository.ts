@@ -5,7 +5,7 @@ import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataList, odataString } from '../http/encode';
 import { listPages } from '../http/paging';
-import { MachineAction, MachineActionName } from '../models';
+import { Machine, MachineAction, MachineActionName } from '../models';
 import { cancelRequest, machineActionRequest, machineTagRequest, stopAndQuarantineRequest, TagChange } from './machine-action.requests';
 
 interface MachineActionList {
@@ -78,9 +78,10 @@ export class MachineActionsRepository {
     await this.client.request(ctx, { method: 'POST', path: apiPath`machines/${machineId}/StopAndQuarantineFile`, body });
   }
 
-  /** Adds or removes one device tag. Never retried. */
-  async tag(ctx: DefenderContext, machineId: string, tag: string, change: TagChange): Promise<void> {
-    await this.client.request(ctx, { method: 'POST', path: apiPath`machines/${machineId}/tags`, body: machineTagRequest(tag, change) });
+  /** Adds or removes one device tag, spelled exactly as given; answers the machine as Defender returns it. Never retried. */
+  async tag(ctx: DefenderContext, machineId: string, tag: string, change: TagChange): Promise<Machine | undefined> {
+    const { data } = await this.client.request<Machine>(ctx, { method: 'POST', path: apiPath`machines/${machineId}/tags`, body: machineTagRequest(tag, change) });
+    return data;
   }
 
   /** Cancels a Pending/InProgress machine action. Never retried. */
