@@ -42,12 +42,12 @@ export class TriggerDto {
   @Matches(/^[0-9a-fA-F]{40}$/, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
   machine_id?: string;
 
-  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: which triage, as listed by /respond/observables', enum: TRIAGE_CHOICES })
+  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: which triage, as listed by /respond/observables', enum: TRIAGE_CHOICES, example: 'resolve' })
   @IsOptional()
   @IsIn(TRIAGE_CHOICES, { message: `'triage' must be one of ${TRIAGE_CHOICES.join(', ')}` })
   triage?: string;
 
-  @ApiPropertyOptional({ description: "For triage 'resolve': the classification", enum: ALERT_CLASSIFICATIONS })
+  @ApiPropertyOptional({ description: "For triage 'resolve': the classification", enum: ALERT_CLASSIFICATIONS, example: 'TruePositive' })
   @IsOptional()
   @IsIn(ALERT_CLASSIFICATIONS, { message: `'classification' must be one of ${ALERT_CLASSIFICATIONS.join(', ')}` })
   classification?: string;
@@ -57,7 +57,7 @@ export class TriggerDto {
   @Matches(/^[A-Za-z]{1,40}$/, { message: "'determination' must be one of Defender's determination names, such as Malware or Clean" })
   determination?: string;
 
-  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: limits the triage to these alerts of the observable (comma-separated ids)' })
+  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: limits the triage to these alerts of the observable (comma-separated ids)', example: 'da638681844123456789_1364969609' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,100}(,[A-Za-z0-9_-]{1,100}){0,999}$/, { message: "'alert_ids' must be Defender alert ids separated by commas" })
   alert_ids?: string;
