@@ -123,6 +123,27 @@ describe('POST /respond: triage of Defender alerts', () => {
       expect(only.alertIds).toEqual(newest100);
       expect(alerts().filter((a) => a.title.startsWith(`Traffic to ${IP}`) && a.status !== 'Resolved').map((a) => a.id)).toHaveLength(20);
     });
+    it('is offered for every type with alerts: hashes, device, host name, user, and a URL or IPv6 address through AlertEvidence', async () => {
+      const url = 'https://login-verify.example/reset';
+      const v6 = '2001:db8:77::1';
+      const byUrl = { ...ipAlert(61, 'New', 1), evidence: [{ ...ipAlert(61, 'New', 1).evidence[0], entityType: 'Url' as const, ipAddress: null, url }] };
+      const byV6 = { ...ipAlert(62, 'New', 1), evidence: [{ ...ipAlert(62, 'New', 1).evidence[0], ipAddress: v6 }] };
+      alerts().push(byUrl, byV6);
+      const observables = [
+        { type: 'sha256', value: SEED_FILES.emotetDropper.sha256 },
+        { type: 'md5', value: SEED_FILES.emotetDropper.md5 },
+        { type: 'hostname', value: 'fin-wks-017' },
+        { type: 'user', value: 'CONTOSODEMO\\jdoe' },
+        { type: 'url', value: url },
+        { type: 'ipv6', value: v6 },
+      ];
+      const actions = (await list(observables)).filter((a) => a.id === TRIAGE && a['query-params'].classification === 'TruePositive');
+      expect(actions.map((a) => a['query-params'].observable_type)).toEqual(observables.map((o) => o.type));
+      expect(actions.find((a) => a['query-params'].observable_type === 'url')?.title).toBe(`Resolve 1 Defender alert of ${url}: true positive`);
+      relay.sandbox.stats.reset();
+      expect((await run(actions.find((a) => a['query-params'].observable_type === 'ipv6') as Action)).body).toEqual(SUCCESS);
+      expect(batches()).toEqual([expect.objectContaining({ alertIds: [byV6.id], status: 'Resolved' })]);
+    });
   });
 
   describe('trigger through Defender alerts/batchUpdate', () => {

@@ -96,7 +96,9 @@ export class ObservableAlerts {
   }
 
   private async fromEvidence(ctx: DefenderContext, filter: EventFilter): Promise<Alert[]> {
-    const ids = evidenceAlertIds(await this.hunting.events(ctx, [filter]), filter);
+    const rows = await this.hunting.events(ctx, [filter]);
+    // A URL's rows matched it whole already; the host check is for a domain's term matches.
+    const ids = filter.match === 'url' ? [...new Set(rows.map((r) => String((r as { AlertId?: unknown }).AlertId ?? '')).filter((id) => id !== ''))] : evidenceAlertIds(rows, filter);
     const lists = await Promise.all(alertIdBatches(ids).map((batch) => this.alerts.byIds(ctx, batch)));
     return lists.flat();
   }
