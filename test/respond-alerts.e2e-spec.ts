@@ -256,6 +256,18 @@ describe('POST /respond: triage of Defender alerts', () => {
       expect(new Set(sent).size).toBe(250);
     });
 
+    it('assign without ALERT_ASSIGNEE is not offered, and a trigger for it is refused before anything is read or sent', async () => {
+      big.sandbox.state.primary.alerts.push(ipAlert(70, 'New', 1));
+      expect((await triageOf('ip', IP, big)).map((a) => a['query-params'].triage)).toEqual(['resolve', 'resolve', 'resolve', 'in-progress']);
+      big.sandbox.stats.reset();
+      const res = await big.post('/respond/trigger', { 'action-id': TRIAGE, observable_type: 'ip', observable_value: IP, triage: 'assign' });
+      expect(res.body).toEqual({
+        data: { status: 'failure' },
+        errors: [{ type: 'fatal', code: 'invalid request', message: 'No ALERT_ASSIGNEE is configured to assign alerts to, so nothing was sent to Microsoft Defender for Endpoint' }],
+      });
+      expect(big.sandbox.stats.count('alerts.byIp') + big.sandbox.stats.count('alerts.batchUpdate')).toBe(0);
+    });
+
     it('a Defender that allows fewer ids per call (400 MaximumBatchSizeExceeded) gets them in the size it names, none twice', async () => {
       big.sandbox.configure({ alertBatchMaxIds: 40 });
       big.sandbox.state.primary.alerts.push(...Array.from({ length: 90 }, (_, i) => ipAlert(800 + i, 'New', 100 - i)));

@@ -17,7 +17,6 @@ export const RESOLUTIONS: Readonly<Record<AlertClassification, { label: string; 
   InformationalExpectedActivity: { label: 'informational, expected activity', determination: 'ConfirmedUserActivity' },
 };
 
-/** A triage as the trigger asks for it, after its query-params were checked. */
 export type TriageRequest =
   | { choice: 'resolve'; classification: AlertClassification; determination: string }
   | { choice: 'in-progress' }
@@ -29,7 +28,6 @@ export interface TriageSettings {
   assignee?: string;
 }
 
-/** How many newest alerts the description names. */
 const NAMED = 3;
 
 const isResolved = (a: Alert): boolean => text(a.status)?.toLowerCase() === 'resolved';
@@ -106,7 +104,6 @@ function count(n: number, adjective = ''): string {
   return `${n} ${adjective}Defender alert${n === 1 ? '' : 's'}`;
 }
 
-/** "the 3 alerts, newest: High "Emotet…" …", with the cap when there are more than it allows. */
 function describe(alerts: readonly Alert[], max: number): string {
   const named = alerts
     .slice(0, NAMED)

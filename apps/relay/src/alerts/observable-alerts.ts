@@ -8,7 +8,6 @@ import { PivotAlertsLookup } from '../observe/pivot-alerts';
 /** The observable types whose alerts can be found (and so triaged). */
 export const ALERT_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5', 'ip', 'ipv6', 'domain', 'url', 'hostname', 'ms_machine_id', 'user'];
 
-/** Evidence rows read for an observable whose alerts only advanced hunting can find. */
 const EVIDENCE_ROWS = 1_000;
 
 /**
@@ -104,7 +103,6 @@ export class ObservableAlerts {
   }
 }
 
-/** A lookup that found something but also reported an error: answered, never cached. */
 class PartialLookup extends Error {
   constructor(readonly alerts: Alert[]) {
     super('partial alert lookup');

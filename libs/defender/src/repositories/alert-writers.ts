@@ -7,7 +7,6 @@ import { upstreamMessage } from '../http/error-mapping';
 import { apiPath } from '../http/encode';
 import { AlertChange } from '../models';
 
-/** Where alert updates are written: Defender's `alerts/batchUpdate` or Microsoft Graph `alerts_v2`. */
 export type AlertsApi = 'defender' | 'graph';
 
 /** The application permission each writer needs; respond offers triage only with it (one place to read). */
@@ -18,10 +17,8 @@ export const ALERT_WRITE_PERMISSIONS: Readonly<Record<AlertsApi, string>> = {
 
 /** Alert ids per `alerts/batchUpdate`: Microsoft documents no maximum, so the relay stays modest. */
 export const BATCH_UPDATE_MAX_IDS = 100;
-/** Requests per Graph JSON batch (documented). */
 export const GRAPH_BATCH_MAX_REQUESTS = 20;
 
-/** Writes one change to a list of alerts, each once. */
 export interface AlertWriter {
   readonly api: AlertsApi;
   /**
@@ -110,7 +107,6 @@ export class GraphAlertWriter implements AlertWriter {
   }
 }
 
-/** The writer `ALERTS_API` names. */
 @Injectable()
 export class AlertUpdatesRepository {
   constructor(
@@ -138,7 +134,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 const ok = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
-/** "Received: 120, allowed: 50" from Defender's 400 MaximumBatchSizeExceeded. */
 function allowedBatchSize(error: unknown): number | undefined {
   if (!(error instanceof RelayError) || error.upstreamStatus !== 400) return undefined;
   const match = /allowed:\s*(\d+)/i.exec(error.message);
@@ -165,7 +160,6 @@ export function graphPatch(change: AlertChange): Record<string, string> {
   return body;
 }
 
-/** The writer's failure, naming the permission on a 403 and what was already done. */
 function refusal(error: unknown, api: AlertsApi, updated: number, total: number): unknown {
   if (!(error instanceof RelayError)) return error;
   const permission =
