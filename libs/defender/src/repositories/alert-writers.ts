@@ -1,4 +1,4 @@
-import { defenderConfig, RelayError } from '@app/common';
+import { AlertsApiName, defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
@@ -7,7 +7,7 @@ import { upstreamMessage } from '../http/error-mapping';
 import { apiPath } from '../http/encode';
 import { AlertChange } from '../models';
 
-export type AlertsApi = 'defender' | 'graph';
+export type AlertsApi = AlertsApiName;
 
 /** The application permission each writer needs; respond offers triage only with it (one place to read). */
 export const ALERT_WRITE_PERMISSIONS: Readonly<Record<AlertsApi, string>> = {
