@@ -155,7 +155,14 @@ describe('POST /respond/trigger and /respond/observables: errors', () => {
       expect(relay.sandbox.stats.count('machines.isolate')).toBe(1);
 
       const listed = await relay.post('/respond/observables', [{ type: 'domain', value: DOMAIN }], { token });
-      expect(listed.body).toEqual({ data: [], errors: [{ type: 'fatal', code: 'permission denied', message: expect.stringContaining('Ti.ReadWrite') }] });
+      expect(listed.body).toEqual({
+        data: [],
+        errors: [
+          { type: 'fatal', code: 'permission denied', message: expect.stringContaining('Ti.ReadWrite') },
+          // The alerts a triage would act on cannot be read either.
+          { type: 'fatal', code: 'permission denied', message: expect.stringContaining('Alert.Read.All') },
+        ],
+      });
     });
 
     it('a second isolation while the first is pending → failure with Defender’s "Action is already in progress"', async () => {

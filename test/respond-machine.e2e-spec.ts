@@ -18,6 +18,8 @@ const COMMON = [
   'microsoft-defender-InitiateInvestigation',
 ];
 
+const TRIAGE = 'microsoft-defender-triage-alerts';
+
 describe('POST /respond/observables + /respond/trigger: machine actions', () => {
   let relay: RelayHarness;
   beforeAll(async () => (relay = await startRelay()));
@@ -28,7 +30,8 @@ describe('POST /respond/observables + /respond/trigger: machine actions', () => 
   const ids = async (value: string): Promise<string[]> => {
     const res = await list(value);
     expect(res.body.errors).toBeUndefined();
-    return res.body.data.map((a: { id: string }) => a.id);
+    // Alert triage, offered when the device has open alerts, has its own spec (respond-alerts).
+    return res.body.data.map((a: { id: string }) => a.id).filter((id: string) => id !== TRIAGE);
   };
   const trigger = (actionId: string, value: string = WIN10) =>
     relay.post('/respond/trigger', { 'action-id': actionId, observable_type: 'ms_machine_id', observable_value: value });
@@ -38,7 +41,8 @@ describe('POST /respond/observables + /respond/trigger: machine actions', () => 
     const res = await list(WIN10);
     const params = { observable_type: 'ms_machine_id', observable_value: WIN10 };
     const action = (id: string, title: string) => ({ id, title, description: title, categories: CATEGORIES, 'query-params': params });
-    expect(res.body).toEqual({
+    expect(res.body.data.filter((a: { id: string }) => a.id === TRIAGE)).not.toEqual([]);
+    expect({ data: res.body.data.filter((a: { id: string }) => a.id !== TRIAGE) }).toEqual({
       data: [
         action('microsoft-defender-FullIsolation', 'Isolate Device: Full'),
         action('microsoft-defender-SelectiveIsolation', 'Isolate Device: Selective'),

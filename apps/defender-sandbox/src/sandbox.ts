@@ -11,6 +11,7 @@ import { RoutePipeline } from './http/route.pipeline';
 import { DEFAULT_CONFIG, SandboxConfig, SandboxServices } from './http/sandbox.services';
 import { createJwksHelper, JwksHelper } from './jwks/jwks.keys';
 import { SandboxSeed } from './model/sandbox-seed.types';
+import { alertUpdateRoutes } from './routes/alert-updates.routes';
 import { alertRoutes } from './routes/alerts.routes';
 import { registerControlRoutes } from './routes/control.routes';
 import { exposureScoreRoutes, huntingRoutes } from './routes/hunting.routes';
@@ -127,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenRoutes,
     jwksRoutes,
     alertRoutes,
+    alertUpdateRoutes,
     machineRoutes,
     machineActionRoutes,
     indicatorRoutes,

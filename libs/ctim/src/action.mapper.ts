@@ -1,5 +1,6 @@
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
+import { TRIAGE_ACTION_ID } from './alert-triage.mapper';
 import { Clock } from './clock.provider';
 import { CtimObservable, ResponseAction } from './ctim.types';
 import {
@@ -248,13 +249,15 @@ export type RequestedAction =
   | { kind: 'remove-indicator' }
   | { kind: 'stop-and-quarantine' }
   | { kind: 'tag'; change: 'Add' | 'Remove' }
-  | { kind: 'cancel' };
+  | { kind: 'cancel' }
+  | { kind: 'triage' };
 
 const DEVICE_LEVEL: Readonly<Record<string, RequestedAction>> = {
   [STOP_AND_QUARANTINE_ACTION_ID]: { kind: 'stop-and-quarantine' },
   [ADD_TAG_ACTION_ID]: { kind: 'tag', change: 'Add' },
   [REMOVE_TAG_ACTION_ID]: { kind: 'tag', change: 'Remove' },
   [CANCEL_MACHINE_ACTION_ID]: { kind: 'cancel' },
+  [TRIAGE_ACTION_ID]: { kind: 'triage' },
 };
 
 /** What an id of `machineActions()` or `indicatorActions()` asks for; undefined for any other id (exact case). */

@@ -14,3 +14,4 @@ export * from './sighting.mapper';
 export * from './verdict.mapper';
 export * from './action.mapper';
 export * from './device-action.mapper';
+export * from './alert-triage.mapper';

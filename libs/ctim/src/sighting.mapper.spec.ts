@@ -219,6 +219,16 @@ describe('sightingFromAlert', () => {
     expect(sighting.data?.rows).toEqual([['T1064', 1126093, 'temp123']]);
     expect(sighting).not.toHaveProperty('title');
   });
+
+  it('shows a triaged alert: resolution with the classification, status, determination and assignee in the data table', () => {
+    const triaged = anAlert({ status: 'Resolved', classification: 'FalsePositive', determination: 'Clean', assignedTo: 'lead@contoso.example' });
+    const sighting = mapper.fromAlert(triaged, richContext());
+    expect(sighting.resolution).toBe('resolved: false positive');
+    const row = Object.fromEntries((sighting.data?.columns ?? []).map((c, i) => [c.name, sighting.data?.rows[0][i]]));
+    expect(row).toMatchObject({ Status: 'Resolved', Classification: 'FalsePositive', Determination: 'Clean', AssignedTo: 'lead@contoso.example' });
+    expect(mapper.fromAlert(anAlert({ status: 'Resolved', classification: null }), richContext()).resolution).toBe('resolved');
+    expect(mapper.fromAlert(anAlert({ status: 'InProgress' }), richContext()).resolution).toBe('detected');
+  });
 });
 
 describe('sightingFromEvent', () => {

@@ -145,10 +145,27 @@ const ALERT_COLUMNS: readonly ColumnSpec<Alert>[] = [
   },
   { name: 'Classification', type: 'string', value: (a) => a.classification },
   { name: 'Determination', type: 'string', value: (a) => a.determination },
+  { name: 'AssignedTo', type: 'string', value: (a) => a.assignedTo },
   { name: 'InvestigationState', type: 'string', value: (a) => a.investigationState },
   { name: 'IncidentId', type: 'integer', value: (a) => a.incidentId },
   { name: 'RelatedUser', type: 'string', value: relatedUser },
 ];
+
+/** Words of a resolved alert's `resolution`, by its classification. */
+const RESOLVED_AS: Readonly<Record<string, string>> = {
+  truepositive: 'resolved: true positive',
+  falsepositive: 'resolved: false positive',
+  informationalexpectedactivity: 'resolved: informational, expected activity',
+};
+
+/**
+ * `resolved…` (with the classification) once Defender's alert is resolved, so a refreshed
+ * investigation shows what was closed; before that `blocked` or `detected` from the evidence.
+ */
+function alertResolution(alert: Alert): string {
+  if (text(alert.status)?.toLowerCase() === 'resolved') return RESOLVED_AS[text(alert.classification)?.toLowerCase() ?? ''] ?? 'resolved';
+  return (alert.evidence ?? []).some(isBlocked) ? 'blocked' : 'detected';
+}
 
 function isBlocked(evidence: AlertEvidence): boolean {
   const status = text(evidence.detectionStatus)?.toLowerCase();
@@ -176,7 +193,7 @@ export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: Map
   sighting.severity = ctimSeverity(alert.severity);
   const timestamp = text(alert.lastUpdateTime);
   if (timestamp !== undefined) sighting.timestamp = timestamp;
-  sighting.resolution = (alert.evidence ?? []).some(isBlocked) ? 'blocked' : 'detected';
+  sighting.resolution = alertResolution(alert);
 
   const target = endpointTarget(alert.machineId, alert.computerDnsName, observed, ctx);
   if (target) sighting.targets = [target];

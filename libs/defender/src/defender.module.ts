@@ -8,6 +8,8 @@ import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
+import { AlertListsCache } from './repositories/alert-lists.cache';
+import { AlertUpdatesRepository, DefenderAlertWriter, GraphAlertWriter } from './repositories/alert-writers';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { DevicesRepository } from './repositories/devices.repository';
 import { FilesRepository } from './repositories/files.repository';
@@ -16,7 +18,7 @@ import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
 
-const REPOSITORIES = [AlertsRepository, DevicesRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
+const REPOSITORIES = [AlertsRepository, AlertUpdatesRepository, AlertListsCache, DevicesRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
 
 /**
  * Talks to Defender; exports repositories (and the context factory), never the raw client. The
@@ -35,7 +37,7 @@ const REPOSITORIES = [AlertsRepository, DevicesRepository, FilesRepository, Mach
       }),
     }),
   ],
-  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
+  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, DefenderAlertWriter, GraphAlertWriter, ...REPOSITORIES],
   exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
 })
 export class DefenderModule {}

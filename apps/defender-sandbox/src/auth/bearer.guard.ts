@@ -6,6 +6,8 @@ export interface AccessRequirement {
   audience: Audience;
   /** Any one of these application permissions grants access. */
   anyOfRoles: string[];
+  /** Graph security APIs word their 403 differently from Defender. */
+  graphWording?: boolean;
 }
 
 /** Checks the bearer token of an API/Graph call; throws the 401/403 the real service answers. */
@@ -24,6 +26,9 @@ export function authorize(
     throw new ApiError(403, 'Forbidden', 'The access token was issued for another resource (invalid audience).');
   }
   if (!requirement.anyOfRoles.some((role) => token.roles.includes(role))) {
+    if (requirement.graphWording) {
+      throw new ApiError(403, 'Forbidden', `Missing application roles. API required roles: ${requirement.anyOfRoles.join(',')}, application roles: ${token.roles.join(',')}.`);
+    }
     throw new ApiError(
       403,
       'Forbidden',

@@ -16,8 +16,11 @@ export const ACCESS = {
   // Cancelling needs the permission of the action being cancelled; the handler checks which.
   cancel: defender('Machine.Isolate', 'Machine.RestrictExecution', 'Machine.Scan', 'Machine.CollectForensics', 'Machine.StopAndQuarantine'),
   investigate: defender('Alert.ReadWrite.All'),
+  alertsWrite: defender('Alert.ReadWrite.All'),
   indicators: defender('Ti.ReadWrite', 'Ti.ReadWrite.All'),
   score: defender('Score.Read.All'),
   hunting: defender('AdvancedQuery.Read.All'),
   graphHunting: { audience: 'graph', anyOfRoles: ['ThreatHunting.Read.All'] } satisfies AccessRequirement,
+  graphAlertsRead: { audience: 'graph', anyOfRoles: ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'], graphWording: true } satisfies AccessRequirement,
+  graphAlertsWrite: { audience: 'graph', anyOfRoles: ['SecurityAlert.ReadWrite.All'], graphWording: true } satisfies AccessRequirement,
 } as const;

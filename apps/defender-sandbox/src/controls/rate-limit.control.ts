@@ -6,7 +6,7 @@ import { Clock } from '../util/time.util';
  * page), so the general bucket is counted per route. Defender's hunting API and Graph's
  * runHuntingQuery are separate services, each with its own quota.
  */
-export type RateBucket = 'general' | 'hunting' | 'graphHunting' | 'investigation';
+export type RateBucket = 'general' | 'hunting' | 'graphHunting' | 'investigation' | 'alertUpdates' | 'graphAlerts';
 
 interface Window {
   limit: number;
@@ -30,6 +30,13 @@ const LIMITS: Record<RateBucket, Window[]> = {
   // Graph documents a per-minute quota only for runHuntingQuery.
   graphHunting: [{ limit: 45, ms: MINUTE, label: '00:01:00' }],
   investigation: [{ limit: 50, ms: HOUR, label: '01:00:00' }],
+  // alerts/batchUpdate has a quota of its own, far below the general one.
+  alertUpdates: [
+    { limit: 10, ms: MINUTE, label: '00:01:00' },
+    { limit: 500, ms: HOUR, label: '01:00:00' },
+  ],
+  // Graph: any operation on security alerts, each request of a $batch counted on its own.
+  graphAlerts: [{ limit: 150, ms: MINUTE, label: '00:01:00' }],
 };
 
 export interface RateLimitedCaller {

@@ -43,7 +43,7 @@ export interface CallContext {
 
 export interface RouteDefinition {
   key: RouteKey;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path below each prefix, Fastify syntax (`/machines/:id`). */
   path: string;
   prefixes: string[];

@@ -23,6 +23,8 @@ export interface SandboxConfig {
    * list; `notFound` is 404 ResourceNotFound, as older Defender (and some fakes) answer.
    */
   unknownLookups: 'empty' | 'notFound';
+  /** Most `alertIds` one `alerts/batchUpdate` takes before its 400 `MaximumBatchSizeExceeded` (Microsoft documents none). */
+  alertBatchMaxIds: number;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -31,6 +33,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
   availableMachineActions: false,
   tokenLifetimeSeconds: 3599,
   unknownLookups: 'empty',
+  alertBatchMaxIds: 100,
 };
 
 /** Everything a route needs; one instance per sandbox. */

@@ -8,6 +8,9 @@ export const ROUTE_KEYS = [
   'alerts.byIp',
   'alerts.byMachine',
   'alerts.byUser',
+  'alerts.get',
+  'alerts.batchUpdate',
+  'alerts.update',
   'files.get',
   'files.machines',
   'machines.get',
@@ -32,6 +35,11 @@ export const ROUTE_KEYS = [
   'exposureScore',
   'hunting',
   'graph.hunting',
+  'graph.alerts.list',
+  'graph.alerts.get',
+  'graph.alerts.update',
+  'graph.alerts.comments',
+  'graph.batch',
 ] as const;
 
 export type RouteKey = (typeof ROUTE_KEYS)[number];

@@ -23,6 +23,7 @@ export function validateConfigPatch(input: unknown): Partial<SandboxConfig> {
     switch (key) {
       case 'machineActionDelayMs':
       case 'tokenLifetimeSeconds':
+      case 'alertBatchMaxIds':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new TypeError(`${key} must be a non-negative number`);
         patch[key] = value;
         break;

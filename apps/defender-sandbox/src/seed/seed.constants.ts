@@ -21,6 +21,10 @@ export const NOPERM_CLIENT_SECRET = 'Npm8Q~sandbox.NoRoles-Secret_ed6ecb08c357';
 export const DEFENDER_ONLY_CLIENT_ID = '088a845a-6ab5-4913-94cb-c9a9d2021d30';
 export const DEFENDER_ONLY_CLIENT_SECRET = 'Dfo8Q~sandbox.NoGraph-Secret_088a845a6ab5';
 
+/** Same tenant, an app that may read alerts but not update them (no Alert.ReadWrite.All, no SecurityAlert.ReadWrite.All). */
+export const ALERT_READER_CLIENT_ID = '5b0e7c2a-3f41-4d8e-9a6b-2c7d1e0f4a93';
+export const ALERT_READER_CLIENT_SECRET = 'Ard8Q~sandbox.ReadOnly-Secret_5b0e7c2a3f41';
+
 export const OTHER_TENANT_ID = '818b7f4b-8ce4-46f3-a973-81735e10de43';
 export const OTHER_TENANT_DOMAIN = 'fabrikamlab.onmicrosoft.com';
 export const OTHER_CLIENT_ID = '72127a95-1087-4fd1-8492-d1037f06863e';
@@ -41,7 +45,7 @@ export const RELAY_DEFENDER_ROLES = [
   'AdvancedQuery.Read.All',
   'Ti.ReadWrite.All',
 ];
-export const RELAY_GRAPH_ROLES = ['ThreatHunting.Read.All'];
+export const RELAY_GRAPH_ROLES = ['ThreatHunting.Read.All', 'SecurityAlert.ReadWrite.All'];
 
 export const DEMO_MACHINE_IDS = {
   /** fin-wks-017, Windows 10: the Emotet infection; not isolated (its last isolation action failed). */

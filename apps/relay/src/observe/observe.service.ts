@@ -16,6 +16,7 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ObservableAlerts } from '../alerts/observable-alerts';
 import { PivotAlertsLookup } from './pivot-alerts';
 import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
 import { AlertRoute, alertIdBatches, evidenceAlertIds, planAlertLookups, plannedApis } from './observe-planner';
@@ -81,6 +82,7 @@ export class ObserveService {
     private readonly hunting: HuntingRepository,
     private readonly sightings: SightingMapper,
     private readonly pivots: PivotAlertsLookup,
+    private readonly shared: ObservableAlerts,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
@@ -128,11 +130,14 @@ export class ObserveService {
     limit: number,
     errors: ErrorList,
   ): Promise<Findings> {
+    const before = errors.all.length;
     const lookup: Promise<AlertLookup> =
       route.kind === 'hunting'
         ? huntedAlerts.then((byKey) => ({ alerts: byKey.get(evidenceKey) ?? [] }))
         : errors.capture(() => this.alertsFor(ctx, observable, errors), { alerts: [] } as AlertLookup);
     const [found, events] = await Promise.all([lookup, hunted]);
+    // Kept briefly for the respond listing that usually follows; not after any failed lookup.
+    if (errors.all.length === before) this.shared.remember(ctx, observable, found.alerts, route.kind === 'hunting' ? 'evidence' : 'rest');
     const alerts = [...found.alerts].sort(byNewestAlert);
     const own = [...(events.get(key) ?? [])].sort(byNewestEvent);
     // Events fill what the alerts left of the limit; count is everything found.

@@ -14,7 +14,7 @@ export class RespondController {
 
   @Post('observables')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Response actions available for the observables (machine actions, also for the devices a hostname or internal IP resolves to; custom indicators)' })
+  @ApiOperation({ summary: 'Response actions available for the observables (machine actions, also for the devices a hostname or internal IP resolves to; custom indicators; triage of their Defender alerts)' })
   @ApiBody({
     type: [ObservableDto],
     examples: {

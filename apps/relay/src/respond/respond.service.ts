@@ -2,6 +2,7 @@ import {
   Credentials,
   defenderConfig,
   DEVICE_PIVOT_TYPES,
+  ErrorCode,
   ErrorList,
   HASH_TYPES,
   isObservableType,
@@ -13,9 +14,15 @@ import {
   RESPOND_TYPES,
   TYPE_RULES,
 } from '@app/common';
-import { ActionMapper, RequestedAction, ResponseAction, ResponseDevice } from '@app/ctim';
+import { ActionMapper, alertTriageActions, RequestedAction, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
 import {
+  Alert,
+  AlertClassification,
+  AlertUpdatesRepository,
+  Clock,
+  CLOCK,
   DefenderContext,
+  DETERMINATIONS_BY_CLASSIFICATION,
   DefenderContextFactory,
   FilesRepository,
   IndicatorsRepository,
@@ -26,6 +33,7 @@ import {
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ALERT_TYPES, ObservableAlerts } from '../alerts/observable-alerts';
 import { DeviceActions } from './device-actions';
 import { Trigger } from './trigger.dto';
 
@@ -61,7 +69,10 @@ export class RespondService {
     private readonly files: FilesRepository,
     private readonly actions: ActionMapper,
     private readonly devices: DeviceActions,
+    private readonly alerts: ObservableAlerts,
+    private readonly alertUpdates: AlertUpdatesRepository,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
@@ -75,11 +86,19 @@ export class RespondService {
   /** An observable's actions; each source that fails costs only its own actions, with the error. */
   private async actionsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
     const none = [] as ResponseAction[];
-    const [own, devices] = await Promise.all([
+    const [own, devices, triage] = await Promise.all([
       errors.capture(() => this.ownActions(ctx, observable), none),
       DEVICE_PIVOT_TYPES.includes(observable.type) ? errors.capture(() => this.devices.offer(ctx, observable, errors), none) : none,
+      ALERT_TYPES.includes(observable.type) ? errors.capture(() => this.triageActions(ctx, observable, errors), none) : none,
     ]);
-    return [...own, ...devices];
+    return [...own, ...devices, ...triage];
+  }
+
+  /** Triage of the observable's alerts, from the alert list a recent observe may have left. */
+  private async triageActions(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+    const alerts = await this.alerts.of(ctx, observable, errors);
+    const { alertTriageMax: max, alertAssignee: assignee } = this.config.respond;
+    return alertTriageActions(observable, alerts, { max, assignee });
   }
 
   private async ownActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
@@ -162,7 +181,51 @@ export class RespondService {
       case 'stop-and-quarantine':
         await this.stopAndQuarantine(ctx, observable, errors);
         return;
+      case 'triage':
+        await this.triage(ctx, observable, trigger);
+        return;
     }
+  }
+
+  /**
+   * Re-reads the observable's alerts (never the listing's), then updates each one the triage
+   * still applies to, newest first up to ALERT_TRIAGE_MAX, once. None left: nothing is sent.
+   * Given `alert_ids` narrow it to those, each of which must be an alert of the observable.
+   */
+  private async triage(ctx: DefenderContext, observable: Observable, trigger: Trigger): Promise<void> {
+    const request = this.triageRequest(trigger);
+    const read = new ErrorList(this.logger);
+    const alerts = await this.alerts.of(ctx, observable, read, { fresh: true });
+    const problem = read.all[0];
+    if (problem) throw new RelayError(problem.code as ErrorCode, `${problem.message}, so ${NOTHING_SENT}`);
+    const chosen = trigger.alertIds ? boundAlerts(alerts, trigger.alertIds, observable) : alerts;
+    const targets = triageCandidates(chosen, { choice: request.choice, assignee: this.config.respond.alertAssignee }).slice(0, this.config.respond.alertTriageMax);
+    if (targets.length === 0) return;
+    try {
+      await this.alertUpdates.update(ctx, targets.map((a) => a.id), triageChange(request, new Date(this.now()).toISOString()));
+    } finally {
+      // Even a partial update changed alerts: lists and tile counts read before are stale.
+      this.alerts.changed(ctx);
+    }
+  }
+
+  /** The triage the query-params ask for; anything missing or unknown is refused before any read. */
+  private triageRequest(trigger: Trigger): TriageRequest {
+    const choice = required(trigger.triage, 'triage', 'to triage alerts');
+    if (choice === 'in-progress') return { choice };
+    if (choice === 'assign') {
+      const assignee = this.config.respond.alertAssignee;
+      if (!assignee) throw new RelayError('invalid request', `No ALERT_ASSIGNEE is configured to assign alerts to, so ${NOTHING_SENT}`);
+      return { choice, assignee };
+    }
+    const classification = required(trigger.classification, 'classification', 'to resolve alerts') as AlertClassification;
+    const allowed = DETERMINATIONS_BY_CLASSIFICATION[classification];
+    const determination = trigger.determination ?? RESOLUTIONS[classification].determination;
+    const known = allowed.find((d) => d.toLowerCase() === determination.toLowerCase());
+    if (!known) {
+      throw new RelayError('invalid payload', `Invalid JSON payload received: 'determination' ${preview(determination, 40)} does not go with ${classification}; use one of ${allowed.join(', ')}, so ${NOTHING_SENT}`);
+    }
+    return { choice: 'resolve', classification, determination: known };
   }
 
   /** The configured spelling of a DEVICE_TAGS entry; any other tag is refused before anything is sent. */
@@ -225,6 +288,8 @@ function acceptedTypes(action: RequestedAction): readonly string[] {
       return ['ms_machine_id'];
     case 'stop-and-quarantine':
       return HASH_TYPES;
+    case 'triage':
+      return ALERT_TYPES;
     default:
       return INDICATOR_TYPES;
   }
@@ -233,6 +298,16 @@ function acceptedTypes(action: RequestedAction): readonly string[] {
 function required(value: string | undefined, name: string, purpose: string): string {
   if (!value) throw new RelayError('invalid payload', `Invalid JSON payload received: '${name}' is required ${purpose}`);
   return value;
+}
+
+/** The alerts named by `alert_ids`, each of which must be one the relay itself found for the observable. */
+function boundAlerts(alerts: readonly Alert[], ids: readonly string[], observable: Observable): Alert[] {
+  const byId = new Map(alerts.map((a) => [a.id, a]));
+  const stranger = ids.find((id) => !byId.has(id));
+  if (stranger !== undefined) {
+    throw new RelayError('invalid request', `Alert ${preview(stranger, 100)} is not an alert of ${observable.type} ${preview(observable.value, 100)}, so ${NOTHING_SENT}`);
+  }
+  return [...new Set(ids)].map((id) => byId.get(id) as Alert);
 }
 
 /** Defender's refusal for one device, prefixed with the device's name. */

@@ -1,6 +1,8 @@
 import { EXAMPLE_INDICATOR_ID, EXAMPLE_TRIGGER, isMachineId } from '@app/common';
+import { TRIAGE_CHOICES } from '@app/ctim';
+import { ALERT_CLASSIFICATIONS } from '@app/defender';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 
 /** `POST /respond/trigger` body: the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
@@ -39,6 +41,26 @@ export class TriggerDto {
   @IsOptional()
   @ValidateBy({ name: 'isMachineId', validator: { validate: isMachineId } }, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
   machine_id?: string;
+
+  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: which triage, as listed by /respond/observables', enum: TRIAGE_CHOICES, example: 'resolve' })
+  @IsOptional()
+  @IsIn(TRIAGE_CHOICES, { message: `'triage' must be one of ${TRIAGE_CHOICES.join(', ')}` })
+  triage?: string;
+
+  @ApiPropertyOptional({ description: "For triage 'resolve': the classification", enum: ALERT_CLASSIFICATIONS, example: 'TruePositive' })
+  @IsOptional()
+  @IsIn(ALERT_CLASSIFICATIONS, { message: `'classification' must be one of ${ALERT_CLASSIFICATIONS.join(', ')}` })
+  classification?: string;
+
+  @ApiPropertyOptional({ description: "For triage 'resolve': a determination other than the default of the classification (docs/alert-triage.md)", example: 'Malware' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{1,40}$/, { message: "'determination' must be one of Defender's determination names, such as Malware or Clean" })
+  determination?: string;
+
+  @ApiPropertyOptional({ description: 'For microsoft-defender-triage-alerts: limits the triage to these alerts of the observable (comma-separated ids)', example: 'da638681844123456789_1364969609' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,100}(,[A-Za-z0-9_-]{1,100}){0,999}$/, { message: "'alert_ids' must be Defender alert ids separated by commas" })
+  alert_ids?: string;
 }
 
 /** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
@@ -50,4 +72,8 @@ export interface Trigger {
   machineActionId?: string;
   /** Lower-case; the device a machine action on a host name or IP acts on. */
   machineId?: string;
+  triage?: string;
+  classification?: string;
+  determination?: string;
+  alertIds?: string[];
 }

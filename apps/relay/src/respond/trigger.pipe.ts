@@ -21,6 +21,10 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
         tag: raw.tag,
         machine_action_id: raw.machine_action_id,
         machine_id: raw.machine_id,
+        triage: raw.triage,
+        classification: raw.classification,
+        determination: raw.determination,
+        alert_ids: raw.alert_ids,
       }),
     );
     return {
@@ -30,6 +34,10 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
       tag: dto.tag,
       machineActionId: dto.machine_action_id,
       machineId: dto.machine_id?.toLowerCase(),
+      triage: dto.triage,
+      classification: dto.classification,
+      determination: dto.determination,
+      alertIds: dto.alert_ids?.split(','),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
 import {
+  AlertListsCache,
   AlertsRepository,
   Clock,
   CLOCK,
@@ -79,6 +80,7 @@ export class TilesService {
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly indicators: IndicatorsRepository,
+    private readonly alertLists: AlertListsCache,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {
@@ -113,7 +115,8 @@ export class TilesService {
 
   /** One paged read of the alerts created in the period, counted for the four alert tiles. */
   private alertStats(ctx: DefenderContext, period: TilePeriod): Promise<Snapshot<AlertStats>> {
-    return this.snapshot(ctx, `alerts:${period}`, this.snapshots, async (at, errors) => {
+    // A triage through the relay moves the generation on, so its counts show on the next read.
+    return this.snapshot(ctx, `alerts:${this.alertLists.generation(ctx)}:${period}`, this.snapshots, async (at, errors) => {
       const tally = new AlertTally(periodWindow(period, at), bucketUnit(period));
       await this.read(this.alerts.createdSince(ctx, tally.window.start), (page) => tally.add(page), errors);
       return tally.stats();

@@ -16,7 +16,7 @@ const DAY = 24 * 3_600_000;
 
 describe('respond config', () => {
   it('defaults: 25 devices per quarantine, no tags, indicators without expiration, severity override or scope', () => {
-    expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [] });
+    expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [], alertsApi: 'defender', alertTriageMax: 100 });
     expect(loadDefenderConfig({}).respond).toEqual(loadRespondConfig({}));
   });
 
@@ -28,6 +28,9 @@ describe('respond config', () => {
         INDICATOR_EXPIRATION: 'p30d',
         INDICATOR_SEVERITY: 'medium',
         INDICATOR_RBAC_GROUPS: 'Servers,Finance laptops',
+        ALERTS_API: 'Graph',
+        ALERT_ASSIGNEE: ' soc-lead@contoso.example ',
+        ALERT_TRIAGE_MAX: '250',
       }),
     ).toEqual({
       quarantineMaxDevices: 3,
@@ -35,6 +38,9 @@ describe('respond config', () => {
       indicatorExpiration: { iso: 'P30D', ms: 30 * DAY },
       indicatorSeverity: 'Medium',
       indicatorRbacGroups: ['Servers', 'Finance laptops'],
+      alertsApi: 'graph',
+      alertAssignee: 'soc-lead@contoso.example',
+      alertTriageMax: 250,
     });
   });
 
@@ -64,10 +70,20 @@ describe('respond config', () => {
     ],
     [{ INDICATOR_SEVERITY: 'Critical' }, "INDICATOR_SEVERITY: must be one of Informational, Low, Medium, High (got 'Critical')"],
     [{ DEVICE_TAGS: 'A,b,a' }, "DEVICE_TAGS: 'a' is listed twice"],
+    [{ ALERTS_API: 'rest' }, "ALERTS_API: must be one of defender, graph (got 'rest')"],
+    [{ ALERT_TRIAGE_MAX: '0' }, "ALERT_TRIAGE_MAX: must be at least 1 (got '0')"],
+    [{ ALERT_TRIAGE_MAX: '1001' }, "ALERT_TRIAGE_MAX: must be at most 1000 (got '1001')"],
+    [{ ALERT_TRIAGE_MAX: 'all' }, "ALERT_TRIAGE_MAX: must be a whole number of alerts (got 'all')"],
+    [{ ALERT_ASSIGNEE: 'x'.repeat(321) }, `ALERT_ASSIGNEE: must be at most 320 characters (an account name or e-mail address) (got '${'x'.repeat(40)}`],
+    [{ ALERT_ASSIGNEE: 'soc\u0007lead' }, 'ALERT_ASSIGNEE: must not contain control characters'],
     [{ INDICATOR_RBAC_GROUPS: `ok,${'g'.repeat(257)}` }, `INDICATOR_RBAC_GROUPS: each entry must be at most 256 characters (got '${'g'.repeat(40)}…')`],
   ])('refuses %j with a message naming the variable', (env, message) => {
-    expect(problems(() => loadRespondConfig(env))).toEqual([message]);
-    expect(problems(() => loadDefenderConfig(env))).toEqual([message]);
+    expect(problems(() => loadRespondConfig(env))).toEqual([expect.stringContaining(message)]);
+    expect(problems(() => loadDefenderConfig(env))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('an empty ALERT_ASSIGNEE means no assignee', () => {
+    expect(loadRespondConfig({ ALERT_ASSIGNEE: '  ' }).alertAssignee).toBeUndefined();
   });
 
   it('lists every bad variable at once', () => {

@@ -1,12 +1,16 @@
 import { Expose } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { ToInteger } from './transforms';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ToInteger, ToLowerCase } from './transforms';
 import { ConfigValidationError, Env, validateEnv } from './validate-config';
 
 export const INDICATOR_SEVERITIES = ['Informational', 'Low', 'Medium', 'High'] as const;
 export type IndicatorSeverityName = (typeof INDICATOR_SEVERITIES)[number];
 
 export const DEFAULT_QUARANTINE_MAX_DEVICES = 25;
+export const DEFAULT_ALERT_TRIAGE_MAX = 100;
+/** `defender`: `alerts/batchUpdate`; `graph`: Microsoft Graph `security/alerts_v2`. */
+export const ALERTS_APIS = ['defender', 'graph'] as const;
+export type AlertsApiName = (typeof ALERTS_APIS)[number];
 const MAX_TAG_LENGTH = 200;
 const MAX_GROUP_LENGTH = 256;
 /** Ten years: a longer indicator lifetime is a typo rather than a policy. */
@@ -28,6 +32,16 @@ class RespondEnv {
 
   @Expose() @IsOptional() @IsString()
   INDICATOR_RBAC_GROUPS?: string;
+
+  @Expose() @ToLowerCase() @IsIn(ALERTS_APIS, { message: `must be one of ${ALERTS_APIS.join(', ')}` })
+  ALERTS_API: AlertsApiName = 'defender';
+
+  @Expose() @IsOptional() @IsString() @MaxLength(320, { message: 'must be at most 320 characters (an account name or e-mail address)' })
+  ALERT_ASSIGNEE?: string;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of alerts' })
+  @Min(1, { message: 'must be at least 1' }) @Max(1000, { message: 'must be at most 1000' })
+  ALERT_TRIAGE_MAX = DEFAULT_ALERT_TRIAGE_MAX;
 }
 
 /** Settings of the response actions beyond the comment and indicator texts. */
@@ -42,6 +56,12 @@ export interface RespondConfig {
   indicatorSeverity?: IndicatorSeverityName;
   /** Device groups an added indicator applies to; none means every device. */
   indicatorRbacGroups: string[];
+  /** Where alert triage writes. */
+  alertsApi: AlertsApiName;
+  /** Who "Assign N alerts" assigns to; unset means no assign action. */
+  alertAssignee?: string;
+  /** Most alerts one triage acts on (the newest). */
+  alertTriageMax: number;
 }
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i;
@@ -97,6 +117,18 @@ export function loadRespondConfig(env: Env): RespondConfig {
     if (!indicatorSeverity) problems.push(`INDICATOR_SEVERITY: must be one of ${INDICATOR_SEVERITIES.join(', ')} (got '${e.INDICATOR_SEVERITY.slice(0, 40)}')`);
   }
 
+  const alertAssignee = e.ALERT_ASSIGNEE?.trim() || undefined;
+  if (alertAssignee !== undefined && /[\u0000-\u001f\u007f]/.test(alertAssignee)) problems.push('ALERT_ASSIGNEE: must not contain control characters');
+
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  return { quarantineMaxDevices: e.QUARANTINE_MAX_DEVICES, deviceTags, indicatorExpiration, indicatorSeverity, indicatorRbacGroups };
+  return {
+    quarantineMaxDevices: e.QUARANTINE_MAX_DEVICES,
+    deviceTags,
+    indicatorExpiration,
+    indicatorSeverity,
+    indicatorRbacGroups,
+    alertsApi: e.ALERTS_API,
+    alertAssignee,
+    alertTriageMax: e.ALERT_TRIAGE_MAX,
+  };
 }

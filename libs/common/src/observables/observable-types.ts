@@ -12,7 +12,7 @@ export interface Observable {
 export const JUDGE_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5', 'url'];
 export const OBSERVE_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
 export const REFER_TYPES: readonly ObservableType[] = OBSERVE_TYPES;
-export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname'];
+export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
 /** Types whose devices respond offers machine actions for (resolved, then acted on by `machine_id`). */
 export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6'];
 

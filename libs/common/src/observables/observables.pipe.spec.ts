@@ -198,7 +198,7 @@ describe('hostname and user observables', () => {
     expect(warnings.map((w) => w.message)).toEqual([3, 4, 5].map((i) => `Skipped observable at index ${i}: not a user name`));
   });
 
-  it('is accepted where it can be answered: observe and refer take hostname and user, deliberate neither, respond hostname', () => {
+  it('is accepted where it can be answered: observe, refer and respond (alert triage) take hostname and user, deliberate neither', () => {
     const body = [
       { type: 'hostname', value: 'ws-01' },
       { type: 'user', value: 'jdoe' },
@@ -206,6 +206,6 @@ describe('hostname and user observables', () => {
     expect(parseObservables(body, OBSERVE_TYPES).observables).toHaveLength(2);
     expect(parseObservables(body, REFER_TYPES).observables).toHaveLength(2);
     expect(parseObservables(body, JUDGE_TYPES).observables).toEqual([]);
-    expect(parseObservables(body, RESPOND_TYPES).observables).toEqual([{ type: 'hostname', value: 'ws-01' }]);
+    expect(parseObservables(body, RESPOND_TYPES).observables).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ export interface Window {
   windowMs: number;
 }
 
-export type Bucket = 'general' | 'hunting';
+export type Bucket = 'general' | 'hunting' | 'alertUpdates';
 
 /**
  * Defender's published per-tenant limits: every API has its own general
@@ -20,6 +20,11 @@ export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
   hunting: [
     { limit: 45, windowMs: 60_000 },
     { limit: 1_500, windowMs: 3_600_000 },
+  ],
+  // alerts/batchUpdate has its own, much smaller quota.
+  alertUpdates: [
+    { limit: 10, windowMs: 60_000 },
+    { limit: 500, windowMs: 3_600_000 },
   ],
 };
 

@@ -1,4 +1,4 @@
-import { defenderConfig, MetricsService, RelayError, SharedStateService, USER_AGENT } from '@app/common';
+import { Bucket, defenderConfig, MetricsService, RelayError, SharedStateService, USER_AGENT } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -24,6 +24,8 @@ export interface DefenderRequest {
   notFoundIsEmpty?: boolean;
   /** Hunting calls use the hunting rate limit and the hunting wording for 429. */
   hunting?: boolean;
+  /** A Defender API with a quota of its own rather than the general one (`alerts/batchUpdate`). */
+  quota?: 'alertUpdates';
   /** Safe to send twice (reads; hunting queries). Defaults to true for GET only. */
   idempotent?: boolean;
 }
@@ -99,10 +101,10 @@ export class DefenderHttpClient {
 
   private async acquireSlot(ctx: DefenderContext, req: DefenderRequest): Promise<void> {
     if (!this.config.rateLimit) return;
-    await this.limit(ctx, req.hunting ? 'hunting' : 'general', apiName(req.path));
+    await this.limit(ctx, req.hunting ? 'hunting' : (req.quota ?? 'general'), apiName(req.path));
   }
 
-  private async limit(ctx: DefenderContext, bucket: 'general' | 'hunting', api: string): Promise<void> {
+  private async limit(ctx: DefenderContext, bucket: Bucket, api: string): Promise<void> {
     let waited: number;
     try {
       // Defender counts its quotas per app and tenant; only proven credentials get here.

@@ -4,3 +4,4 @@ export * from './machine.model';
 export * from './machine-action.model';
 export * from './indicator.model';
 export * from './hunting.model';
+export * from './alert-update.model';
