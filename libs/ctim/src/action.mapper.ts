@@ -1,6 +1,6 @@
+import { Clock, CLOCK } from '@app/common/clock';
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
-import { Injectable } from '@nestjs/common';
-import { Clock } from './clock.provider';
+import { Inject, Injectable } from '@nestjs/common';
 import { CtimObservable, ResponseAction } from './ctim.types';
 import {
   ADD_TAG_ACTION_ID,
@@ -268,7 +268,7 @@ export function requestedAction(actionId: string): RequestedAction | undefined {
 /** The response-action mappers as a provider, beside the sighting and verdict mappers. */
 @Injectable()
 export class ActionMapper {
-  constructor(private readonly clock: Clock) {}
+  constructor(@Inject(CLOCK) private readonly now: Clock) {}
 
   /** The machine actions a device's profile and succeeded actions (newest first) call for. */
   forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
@@ -282,7 +282,7 @@ export class ActionMapper {
   forDevice(device: ResponseDevice, configuredTags: readonly string[]): ResponseAction[] {
     return [
       ...machineActions(device.id, machineState(device.machine, device.succeeded), blockedActions(device.active)),
-      ...cancelActions(device, this.clock.now()),
+      ...cancelActions(device, new Date(this.now())),
       ...tagActions(device, configuredTags),
     ];
   }

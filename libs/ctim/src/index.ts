@@ -1,5 +1,4 @@
 export * from './ctim.module';
-export * from './clock.provider';
 export * from './id.provider';
 export * from './stamp.provider';
 export * from './ctim.constants';

@@ -1,8 +1,6 @@
-import { Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
+import { Clock, CLOCK, Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
 import {
   AlertsRepository,
-  Clock,
-  CLOCK,
   DefenderContext,
   DefenderContextFactory,
   IndicatorsRepository,

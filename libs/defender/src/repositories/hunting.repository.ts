@@ -1,8 +1,7 @@
-import { defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CallCoalescer, CoalescerLimits } from '../http/call-coalescer';
-import { Clock, CLOCK } from '../http/clock';
 import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { deadlineError, DefenderHttpClient } from '../http/defender-http.client';
