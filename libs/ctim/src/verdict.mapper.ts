@@ -2,7 +2,7 @@ import type { FileProfile, Indicator } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
 import { CtimObservable, DispositionName, DispositionNumber, Judgement, MappingStamp, Severity, ValidTime, Verdict } from './ctim.types';
-import { text } from './observable.helpers';
+import { text, truncate } from './observable.helpers';
 import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';
 
@@ -54,10 +54,6 @@ export function dispositionForIndicatorAction(action: string | null | undefined)
 function validIso(value: unknown): string | undefined {
   const iso = text(value);
   return iso !== undefined && !Number.isNaN(Date.parse(iso)) ? iso : undefined;
-}
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
 function build(
