@@ -29,7 +29,7 @@ const ctimImports = ({ allowCrypto = false } = {}) =>
         regex: `^(?!\\.{1,2}/|@app/|@nestjs/common$|node:net$${allowCrypto ? '|node:crypto$' : ''})`,
         message: 'libs/ctim maps data and does no I/O: it imports its own files, @nestjs/common (module and providers) and isIP from node:net.',
       },
-      { regex: '^@app/(?!defender/models$)', message: 'libs/ctim depends on nothing but the Defender model types (@app/defender/models).' },
+      { regex: '^@app/(?!defender/models$|common/clock$)', message: 'libs/ctim depends on nothing but the Defender model types (@app/defender/models) and the app clock (@app/common/clock).' },
       {
         regex: '^@app/defender/models$',
         allowTypeImports: true,
@@ -90,14 +90,14 @@ export default tseslint.config(
   { files: ['libs/ctim/src/**/*.ts'], ignores: ['**/*.spec.ts'], rules: ctimImports() },
   { files: ['libs/ctim/src/id.provider.ts'], rules: ctimImports({ allowCrypto: true }) },
   {
-    // Mappers are pure: the time comes from the Clock provider, ids from the IdGenerator provider.
+    // Mappers are pure: the time comes from the app's CLOCK, ids from the IdGenerator provider.
     files: ['libs/ctim/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/ctim/src/clock.provider.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Mappers read the time from the injected Clock (MappingStamp.now).' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Mappers read the time from the injected Clock (MappingStamp.now).' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Mappers read the time from the injected CLOCK (MappingStamp.now).' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Mappers read the time from the injected CLOCK (MappingStamp.now).' },
         { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Mappers draw ids from the injected IdGenerator (MappingStamp.newId).' },
         { selector: 'ImportExpression', message: 'libs/ctim imports statically, so the import rules see every dependency.' },
         { selector: "CallExpression[callee.name='require']", message: 'libs/ctim imports statically, so the import rules see every dependency.' },

@@ -4,9 +4,12 @@ import { sign } from 'jsonwebtoken';
 import { DEMO_TENANT_DOMAIN, startSandbox } from '../apps/defender-sandbox/src';
 import { createRelayApp } from '../apps/relay/src/app.factory';
 import { attachRelay, relayEnv, request, RelayHarness, startRelay } from './support/relay-harness';
+import { routerPaths } from './support/routes';
 import { bearer, DEMO_CLAIMS, hsToken, TEST_PUBLIC_URL, unsignedToken } from './support/tokens';
 
-const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger', '/tiles', '/tiles/tile', '/tiles/tile-data'];
+// Public by design; the Swagger UI under /docs is served by its plugin, outside the guard.
+const PUBLIC_ROUTES = ['/version', '/watchdog'];
+const isPublic = (path: string) => PUBLIC_ROUTES.includes(path) || path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
 
 const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -161,8 +164,16 @@ describe('JWT guard', () => {
 
   it('keeps public routes public and protects every relay route', async () => {
     expect((await relay.get('/version')).body).toEqual({ version: expect.any(String) });
-    for (const path of PROTECTED_ROUTES) {
+    expect((await relay.get('/watchdog', { 'health-check': 'ok' })).body).toEqual({ data: 'ok' });
+    const posts = routerPaths(relay.app, 'POST').filter((path) => !isPublic(path));
+    const gets = routerPaths(relay.app, 'GET').filter((path) => !isPublic(path));
+    expect(posts).toEqual(expect.arrayContaining(['/health', '/observe/observables', '/respond/trigger', '/tiles/tile-data']));
+    for (const path of posts) {
       const res = await relay.post(path, [], { token: 'bad.token.here' });
+      expect({ path, body: res.body }).toEqual({ path, body: authError('Authorization failed: Wrong JWT structure') });
+    }
+    for (const path of gets) {
+      const res = await relay.get(path, bearer('bad.token.here'));
       expect({ path, body: res.body }).toEqual({ path, body: authError('Authorization failed: Wrong JWT structure') });
     }
   });

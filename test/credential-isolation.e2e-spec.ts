@@ -8,6 +8,7 @@ import {
   SEED_FILES,
 } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
+import { sandboxReceived } from './support/sandbox-wait';
 import { hsToken } from './support/tokens';
 
 // Defender data the relay caches or shares between requests (file and machine profiles, fetches in
@@ -77,12 +78,15 @@ describe('cached and shared Defender data needs the caller’s own proven creden
 
     it.each(VARIANTS)('$name does not join the legitimate fetch', async (variant) => {
       relay.sandbox.reset();
-      relay.sandbox.latency.set('files.get', 400);
+      relay.sandbox.latency.set('files.get', 1000);
       const legit = relay.post('/deliberate/observables', [{ type: 'sha256', value: DROPPER.sha256 }], { token: LEGIT });
-      // Let the legitimate request reach the slow profile call before the other one starts.
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      const other = await relay.post('/deliberate/observables', [{ type: 'sha256', value: DROPPER.sha256 }], { token: hsToken(variant.claims) });
-      expectRefused(other.body, variant);
+      await sandboxReceived(relay.sandbox, 'files.get');
+      const legitFetch = relay.sandbox.stats.entries('files.get')[0];
+      const tokenCalls = relay.sandbox.stats.count('token');
+      const other = relay.post('/deliberate/observables', [{ type: 'sha256', value: DROPPER.sha256 }], { token: hsToken(variant.claims) });
+      await sandboxReceived(relay.sandbox, 'token', tokenCalls + 1);
+      expect(legitFetch.status).toBe(0); // the other caller's credentials reached Azure AD while the legitimate fetch was open
+      expectRefused((await other).body, variant);
       expect((await legit).body.data.verdicts.docs[0].disposition_name).toBe('Malicious');
     });
   });

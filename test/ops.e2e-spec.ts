@@ -7,12 +7,14 @@
  * `npm ci`, which is stood in for by this checkout's node_modules (same package-lock.json), and
  * `npm cache clean`, which only saves image space. The runtime stage's `npm ci --omit=dev` really
  * runs. The replay does not need `npm run build` to have run: it compiles the relay itself with the
- * Dockerfile's own build step. Then the runtime stage's exact CMD is started as a child process
+ * Dockerfile's own build step. Like Docker, it reuses a RUN step's result when the step and its
+ * stage's files are unchanged (see LAYER_CACHE). Then the runtime stage's exact CMD is started as a child process
  * with the image's ENV plus contract variables only, and the image's HEALTHCHECK command is run
  * with node against it. What it cannot check: the base image itself (no registry access here).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
@@ -140,6 +142,37 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
+}
+
+// Docker's layer cache, kept in node_modules/.cache: a RUN step whose command, stage files (by
+// content), lock file and Node version were all seen before gets the files it produced then.
+// A fresh checkout or CI replays every step.
+const LAYER_CACHE = join(ROOT, 'node_modules/.cache/defender-relay-image-layers');
+const LAYERS_KEPT = 6;
+
+function layerKey(step: string, stageDir: string): string {
+  const hash = createHash('sha256').update(`${process.version}\n${step}\n`).update(readFileSync(join(ROOT, 'package-lock.json')));
+  for (const file of filesUnder(stageDir).sort()) hash.update(`\n${relative(stageDir, file)}\n`).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+/** A kept node_modules is linked rather than copied: tens of thousands of files the replay only reads. */
+function restoreLayer(layer: string, stageDir: string): void {
+  for (const entry of readdirSync(layer)) {
+    const [from, to] = [join(layer, entry), join(stageDir, entry)];
+    if (entry === 'node_modules' && !existsSync(to)) symlinkSync(from, to, 'dir');
+    else cpSync(from, to, { recursive: true });
+  }
+}
+
+function keepLayer(layer: string, stageDir: string): void {
+  const partial = `${layer}.${process.pid}.partial`;
+  cpSync(stageDir, partial, { recursive: true, filter: (path) => !lstatSync(path).isSymbolicLink() });
+  if (existsSync(layer)) rmSync(partial, { recursive: true, force: true }); // another run kept the same layer meanwhile
+  else renameSync(partial, layer);
+  const layers = readdirSync(LAYER_CACHE).map((name) => join(LAYER_CACHE, name));
+  layers.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const old of layers.slice(LAYERS_KEPT)) rmSync(old, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,9 +343,16 @@ describe('Dockerfile (replayed build, then the image command run)', () => {
         symlinkSync(join(ROOT, 'node_modules'), join(stageDir, 'node_modules'), 'dir');
         continue;
       }
+      const layer = join(LAYER_CACHE, layerKey(step, stageDir));
+      if (existsSync(layer)) {
+        restoreLayer(layer, stageDir);
+        continue;
+      }
       const args = /^npm ci\b/.test(step) ? ['-c', `${step} --prefer-offline`] : ['-c', step];
       const result = spawnSync('sh', args, { cwd: stageDir, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 180_000 });
       if (result.status !== 0) throw new Error(`RUN ${step} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      mkdirSync(LAYER_CACHE, { recursive: true });
+      keepLayer(layer, stageDir);
     }
   }
 

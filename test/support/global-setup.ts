@@ -4,7 +4,7 @@
  * the sources, so `npm test` on a fresh clone tests the code as it is.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT as ROOT, RELAY_MAIN } from '../../scripts/relay-process';
 import { PREREQUISITES, underCi } from './prerequisites';
@@ -51,6 +51,9 @@ function buildWhatIsStale(): void {
     if (!stale) continue;
     process.stdout.write(`Building ${build.what}: ${build.output} is missing or older than its sources.\n`);
     execFileSync(process.execPath, build.command, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    // webpack leaves an output whose content did not change untouched: mark it fresh, or every run rebuilds.
+    const now = new Date();
+    utimesSync(output, now, now);
   }
 }
 

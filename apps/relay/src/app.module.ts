@@ -1,5 +1,4 @@
-import { CommonModule, RelayConfig, relayConfigModule } from '@app/common';
-import { ClockModule } from '@app/defender';
+import { ClockModule, CommonModule, RelayConfig, relayConfigModule } from '@app/common';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DeliberateModule } from './deliberate/deliberate.module';

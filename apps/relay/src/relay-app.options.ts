@@ -1,4 +1,4 @@
-import type { Clock } from '@app/defender';
+import type { Clock } from '@app/common';
 
 /** What a test or benchmark may replace when it builds the relay; production sets nothing. */
 export interface RelayAppOptions {

@@ -1,4 +1,4 @@
-import type { AuthConfig, DefenderConfig, ServerConfig, StateConfig } from '@app/common';
+import { AuthConfig, DEFENDER_HUNTING_RETIREMENT, DefenderConfig, ServerConfig, StateConfig } from '@app/common';
 
 /** What the relay knows once it listens; the summary is built from these alone. */
 export interface StartupFacts {
@@ -27,9 +27,9 @@ export function startupSummary(f: StartupFacts): StartupSummary {
   const rs256 = f.server.publicUrl !== undefined;
   const address = `http://${hostForUrl(f.server.host)}:${f.port}`;
   const hunting = {
-    auto: `auto (Graph ${f.defender.graphUrl}; Defender's retiring API only for apps Graph refuses, until 2027-02-01)`,
+    auto: `auto (Graph ${f.defender.graphUrl}; Defender's retiring API only for apps Graph refuses, until ${DEFENDER_HUNTING_RETIREMENT})`,
     graph: `graph (${f.defender.graphUrl})`,
-    defender: `defender (${f.defender.apiUrl}; retiring, no data after 2027-02-01)`,
+    defender: `defender (${f.defender.apiUrl}; retiring, no data after ${DEFENDER_HUNTING_RETIREMENT})`,
   }[f.defender.huntingApi];
   const state = f.state.redisUrl ? `redis ${withoutCredentials(f.state.redisUrl)}` : 'memory (one replica)';
   const metrics = f.metricsPort === undefined ? 'off' : `http://${hostForUrl(f.server.metricsHost)}:${f.metricsPort}/metrics`;

@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './clock';
 export * from './common.module';
 export * from './config';
 export * from './envelope';

@@ -1,7 +1,7 @@
+import { Clock, CLOCK } from '@app/common/clock';
 import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TRIAGE_ACTION_ID } from './alert-triage.mapper';
-import { Clock } from './clock.provider';
 import { CtimObservable, ResponseAction } from './ctim.types';
 import {
   ADD_TAG_ACTION_ID,
@@ -272,7 +272,7 @@ export function requestedAction(actionId: string): RequestedAction | undefined {
 /** The response-action mappers as a provider, beside the sighting and verdict mappers. */
 @Injectable()
 export class ActionMapper {
-  constructor(private readonly clock: Clock) {}
+  constructor(@Inject(CLOCK) private readonly now: Clock) {}
 
   /** The machine actions a device's profile and succeeded actions (newest first) call for. */
   forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
@@ -286,7 +286,7 @@ export class ActionMapper {
   forDevice(device: ResponseDevice, configuredTags: readonly string[]): ResponseAction[] {
     return [
       ...machineActions(device.id, machineState(device.machine, device.succeeded), blockedActions(device.active)),
-      ...cancelActions(device, this.clock.now()),
+      ...cancelActions(device, new Date(this.now())),
       ...tagActions(device, configuredTags),
     ];
   }
@@ -302,7 +302,7 @@ export class ActionMapper {
   }
 
   forIndicator(observable: CtimObservable, indicators: readonly Indicator[]): ResponseAction[] {
-    return indicatorActions(observable, indicators, this.clock.now());
+    return indicatorActions(observable, indicators, new Date(this.now()));
   }
 
   requested(actionId: string): RequestedAction | undefined {

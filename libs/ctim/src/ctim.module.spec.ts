@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
-import { CountingIds, FixedClock, NOW, aFileProfile, aSightingContext, anAlert, uuidNo } from '../test-support/builders';
+import { ClockModule, CLOCK } from '@app/common/clock';
+import { CountingIds, fixedClock, NOW, aFileProfile, aSightingContext, anAlert, uuidNo } from '../test-support/builders';
 import { ActionMapper } from './action.mapper';
-import { Clock } from './clock.provider';
 import { CtimModule } from './ctim.module';
 import { IdGenerator } from './id.provider';
 import { SightingMapper } from './sighting.mapper';
@@ -13,9 +13,9 @@ describe('CtimModule', () => {
   const file = { type: 'sha1', value: malware.sha1 as string };
 
   it('stamps what the mappers build with the injected clock and ids', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [CtimModule] })
-      .overrideProvider(Clock)
-      .useValue(new FixedClock())
+    const moduleRef = await Test.createTestingModule({ imports: [ClockModule.forRoot(), CtimModule] })
+      .overrideProvider(CLOCK)
+      .useValue(fixedClock())
       .overrideProvider(IdGenerator)
       .useValue(new CountingIds())
       .compile();
@@ -29,7 +29,7 @@ describe('CtimModule', () => {
   });
 
   it('uses the wall clock and random ids by default', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [CtimModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ClockModule.forRoot(), CtimModule] }).compile();
     const mapper = moduleRef.get(SightingMapper);
     const before = Date.now();
     const [a, b] = [mapper.fromAlert(timeless, aSightingContext()), mapper.fromAlert(timeless, aSightingContext())];

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ActionMapper } from './action.mapper';
-import { Clock, SystemClock } from './clock.provider';
 import { IdGenerator, RandomIdGenerator } from './id.provider';
 import { SightingMapper } from './sighting.mapper';
 import { StampProvider } from './stamp.provider';
@@ -8,11 +7,10 @@ import { VerdictMapper } from './verdict.mapper';
 
 /**
  * The Defender → CTIM mappers as providers. They stay pure: the time and the transient ids come
- * from the `Clock` and `IdGenerator` providers, which tests override.
+ * from the app's `CLOCK` (`ClockModule`) and the `IdGenerator` provider, which tests override.
  */
 @Module({
   providers: [
-    { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: RandomIdGenerator },
     StampProvider,
     SightingMapper,

@@ -1,4 +1,4 @@
-import { FixedClock, HOSTNAME, MACHINE_ID, NOW, SHA1, aMachine, aMachineAction } from '../test-support/builders';
+import { fixedClock, HOSTNAME, MACHINE_ID, NOW, SHA1, aMachine, aMachineAction } from '../test-support/builders';
 import { ActionMapper, requestedAction } from './action.mapper';
 import { age, blockedActions, cancelActions, quarantineActions, ResponseDevice, tagActions } from './device-action.mapper';
 
@@ -71,7 +71,7 @@ describe('pending actions', () => {
   it('an unreadable creation time gives no age', () => expect(age('soon', new Date(NOW))).toBeUndefined());
 
   it('ActionMapper.forDevice: a pending isolation replaces the isolations by its cancel; tags follow', () => {
-    const mapper = new ActionMapper(new FixedClock());
+    const mapper = new ActionMapper(fixedClock());
     const active = [aMachineAction({ type: 'Isolate', status: 'Pending', creationDateTimeUtc: minutesAgo(2) })];
     expect(mapper.forDevice(device({ active }), ['XDR-Contained']).map((a) => a.id)).toEqual([
       'microsoft-defender-RestrictCodeExecution',

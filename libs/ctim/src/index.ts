@@ -1,10 +1,9 @@
 export * from './ctim.module';
-export * from './clock.provider';
 export * from './id.provider';
 export * from './stamp.provider';
 export * from './ctim.constants';
 export * from './ctim.types';
-export { ipObservable, normaliseHash, urlObservable } from './observable.helpers';
+export { ipObservable, isRecord, normaliseHash, urlObservable } from './observable.helpers';
 export type { HashType } from './observable.helpers';
 export * from './severity.mapper';
 export * from './file-hashes.helpers';

@@ -23,6 +23,13 @@ export function text(value: unknown): string | undefined {
   return ABSENT.has(trimmed.toLowerCase()) ? undefined : trimmed;
 }
 
+/** At most `max` characters, the last one an ellipsis when cut. */
+export function truncate(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** A lower-case hash when `value` is well-formed for `type`, else undefined. */
 export function normaliseHash(type: HashType, value: unknown): string | undefined {
   const candidate = text(value)?.toLowerCase();

@@ -10,7 +10,7 @@ import {
   SightingDataTable,
   SightingDataValue,
 } from './ctim.types';
-import { text } from './observable.helpers';
+import { text, truncate } from './observable.helpers';
 import { RelationContext, relationsFromAlert, relationsFromEvent } from './relation.mapper';
 import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';
@@ -28,10 +28,6 @@ export interface SightingContext extends RelationContext, TargetContext {
 }
 
 const BLOCKED_STATUSES = new Set(['blocked', 'prevented']);
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
 
 function timeOf(value: unknown): number | undefined {
   const iso = text(value);

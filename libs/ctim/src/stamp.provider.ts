@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Clock } from './clock.provider';
+import { Clock, CLOCK } from '@app/common/clock';
+import { Inject, Injectable } from '@nestjs/common';
 import { MappingStamp } from './ctim.types';
 import { IdGenerator, transientId } from './id.provider';
 
@@ -7,11 +7,11 @@ import { IdGenerator, transientId } from './id.provider';
 @Injectable()
 export class StampProvider {
   constructor(
-    private readonly clock: Clock,
+    @Inject(CLOCK) private readonly now: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
   stamp(): MappingStamp {
-    return { now: this.clock.now(), newId: (kind) => transientId(kind, this.ids.uuid()) };
+    return { now: new Date(this.now()), newId: (kind) => transientId(kind, this.ids.uuid()) };
   }
 }

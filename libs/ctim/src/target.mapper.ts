@@ -1,6 +1,6 @@
 import type { Machine, MachineIpAddress } from '@app/defender/models';
 import { CtimObservable, ObservedTime, Target } from './ctim.types';
-import { ipObservable, text } from './observable.helpers';
+import { ipObservable, isRecord, text } from './observable.helpers';
 
 /** Device facts fetched once per request: machine profiles by device id. */
 export interface TargetContext {
@@ -10,8 +10,6 @@ export interface TargetContext {
 function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
   return map.get(id) ?? map.get(id.toLowerCase());
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * MAC address in the lower-case, colon-separated form (`00:22:48:43:c0:30`) from Defender's

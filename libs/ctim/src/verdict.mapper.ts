@@ -2,7 +2,7 @@ import type { FileProfile, Indicator } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
 import { CtimObservable, DispositionName, DispositionNumber, Judgement, MappingStamp, Severity, ValidTime, Verdict } from './ctim.types';
-import { text } from './observable.helpers';
+import { text, truncate } from './observable.helpers';
 import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';
 
@@ -74,10 +74,6 @@ export const FILE_DETERMINATIONS: Readonly<Record<string, DeterminationJudgement
   pua: { disposition: DISPOSITIONS.suspicious, severity: 'Medium', label: 'a potentially unwanted application' },
   clean: { disposition: DISPOSITIONS.clean, severity: 'Info', label: 'Clean' },
 };
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
 
 function build(
   observable: CtimObservable,

@@ -2,6 +2,7 @@
  * Small Defender payload builders for unit tests. Each returns a realistic, fully populated
  * object; pass overrides for the fields a test is about.
  */
+import type { Clock } from '@app/common/clock';
 import {
   Alert,
   AlertEvidence,
@@ -12,7 +13,6 @@ import {
   Machine,
   MachineAction,
 } from '@app/defender/models';
-import { Clock } from '../src/clock.provider';
 import type { MappingStamp } from '../src/ctim.types';
 import { IdGenerator } from '../src/id.provider';
 import type { SightingContext } from '../src/sighting.mapper';
@@ -315,21 +315,13 @@ export function aSightingContext(overrides: Partial<SightingContext> = {}): Sigh
   };
 }
 
-/** The time of `FixedClock` unless told otherwise. */
+/** The time of `fixedClock` unless told otherwise. */
 export const NOW = '2026-03-01T12:00:00.000Z';
 
 /** A clock stopped at `at`. */
-export class FixedClock extends Clock {
-  private readonly at: Date;
-
-  constructor(at: string = NOW) {
-    super();
-    this.at = new Date(at);
-  }
-
-  now(): Date {
-    return new Date(this.at);
-  }
+export function fixedClock(at: string = NOW): Clock {
+  const ms = Date.parse(at);
+  return () => ms;
 }
 
 /** UUIDs counting up in order of use: `uuidNo(1)`, `uuidNo(2)`, … */
@@ -349,7 +341,7 @@ export function uuidNo(n: number): string {
 
 /** Stamps at a fixed time with counting ids, as the mappers get them from `CtimModule`. */
 export function fixedStamps(at: string = NOW): StampProvider {
-  return new StampProvider(new FixedClock(at), new CountingIds());
+  return new StampProvider(fixedClock(at), new CountingIds());
 }
 
 /** One stamp at a fixed time whose ids count from `uuidNo(1)`. */

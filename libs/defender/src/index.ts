@@ -1,6 +1,4 @@
 export * from './defender.module';
-export * from './http/clock';
-export * from './http/clock.module';
 export * from './http/deadline';
 export * from './http/defender-context';
 export * from './http/defender-context.factory';

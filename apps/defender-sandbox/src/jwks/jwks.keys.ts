@@ -1,8 +1,5 @@
-import { generateKeyPair, JsonWebKey, KeyObject, randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
+import { generateKeyPairSync, JsonWebKey, KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-
-const generateRsaKeyPair = promisify(generateKeyPair);
 
 export interface JwksSignOptions {
   /** Key id for the header; defaults to the first key. An unknown kid is put in the header as given. */
@@ -30,22 +27,27 @@ interface KeyPair {
   publicJwk: JsonWebKey;
 }
 
-/** Generates the RSA key pairs of one sandbox (2048-bit, like a real JWKS host). */
+/**
+ * The RSA key pairs of one sandbox (2048-bit, like a real JWKS host), generated on first use:
+ * most sandboxes only ever see HS256 tokens, and a key pair costs a noticeable slice of CPU.
+ */
 export async function createJwksHelper(count = 2): Promise<JwksHelper> {
-  const pairs: KeyPair[] = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
+  let generated: KeyPair[] | undefined;
+  const pairs = (): KeyPair[] =>
+    (generated ??= Array.from({ length: count }, () => {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const kid = randomUUID();
       return { kid, privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
-    }),
-  );
+    }));
 
   return {
-    kids: pairs.map((p) => p.kid),
-    document: () => ({ keys: pairs.map((p) => ({ ...p.publicJwk })) }),
+    get kids() {
+      return pairs().map((p) => p.kid);
+    },
+    document: () => ({ keys: pairs().map((p) => ({ ...p.publicJwk })) }),
     sign(payload: object, options: JwksSignOptions = {}): string {
       const alg = options.alg ?? 'RS256';
-      const kid = options.kid ?? pairs[0].kid;
+      const kid = options.kid ?? pairs()[0].kid;
       const signOptions: jwt.SignOptions = { algorithm: alg, keyid: kid };
       if (options.expiresIn !== undefined) signOptions.expiresIn = options.expiresIn;
       if (alg === 'none') return jwt.sign(payload, null, { ...signOptions, algorithm: 'none' });
@@ -53,7 +55,7 @@ export async function createJwksHelper(count = 2): Promise<JwksHelper> {
         if (!options.secret) throw new TypeError(`${alg} needs options.secret`);
         return jwt.sign(payload, options.secret, signOptions);
       }
-      const pair = pairs.find((p) => p.kid === kid) ?? pairs[0];
+      const pair = pairs().find((p) => p.kid === kid) ?? pairs()[0];
       return jwt.sign(payload, pair.privateKey, signOptions);
     },
   };

@@ -9,12 +9,16 @@ const DROPPER = SEED_FILES.emotetDropper.sha1;
 describe('Defender response API: stop and quarantine, tags, cancel, file devices', () => {
   let sandbox: Sandbox;
   let token: string;
+  let offsetMs = 0;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ clock: () => Date.now() + offsetMs });
     token = await tokenFor(sandbox);
   });
-  afterEach(() => sandbox.reset());
+  afterEach(() => {
+    sandbox.reset();
+    offsetMs = 0;
+  });
   afterAll(() => sandbox.close());
 
   const post = <T>(path: string, body: unknown, as = token) => call<T>(sandbox, path, { token: as, method: 'POST', body });
@@ -67,13 +71,12 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
   });
 
   it('cancel: a pending action becomes Cancelled and never completes; cancelling it again → 400; unknown → 404', async () => {
-    // Long enough that a busy machine cancels it while it is still pending.
-    sandbox.configure({ machineActionDelayMs: 1000 });
+    sandbox.configure({ machineActionDelayMs: 60_000 });
     const isolate = await post<MachineAction>(`/api/machines/${WIN10}/isolate`, { Comment: 'c', IsolationType: 'Full' });
     const cancel = await post<MachineAction>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'oops' });
     expect(cancel.status).toBe(200);
     expect(cancel.body).toMatchObject({ id: isolate.body.id, status: 'Cancelled', cancellationComment: 'oops' });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    offsetMs = 61_000;
     expect(sandbox.state.machineActions.find((a) => a.id === isolate.body.id)?.status).toBe('Cancelled');
     expect((await post<ErrorEnvelope>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'again' })).status).toBe(400);
     expect((await post<ErrorEnvelope>('/api/machineactions/00000000-0000-4000-8000-000000000000/cancel', { Comment: 'x' })).status).toBe(404);

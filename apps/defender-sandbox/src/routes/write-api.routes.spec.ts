@@ -18,12 +18,16 @@ const RELAY_FILTER = encodeURIComponent("type in ('Unisolate', 'Isolate') and st
 describe('Defender write API', () => {
   let sandbox: Sandbox;
   let token: string;
+  let offsetMs = 0;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ clock: () => Date.now() + offsetMs });
     token = await tokenFor(sandbox);
   });
-  afterEach(() => sandbox.reset());
+  afterEach(() => {
+    sandbox.reset();
+    offsetMs = 0;
+  });
   afterAll(() => sandbox.close());
 
   const post = <T>(path: string, body: unknown) => call<T>(sandbox, path, { token, method: 'POST', body });
@@ -51,8 +55,7 @@ describe('Defender write API', () => {
     });
 
     it('a second isolate while one is pending → 400 ActiveRequestAlreadyExists; completes after the delay', async () => {
-      // Long enough that a busy machine still sees both actions pending.
-      sandbox.configure({ machineActionDelayMs: 1500 });
+      sandbox.configure({ machineActionDelayMs: 60_000 });
       const path = `/api/machines/${DEMO_MACHINE_IDS.server2022}/isolate`;
       expect((await post(path, { Comment: 'first', IsolationType: 'Full' })).status).toBe(201);
       const second = await post<ErrorEnvelope>(`/api/machines/${DEMO_MACHINE_IDS.server2022}/unisolate`, { Comment: 'second' });
@@ -62,7 +65,7 @@ describe('Defender write API', () => {
       expect((await post(`/api/machines/${DEMO_MACHINE_IDS.server2022}/runAntiVirusScan`, { Comment: 'scan', ScanType: 'Quick' })).status).toBe(201);
       const pending = (await get<Collection<MachineAction>>(`/api/machineactions?$filter=machineId eq '${DEMO_MACHINE_IDS.server2022}'`)).body.value;
       expect(pending.map((a) => a.status)).toEqual(['Pending', 'Pending']);
-      await new Promise((resolve) => setTimeout(resolve, 1600));
+      offsetMs = 61_000;
       expect((await latestIsolation(DEMO_MACHINE_IDS.server2022))?.status).toBe('Succeeded');
       expect((await post(path, { Comment: 'again' })).status).toBe(201);
     });

@@ -1,4 +1,4 @@
-import { evidenceHashes, eventFileHashes, fileHashes, FileHashes, initiatingProcessHashes, isComplete } from '@app/ctim';
+import { evidenceHashes, eventFileHashes, fileHashes, FileHashes, initiatingProcessHashes, isComplete, isRecord } from '@app/ctim';
 import type { Alert, FileProfile, HuntingEvent, Machine } from '@app/defender';
 
 // What observe fetches once per request besides the alerts and events, and the indexes it hands
@@ -60,8 +60,6 @@ export function fileProfileIndex(profiles: Iterable<FileProfile>): Map<string, F
   }
   return index;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Machine profiles by the (lower-case) id each was requested with: `profiles[i]` answers

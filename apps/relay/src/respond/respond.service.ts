@@ -13,14 +13,14 @@ import {
   RelayErrorBody,
   RESPOND_TYPES,
   TYPE_RULES,
+  Clock,
+  CLOCK,
 } from '@app/common';
 import { ActionMapper, alertTriageActions, RequestedAction, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
 import {
   Alert,
   AlertClassification,
   AlertUpdatesRepository,
-  Clock,
-  CLOCK,
   DefenderContext,
   DETERMINATIONS_BY_CLASSIFICATION,
   DefenderContextFactory,

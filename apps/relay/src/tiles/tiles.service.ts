@@ -1,9 +1,7 @@
-import { Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
+import { Clock, CLOCK, Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
 import {
   AlertListsCache,
   AlertsRepository,
-  Clock,
-  CLOCK,
   DefenderContext,
   DefenderContextFactory,
   IndicatorsRepository,

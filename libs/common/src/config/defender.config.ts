@@ -6,6 +6,8 @@ import { checkPlainHttp } from './outbound.config';
 import { loadRespondConfig, RespondConfig } from './respond.config';
 import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
 
+/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
+export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
 /** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
 export const HUNTING_APIS = ['auto', 'graph', 'defender'] as const;
 export type HuntingApi = (typeof HUNTING_APIS)[number];
@@ -150,7 +152,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
 
 function huntingWarning(api: HuntingApi): string | undefined {
   return api === 'defender'
-    ? 'HUNTING_API=defender uses the Defender hunting API, which returns no data from 2027-02-01; auto or graph use Microsoft Graph (ThreatHunting.Read.All)'
+    ? `HUNTING_API=defender uses the Defender hunting API, which returns no data from ${DEFENDER_HUNTING_RETIREMENT}; auto or graph use Microsoft Graph (ThreatHunting.Read.All)`
     : undefined;
 }
 

@@ -1,6 +1,7 @@
 import { getConfigToken } from '@nestjs/config';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { preview } from '../errors/relay-error';
 
 /** Thrown at start-up when an environment variable has a bad value; lists every problem. */
 export class ConfigValidationError extends Error {
@@ -43,7 +44,7 @@ export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Env
 }
 
 function describe(error: ValidationError, raw: Record<string, string>): string[] {
-  const got = raw[error.property] === undefined ? '' : ` (got '${shorten(raw[error.property])}')`;
+  const got = raw[error.property] === undefined ? '' : ` (got '${preview(raw[error.property], 40)}')`;
   const constraints = error.constraints ?? {};
   // A value of the wrong kind also fails its range checks: report only the kind.
   const kind = TYPE_CONSTRAINTS.find((name) => constraints[name] !== undefined);
@@ -52,7 +53,3 @@ function describe(error: ValidationError, raw: Record<string, string>): string[]
 }
 
 const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isUrl', 'isString', 'matches'];
-
-function shorten(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
-}

@@ -1,5 +1,4 @@
-import { BoundedMap } from '@app/common';
-import { Clock, systemClock } from './clock';
+import { BoundedMap, Clock, systemClock } from '@app/common';
 
 /**
  * A small bounded cache for slow-changing Defender data.

@@ -1,6 +1,5 @@
-import { BoundedMap } from '@app/common';
+import { BoundedMap, Clock, CLOCK } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK } from '../http/clock';
 import { DefenderContext } from '../http/defender-context';
 import { TtlCache } from '../http/ttl-cache';
 import { Alert } from '../models';

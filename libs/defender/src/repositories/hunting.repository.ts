@@ -1,8 +1,7 @@
-import { defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CallCoalescer, CoalescerLimits } from '../http/call-coalescer';
-import { Clock, CLOCK } from '../http/clock';
 import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { deadlineError, DefenderHttpClient } from '../http/defender-http.client';
@@ -23,8 +22,6 @@ export type HuntingBackend = 'graph' | 'defender';
 
 /** The Microsoft Graph application permission advanced hunting needs. */
 export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
-/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
-export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
 const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 
 /** How long the API chosen for a credential is kept before `auto` asks Graph again. */

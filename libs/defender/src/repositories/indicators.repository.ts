@@ -1,7 +1,6 @@
-import { defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Clock, CLOCK } from '../http/clock';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataString } from '../http/encode';
