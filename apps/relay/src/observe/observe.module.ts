@@ -3,7 +3,6 @@ import { DefenderModule } from '@app/defender';
 import { Module } from '@nestjs/common';
 import { ObserveController } from './observe.controller';
 import { ObserveService } from './observe.service';
-import { PivotAlertsLookup } from './pivot-alerts';
 
-@Module({ imports: [DefenderModule, CtimModule], controllers: [ObserveController], providers: [ObserveService, PivotAlertsLookup] })
+@Module({ imports: [DefenderModule, CtimModule], controllers: [ObserveController], providers: [ObserveService] })
 export class ObserveModule {}
