@@ -39,7 +39,7 @@ describe('demo seed', () => {
       for (const item of alert.evidence) expect(Object.keys(item)).toHaveLength(25);
     }
     const entityTypes = new Set(DEMO_ALERTS.flatMap((a) => a.evidence.map((e) => e.entityType)));
-    expect(entityTypes).toEqual(new Set(['File', 'Process', 'User', 'Ip', 'Url']));
+    expect(entityTypes).toEqual(new Set(['File', 'Process', 'User', 'Ip', 'Url', 'Registry']));
   });
 
   it('hunting rows carry every column of their table; missing strings are ""', () => {

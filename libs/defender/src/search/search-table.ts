@@ -1,4 +1,4 @@
-import type { ObservableType } from '@app/common';
+import { accountName, type ObservableType } from '@app/common';
 import type { ColumnMatch, EventTable } from '../kql/hunting-queries';
 import type { DefenderApi } from '../limits/api-names';
 
@@ -40,6 +40,11 @@ export interface SearchRow {
 }
 
 const fileEvents = (column: string): TableSearch[] => [{ table: 'DeviceFileEvents', columns: [{ column, match: 'exact' }] }];
+const caseless = (...columns: string[]): ColumnSearch[] => columns.map((column) => ({ column, match: 'caseless' }));
+const processAndFile = (process: string[], file: string[]): TableSearch[] => [
+  { table: 'DeviceProcessEvents', columns: caseless(...process) },
+  { table: 'DeviceFileEvents', columns: caseless(...file) },
+];
 const remoteIp: TableSearch[] = [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteIP', match: 'ip' }] }];
 
 /** Every observable type the relay knows, one row each: a type without a row does not compile. */
@@ -59,6 +64,29 @@ export const SEARCH_TABLE = {
   ms_machine_id: { devices: 'machineId', events: [] },
   hostname: { devices: 'hostname', events: [] },
   user: { rest: { lookup: 'user', apis: ['users/alerts'] }, events: [] },
+  // Whole names and paths compared case-insensitively (Windows), never as substrings.
+  file_name: {
+    evidence: caseless('FileName'),
+    events: processAndFile(['FileName', 'InitiatingProcessFileName'], ['FileName', 'InitiatingProcessFileName']),
+  },
+  file_path: {
+    evidence: caseless('FolderPath'),
+    events: processAndFile(['FolderPath', 'InitiatingProcessFolderPath'], ['FolderPath', 'InitiatingProcessFolderPath']),
+  },
+  process_name: {
+    evidence: caseless('FileName'),
+    events: processAndFile(['FileName', 'InitiatingProcessFileName'], ['InitiatingProcessFileName']),
+  },
+  registry_key: { evidence: caseless('RegistryKey'), events: [{ table: 'DeviceRegistryEvents', columns: caseless('RegistryKey') }] },
+  mac_address: { devices: { table: 'DeviceNetworkInfo', columns: [{ column: 'MacAddress', match: 'mac' }] }, events: [] },
+  // An account by its UPN; the logon table has no UPN column, so logons are matched by the account name.
+  email: {
+    evidence: caseless('AccountUpn'),
+    events: [
+      { table: 'DeviceProcessEvents', columns: caseless('AccountUpn', 'InitiatingProcessAccountUpn') },
+      { table: 'DeviceLogonEvents', columns: [{ column: 'AccountName', match: 'caseless', value: accountName }] },
+    ],
+  },
 } as const satisfies Record<ObservableType, SearchRow>;
 
 /** The row of a type, typed as the general shape. */
