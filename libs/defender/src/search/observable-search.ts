@@ -74,6 +74,18 @@ export class ObservableSearch {
     return found.map((f) => f.alerts);
   }
 
+  /**
+   * The devices an observable stands for, as the search table resolves them (a host name through
+   * the machines API, a MAC through its hunting table), with their profiles; none for other types.
+   */
+  async devicesOf(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Machine[]> {
+    const row = searchRow(observable.type);
+    if (row.devices === 'hostname') return (await this.byHostname(ctx, observable.value, errors)).devices;
+    if (typeof row.devices !== 'object') return [];
+    const rows = await this.hunting.events(ctx, [tableFilter(devicesKey(0), row.devices, observable.value, DEVICE_ROWS)]);
+    return this.profiles(ctx, deviceIdsIn(rows.get(devicesKey(0)) ?? []), errors);
+  }
+
   private async findOne(
     ctx: DefenderContext,
     { observable, row, i }: Keyed,
@@ -101,15 +113,13 @@ export class ObservableSearch {
   ): Promise<Pick<Found, 'alerts' | 'profile' | 'devices'>> {
     if (row.devices === 'machineId') return { alerts: await this.machineAlerts(ctx, observable.value), devices: [] };
     if (row.devices === 'hostname') {
-      const { devices, truncated } = await this.devices.byHostname(ctx, observable.value);
-      if (truncated) errors.add(tooManyDevices(observable.value));
+      const { devices } = await this.byHostname(ctx, observable.value, errors);
       return { alerts: (await Promise.all(devices.map((d) => this.machineAlerts(ctx, String(d.id))))).flat(), devices };
     }
     if (row.devices !== undefined) {
       const ids = deviceIdsIn((await hunted).get(devicesKey(i)) ?? []);
-      const profiles = await Promise.all(ids.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined)));
-      const alerts = await Promise.all(ids.map((id) => this.machineAlerts(ctx, id)));
-      return { alerts: alerts.flat(), devices: profiles.filter((m): m is Machine => m !== undefined) };
+      const [devices, alerts] = await Promise.all([this.profiles(ctx, ids, errors), Promise.all(ids.map((id) => this.machineAlerts(ctx, id)))]);
+      return { alerts: alerts.flat(), devices };
     }
     if (route.kind === 'rest' && row.rest) return { ...(await this.restAlerts(ctx, observable.value, row.rest.lookup)), devices: [] };
     return { alerts: [], devices: [] };
@@ -134,6 +144,18 @@ export class ObservableSearch {
         return { alerts: await ctx.once(`search:userAlerts:${account.toLowerCase()}`, () => this.alerts.forUser(ctx, account)) };
       }
     }
+  }
+
+  private async byHostname(ctx: DefenderContext, hostname: string, errors: ErrorList): Promise<{ devices: Machine[] }> {
+    const { devices, truncated } = await this.devices.byHostname(ctx, hostname);
+    if (truncated) errors.add(tooManyDevices(hostname));
+    return { devices };
+  }
+
+  /** Profiles of devices named by hunting rows; one that fails or is unknown is left out. */
+  private async profiles(ctx: DefenderContext, ids: readonly string[], errors: ErrorList): Promise<Machine[]> {
+    const found = await Promise.all(ids.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined)));
+    return found.filter((m): m is Machine => m !== undefined);
   }
 
   /** Once per request per file, also when a sha1 and its sha256/md5 are observed together. */

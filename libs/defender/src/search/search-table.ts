@@ -93,3 +93,9 @@ export const SEARCH_TABLE = {
 export function searchRow(type: ObservableType): SearchRow {
   return SEARCH_TABLE[type];
 }
+
+/** Whether an observable of this type names devices that must be resolved (a host name, a MAC), rather than being one (a machine id). */
+export function resolvesToDevices(type: ObservableType): boolean {
+  const devices = searchRow(type).devices;
+  return devices !== undefined && devices !== 'machineId';
+}
