@@ -223,3 +223,51 @@ describe('refer: MAC addresses link the devices they resolve to', () => {
     ]);
   });
 });
+
+describe('respond: device actions for a MAC address act only on the device that carries it', () => {
+  interface Action {
+    id: string;
+    title: string;
+    'query-params': Record<string, string>;
+  }
+  const WIN10 = '985ecec0d21c0c98890573e3a094474a2b6dbf6a';
+  let relay: RelayHarness;
+  beforeAll(async () => (relay = await startRelay()));
+  afterAll(() => relay.close());
+  beforeEach(() => relay.sandbox.reset());
+
+  const list = async (value: string): Promise<Action[]> => {
+    const res = await relay.post('/respond/observables', [{ type: 'mac_address', value }]);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data ?? [];
+  };
+
+  it('offers the machine actions of fin-wks-017, bound to its id; the trigger acts on it alone', async () => {
+    const actions = await list('3c:7c:3f:a1:b2:c4');
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions.map((a) => a['query-params'].machine_id))).toEqual(new Set([WIN10]));
+    const scan = actions.find((a) => a.id === 'microsoft-defender-RunAntiVirusScanQuick');
+    if (!scan) throw new Error('no quick scan offered');
+    relay.sandbox.stats.reset();
+    const res = await relay.post('/respond/trigger', { 'action-id': scan.id, ...scan['query-params'] });
+    expect(res.body).toEqual({ data: { status: 'success' } });
+    expect(relay.sandbox.stats.entries().filter((e) => e.method === 'POST' && e.route !== 'token' && e.route !== 'graph.hunting').map((e) => e.path)).toEqual([
+      expect.stringContaining(`machines/${WIN10}/runAntiVirusScan`),
+    ]);
+  });
+
+  it('a trigger naming another device than the one carrying the MAC is refused, nothing sent; an unknown MAC offers nothing', async () => {
+    expect(await list('02:00:00:00:00:01')).toEqual([]);
+    const other = relay.sandbox.state.machines.find((m) => m.id !== WIN10);
+    if (!other) throw new Error('no other seed machine');
+    relay.sandbox.stats.reset();
+    const res = await relay.post('/respond/trigger', {
+      'action-id': 'microsoft-defender-RunAntiVirusScanQuick',
+      observable_type: 'mac_address',
+      observable_value: '3C-7C-3F-A1-B2-C4',
+      machine_id: other.id,
+    });
+    expect(res.body.errors).toEqual([expect.objectContaining({ code: 'invalid request', message: expect.stringContaining('does not have the mac_address') })]);
+    expect(relay.sandbox.stats.entries().filter((e) => e.method === 'POST' && e.route !== 'token')).toEqual([]);
+  });
+});

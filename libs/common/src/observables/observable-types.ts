@@ -39,9 +39,9 @@ export const OBSERVE_TYPES: readonly ObservableType[] = [
   'email',
 ];
 export const REFER_TYPES: readonly ObservableType[] = OBSERVE_TYPES;
-export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname'];
+export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'mac_address'];
 /** Types whose devices respond offers machine actions for (resolved, then acted on by `machine_id`). */
-export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6'];
+export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6', 'mac_address'];
 
 export const HASH_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5'];
 
