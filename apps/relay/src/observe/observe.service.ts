@@ -5,10 +5,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { completeFilesIn, fileProfileIndex, hashesNeedingCompletion, machineIdsOf, machineIndex } from './lookups.helpers';
 
-/** What is kept of one observable's findings for its sightings. */
 interface Kept {
   observable: Observable;
-  /** Newest first, alerts before events, within the limit. */
   alerts: Alert[];
   events: HuntingEvent[];
   /** Alerts + events found (`count`). */
@@ -69,7 +67,6 @@ export class ObserveService {
     return { observable: found.observable, ...kept, count: alerts.length + events.length, profile: found.profile, machines };
   }
 
-  /** Every lookup the sightings share, once per request, then the pure mappers. */
   private async map(ctx: DefenderContext, kept: readonly Kept[], errors: ErrorList): Promise<Sighting[]> {
     const allAlerts = kept.flatMap((f) => f.alerts);
     const allEvents = kept.flatMap((f) => f.events);

@@ -62,7 +62,6 @@ export class DeviceActions {
     return machineId;
   }
 
-  /** Host names and MACs as the search table resolves them; internal IPs by where they are now. */
   private async resolve(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Machine[]> {
     if (observable.type !== 'ip' && observable.type !== 'ipv6') return this.search.devicesOf(ctx, observable, errors);
     const { devices, truncated } = await this.devices.byIp(ctx, observable.value);

@@ -121,7 +121,6 @@ const HIVES: Record<string, string> = { HKLM: 'HKEY_LOCAL_MACHINE', HKCU: 'HKEY_
 const MAC = /^(?:[0-9A-F]{2}([-:])(?:[0-9A-F]{2}\1){4}[0-9A-F]{2}|[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}|[0-9A-F]{12})$/;
 const EMAIL = /^[^\s@\\\u0000-\u001f\u007f]{1,104}@[^\s@\\\u0000-\u001f\u007f]+\.[^\s@\\\u0000-\u001f\u007f]+$/u;
 
-/** `HKLM\…` → `HKEY_LOCAL_MACHINE\…` (hive names upper-cased); the rest of the key as given, without a trailing `\`. */
 function registryKey(value: string): string {
   const [hive, ...rest] = value.replace(/\\+$/, '').split('\\');
   const full = HIVES[hive.toUpperCase()] ?? hive.toUpperCase();

@@ -23,11 +23,7 @@ export const EXAMPLE_PIVOT_OBSERVABLES = [
   { type: 'url', value: 'http://badcdn-delivery.example/' },
 ];
 
-/**
- * One demo value of every other type observe answers: the dropper's file name, path and MD5, the
- * Outlook process that delivered it, its Run key, fin-wks-017's MAC, jdoe's address, and the IPv6
- * client of the web shell. `observables.json` lists these three example lists together.
- */
+/** A demo value of every other type observe answers; `observables.json` lists the three lists together. */
 export const EXAMPLE_MORE_OBSERVABLES = [
   { type: 'md5', value: 'ef89d496a2a4f16819ed667c16a9c42a' },
   { type: 'ipv6', value: '2001:db8:4a2f::25' },

@@ -168,7 +168,6 @@ export function urlForms(url: string): string[] {
   return bases.flatMap((base) => [base, `http://${base}`, `https://${base}`]);
 }
 
-/** The twelve hex digits of a MAC address, upper-case, whatever its separators. */
 export function macDigits(mac: string): string {
   return mac.replace(/[-:.\s]/g, '').toUpperCase();
 }

@@ -102,7 +102,6 @@ export interface DeviceProcessEvent extends HuntingRowBase, InitiatingProcessCol
   ProcessCommandLine?: string | null;
 }
 
-/** A `DeviceRegistryEvents` row. */
 export interface DeviceRegistryEvent extends HuntingRowBase, InitiatingProcessColumns {
   RegistryKey?: string | null;
   RegistryValueType?: string | null;

@@ -98,7 +98,6 @@ export class AlertsRepository {
 /** Keeps a batch's `$filter` (about 50 characters an id) well inside Defender's URL length limits. */
 export const ALERT_BATCH_SIZE = 25;
 
-/** Unique ids in batches of at most `size`, keeping order. */
 export function alertIdBatches(ids: Iterable<string>, size = ALERT_BATCH_SIZE): string[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
   const unique = [...new Set(ids)];

@@ -13,20 +13,16 @@ import { MachinesRepository } from '../repositories/machines.repository';
 import { AlertRoute, planAlertLookups, plannedApis } from './search-plan';
 import { ColumnSearch, RestAlerts, searchRow, SearchRow, TableSearch } from './search-table';
 
-/** What Defender holds on one observable. */
 export interface Found {
   observable: Observable;
   alerts: Alert[];
-  /** Newest first, at most the limit per table searched. */
   events: HuntingEvent[];
   /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
-  /** The devices the observable resolved to, with their profiles. */
   devices: Machine[];
 }
 
 export interface SearchOptions {
-  /** Event rows wanted per observable and table. */
   limit: number;
   errors: ErrorList;
   /** false: alerts only (no event tables in the hunting query). */
@@ -152,7 +148,6 @@ export class ObservableSearch {
     return { devices };
   }
 
-  /** Profiles of devices named by hunting rows; one that fails or is unknown is left out. */
   private async profiles(ctx: DefenderContext, ids: readonly string[], errors: ErrorList): Promise<Machine[]> {
     const found = await Promise.all(ids.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined)));
     return found.filter((m): m is Machine => m !== undefined);
@@ -205,7 +200,6 @@ function cell(row: HuntingEvent, column: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** The alerts an observable's evidence rows name, each once, in row order. */
 function alertIdsIn(rows: readonly HuntingEvent[]): string[] {
   return [...new Set(rows.map((row) => cell(row, 'AlertId')).filter((id) => id !== ''))];
 }

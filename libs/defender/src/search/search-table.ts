@@ -89,7 +89,6 @@ export const SEARCH_TABLE = {
   },
 } as const satisfies Record<ObservableType, SearchRow>;
 
-/** The row of a type, typed as the general shape. */
 export function searchRow(type: ObservableType): SearchRow {
   return SEARCH_TABLE[type];
 }
