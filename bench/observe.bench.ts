@@ -5,7 +5,8 @@
  * process (`npm run start:prod`'s entry), exactly as `npm run demo` wires them. Loopback only, every
  * loop bounded. Prints a table and one JSON line (`{"bench":"observe",...}`).
  *
- * Rows `4p` are the device, user and URL pivots (hostname + user + url + ms_machine_id).
+ * Rows `4p` are the device, user and URL pivots (hostname + user + url + ms_machine_id); rows `10n`
+ * the new types (file_name, file_path, process_name, registry_key, mac_address, email).
  *
  * Profile caching is switched off (PROFILE_CACHE_TTL_MS=0) for the main figures, so every request
  * pays for its machine and file profiles: the honest cost of observables nobody looked at recently.
@@ -28,7 +29,7 @@ import {
   startSandbox,
   TWENTY_OBSERVABLES,
 } from '../apps/defender-sandbox/src';
-import { EXAMPLE_PIVOT_OBSERVABLES } from '../libs/common/src/observables/openapi-examples';
+import { EXAMPLE_MORE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES } from '../libs/common/src/observables/openapi-examples';
 import { RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
 
 const LATENCY_MS = 50;
@@ -67,6 +68,18 @@ const TWENTY: Observable[] = TWENTY_OBSERVABLES.map((o) => ({ ...o }));
 /** What analysts click besides hashes: a host name, a user, a URL and a machine id of the demo tenant. */
 const PIVOTS: Observable[] = EXAMPLE_PIVOT_OBSERVABLES.map((o) => ({ ...o }));
 
+/**
+ * Ten of the types answered through the search table alone (file and process names, paths, a
+ * registry key, MACs, emails), known and unknown: all in the one hunting query.
+ */
+const NEW_TYPES: Observable[] = [
+  ...EXAMPLE_MORE_OBSERVABLES.filter((o) => o.type !== 'md5' && o.type !== 'ipv6'),
+  { type: 'file_name', value: 'OneDriveSync.exe' },
+  { type: 'process_name', value: 'invoice_2026_11.pdf.exe' },
+  { type: 'mac_address', value: '00:15:5d:0a:1b:2c' },
+  { type: 'email', value: 'nobody@contosodemo.onmicrosoft.com' },
+];
+
 /** An investigation's worth: the twenty (known and unknown) then made-up sha1, sha256, md5, ip, ipv6 and domain values in turn. */
 function investigation(size: number): Observable[] {
   const hex = (i: number, length: number) => createHash('sha256').update(`bench-${i}`).digest('hex').repeat(2).slice(0, length);
@@ -100,7 +113,7 @@ interface Setup {
 
 interface LatencyResult {
   observables: number;
-  /** `pivots` for the hostname + user + url + ms_machine_id body. */
+  /** `pivots` for the hostname + user + url + ms_machine_id body, `new types` for NEW_TYPES. */
   kind?: string;
   setup: string;
   sightings: number;
@@ -179,10 +192,10 @@ async function measureLatency(sandbox: Sandbox, relay: RelayProcess, jwt: string
   }
   const calls = callsByGroup(sandbox);
   times.sort((a, b) => a - b);
-  const pivots = body === PIVOTS;
+  const pivots = body === PIVOTS || body === NEW_TYPES;
   return {
     observables: body.length,
-    kind: pivots ? 'pivots' : undefined,
+    kind: body === PIVOTS ? 'pivots' : body === NEW_TYPES ? 'new types' : undefined,
     setup: setup.label,
     // The issue's latency targets are for the artefact bodies.
     target: setup.target === undefined || pivots ? undefined : target(body.length, setup.target === 'warm'),
@@ -294,8 +307,8 @@ function table(latency: LatencyResult[], load: LoadResult[], large: LargeResult[
 }
 
 const SETUPS: Setup[] = [
-  { label: 'profile cache off', env: { PROFILE_CACHE_TTL_MS: '0' }, target: 'cold', bodies: [FOUR, TWENTY, PIVOTS] },
-  { label: 'default profile cache', env: {}, target: 'warm', bodies: [FOUR, TWENTY, PIVOTS] },
+  { label: 'profile cache off', env: { PROFILE_CACHE_TTL_MS: '0' }, target: 'cold', bodies: [FOUR, TWENTY, PIVOTS, NEW_TYPES] },
+  { label: 'default profile cache', env: {}, target: 'warm', bodies: [FOUR, TWENTY, PIVOTS, NEW_TYPES] },
   { label: 'cache off, concurrency 32', env: { PROFILE_CACHE_TTL_MS: '0', DEFENDER_CONCURRENCY: '32' }, bodies: [TWENTY] },
 ];
 

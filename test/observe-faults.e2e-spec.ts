@@ -1,7 +1,5 @@
 import { Sighting, Target } from '@app/ctim';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEMO_MACHINE_IDS, SEED_NETWORK } from '../apps/defender-sandbox/src';
+import { DEMO_MACHINE_IDS, DEMO_OBSERVABLES, SEED_NETWORK } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // Defender failing in the middle of an /observe request: what was gathered is
@@ -12,7 +10,7 @@ interface Obs {
   value: string;
 }
 
-const FOUR: Obs[] = JSON.parse(readFileSync(join(__dirname, '..', 'observables.json'), 'utf8')) as Obs[];
+const FOUR: Obs[] = DEMO_OBSERVABLES.map((o) => ({ ...o }));
 const DOMAIN = FOUR.find((o) => o.type === 'domain') as Obs;
 
 /** What identifies a sighting across requests: its observable, alert id (or none) and time. */

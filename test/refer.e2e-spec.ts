@@ -40,7 +40,7 @@ describe('POST /refer/observables', () => {
 
   it('drops unknown types and collapses duplicates', async () => {
     const res = await relay.post('/refer/observables', [
-      { type: 'email', value: 'x@example.com' },
+      { type: 'cve', value: 'CVE-2024-1234' },
       { type: 'IP', value: '10.9.9.9' },
       { type: 'ip', value: ' 10.9.9.9 ' },
       { type: 'Domain', value: 'Evil.Example' },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLE_MACHINE_ID, EXAMPLE_OBSERVABLES, EXAMPLE_TRIGGER } from '@app/common';
+import { EXAMPLE_MACHINE_ID, EXAMPLE_MORE_OBSERVABLES, EXAMPLE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES, EXAMPLE_TRIGGER, OBSERVE_TYPES } from '@app/common';
 import { DEMO_MACHINE_IDS, DEMO_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
@@ -45,7 +45,7 @@ function bodiesOf(operation: Operation, doc: OpenApi): { name: string; body?: un
   return [{ name: 'from the schema', body: json.schema ? sampleOf(json.schema, doc) : undefined }];
 }
 
-const mentions = (data: unknown, o: Observable) => JSON.stringify(data).includes(o.value);
+const mentions = (data: unknown, o: Observable) => JSON.stringify(data).includes(JSON.stringify(o.value).slice(1, -1));
 
 /** What "returns data" means on each route; a route missing here fails the test until it is added. */
 const RETURNS_DATA: Record<string, (answer: Answer, body: unknown) => void> = {
@@ -85,7 +85,9 @@ describe('Swagger UI examples against the demo tenant', () => {
   afterAll(() => relay.close());
 
   it('offers the demo’s values: observables.json, the sandbox’s demo observables and a demo device', () => {
-    expect(JSON.parse(readFileSync(join(__dirname, '..', 'observables.json'), 'utf8'))).toEqual(EXAMPLE_OBSERVABLES);
+    const every = [...EXAMPLE_OBSERVABLES, ...EXAMPLE_PIVOT_OBSERVABLES, ...EXAMPLE_MORE_OBSERVABLES];
+    expect(JSON.parse(readFileSync(join(__dirname, '..', 'observables.json'), 'utf8'))).toEqual(every);
+    expect([...new Set(every.map((o) => o.type))].sort()).toEqual([...OBSERVE_TYPES].sort());
     expect(EXAMPLE_OBSERVABLES).toEqual(DEMO_OBSERVABLES);
     expect(EXAMPLE_MACHINE_ID).toBe(DEMO_MACHINE_IDS.win10);
     expect(EXAMPLE_TRIGGER.observable_value).toBe(EXAMPLE_MACHINE_ID);

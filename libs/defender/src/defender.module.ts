@@ -17,8 +17,20 @@ import { HuntingRepository } from './repositories/hunting.repository';
 import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
+import { ObservableSearch } from './search/observable-search';
 
-const REPOSITORIES = [AlertsRepository, AlertUpdatesRepository, AlertListsCache, DevicesRepository, FilesRepository, MachinesRepository, HuntingRepository, MachineActionsRepository, IndicatorsRepository];
+const REPOSITORIES = [
+  AlertsRepository,
+  AlertUpdatesRepository,
+  AlertListsCache,
+  DevicesRepository,
+  FilesRepository,
+  MachinesRepository,
+  HuntingRepository,
+  MachineActionsRepository,
+  IndicatorsRepository,
+  ObservableSearch,
+];
 
 /**
  * Talks to Defender; exports repositories (and the context factory), never the raw client. The

@@ -1,6 +1,7 @@
 import { Alert } from '../model/entities';
 import {
   ago,
+  evidence,
   fileEvidence,
   ipEvidence,
   processEvidence,
@@ -15,6 +16,7 @@ import {
   OTHER_TENANT_ID,
   SEED_FILES,
   SEED_NETWORK,
+  SEED_REGISTRY,
   SYSTEM_FILES,
 } from './seed.constants';
 
@@ -173,6 +175,12 @@ export const DEMO_ALERTS: Alert[] = [
       fileEvidence(ago(3045), SEED_FILES.emotetDropper, dropperFolder),
       processEvidence(ago(3045), dropperProcess),
       userEvidence(ago(3045), SEED_USERS.jdoe),
+      evidence('Registry', ago(3045), {
+        registryHive: SEED_REGISTRY.hive,
+        registryKey: SEED_REGISTRY.runKeyPath,
+        registryValueType: 'String',
+        registryValue: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync\\OneDriveSync.exe',
+      }),
     ],
   }),
   alert({

@@ -2,7 +2,7 @@ import { HuntingTableName, makeRow } from '../hunting/hunting-tables.schema';
 import { HuntingRow, HuntingValue, Machine } from '../model/entities';
 import { SEED_USERS } from './alerts.seed';
 import { ago } from './seed.builders';
-import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
+import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SEED_REGISTRY, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
 import { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './machines.seed';
 
 const ALL_MACHINES = [...DEMO_MACHINES, ...OTHER_MACHINES];
@@ -408,6 +408,50 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
       InitiatingProcessId: 5120,
     }),
   ],
+  DeviceRegistryEvents: [
+    // The dropper's persistence: a Run value pointing at its second copy.
+    makeRow('DeviceRegistryEvents', {
+      Timestamp: ago(3046.5),
+      DeviceId: M.win10,
+      DeviceName: device(M.win10).computerDnsName,
+      ActionType: 'RegistryValueSet',
+      RegistryKey: SEED_REGISTRY.runKey,
+      RegistryValueType: 'String',
+      RegistryValueName: 'OneDriveSync',
+      RegistryValueData: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync\\OneDriveSync.exe',
+      ReportId: 8811,
+      ...initiatorColumns(DROPPER),
+    }),
+    // Same hive, a neighbouring key: never a match for the Run key.
+    makeRow('DeviceRegistryEvents', {
+      Timestamp: ago(3046.4),
+      DeviceId: M.win10,
+      DeviceName: device(M.win10).computerDnsName,
+      ActionType: 'RegistryValueSet',
+      RegistryKey: `${SEED_REGISTRY.runKey}Once`,
+      RegistryValueType: 'String',
+      RegistryValueName: 'Cleanup',
+      RegistryValueData: 'cmd /c del %TEMP%\\*.tmp',
+      ReportId: 8812,
+      ...initiatorColumns(DROPPER),
+    }),
+  ],
+  DeviceLogonEvents: [
+    makeRow('DeviceLogonEvents', {
+      Timestamp: ago(3200),
+      DeviceId: M.win10,
+      DeviceName: device(M.win10).computerDnsName,
+      ActionType: 'LogonSuccess',
+      LogonType: 'Interactive',
+      AccountDomain: 'contosodemo',
+      AccountName: 'jdoe',
+      AccountSid: SEED_USERS.jdoe.sid,
+      Protocol: 'Negotiate',
+      IsLocalAdmin: false,
+      LogonId: 998877,
+      ReportId: 8821,
+    }),
+  ],
 };
 
 export const OTHER_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
@@ -425,4 +469,6 @@ export const OTHER_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
   ],
   DeviceNetworkInfo: networkInfoRows(OTHER_MACHINE_ID, 25),
   DeviceProcessEvents: [],
+  DeviceRegistryEvents: [],
+  DeviceLogonEvents: [],
 };

@@ -227,6 +227,13 @@ export const SEED_NETWORK = {
 } as const;
 
 /** One observable of each kind that produces alerts and hunting events in the demo tenant. */
+/** The registry key the Emotet dropper persisted under (hive included, as AlertEvidence and DeviceRegistryEvents spell it). */
+export const SEED_REGISTRY = {
+  hive: 'HKEY_CURRENT_USER',
+  runKeyPath: 'Software\\Microsoft\\Windows\\CurrentVersion\\Run',
+  runKey: 'HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run',
+} as const;
+
 export const DEMO_OBSERVABLES = [
   { type: 'ip', value: SEED_NETWORK.c2Ip },
   { type: 'domain', value: SEED_NETWORK.payloadDomain },

@@ -1,7 +1,6 @@
 import { DefenderModule } from '@app/defender';
 import { Module } from '@nestjs/common';
-import { PivotAlertsLookup } from '../observe/pivot-alerts';
 import { ObservableAlerts } from './observable-alerts';
 
-@Module({ imports: [DefenderModule], providers: [ObservableAlerts, PivotAlertsLookup], exports: [ObservableAlerts] })
+@Module({ imports: [DefenderModule], providers: [ObservableAlerts], exports: [ObservableAlerts] })
 export class AlertsLookupModule {}

@@ -1,14 +1,9 @@
 import { ErrorList, Observable, ObservableType } from '@app/common';
-import { normaliseHash } from '@app/ctim';
-import { Alert, AlertListsCache, AlertsRepository, DefenderContext, EventFilter, FilesRepository, HuntingRepository } from '@app/defender';
+import { Alert, AlertListsCache, DefenderContext, ObservableSearch } from '@app/defender';
 import { Injectable } from '@nestjs/common';
-import { alertIdBatches, evidenceAlertIds } from '../observe/observe-planner';
-import { PivotAlertsLookup } from '../observe/pivot-alerts';
 
 /** The observable types whose alerts can be found (and so triaged). */
 export const ALERT_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5', 'ip', 'ipv6', 'domain', 'url', 'hostname', 'ms_machine_id', 'user'];
-
-const EVIDENCE_ROWS = 1_000;
 
 /**
  * How the relay finds all alerts of one observable (any status), the one place respond reads them
@@ -19,10 +14,7 @@ const EVIDENCE_ROWS = 1_000;
 @Injectable()
 export class ObservableAlerts {
   constructor(
-    private readonly pivots: PivotAlertsLookup,
-    private readonly alerts: AlertsRepository,
-    private readonly files: FilesRepository,
-    private readonly hunting: HuntingRepository,
+    private readonly search: ObservableSearch,
     private readonly cache: AlertListsCache,
   ) {}
 
@@ -59,9 +51,9 @@ export class ObservableAlerts {
   }
 
   /** What observe found for the observable by the same route: kept for the respond listing. */
-  remember(ctx: DefenderContext, observable: Observable, alerts: Alert[], via: 'rest' | 'evidence'): void {
-    // The related-alerts APIs do not answer URLs or IPv6 addresses: an empty REST answer proves nothing.
-    if (via === 'rest' && (observable.type === 'url' || observable.type === 'ipv6')) return;
+  remember(ctx: DefenderContext, observable: Observable, alerts: Alert[]): void {
+    // Observe's REST lookups do not answer URLs or IPv6 addresses: its empty list proves nothing.
+    if (observable.type === 'url' || observable.type === 'ipv6' || !ALERT_TYPES.includes(observable.type)) return;
     this.cache.remember(ctx, cacheKey(observable), alerts);
   }
 
@@ -71,35 +63,8 @@ export class ObservableAlerts {
   }
 
   private async lookup(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Alert[]> {
-    const pivot = await this.pivots.alertsFor(ctx, observable, errors);
-    if (pivot) return pivot.alerts;
-    switch (observable.type) {
-      case 'sha1':
-        return this.alerts.forFile(ctx, observable.value);
-      case 'sha256':
-      case 'md5': {
-        const sha1 = normaliseHash('sha1', (await this.files.profile(ctx, observable.value))?.sha1);
-        return sha1 ? this.alerts.forFile(ctx, sha1) : [];
-      }
-      case 'domain':
-        return this.alerts.forDomain(ctx, observable.value);
-      case 'ip':
-        return this.alerts.forIp(ctx, observable.value);
-      case 'ipv6':
-        return this.fromEvidence(ctx, { key: 'a', column: 'RemoteIP', value: observable.value, limit: EVIDENCE_ROWS, table: 'AlertEvidence' });
-      case 'url':
-        return this.fromEvidence(ctx, { key: 'a', column: 'RemoteUrl', match: 'url', value: observable.value, limit: EVIDENCE_ROWS, table: 'AlertEvidence' });
-      default:
-        return [];
-    }
-  }
-
-  private async fromEvidence(ctx: DefenderContext, filter: EventFilter): Promise<Alert[]> {
-    const rows = await this.hunting.events(ctx, [filter]);
-    // A URL's rows matched it whole already; the host check is for a domain's term matches.
-    const ids = filter.match === 'url' ? [...new Set(rows.map((r) => String((r as { AlertId?: unknown }).AlertId ?? '')).filter((id) => id !== ''))] : evidenceAlertIds(rows, filter);
-    const lists = await Promise.all(alertIdBatches(ids).map((batch) => this.alerts.byIds(ctx, batch)));
-    return lists.flat();
+    if (observable.type === 'ipv6' || observable.type === 'url') return this.search.alertsByEvidenceOf(ctx, observable, errors);
+    return (await this.search.alertsOf(ctx, [observable], errors))[0] ?? [];
   }
 }
 

@@ -32,14 +32,16 @@ export function portalPage(observable: Observable, portalUrl: string, tenantId: 
     case 'ms_machine_id':
       return `${portalUrl}/machines/${v}/overview?${tid}`;
     case 'user':
+    case 'email':
       // The portal's search, for the account without its domain (how Defender names users).
       return `${portalUrl}/search?query=${encodeURIComponent(accountName(observable.value))}&${tid}`;
-    case 'hostname':
+    default:
+      // Host names and MACs link their devices' pages (`deviceLink`); names, paths and keys have no page.
       return undefined;
   }
 }
 
-/** The pivot link of an observable with a page of its own (every type but `hostname`). */
+/** The pivot link of an observable with a page of its own. */
 export function referLink(observable: Observable, portalUrl: string, tenantId: string): ReferLink | undefined {
   const url = portalPage(observable, portalUrl, tenantId);
   if (url === undefined) return undefined;
@@ -53,7 +55,7 @@ export function referLink(observable: Observable, portalUrl: string, tenantId: s
   };
 }
 
-/** The device page of one device a host name resolved to, titled with the device's name. */
+/** The device page of one device a host name or MAC resolved to, titled with the device's name. */
 export function deviceLink(observable: Observable, device: Machine, portalUrl: string, tenantId: string): ReferLink {
   const id = String(device.id);
   const name = device.computerDnsName ?? observable.value;

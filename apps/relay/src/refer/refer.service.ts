@@ -1,5 +1,5 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import { DefenderContext, DefenderContextFactory, DevicesRepository, tooManyDevices } from '@app/defender';
+import { DefenderContext, DefenderContextFactory, ObservableSearch, resolvesToDevices } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { deviceLink, ReferLink, referLink } from './refer-link.mapper';
@@ -10,7 +10,7 @@ export interface ReferResult {
 }
 
 /**
- * Pivot links into the Defender portal. Only host names need Defender (their devices are
+ * Pivot links into the Defender portal. Only host names and MACs need Defender (their devices are
  * resolved, and only resolved devices are linked); without one, no call is made and the
  * credentials are not used.
  */
@@ -20,23 +20,22 @@ export class ReferService {
 
   constructor(
     private readonly contexts: DefenderContextFactory,
-    private readonly devices: DevicesRepository,
+    private readonly search: ObservableSearch,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
   async refer(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<ReferResult> {
     const errors = new ErrorList(this.logger, warnings);
-    const links = observables.some((o) => o.type === 'hostname')
+    const links = observables.some(standsForDevices)
       ? await this.contexts.run(credentials, (ctx) => Promise.all(observables.map((o) => this.linksFor(ctx, o, errors))))
       : observables.map((o) => this.ownLink(o, credentials));
     return { links: links.flat(), errors: errors.all };
   }
 
   private linksFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ReferLink[]> {
-    if (observable.type !== 'hostname') return Promise.resolve(this.ownLink(observable, ctx.credentials));
+    if (!standsForDevices(observable)) return Promise.resolve(this.ownLink(observable, ctx.credentials));
     return errors.capture(async () => {
-      const { devices, truncated } = await this.devices.byHostname(ctx, observable.value);
-      if (truncated) errors.add(tooManyDevices(observable.value));
+      const devices = await this.search.devicesOf(ctx, observable, errors);
       return devices.map((d) => deviceLink(observable, d, this.config.portalUrl, ctx.credentials.tenantId));
     }, []);
   }
@@ -46,3 +45,5 @@ export class ReferService {
     return link ? [link] : [];
   }
 }
+
+const standsForDevices = (o: Observable): boolean => resolvesToDevices(o.type);

@@ -1,6 +1,6 @@
 import { ErrorList, RelayError } from '@app/common';
 import { ActionMapper } from '@app/ctim';
-import { Deadline, DefenderContext, DevicesRepository, Machine, MachineAction, MachineActionsRepository, MachinesRepository } from '@app/defender';
+import { Deadline, DefenderContext, DevicesRepository, Machine, MachineAction, MachineActionsRepository, MachinesRepository, ObservableSearch } from '@app/defender';
 import { DeviceActions } from './device-actions';
 
 // Planning and checks of device actions one level below the e2e tests: strict fake repositories
@@ -11,6 +11,8 @@ const A = 'A'.repeat(40);
 const B = 'b'.repeat(40);
 const machine = (id: string, fields: Partial<Machine> = {}): Machine => ({ id, computerDnsName: HOST, lastIpAddress: '10.0.0.7', ipAddresses: [], ...fields }) as Machine;
 const isolated = (machineId: string): MachineAction => ({ id: `act-${machineId}`, type: 'Isolate', status: 'Succeeded', machineId, creationDateTimeUtc: '2026-03-01T11:00:00Z' }) as MachineAction;
+
+const unused = undefined as never;
 
 describe('DeviceActions', () => {
   let fleet: Machine[];
@@ -29,8 +31,11 @@ describe('DeviceActions', () => {
   const machineActions = {
     history: async (_ctx: DefenderContext, id: string) => (calls.push(`history ${id}`), { succeeded: id === B ? [isolated(B)] : [], active: [] }),
   };
+  // The real search: a host name's devices come from the devices repository through it.
+  const search = new ObservableSearch(unused, unused, unused, devices as unknown as DevicesRepository, unused, unused);
   const service = new DeviceActions(
     devices as unknown as DevicesRepository,
+    search,
     machines as unknown as MachinesRepository,
     machineActions as unknown as MachineActionsRepository,
     new ActionMapper(() => Date.parse('2026-03-01T12:00:00Z')),

@@ -1,13 +1,24 @@
 import { canonicalIp, ErrorList, isMachineId, Observable, RelayError } from '@app/common';
 import { ActionMapper, ResponseAction } from '@app/ctim';
-import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository, tooManyDevices, tooManyDevicesForIp } from '@app/defender';
+import {
+  DefenderContext,
+  deviceHasIp,
+  deviceHasMac,
+  DevicesRepository,
+  hostnameMatches,
+  Machine,
+  MachineActionsRepository,
+  MachinesRepository,
+  ObservableSearch,
+  tooManyDevicesForIp,
+} from '@app/defender';
 import { Injectable } from '@nestjs/common';
 
 const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
- * Machine actions for observables that name devices without being their id (host names, internal
- * IPs): offered per device they resolve to, each carrying the device's `machine_id`. A trigger
+ * Machine actions for observables that name devices without being their id (host names, MACs,
+ * internal IPs): offered per device they resolve to, each carrying the device's `machine_id`. A trigger
  * acts on that id only, never resolving again, so the action reaches the device the analyst
  * saw; it first checks that the device still answers to the observable.
  */
@@ -15,6 +26,7 @@ const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 export class DeviceActions {
   constructor(
     private readonly devices: DevicesRepository,
+    private readonly search: ObservableSearch,
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly actions: ActionMapper,
@@ -22,8 +34,7 @@ export class DeviceActions {
 
   /** The state-aware machine actions of every device the observable resolves to. */
   async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
-    const { devices, truncated } = observable.type === 'hostname' ? await this.devices.byHostname(ctx, observable.value) : await this.devices.byIp(ctx, observable.value);
-    if (truncated) errors.add(observable.type === 'hostname' ? tooManyDevices(observable.value) : tooManyDevicesForIp(observable.value));
+    const devices = await this.resolve(ctx, observable, errors);
     const lists = await Promise.all(
       devices.filter((device) => isMachineId(device.id)).map(async (device) => {
         const id = String(device.id).toLowerCase();
@@ -51,7 +62,16 @@ export class DeviceActions {
     return machineId;
   }
 
+  private async resolve(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Machine[]> {
+    if (observable.type !== 'ip' && observable.type !== 'ipv6') return this.search.devicesOf(ctx, observable, errors);
+    const { devices, truncated } = await this.devices.byIp(ctx, observable.value);
+    if (truncated) errors.add(tooManyDevicesForIp(observable.value));
+    return devices;
+  }
+
   private answersTo(machine: Machine, observable: Observable): boolean {
-    return observable.type === 'hostname' ? hostnameMatches(machine.computerDnsName, observable.value) : deviceHasIp(machine, observable.value, canonicalIp);
+    if (observable.type === 'hostname') return hostnameMatches(machine.computerDnsName, observable.value);
+    if (observable.type === 'mac_address') return deviceHasMac(machine, observable.value);
+    return deviceHasIp(machine, observable.value, canonicalIp);
   }
 }

@@ -37,7 +37,7 @@ export class TriggerDto {
   @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: "'machine_action_id' must be the machine action id listed by /respond/observables" })
   machine_action_id?: string;
 
-  @ApiPropertyOptional({ description: 'For a machine action on a hostname, ip or ipv6: the device id listed by /respond/observables', example: EXAMPLE_TRIGGER.observable_value })
+  @ApiPropertyOptional({ description: 'For a machine action on a hostname, mac_address, ip or ipv6: the device id listed by /respond/observables', example: EXAMPLE_TRIGGER.observable_value })
   @IsOptional()
   @ValidateBy({ name: 'isMachineId', validator: { validate: isMachineId } }, { message: "'machine_id' must be the Defender machine id listed by /respond/observables (40 hexadecimal characters)" })
   machine_id?: string;

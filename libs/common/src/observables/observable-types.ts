@@ -1,7 +1,23 @@
 import { isIP } from 'node:net';
 
 /** Observable types the relay understands. */
-export type ObservableType = 'ip' | 'ipv6' | 'domain' | 'sha1' | 'sha256' | 'md5' | 'ms_machine_id' | 'url' | 'hostname' | 'user';
+export type ObservableType =
+  | 'ip'
+  | 'ipv6'
+  | 'domain'
+  | 'sha1'
+  | 'sha256'
+  | 'md5'
+  | 'ms_machine_id'
+  | 'url'
+  | 'hostname'
+  | 'user'
+  | 'file_name'
+  | 'file_path'
+  | 'process_name'
+  | 'registry_key'
+  | 'mac_address'
+  | 'email';
 
 export interface Observable {
   type: ObservableType;
@@ -10,11 +26,22 @@ export interface Observable {
 
 /** Types each endpoint accepts; other well-formed types are dropped silently. */
 export const JUDGE_TYPES: readonly ObservableType[] = ['ip', 'ipv6', 'domain', 'sha1', 'sha256', 'md5', 'url'];
-export const OBSERVE_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
+export const OBSERVE_TYPES: readonly ObservableType[] = [
+  ...JUDGE_TYPES,
+  'ms_machine_id',
+  'hostname',
+  'user',
+  'file_name',
+  'file_path',
+  'process_name',
+  'registry_key',
+  'mac_address',
+  'email',
+];
 export const REFER_TYPES: readonly ObservableType[] = OBSERVE_TYPES;
-export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'user'];
+export const RESPOND_TYPES: readonly ObservableType[] = [...JUDGE_TYPES, 'ms_machine_id', 'hostname', 'mac_address', 'user'];
 /** Types whose devices respond offers machine actions for (resolved, then acted on by `machine_id`). */
-export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6'];
+export const DEVICE_PIVOT_TYPES: readonly ObservableType[] = ['hostname', 'ip', 'ipv6', 'mac_address'];
 
 export const HASH_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5'];
 
@@ -89,6 +116,21 @@ export function accountName(user: string): string {
   return (at > 0 ? afterDomain.slice(0, at) : afterDomain).trim();
 }
 
+// A file or process name: no path separators, no control characters, not `.` or `..`.
+const FILE_NAME = /^(?!\.{1,2}$)[^\\/\u0000-\u001f\u007f]{1,260}$/u;
+// A Windows or POSIX path: a drive, UNC, `/` or `%VARIABLE%` start, no control characters.
+const FILE_PATH = /^(?:[a-z]:\\|\\\\|\/|%[^%\s]+%\\)[^\u0000-\u001f\u007f]{0,32766}$/iu;
+const REGISTRY_KEY = /^(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_USERS|HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG)(?:\\[^\\\u0000-\u001f\u007f]{1,255})*$/u;
+const HIVES: Record<string, string> = { HKLM: 'HKEY_LOCAL_MACHINE', HKCU: 'HKEY_CURRENT_USER', HKU: 'HKEY_USERS', HKCR: 'HKEY_CLASSES_ROOT', HKCC: 'HKEY_CURRENT_CONFIG' };
+const MAC = /^(?:[0-9A-F]{2}([-:])(?:[0-9A-F]{2}\1){4}[0-9A-F]{2}|[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}|[0-9A-F]{12})$/;
+const EMAIL = /^[^\s@\\\u0000-\u001f\u007f]{1,104}@[^\s@\\\u0000-\u001f\u007f]+\.[^\s@\\\u0000-\u001f\u007f]+$/u;
+
+function registryKey(value: string): string {
+  const [hive, ...rest] = value.replace(/\\+$/, '').split('\\');
+  const full = HIVES[hive.toUpperCase()] ?? hive.toUpperCase();
+  return [full, ...rest].join('\\');
+}
+
 export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   sha1: { normalise: lower, valid: (v) => HEX40.test(v), expected: 'a SHA-1 (40 hexadecimal characters)' },
   sha256: { normalise: lower, valid: (v) => HEX64.test(v), expected: 'a SHA-256 (64 hexadecimal characters)' },
@@ -100,6 +142,12 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
   hostname: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validHostname, expected: 'a host name' },
   user: { normalise: (v) => v, valid: (v) => USER.test(v) && accountName(v) !== '', expected: 'a user name' },
+  file_name: { normalise: (v) => v, valid: (v) => FILE_NAME.test(v), expected: 'a file name (no path)' },
+  process_name: { normalise: (v) => v, valid: (v) => FILE_NAME.test(v), expected: 'a process file name (no path)' },
+  file_path: { normalise: (v) => v, valid: (v) => FILE_PATH.test(v), expected: 'a full file path' },
+  registry_key: { normalise: registryKey, valid: (v) => REGISTRY_KEY.test(v), expected: 'a registry key starting with its hive (HKEY_LOCAL_MACHINE\\…)' },
+  mac_address: { normalise: (v) => v.toUpperCase(), valid: (v) => MAC.test(v), expected: 'a MAC address (00-15-5D-…, 00:15:5d:…, 00155D…)' },
+  email: { normalise: lower, valid: (v) => v.length <= 320 && EMAIL.test(v), expected: 'an email address' },
 };
 
 export function isObservableType(type: string): type is ObservableType {

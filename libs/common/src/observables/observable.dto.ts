@@ -4,7 +4,7 @@ import { EXAMPLE_SHA1 } from './openapi-examples';
 
 /** One observable as XDR sends it; `type` is matched case-insensitively. */
 export class ObservableDto {
-  @ApiProperty({ example: 'sha1', description: 'ip, ipv6, domain, sha1, sha256, md5 (respond also: ms_machine_id, url); others are ignored' })
+  @ApiProperty({ example: 'sha1', description: 'ip, ipv6, domain, url, sha1, sha256, md5, hostname, ms_machine_id, user, file_name, file_path, process_name, registry_key, mac_address, email (each route takes its own subset); others are ignored' })
   @IsString({ message: "'type' must be a non-empty string" })
   @IsNotEmpty({ message: "'type' must be a non-empty string" })
   type!: string;

@@ -161,8 +161,47 @@ describe('normaliseObservable (both pipes)', () => {
   });
 
   it('only trims the value of a type it does not know, and never checks validity', () => {
-    expect(normaliseObservable('Process_Name', ' Desk-1 ')).toEqual({ type: 'process_name', value: 'Desk-1' });
+    expect(normaliseObservable('CVE', ' cve-2024-1 ')).toEqual({ type: 'cve', value: 'cve-2024-1' });
     expect(normaliseObservable('sha1', ' not-a-hash ')).toEqual({ type: 'sha1', value: 'not-a-hash' });
+  });
+});
+
+describe('file, process, registry, MAC and email observables', () => {
+  const parse = (type: string, value: string) => parseObservables([{ type, value }], OBSERVE_TYPES);
+
+  it.each([
+    ['file_name', 'Invoice.PDF.exe', 'Invoice.PDF.exe'],
+    ['process_name', ' OUTLOOK.EXE ', 'OUTLOOK.EXE'],
+    ['file_path', 'C:\\Users\\x\\a.exe', 'C:\\Users\\x\\a.exe'],
+    ['file_path', '\\\\srv\\share\\a.exe', '\\\\srv\\share\\a.exe'],
+    ['file_path', '/tmp/.cache/xmrig', '/tmp/.cache/xmrig'],
+    ['registry_key', 'HKLM\\Software\\Run\\', 'HKEY_LOCAL_MACHINE\\Software\\Run'],
+    ['registry_key', 'hkey_current_user\\Software', 'HKEY_CURRENT_USER\\Software'],
+    ['mac_address', '00:15:5d:0a:1b:2c', '00:15:5D:0A:1B:2C'],
+    ['mac_address', '00-15-5D-0A-1B-2C', '00-15-5D-0A-1B-2C'],
+    ['mac_address', '00155d0a1b2c', '00155D0A1B2C'],
+    ['mac_address', '0015.5d0a.1b2c', '0015.5D0A.1B2C'],
+    ['email', 'JDoe@Contoso.Example', 'jdoe@contoso.example'],
+  ])('%s %p is read as %p', (type, value, normalised) => {
+    expect(parse(type, value)).toEqual({ observables: [{ type, value: normalised }], warnings: [] });
+  });
+
+  it.each([
+    ['file_name', 'dir\\a.exe', 'a file name'],
+    ['file_name', '..', 'a file name'],
+    ['process_name', 'a/b', 'a process file name'],
+    ['file_path', 'a.exe', 'a full file path'],
+    ['file_path', 'C:\\a\u0000b', 'a full file path'],
+    ['registry_key', 'Software\\Run', 'a registry key'],
+    ['registry_key', 'HKEY_BOGUS\\x', 'a registry key'],
+    ['mac_address', '00:15:5d-0a:1b:2c', 'a MAC address'],
+    ['mac_address', '00155d0a1b2', 'a MAC address'],
+    ['email', 'jdoe', 'an email address'],
+    ['email', 'a b@c.example', 'an email address'],
+  ])('%s %p is skipped with a warning saying what was expected, the rest still answered', (type, value, expected) => {
+    const result = parseObservables([{ type, value }, { type: 'ip', value: '10.0.0.1' }], OBSERVE_TYPES);
+    expect(result.observables).toEqual([{ type: 'ip', value: '10.0.0.1' }]);
+    expect(result.warnings).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining(`not ${expected}`) })]);
   });
 });
 

@@ -23,6 +23,18 @@ export const EXAMPLE_PIVOT_OBSERVABLES = [
   { type: 'url', value: 'http://badcdn-delivery.example/' },
 ];
 
+/** A demo value of every other type observe answers; `observables.json` lists the three lists together. */
+export const EXAMPLE_MORE_OBSERVABLES = [
+  { type: 'md5', value: 'ef89d496a2a4f16819ed667c16a9c42a' },
+  { type: 'ipv6', value: '2001:db8:4a2f::25' },
+  { type: 'file_name', value: 'invoice_2026_11.pdf.exe' },
+  { type: 'file_path', value: 'C:\\Users\\jdoe\\Downloads\\invoice_2026_11.pdf.exe' },
+  { type: 'process_name', value: 'OUTLOOK.EXE' },
+  { type: 'registry_key', value: 'HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run' },
+  { type: 'mac_address', value: '3C-7C-3F-A1-B2-C4' },
+  { type: 'email', value: 'jdoe@contosodemo.onmicrosoft.com' },
+];
+
 export const EXAMPLE_SHA1 = '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2';
 
 /** fin-wks-017, the demo tenant's infected Windows 10 device. */

@@ -3,6 +3,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AxiosResponse, Method } from 'axios';
+import { apiName, DefenderApi } from '../limits/api-names';
 import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
 import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
@@ -94,7 +95,7 @@ export class DefenderHttpClient {
    * plan its calls by budget; unbounded when the limiter is off. Slots of a busy tenant may be
    * taken by others before they are used: the limiter still guards every call.
    */
-  async freeSlots(ctx: DefenderContext, apis: readonly string[]): Promise<Record<string, number>> {
+  async freeSlots(ctx: DefenderContext, apis: readonly DefenderApi[]): Promise<Partial<Record<DefenderApi, number>>> {
     const slots = await Promise.all(apis.map((api) => (this.config.rateLimit ? this.limiter.available(quotaAccount(ctx), 'general', api) : Infinity)));
     return Object.fromEntries(apis.map((api, i) => [api, slots[i]]));
   }
@@ -197,16 +198,6 @@ export class DefenderHttpClient {
 /** Whose quota a call spends: Defender counts its limits per app and tenant. */
 function quotaAccount(ctx: DefenderContext): string {
   return `${ctx.credentials.tenantId}:${ctx.credentials.clientId}`;
-}
-
-/**
- * The Defender API a path belongs to, for its own rate limit: `files/{x}/alerts` → `files/alerts`,
- * `machines/{id}/isolate` → `machines/isolate`, `machines/{id}` → `machines`. Coarser than
- * Defender's own split where in doubt (indicators list, submit and delete share one), never finer.
- */
-export function apiName(path: string): string {
-  const segments = path.split('?')[0].split('/');
-  return segments.length > 2 ? `${segments[0]}/${segments[segments.length - 1]}` : segments[0];
 }
 
 /** What a request whose deadline passed is answered. */

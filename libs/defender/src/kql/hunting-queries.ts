@@ -1,23 +1,45 @@
 import { canonicalIp } from '@app/common';
 import { isIPv4 } from 'node:net';
-import { DeviceFileEvent, DeviceNetworkEvent } from '../models';
+import { HuntingEvent } from '../models';
 import { kqlInt, kqlList, kqlString } from './kql';
 
-export type EventTable = 'DeviceFileEvents' | 'DeviceNetworkEvents' | 'AlertEvidence';
-export type EventColumn = 'SHA1' | 'SHA256' | 'MD5' | 'RemoteIP' | 'RemoteUrl';
+export type EventTable =
+  | 'DeviceFileEvents'
+  | 'DeviceNetworkEvents'
+  | 'DeviceProcessEvents'
+  | 'DeviceRegistryEvents'
+  | 'DeviceLogonEvents'
+  | 'DeviceNetworkInfo'
+  | 'AlertEvidence';
+const TABLE_ORDER: readonly EventTable[] = [
+  'DeviceFileEvents',
+  'DeviceNetworkEvents',
+  'DeviceProcessEvents',
+  'DeviceRegistryEvents',
+  'DeviceLogonEvents',
+  'DeviceNetworkInfo',
+  'AlertEvidence',
+];
 
-/** The event table each matched column belongs to. */
-export const EVENT_TABLE: Readonly<Record<EventColumn, EventTable>> = {
-  SHA1: 'DeviceFileEvents',
-  SHA256: 'DeviceFileEvents',
-  MD5: 'DeviceFileEvents',
-  RemoteIP: 'DeviceNetworkEvents',
-  RemoteUrl: 'DeviceNetworkEvents',
+/**
+ * How a column is compared with a value, in the query and again on each row:
+ * `exact` `in` (hashes), `ip` `in` then any spelling of the address, `term` `has` (a domain),
+ * `host` `has` then only URLs whose host is the domain or a subdomain, `url` the whole URL in
+ * any scheme, `caseless` `in~` (names, paths, keys, UPNs), `mac` `in~` over the usual spellings.
+ */
+export type ColumnMatch = 'exact' | 'ip' | 'term' | 'host' | 'url' | 'caseless' | 'mac';
+
+export interface FilterTerm {
+  column: string;
+  match: ColumnMatch;
+  value: string;
+}
+
+/** Only these columns of the row-heavy tables are read (what names an alert or a device). */
+const PROJECTED: Partial<Record<EventTable, readonly string[]>> = {
+  AlertEvidence: ['Timestamp', 'AlertId', 'SHA1', 'SHA256', 'RemoteIP', 'RemoteUrl'],
+  DeviceNetworkInfo: ['Timestamp', 'DeviceId', 'DeviceName', 'MacAddress'],
 };
-const TABLE_ORDER: readonly EventTable[] = ['DeviceFileEvents', 'DeviceNetworkEvents', 'AlertEvidence'];
-
-/** The `AlertEvidence` columns read: enough to give a row to its observable and name its alert. */
-const EVIDENCE_COLUMNS = ['Timestamp', 'AlertId', 'SHA1', 'SHA256', 'RemoteIP', 'RemoteUrl'];
 
 /**
  * The column every row of an events query carries to say which table it came from (a constant
@@ -25,25 +47,13 @@ const EVIDENCE_COLUMNS = ['Timestamp', 'AlertId', 'SHA1', 'SHA256', 'RemoteIP', 
  */
 export const TABLE_COLUMN = 'RelayTable';
 
-/** One observable's slice of an events query: which column, which value, how many rows. */
+/** One observable's slice of an events query: one table, the terms any of which a row matches, how many rows. */
 export interface EventFilter {
-  /** Relay-made tag (`o0`, `o1`, …) put on the rows that answer this observable. */
+  /** Relay-made key the rows that answer this filter are given under; filters may share one. */
   key: string;
-  column: EventColumn;
-  value: string;
+  table: EventTable;
+  terms: readonly FilterTerm[];
   limit: number;
-  /** `url`: the value is a URL, matched whole (any scheme, exact host and path) rather than as a term. */
-  match?: 'url';
-  /**
-   * `AlertEvidence` to find the ids of the observable's alerts (the same columns exist there);
-   * otherwise the event table of the column.
-   */
-  table?: 'AlertEvidence';
-}
-
-/** The table a filter reads. */
-export function tableOf(f: EventFilter): EventTable {
-  return f.table ?? EVENT_TABLE[f.column];
 }
 
 /** Defender returns at most 100,000 rows; the relay never asks for more than this per table. */
@@ -55,76 +65,94 @@ export const MAX_EVENT_ROWS = 10_000;
 export const MIN_EVENT_ROWS = 1_000;
 
 /**
- * Every observable of one or several requests against both event tables, as one query
- * (docs/hunting-queries.md §1): per table, exact columns with `in`, domains with `has` (term
- * match, so `https://evil.example/x` and `cdn.evil.example` count), newest first, enough rows for
- * every observable's limit (between MIN_EVENT_ROWS and MAX_EVENT_ROWS), each row tagged with its
- * table; two tables are joined with `union`. Rows are then given to their observables by
- * `assignEvents`.
+ * Every filter of one or several requests as one query (docs/hunting-queries.md): per table, the
+ * terms grouped by column and comparison, newest first, enough rows for every filter's limit
+ * (between MIN_EVENT_ROWS and MAX_EVENT_ROWS), each row tagged with its table; several tables
+ * are joined with `union`. Rows are then given to their filters by `assignEvents`.
  */
 export function eventsQuery(filters: readonly EventFilter[]): string {
   if (filters.length === 0) throw new RangeError('an events query needs at least one filter');
-  const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => tableOf(f) === table) }))
+  const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => f.table === table) }))
     .filter((leg) => leg.filters.length > 0)
     .map((leg) => tableQuery(leg.table, leg.filters));
   return legs.length === 1 ? legs[0] : `union\n${legs.map((leg) => `(${leg})`).join(',\n')}`;
 }
 
 function tableQuery(table: EventTable, filters: readonly EventFilter[]): string {
-  const exact = new Map<EventColumn, Set<string>>();
+  const exact = new Map<string, Set<string>>();
+  const caseless = new Map<string, Set<string>>();
   const terms = new Set<string>();
   const urls = new Set<string>();
-  for (const f of filters) {
-    if (f.match === 'url') urls.add(`${f.column} in~ ${kqlList(urlForms(f.value))}`);
-    else if (f.column === 'RemoteUrl') terms.add(f.value);
-    else exact.set(f.column, (exact.get(f.column) ?? new Set()).add(f.value));
+  const add = (groups: Map<string, Set<string>>, column: string, values: readonly string[]) =>
+    groups.set(column, new Set([...(groups.get(column) ?? []), ...values]));
+  for (const { column, match, value } of filters.flatMap((f) => f.terms)) {
+    if (match === 'url') urls.add(`${column} in~ ${kqlList(urlForms(value))}`);
+    else if (match === 'term' || match === 'host') terms.add(`${column} has ${kqlString(value)}`);
+    else if (match === 'caseless') add(caseless, column, [value]);
+    else if (match === 'mac') add(caseless, column, macForms(value));
+    else add(exact, column, [value]);
   }
   const predicates = [
     ...[...exact].map(([column, values]) => `${column} in ${kqlList([...values])}`),
-    ...[...terms].map((term) => `RemoteUrl has ${kqlString(term)}`),
+    ...terms,
     ...urls,
+    ...[...caseless].map(([column, values]) => `${column} in~ ${kqlList([...values])}`),
   ];
   const wanted = filters.reduce((sum, f) => sum + f.limit, 0);
   const rows = Math.min(MAX_EVENT_ROWS, Math.max(MIN_EVENT_ROWS, wanted));
-  const project = table === 'AlertEvidence' ? `\n| project ${EVIDENCE_COLUMNS.join(', ')}` : '';
+  const base = PROJECTED[table];
+  const columns = base && [...new Set([...base, ...filters.flatMap((f) => f.terms.map((t) => t.column))])];
+  const project = columns ? `\n| project ${columns.join(', ')}` : '';
   return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc${project}\n| extend ${TABLE_COLUMN} = ${kqlString(table)}`;
 }
 
-type EventRow = DeviceFileEvent | DeviceNetworkEvent;
-
 /**
- * Gives each observable its rows of its own table (newest first, at most its limit), tagged with
- * its key and without the table tag. A row that answers two observables (a domain and its
- * subdomain) is given to both; rows of other requests' observables (a shared query) to none.
+ * Each filter key's rows (newest first, at most the sum of its filters' limits, each row once),
+ * without the table tag. A row that answers two keys (a domain and its subdomain) is given to
+ * both; rows of other requests' filters (a shared query) to none.
  */
-export function assignEvents(rows: readonly EventRow[], filters: readonly EventFilter[]): EventRow[] {
+export function assignEvents(rows: readonly HuntingEvent[], filters: readonly EventFilter[]): Map<string, HuntingEvent[]> {
   const ordered = [...rows].sort((a, b) => Date.parse(String(b.Timestamp ?? '')) - Date.parse(String(a.Timestamp ?? '')));
-  return filters.flatMap((f) =>
-    ordered
-      .filter((row) => fromTable(row, tableOf(f)) && matches(row, f))
-      .slice(0, f.limit)
-      .map((row) => ({ ...withoutTag(row), RelayKey: f.key })),
+  const byKey = new Map<string, EventFilter[]>();
+  for (const f of filters) byKey.set(f.key, [...(byKey.get(f.key) ?? []), f]);
+  return new Map(
+    [...byKey].map(([key, own]) => {
+      const limit = own.reduce((sum, f) => sum + f.limit, 0);
+      const matching = ordered.filter((row) => own.some((f) => fromTable(row, f.table) && f.terms.some((t) => matches(row, t))));
+      return [key, matching.slice(0, limit).map(withoutTag)];
+    }),
   );
 }
 
-function fromTable(row: EventRow, table: EventTable): boolean {
+function fromTable(row: HuntingEvent, table: EventTable): boolean {
   const tag = (row as Record<string, unknown>)[TABLE_COLUMN];
   return tag === undefined || tag === table;
 }
 
-function withoutTag(row: EventRow): EventRow {
+function withoutTag(row: HuntingEvent): HuntingEvent {
   const { [TABLE_COLUMN]: _tag, ...rest } = row as Record<string, unknown>;
-  return rest as EventRow;
+  return rest as HuntingEvent;
 }
 
-function matches(row: EventRow, f: EventFilter): boolean {
-  const cell = (row as Record<string, unknown>)[f.column];
+function matches(row: HuntingEvent, { column, match, value }: FilterTerm): boolean {
+  const cell = (row as Record<string, unknown>)[column];
   if (typeof cell !== 'string' || cell === '') return false;
-  const value = cell.toLowerCase();
-  if (f.match === 'url') return urlForms(f.value).some((form) => form.toLowerCase() === value);
-  if (f.column === 'RemoteUrl') return hasTerm(value, f.value.toLowerCase());
-  if (f.column === 'RemoteIP') return sameIp(value, f.value.toLowerCase());
-  return value === f.value.toLowerCase();
+  const text = cell.toLowerCase();
+  const wanted = value.toLowerCase();
+  switch (match) {
+    case 'url':
+      return urlForms(value).some((form) => form.toLowerCase() === text);
+    case 'term':
+      return hasTerm(text, wanted);
+    case 'host':
+      return hasTerm(text, wanted) && isDomainOrSubdomain(hostOf(text), wanted);
+    case 'ip':
+      return sameIp(text, wanted);
+    case 'mac':
+      return macDigits(cell) === macDigits(value);
+    default:
+      return text === wanted;
+  }
 }
 
 /**
@@ -140,6 +168,22 @@ export function urlForms(url: string): string[] {
   return bases.flatMap((base) => [base, `http://${base}`, `https://${base}`]);
 }
 
+export function macDigits(mac: string): string {
+  return mac.replace(/[-:.\s]/g, '').toUpperCase();
+}
+
+/**
+ * The spellings a MAC may be logged in (no separators, `-`, `:`, Cisco dots), compared
+ * case-insensitively: Defender documents no format for `MacAddress`.
+ */
+export function macForms(mac: string): string[] {
+  const hex = macDigits(mac);
+  if (!/^[0-9A-F]{12}$/.test(hex)) return [mac];
+  const pairs = hex.match(/../g) ?? [];
+  const quads = hex.match(/..../g) ?? [];
+  return [hex, pairs.join('-'), pairs.join(':'), quads.join('.')];
+}
+
 const ALNUM = /[\p{L}\p{N}]/u;
 
 /** KQL `has`: `term` appears in `text` bounded by non-alphanumeric characters (or the ends). */
@@ -150,6 +194,20 @@ export function hasTerm(text: string, term: string): boolean {
     if ((before === undefined || !ALNUM.test(before)) && (after === undefined || !ALNUM.test(after))) return true;
   }
   return false;
+}
+
+/** The host of a URL as evidence spells it, with or without a scheme; undefined when it has none. */
+export function hostOf(url: string): string | undefined {
+  if (url.trim() === '') return undefined;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function isDomainOrSubdomain(host: string | undefined, domain: string): boolean {
+  return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
 }
 
 /** Same address whatever its spelling; Defender may log an IPv4 peer in IPv4-mapped form. */

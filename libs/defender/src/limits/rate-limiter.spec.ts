@@ -1,6 +1,6 @@
 import { MemoryWindowStore, RelayError } from '@app/common';
 import { Deadline } from '../http/deadline';
-import { apiName } from '../http/defender-http.client';
+import { apiName } from './api-names';
 import { TenantRateLimiter } from './rate-limiter';
 
 describe('TenantRateLimiter', () => {

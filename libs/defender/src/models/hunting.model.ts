@@ -10,8 +10,6 @@ interface HuntingRowBase {
   ReportId?: number | null;
   AppGuardContainerId?: string | null;
   AdditionalFields?: string | null;
-  /** Set by the relay (not Defender): which input observable the row answered. */
-  RelayKey?: string;
 }
 
 interface InitiatingProcessColumns {
@@ -85,8 +83,42 @@ export interface DeviceNetworkEvent extends HuntingRowBase, InitiatingProcessCol
   RemoteIPType?: string | null;
 }
 
-/** A hunting row of either event table; columns of the other table are simply absent. */
-export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent;
+interface AccountColumns {
+  AccountName?: string | null;
+  AccountDomain?: string | null;
+  AccountSid?: string | null;
+  AccountUpn?: string | null;
+  AccountObjectId?: string | null;
+}
 
-/** Read access to every column of either event table. */
-export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent;
+/** A `DeviceProcessEvents` row: the created process's file (`FileName`, `FolderPath`, hashes) and account. */
+export interface DeviceProcessEvent extends HuntingRowBase, InitiatingProcessColumns, AccountColumns {
+  FileName?: string | null;
+  FolderPath?: string | null;
+  SHA1?: string | null;
+  SHA256?: string | null;
+  MD5?: string | null;
+  ProcessId?: number | null;
+  ProcessCommandLine?: string | null;
+}
+
+export interface DeviceRegistryEvent extends HuntingRowBase, InitiatingProcessColumns {
+  RegistryKey?: string | null;
+  RegistryValueType?: string | null;
+  RegistryValueName?: string | null;
+  RegistryValueData?: string | null;
+  PreviousRegistryKey?: string | null;
+}
+
+/** A `DeviceLogonEvents` row (no UPN column: the account is a name and a domain). */
+export interface DeviceLogonEvent extends HuntingRowBase, InitiatingProcessColumns, Omit<AccountColumns, 'AccountUpn' | 'AccountObjectId'> {
+  LogonType?: string | null;
+  RemoteIP?: string | null;
+  RemoteDeviceName?: string | null;
+}
+
+/** A hunting row of any event table the relay reads; columns of the other tables are simply absent. */
+export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent | DeviceProcessEvent | DeviceRegistryEvent | DeviceLogonEvent;
+
+/** Read access to every column of every event table. */
+export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent & DeviceProcessEvent & DeviceRegistryEvent & DeviceLogonEvent;

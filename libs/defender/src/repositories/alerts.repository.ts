@@ -1,4 +1,4 @@
-import { RelayError } from '@app/common';
+import { ErrorList, RelayError } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
@@ -47,18 +47,18 @@ export class AlertsRepository {
     return this.list(ctx, apiPath`users/${account}/alerts`);
   }
 
-  /** Free slots now of each named Defender API for this credential (observe plans its lookups by them). */
-  freeSlots(ctx: DefenderContext, apis: readonly string[]): Promise<Record<string, number>> {
-    return this.client.freeSlots(ctx, apis);
+  /**
+   * Whole alerts, evidence included, by id: one `$filter=id eq … or id eq …` call per
+   * ALERT_BATCH_SIZE ids (the filter is part of the URL), all at once. Ids Defender does not know
+   * are simply absent; a failed batch is reported to `errors` and costs only its own alerts.
+   */
+  async byIds(ctx: DefenderContext, ids: Iterable<string>, errors: ErrorList): Promise<Map<string, Alert>> {
+    const batches = alertIdBatches(ids);
+    const fetched = await Promise.all(batches.map((batch) => errors.capture(() => this.batch(ctx, batch), [] as Alert[])));
+    return new Map(fetched.flat().map((alert) => [alert.id, alert]));
   }
 
-  /**
-   * Whole alerts, evidence included, by id: one `$filter=id eq … or id eq …` call for the ids
-   * given (keep them to a few dozen: the filter is part of the URL). Ids Defender does not know
-   * are simply absent.
-   */
-  async byIds(ctx: DefenderContext, ids: readonly string[]): Promise<Alert[]> {
-    if (ids.length === 0) return [];
+  private async batch(ctx: DefenderContext, ids: readonly string[]): Promise<Alert[]> {
     const filter = ids.map((id) => `id eq ${odataString(id)}`).join(' or ');
     const { data } = await this.client.request<AlertList>(ctx, {
       method: 'GET',
@@ -93,4 +93,13 @@ export class AlertsRepository {
   createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Alert[]> {
     return listPages<Alert>(this.client, ctx, { path: 'alerts', filter: `alertCreationTime ge ${odataDateTime(since)}`, noun: 'alerts' });
   }
+}
+
+/** Keeps a batch's `$filter` (about 50 characters an id) well inside Defender's URL length limits. */
+export const ALERT_BATCH_SIZE = 25;
+
+export function alertIdBatches(ids: Iterable<string>, size = ALERT_BATCH_SIZE): string[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  const unique = [...new Set(ids)];
+  return Array.from({ length: Math.ceil(unique.length / size) }, (_, b) => unique.slice(b * size, (b + 1) * size));
 }

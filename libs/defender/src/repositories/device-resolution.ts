@@ -64,3 +64,10 @@ export function deviceHasIp(machine: Machine, ip: string, canonical: (value: str
 export function findByIpTimestamp(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Whether any adapter of a device carries a MAC address, whatever either side's separators and case. */
+export function deviceHasMac(machine: Machine, mac: string): boolean {
+  const digits = (value: string) => value.replace(/[-:.\s]/g, '').toUpperCase();
+  const wanted = digits(mac);
+  return (machine.ipAddresses ?? []).some((a) => typeof a.macAddress === 'string' && a.macAddress !== '' && digits(a.macAddress) === wanted);
+}

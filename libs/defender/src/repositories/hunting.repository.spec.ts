@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient, DefenderRequest } from '../http/defender-http.client';
+import { EventFilter } from '../kql/hunting-queries';
 import { HUNTING_CHOICE_TTL_MS, HuntingRepository } from './hunting.repository';
 
 // The choice of hunting API, one level below the e2e tests: a strict fake client answers as Graph
@@ -14,7 +15,8 @@ const NO_GRAPH: Credentials = { tenantId: 'tenant-a', clientId: 'app-without-gra
 const WITH_GRAPH: Credentials = { tenantId: 'tenant-a', clientId: 'app-with-graph', clientSecret: 's2' };
 const GRAPH_403 = 'Microsoft Graph refused the request: The application does not have any of the required application permissions (ThreatHunting.Read.All) to access the resource.';
 const ROW = { DeviceId: 'd1', SHA1: 'aa', Timestamp: '2026-11-30T00:00:00Z', RelayTable: 'DeviceFileEvents' };
-const FILTER = { key: 'o0', column: 'SHA1', value: 'aa', limit: 5 } as const;
+const FILTER: EventFilter = { key: 'o0', table: 'DeviceFileEvents', terms: [{ column: 'SHA1', match: 'exact', value: 'aa' }], limit: 5 };
+const withValue = (value: string): EventFilter => ({ ...FILTER, terms: [{ ...FILTER.terms[0], value }] });
 
 describe('HuntingRepository: which hunting API', () => {
   let now: number;
@@ -40,7 +42,7 @@ describe('HuntingRepository: which hunting API', () => {
     contexts.push(ctx);
     return ctx;
   };
-  const hunt = (repo: HuntingRepository, credentials: Credentials) => repo.events(context(credentials), [FILTER]);
+  const hunt = async (repo: HuntingRepository, credentials: Credentials) => (await repo.events(context(credentials), [FILTER])).get('o0') ?? [];
   const apis = () => calls.map((c) => c.api);
 
   beforeEach(() => {
@@ -172,11 +174,11 @@ describe('HuntingRepository: which hunting API', () => {
     const repo = repository('graph');
     const rows = [ROW, { ...ROW, SHA1: 'bb' }, { ...ROW, SHA1: 'cc' }];
     graphAnswer = async () => rows;
-    const other = { ...FILTER, value: 'bb' };
+    const other = withValue('bb');
     const [mine, theirs, foreign] = await Promise.all([
       repo.events(context(WITH_GRAPH), [FILTER]),
       repo.events(context(WITH_GRAPH), [other]),
-      repo.events(context(NO_GRAPH), [{ ...FILTER, value: 'cc' }]),
+      repo.events(context(NO_GRAPH), [withValue('cc')]),
     ]);
     expect(calls).toEqual([
       { api: 'graph', clientId: WITH_GRAPH.clientId },
@@ -185,8 +187,8 @@ describe('HuntingRepository: which hunting API', () => {
     const [shared, separate] = client.request.mock.calls.map(([, request]) => (request.body as { Query: string }).Query);
     expect(shared).toContain("SHA1 in ('aa', 'bb')");
     expect(separate).toContain("SHA1 in ('cc')");
-    expect(mine).toEqual([{ DeviceId: 'd1', SHA1: 'aa', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
-    expect(theirs).toEqual([{ DeviceId: 'd1', SHA1: 'bb', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
-    expect(foreign).toEqual([{ DeviceId: 'd1', SHA1: 'cc', Timestamp: ROW.Timestamp, RelayKey: 'o0' }]);
+    expect(mine).toEqual(new Map([['o0', [{ DeviceId: 'd1', SHA1: 'aa', Timestamp: ROW.Timestamp }]]]));
+    expect(theirs).toEqual(new Map([['o0', [{ DeviceId: 'd1', SHA1: 'bb', Timestamp: ROW.Timestamp }]]]));
+    expect(foreign).toEqual(new Map([['o0', [{ DeviceId: 'd1', SHA1: 'cc', Timestamp: ROW.Timestamp }]]]));
   });
 });

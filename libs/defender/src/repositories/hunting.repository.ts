@@ -69,13 +69,12 @@ export class HuntingRepository {
   }
 
   /**
-   * The events of every observable of a request, both tables, in one hunting call shared with the
-   * concurrent requests of the same credential (never another's); each row comes back tagged
-   * (`RelayKey`) with the filter it answers, and only this request's filters get rows. The
-   * credentials are proven before the request may join a shared call.
+   * The rows of every filter of a request, by filter key, in one hunting call shared with the
+   * concurrent requests of the same credential (never another's); only this request's filters get
+   * rows. The credentials are proven before the request may join a shared call.
    */
-  async events(ctx: DefenderContext, filters: readonly EventFilter[]): Promise<HuntingEvent[]> {
-    if (filters.length === 0) return [];
+  async events(ctx: DefenderContext, filters: readonly EventFilter[]): Promise<Map<string, HuntingEvent[]>> {
+    if (filters.length === 0) return new Map();
     await this.client.authenticate(ctx);
     const rows = await this.eventQueries.submit(ctx.identity, { ctx, filters }, filters.length, ctx.deadline);
     return assignEvents(rows, filters);

@@ -1,6 +1,9 @@
 import type { Observable } from '@app/common';
-import type { HuntingEvent } from '@app/defender';
-import { alertIdBatches, evidenceAlertIds, hostOf, planAlertLookups, plannedApis, restCalls } from './observe-planner';
+import { apiPath } from '../http/encode';
+import { apiName } from '../limits/api-names';
+import { alertIdBatches } from '../repositories/alerts.repository';
+import { planAlertLookups, plannedApis, restCalls } from './search-plan';
+import { SEARCH_TABLE } from './search-table';
 
 const sha1 = (n: number): Observable => ({ type: 'sha1', value: n.toString(16).padStart(40, '0') });
 const sha256 = (n: number): Observable => ({ type: 'sha256', value: n.toString(16).padStart(64, '0') });
@@ -13,9 +16,7 @@ const plenty = { files: 100, 'files/alerts': 100, 'domains/alerts': 100, 'ips/al
 describe('planAlertLookups', () => {
   it('sends everything to REST while every API it needs has slots beyond the headroom', () => {
     const observables = [sha1(1), sha256(2), md5(3), ip(4), { type: 'ipv6', value: '2001:db8::1' } as Observable, domain(5)];
-    const plan = planAlertLookups(observables, plenty);
-    expect(plan.map((p) => p.observable)).toEqual(observables);
-    expect(plan.map((p) => p.route)).toEqual([
+    expect(planAlertLookups(observables, plenty)).toEqual([
       { kind: 'rest', calls: ['files/alerts'] },
       { kind: 'rest', calls: ['files', 'files/alerts'] },
       { kind: 'rest', calls: ['files', 'files/alerts'] },
@@ -28,30 +29,30 @@ describe('planAlertLookups', () => {
   it('routes to hunting, by the evidence column of the type, what the budget of its API does not cover', () => {
     const observables = [...[1, 2, 3].map(ip), ...[1, 2].map(domain), sha1(1), sha256(1)];
     const plan = planAlertLookups(observables, { 'ips/alerts': 12, 'domains/alerts': 0, 'files/alerts': 11, files: 10 }, 10);
-    expect(plan.map((p) => p.route)).toEqual([
+    expect(plan).toEqual([
       { kind: 'rest', calls: ['ips/alerts'] },
       { kind: 'rest', calls: ['ips/alerts'] },
-      { kind: 'hunting', column: 'RemoteIP' },
-      { kind: 'hunting', column: 'RemoteUrl' },
-      { kind: 'hunting', column: 'RemoteUrl' },
+      { kind: 'evidence' },
+      { kind: 'evidence' },
+      { kind: 'evidence' },
       { kind: 'rest', calls: ['files/alerts'] },
       // its file profile has no slot left: matched by SHA256 in the evidence instead
-      { kind: 'hunting', column: 'SHA256' },
+      { kind: 'evidence' },
     ]);
   });
 
   it('plans md5s first, as REST is their only route, and past the budget when it must', () => {
     const observables = [sha256(1), md5(2), md5(3)];
     const plan = planAlertLookups(observables, { files: 11, 'files/alerts': 100 }, 10);
-    expect(plan.map((p) => p.route)).toEqual([
-      { kind: 'hunting', column: 'SHA256' },
+    expect(plan).toEqual([
+      { kind: 'evidence' },
       { kind: 'rest', calls: ['files', 'files/alerts'] },
       { kind: 'rest', calls: ['files', 'files/alerts'] },
     ]);
   });
 
   it('treats an API it was given no figure for as having no free slot', () => {
-    expect(planAlertLookups([ip(1)], {}).map((p) => p.route)).toEqual([{ kind: 'hunting', column: 'RemoteIP' }]);
+    expect(planAlertLookups([ip(1)], {})).toEqual([{ kind: 'evidence' }]);
   });
 
   it('plans no alert lookup for types Defender has no related alerts for', () => {
@@ -59,7 +60,7 @@ describe('planAlertLookups', () => {
       { type: 'ms_machine_id', value: 'a'.repeat(40) },
       { type: 'url', value: 'https://x.example/' },
     ];
-    expect(planAlertLookups(observables, plenty).map((p) => p.route)).toEqual([{ kind: 'none' }, { kind: 'none' }]);
+    expect(planAlertLookups(observables, plenty)).toEqual([{ kind: 'none' }, { kind: 'none' }]);
   });
 
   it('at investigation scale stays within every budget and routes every lookable observable somewhere', () => {
@@ -67,13 +68,13 @@ describe('planAlertLookups', () => {
     const observables = Array.from({ length: 500 }, (_, i) => makers[i % makers.length](i));
     const plan = planAlertLookups(observables, plenty);
     const spent = new Map<string, number>();
-    for (const { route } of plan) if (route.kind === 'rest') for (const api of route.calls) spent.set(api, (spent.get(api) ?? 0) + 1);
+    for (const route of plan) if (route.kind === 'rest') for (const api of route.calls) spent.set(api, (spent.get(api) ?? 0) + 1);
     // md5s (100) go to REST whatever the budget; the other APIs stay under 100 - headroom.
     expect(spent.get('files')).toBe(100);
     expect(spent.get('ips/alerts')).toBe(90);
     expect(spent.get('domains/alerts')).toBe(90);
     expect(spent.get('files/alerts')).toBe(100);
-    expect(plan.filter((p) => p.route.kind === 'none')).toHaveLength(0);
+    expect(plan.filter((route) => route.kind === 'none')).toHaveLength(0);
   });
 });
 
@@ -82,6 +83,22 @@ describe('restCalls and plannedApis', () => {
     expect(restCalls(md5(1))).toEqual(['files', 'files/alerts']);
     expect(plannedApis([ip(1), md5(1), domain(1), ip(2)])).toEqual(['domains/alerts', 'files', 'files/alerts', 'ips/alerts']);
     expect(plannedApis([])).toEqual([]);
+  });
+});
+
+describe('the search table and the limiter agree on API names', () => {
+  it('names every planned API as the limiter names the path it calls', () => {
+    const paths: Record<string, string> = {
+      file: apiPath`files/${'a'.repeat(40)}/alerts`,
+      domain: apiPath`domains/${'evil.example'}/alerts`,
+      ip: apiPath`ips/${'10.0.0.1'}/alerts`,
+      user: apiPath`users/${'jdoe'}/alerts`,
+    };
+    expect(SEARCH_TABLE.sha1.rest.apis).toEqual([apiName(paths.file)]);
+    expect(SEARCH_TABLE.sha256.rest.apis).toEqual([apiName(apiPath`files/${'b'.repeat(64)}`), apiName(paths.file)]);
+    expect(SEARCH_TABLE.domain.rest.apis).toEqual([apiName(paths.domain)]);
+    expect(SEARCH_TABLE.ip.rest.apis).toEqual([apiName(paths.ip)]);
+    expect(SEARCH_TABLE.user.rest.apis).toEqual([apiName(paths.user)]);
   });
 });
 
@@ -94,32 +111,5 @@ describe('alertIdBatches', () => {
   it('refuses a batch size that is not a positive integer', () => {
     expect(() => alertIdBatches(['a'], 0)).toThrow('batch size must be a positive integer, got 0');
     expect(() => alertIdBatches(['a'], 1.5)).toThrow(RangeError);
-  });
-});
-
-describe('evidenceAlertIds', () => {
-  const row = (AlertId: unknown, RemoteUrl = ''): HuntingEvent => ({ AlertId, RemoteUrl }) as unknown as HuntingEvent;
-
-  it('names each alert once, in row order, skipping rows without an id', () => {
-    const rows = [row('da2'), row('da1'), row('da2'), row(''), row(undefined)];
-    expect(evidenceAlertIds(rows, { column: 'SHA1', value: 'aa' })).toEqual(['da2', 'da1']);
-  });
-
-  it("keeps a domain's rows only when the URL's host is the domain or a subdomain of it", () => {
-    const rows = [
-      row('exact', 'evil.example'),
-      row('sub', 'https://cdn.Evil.Example/x?y=1'),
-      row('super', 'https://evil.example.attacker.net/'),
-      row('path', 'https://other.net/evil.example'),
-      row('empty', ''),
-    ];
-    expect(evidenceAlertIds(rows, { column: 'RemoteUrl', value: 'Evil.Example' })).toEqual(['exact', 'sub']);
-  });
-
-  it('reads hosts with or without a scheme, and none from what is not a URL', () => {
-    expect(hostOf('ftp://files.example:21/a')).toBe('files.example');
-    expect(hostOf('files.example.')).toBe('files.example');
-    expect(hostOf('')).toBeUndefined();
-    expect(hostOf('http://')).toBeUndefined();
   });
 });

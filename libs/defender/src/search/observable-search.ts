@@ -1,0 +1,225 @@
+import { accountName, ErrorList, Observable } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { DefenderContext } from '../http/defender-context';
+import { DefenderHttpClient } from '../http/defender-http.client';
+import { EventFilter } from '../kql/hunting-queries';
+import { Alert, FileProfile, HuntingEvent, Machine } from '../models';
+import { AlertsRepository } from '../repositories/alerts.repository';
+import { MAX_HOSTNAME_DEVICES, tooManyDevices } from '../repositories/device-resolution';
+import { DevicesRepository } from '../repositories/devices.repository';
+import { FilesRepository } from '../repositories/files.repository';
+import { HuntingRepository } from '../repositories/hunting.repository';
+import { MachinesRepository } from '../repositories/machines.repository';
+import { AlertRoute, planAlertLookups, plannedApis } from './search-plan';
+import { ColumnSearch, RestAlerts, searchRow, SearchRow, TableSearch } from './search-table';
+
+export interface Found {
+  observable: Observable;
+  alerts: Alert[];
+  events: HuntingEvent[];
+  /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
+  profile?: FileProfile;
+  devices: Machine[];
+}
+
+export interface SearchOptions {
+  limit: number;
+  errors: ErrorList;
+  /** false: alerts only (no event tables in the hunting query). */
+  events?: boolean;
+}
+
+/** `AlertEvidence` rows asked for per observable routed to hunting: one per alert and matching entity. */
+const EVIDENCE_ROWS = 1_000;
+/** `DeviceNetworkInfo` rows (one per adapter report) read per observable to find its devices. */
+const DEVICE_ROWS = 1_000;
+
+/** Evidence columns that find alerts the table's REST lookup cannot (whole URL, IPv6). */
+const EVIDENCE_ONLY: Partial<Record<Observable['type'], readonly ColumnSearch[]>> = {
+  ipv6: [{ column: 'RemoteIP', match: 'ip' }],
+  url: [{ column: 'RemoteUrl', match: 'url' }],
+};
+
+type Keyed = { observable: Observable; row: SearchRow; i: number };
+
+/**
+ * Finds observables in Defender by the search table: the alert lookups planned by the tenant's
+ * free slots, REST per observable beside ONE hunting query for the events, the alert evidence
+ * and the device rows of every observable (shared with concurrent requests of the same
+ * credential). A failing call costs only what depended on it; the error goes to `errors`.
+ */
+@Injectable()
+export class ObservableSearch {
+  constructor(
+    private readonly client: DefenderHttpClient,
+    private readonly alerts: AlertsRepository,
+    private readonly files: FilesRepository,
+    private readonly devices: DevicesRepository,
+    private readonly machines: MachinesRepository,
+    private readonly hunting: HuntingRepository,
+  ) {}
+
+  /** One answer per observable, in input order, each as soon as its own lookups are in. */
+  find(ctx: DefenderContext, observables: readonly Observable[], options: SearchOptions): Promise<Found>[] {
+    const keyed = observables.map((observable, i) => ({ observable, row: searchRow(observable.type), i }));
+    const plan = this.client.freeSlots(ctx, plannedApis(observables)).then((free) => planAlertLookups(observables, free));
+    // Hunting first: calls queue for the per-tenant concurrency in the order they are made, and
+    // this one call serves every observable.
+    const hunted = plan.then((routes) => this.hunt(ctx, keyed, routes, options));
+    const evidenceAlerts = hunted.then((rows) => this.alertsByEvidence(ctx, keyed, rows, options.errors));
+    return keyed.map((k) => plan.then((routes) => this.findOne(ctx, k, routes[k.i], hunted, evidenceAlerts, options.errors)));
+  }
+
+  /** The alerts of each observable (input order), as observe finds them. */
+  async alertsOf(ctx: DefenderContext, observables: readonly Observable[], errors: ErrorList): Promise<Alert[][]> {
+    const found = await Promise.all(this.find(ctx, observables, { limit: 0, errors, events: false }));
+    return found.map((f) => f.alerts);
+  }
+
+  /** The alerts whose evidence names an IPv6 address or a URL, which no related-alerts API answers; none for other types. */
+  async alertsByEvidenceOf(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Alert[]> {
+    const columns = EVIDENCE_ONLY[observable.type];
+    if (!columns) return [];
+    const filter: EventFilter = { key: evidenceKey(0), table: 'AlertEvidence', terms: terms(columns, observable.value), limit: EVIDENCE_ROWS };
+    const ids = alertIdsIn((await this.hunting.events(ctx, [filter])).get(filter.key) ?? []);
+    return [...(await this.alerts.byIds(ctx, ids, errors)).values()];
+  }
+
+  /**
+   * The devices an observable stands for, as the search table resolves them (a host name through
+   * the machines API, a MAC through its hunting table), with their profiles; none for other types.
+   */
+  async devicesOf(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Machine[]> {
+    const row = searchRow(observable.type);
+    if (row.devices === 'hostname') return (await this.byHostname(ctx, observable.value, errors)).devices;
+    if (typeof row.devices !== 'object') return [];
+    const rows = await this.hunting.events(ctx, [tableFilter(devicesKey(0), row.devices, observable.value, DEVICE_ROWS)]);
+    return this.profiles(ctx, deviceIdsIn(rows.get(devicesKey(0)) ?? []), errors);
+  }
+
+  private async findOne(
+    ctx: DefenderContext,
+    { observable, row, i }: Keyed,
+    route: AlertRoute,
+    hunted: Promise<Map<string, HuntingEvent[]>>,
+    evidenceAlerts: Promise<Map<string, Alert[]>>,
+    errors: ErrorList,
+  ): Promise<Found> {
+    const lookup: Promise<Pick<Found, 'alerts' | 'profile' | 'devices'>> =
+      route.kind === 'evidence'
+        ? evidenceAlerts.then((byKey) => ({ alerts: byKey.get(evidenceKey(i)) ?? [], devices: [] }))
+        : errors.capture(() => this.alertsFor(ctx, observable, row, route, hunted, i, errors), { alerts: [], devices: [] });
+    const [found, rows] = await Promise.all([lookup, hunted]);
+    return { observable, ...found, events: rows.get(eventsKey(i)) ?? [] };
+  }
+
+  private async alertsFor(
+    ctx: DefenderContext,
+    observable: Observable,
+    row: SearchRow,
+    route: AlertRoute,
+    hunted: Promise<Map<string, HuntingEvent[]>>,
+    i: number,
+    errors: ErrorList,
+  ): Promise<Pick<Found, 'alerts' | 'profile' | 'devices'>> {
+    if (row.devices === 'machineId') return { alerts: await this.machineAlerts(ctx, observable.value), devices: [] };
+    if (row.devices === 'hostname') {
+      const { devices } = await this.byHostname(ctx, observable.value, errors);
+      return { alerts: (await Promise.all(devices.map((d) => this.machineAlerts(ctx, String(d.id))))).flat(), devices };
+    }
+    if (row.devices !== undefined) {
+      const ids = deviceIdsIn((await hunted).get(devicesKey(i)) ?? []);
+      const [devices, alerts] = await Promise.all([this.profiles(ctx, ids, errors), Promise.all(ids.map((id) => this.machineAlerts(ctx, id)))]);
+      return { alerts: alerts.flat(), devices };
+    }
+    if (route.kind === 'rest' && row.rest) return { ...(await this.restAlerts(ctx, observable.value, row.rest.lookup)), devices: [] };
+    return { alerts: [], devices: [] };
+  }
+
+  private async restAlerts(ctx: DefenderContext, value: string, lookup: RestAlerts): Promise<Pick<Found, 'alerts' | 'profile'>> {
+    switch (lookup) {
+      case 'file':
+        return { alerts: await this.fileAlerts(ctx, value) };
+      case 'fileByHash': {
+        // Related alerts are looked up by SHA-1 only: resolve the file first.
+        const profile = await this.files.profile(ctx, value);
+        const sha1 = typeof profile?.sha1 === 'string' ? profile.sha1.trim().toLowerCase() : '';
+        return { alerts: /^[0-9a-f]{40}$/.test(sha1) ? await this.fileAlerts(ctx, sha1) : [], profile };
+      }
+      case 'domain':
+        return { alerts: await this.alerts.forDomain(ctx, value) };
+      case 'ip':
+        return { alerts: await this.alerts.forIp(ctx, value) };
+      case 'user': {
+        const account = accountName(value);
+        return { alerts: await ctx.once(`search:userAlerts:${account.toLowerCase()}`, () => this.alerts.forUser(ctx, account)) };
+      }
+    }
+  }
+
+  private async byHostname(ctx: DefenderContext, hostname: string, errors: ErrorList): Promise<{ devices: Machine[] }> {
+    const { devices, truncated } = await this.devices.byHostname(ctx, hostname);
+    if (truncated) errors.add(tooManyDevices(hostname));
+    return { devices };
+  }
+
+  private async profiles(ctx: DefenderContext, ids: readonly string[], errors: ErrorList): Promise<Machine[]> {
+    const found = await Promise.all(ids.map((id) => errors.capture(() => this.machines.machine(ctx, id), undefined)));
+    return found.filter((m): m is Machine => m !== undefined);
+  }
+
+  /** Once per request per file, also when a sha1 and its sha256/md5 are observed together. */
+  private fileAlerts(ctx: DefenderContext, sha1: string): Promise<Alert[]> {
+    return ctx.once(`search:fileAlerts:${sha1}`, () => this.alerts.forFile(ctx, sha1));
+  }
+
+  /** Once per request per device, also when a host name and its machine id are observed together. */
+  private machineAlerts(ctx: DefenderContext, id: string): Promise<Alert[]> {
+    return ctx.once(`search:machineAlerts:${id.toLowerCase()}`, () => this.alerts.forMachine(ctx, id));
+  }
+
+  private hunt(ctx: DefenderContext, keyed: readonly Keyed[], routes: readonly AlertRoute[], options: SearchOptions): Promise<Map<string, HuntingEvent[]>> {
+    const filters = keyed.flatMap(({ observable, row, i }) => [
+      ...(options.events === false ? [] : row.events.map((t) => tableFilter(eventsKey(i), t, observable.value, options.limit))),
+      ...(routes[i].kind === 'evidence' && row.evidence
+        ? [{ key: evidenceKey(i), table: 'AlertEvidence' as const, terms: terms(row.evidence, observable.value), limit: EVIDENCE_ROWS }]
+        : []),
+      ...(typeof row.devices === 'object' ? [tableFilter(devicesKey(i), row.devices, observable.value, DEVICE_ROWS)] : []),
+    ]);
+    return options.errors.capture(() => this.hunting.events(ctx, filters), new Map());
+  }
+
+  /** The whole alerts (evidence included) of the observables routed to `AlertEvidence`, fetched by id once for the request. */
+  private async alertsByEvidence(ctx: DefenderContext, keyed: readonly Keyed[], rows: Map<string, HuntingEvent[]>, errors: ErrorList): Promise<Map<string, Alert[]>> {
+    const idsByKey = new Map(keyed.flatMap(({ i }) => (rows.has(evidenceKey(i)) ? [[evidenceKey(i), alertIdsIn(rows.get(evidenceKey(i)) ?? [])]] : [])));
+    if (idsByKey.size === 0) return new Map();
+    const byId = await this.alerts.byIds(ctx, [...idsByKey.values()].flat(), errors);
+    return new Map([...idsByKey].map(([key, ids]) => [key, ids.flatMap((id) => byId.get(id) ?? [])]));
+  }
+}
+
+const eventsKey = (i: number) => `o${i}`;
+const evidenceKey = (i: number) => `a${i}`;
+const devicesKey = (i: number) => `d${i}`;
+
+function terms(columns: readonly ColumnSearch[], value: string) {
+  return columns.map((c) => ({ column: c.column, match: c.match, value: c.value ? c.value(value) : value }));
+}
+
+function tableFilter(key: string, search: TableSearch, value: string, limit: number): EventFilter {
+  return { key, table: search.table, terms: terms(search.columns, value), limit };
+}
+
+function cell(row: HuntingEvent, column: string): string {
+  const value = (row as Record<string, unknown>)[column];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function alertIdsIn(rows: readonly HuntingEvent[]): string[] {
+  return [...new Set(rows.map((row) => cell(row, 'AlertId')).filter((id) => id !== ''))];
+}
+
+/** The devices rows name, most recently reported first, at most as many as a host name resolves to. */
+function deviceIdsIn(rows: readonly HuntingEvent[]): string[] {
+  return [...new Set(rows.map((row) => cell(row, 'DeviceId').toLowerCase()).filter((id) => id !== ''))].slice(0, MAX_HOSTNAME_DEVICES);
+}

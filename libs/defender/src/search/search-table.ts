@@ -1,0 +1,100 @@
+import { accountName, type ObservableType } from '@app/common';
+import type { ColumnMatch, EventTable } from '../kql/hunting-queries';
+import type { DefenderApi } from '../limits/api-names';
+
+/** A REST lookup of an observable's related alerts (`AlertsRepository`), by what it is asked with. */
+export type RestAlerts = 'file' | 'fileByHash' | 'domain' | 'ip' | 'user';
+
+/**
+ * What an observable stands for when its alerts are its devices': the machine id itself, a host
+ * name (resolved through the machines API), or the devices whose rows of a hunting table match.
+ */
+export type DeviceSource = 'machineId' | 'hostname' | TableSearch;
+
+export interface ColumnSearch {
+  column: string;
+  match: ColumnMatch;
+  /** The value compared instead of the observable's own (a UPN's account name). */
+  value?: (observable: string) => string;
+}
+
+export interface TableSearch {
+  table: Exclude<EventTable, 'AlertEvidence'>;
+  /** A row matches when any of these matches. */
+  columns: readonly ColumnSearch[];
+}
+
+/**
+ * How to find one type of observable in Defender.
+ * - `rest`: its related-alerts API and the API budgets one lookup spends (planned before sending);
+ * - `evidence`: its `AlertEvidence` columns, in the request's hunting query — the route when it
+ *   has no REST lookup, the fallback when the budget is short;
+ * - `devices`: its alerts are those of the devices it resolves to;
+ * - `events`: the event tables and columns its sightings come from.
+ */
+export interface SearchRow {
+  rest?: { lookup: RestAlerts; apis: readonly DefenderApi[] };
+  evidence?: readonly ColumnSearch[];
+  devices?: DeviceSource;
+  events: readonly TableSearch[];
+}
+
+const fileEvents = (column: string): TableSearch[] => [{ table: 'DeviceFileEvents', columns: [{ column, match: 'exact' }] }];
+const caseless = (...columns: string[]): ColumnSearch[] => columns.map((column) => ({ column, match: 'caseless' }));
+const processAndFile = (process: string[], file: string[]): TableSearch[] => [
+  { table: 'DeviceProcessEvents', columns: caseless(...process) },
+  { table: 'DeviceFileEvents', columns: caseless(...file) },
+];
+const remoteIp: TableSearch[] = [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteIP', match: 'ip' }] }];
+
+/** Every observable type the relay knows, one row each: a type without a row does not compile. */
+export const SEARCH_TABLE = {
+  sha1: { rest: { lookup: 'file', apis: ['files/alerts'] }, evidence: [{ column: 'SHA1', match: 'exact' }], events: fileEvents('SHA1') },
+  sha256: { rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] }, evidence: [{ column: 'SHA256', match: 'exact' }], events: fileEvents('SHA256') },
+  // AlertEvidence has no MD5 column: REST is an md5's only route to its alerts.
+  md5: { rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] }, events: fileEvents('MD5') },
+  ip: { rest: { lookup: 'ip', apis: ['ips/alerts'] }, evidence: [{ column: 'RemoteIP', match: 'ip' }], events: remoteIp },
+  ipv6: { rest: { lookup: 'ip', apis: ['ips/alerts'] }, evidence: [{ column: 'RemoteIP', match: 'ip' }], events: remoteIp },
+  domain: {
+    rest: { lookup: 'domain', apis: ['domains/alerts'] },
+    evidence: [{ column: 'RemoteUrl', match: 'host' }],
+    events: [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteUrl', match: 'term' }] }],
+  },
+  url: { events: [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteUrl', match: 'url' }] }] },
+  ms_machine_id: { devices: 'machineId', events: [] },
+  hostname: { devices: 'hostname', events: [] },
+  user: { rest: { lookup: 'user', apis: ['users/alerts'] }, events: [] },
+  // Whole names and paths compared case-insensitively (Windows), never as substrings.
+  file_name: {
+    evidence: caseless('FileName'),
+    events: processAndFile(['FileName', 'InitiatingProcessFileName'], ['FileName', 'InitiatingProcessFileName']),
+  },
+  file_path: {
+    evidence: caseless('FolderPath'),
+    events: processAndFile(['FolderPath', 'InitiatingProcessFolderPath'], ['FolderPath', 'InitiatingProcessFolderPath']),
+  },
+  process_name: {
+    evidence: caseless('FileName'),
+    events: processAndFile(['FileName', 'InitiatingProcessFileName'], ['InitiatingProcessFileName']),
+  },
+  registry_key: { evidence: caseless('RegistryKey'), events: [{ table: 'DeviceRegistryEvents', columns: caseless('RegistryKey') }] },
+  mac_address: { devices: { table: 'DeviceNetworkInfo', columns: [{ column: 'MacAddress', match: 'mac' }] }, events: [] },
+  // An account by its UPN; the logon table has no UPN column, so logons are matched by the account name.
+  email: {
+    evidence: caseless('AccountUpn'),
+    events: [
+      { table: 'DeviceProcessEvents', columns: caseless('AccountUpn', 'InitiatingProcessAccountUpn') },
+      { table: 'DeviceLogonEvents', columns: [{ column: 'AccountName', match: 'caseless', value: accountName }] },
+    ],
+  },
+} as const satisfies Record<ObservableType, SearchRow>;
+
+export function searchRow(type: ObservableType): SearchRow {
+  return SEARCH_TABLE[type];
+}
+
+/** Whether an observable of this type names devices that must be resolved (a host name, a MAC), rather than being one (a machine id). */
+export function resolvesToDevices(type: ObservableType): boolean {
+  const devices = searchRow(type).devices;
+  return devices !== undefined && devices !== 'machineId';
+}
