@@ -6,6 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
+import { nodeHttpAdapter } from './http/node-http.adapter';
 import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
 import { AlertsRepository } from './repositories/alerts.repository';
@@ -32,6 +33,7 @@ const REPOSITORIES = [AlertsRepository, DevicesRepository, FilesRepository, Mach
         httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
         proxy: outbound.proxy,
+        adapter: nodeHttpAdapter(),
       }),
     }),
   ],
