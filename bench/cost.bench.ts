@@ -10,7 +10,8 @@
  *   /respond/observables, /health and /deliberate/observables (4 observables, 16 clients, sandbox
  *   without latency), of /observe/observables (4 observables, 16 clients, 5 ms per Defender call)
  *   and of sequential 500-observable observes (5 ms per call, fresh made-up values each time);
- * - peak RSS (VmHWM) over the whole run.
+ * - peak RSS (VmHWM) over the whole run, and RSS split into the node binary's pages, other files
+ *   and anonymous memory, with the V8 heap and the buffers outside it from the relay's /metrics.
  * The sightings of one 4-observable observe and of the 500-observable observes are saved (transient
  * ids numbered in order) to artifacts/bench/cost-sightings.json and compared with the previous run's.
  *
@@ -28,7 +29,7 @@ import { sign } from 'jsonwebtoken';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_OBSERVABLES, DEMO_TENANT_ID, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
 import { freePort, PROJECT_ROOT, RELAY_NODE_ARGS, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
 import { investigation } from './observables';
-import { cpuMsOf, memoryOf, percentile, post, positiveInt, runBench } from './process-usage';
+import { cpuMsOf, memoryOf, percentile, post, positiveInt, residentByKind, runBench } from './process-usage';
 
 const REFER_REQUESTS = positiveInt('COST_REFER_REQUESTS', 6000, 1_000_000);
 const SMALL_REQUESTS = positiveInt('COST_SMALL_REQUESTS', 3000, 1_000_000);
@@ -92,6 +93,38 @@ async function phase(name: PhaseName, server: Server, route: string, bodies: () 
   agent.destroy();
   times.sort((a, b) => a - b);
   return { name, route, clients, requests: times.length, failed, cpuMsPerRequest: round(cpuMs / times.length, 3), p50Ms: round(percentile(times, 50), 1), reqPerSec: round(times.length / seconds, 0) };
+}
+
+interface MemorySplit {
+  rssMb: number;
+  binaryMb: number;
+  filesMb: number;
+  anonMb: number;
+  heapTotalMb?: number;
+  heapUsedMb?: number;
+  externalMb?: number;
+}
+
+/** RSS split by /proc (the node binary's pages, other files, anonymous) and, from /metrics, the V8 heap and the buffers outside it. */
+async function memorySplit(pid: number, metricsPort?: number): Promise<MemorySplit | undefined> {
+  const rss = memoryOf(pid);
+  const kinds = residentByKind(pid);
+  if (!rss || !kinds) return undefined;
+  const mb = (kb: number) => round(kb / 1024, 1);
+  const split: MemorySplit = { rssMb: mb(rss.rssKb), binaryMb: mb(kinds.binaryKb), filesMb: mb(kinds.filesKb), anonMb: mb(kinds.anonKb) };
+  if (metricsPort === undefined) return split;
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const gauge = (name: string) => {
+    const value = new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : round(Number(value) / 1048576, 1);
+  };
+  return { ...split, heapTotalMb: gauge('nodejs_heap_size_total_bytes'), heapUsedMb: gauge('nodejs_heap_size_used_bytes'), externalMb: gauge('nodejs_external_memory_bytes') };
+}
+
+function describeMemory(label: string, m: MemorySplit | undefined): string {
+  if (!m) return `${label}: /proc not readable`;
+  const heap = m.heapTotalMb === undefined ? '' : ` (V8 heap ${m.heapTotalMb} MB committed, ${m.heapUsedMb} MB used; buffers outside the heap ${m.externalMb} MB)`;
+  return `${label}: RSS ${m.rssMb} MB = node binary ${m.binaryMb} + other files ${m.filesMb} + anonymous ${m.anonMb}${heap}`;
 }
 
 function round(n: number, digits: number): number {
@@ -193,7 +226,8 @@ async function main(): Promise<void> {
   if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
   const sandbox = await startSandbox({ rateLimits: false });
   const secretKey = randomBytes(32).toString('hex');
-  const relay = await startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), DEFENDER_RATE_LIMIT: 'off' }, { extraNodeFlags: PROFILE_FLAGS });
+  const metricsPort = await freePort();
+  const relay = await startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), DEFENDER_RATE_LIMIT: 'off', METRICS_PORT: String(metricsPort) }, { extraNodeFlags: PROFILE_FLAGS });
   const watchdog = setTimeout(() => {
     process.stderr.write('cost bench: still running after 15 minutes; giving up\n');
     relay.child.kill('SIGKILL');
@@ -205,6 +239,7 @@ async function main(): Promise<void> {
     const server: Server = { pid: relay.child.pid!, port: relay.port };
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
     const idleRssMb = round((memoryOf(server.pid)?.rssKb ?? Number.NaN) / 1024, 1);
+    const idleMemory = await memorySplit(server.pid, metricsPort);
     const authorization = `Bearer ${sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' })}`;
     const four = JSON.stringify(DEMO_OBSERVABLES);
     const fixed = () => four;
@@ -213,11 +248,13 @@ async function main(): Promise<void> {
     const selected = (name: PhaseName) => SELECTED.has(name);
 
     let floorIdleRssMb: number | undefined;
+    let floorMemory: MemorySplit | undefined;
     if (selected('floor')) {
       const referJson = (await post(new Agent(), server.port, '/refer/observables', four, authorization)).text;
       floor = await startFloor(referJson);
       await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
       floorIdleRssMb = round((memoryOf(floor.server.pid)?.rssKb ?? Number.NaN) / 1024, 1);
+      floorMemory = await memorySplit(floor.server.pid);
       phases.push(await phase('floor', floor.server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
       await floor.stop();
     }
@@ -230,6 +267,7 @@ async function main(): Promise<void> {
       phases.push(await phase('observe', server, '/observe/observables', fixed, authorization, 16, OBSERVE_REQUESTS));
       saved['observe-4'] = sightingsOf((await post(new Agent(), server.port, '/observe/observables', four, authorization)).text);
     }
+    const afterObserve = selected('observe') ? await memorySplit(server.pid, metricsPort) : undefined;
     if (selected('large')) phases.push(await large(sandbox, server, authorization, saved));
     const peakRssMb = round((memoryOf(server.pid)?.hwmKb ?? Number.NaN) / 1024, 1);
     const floorCpu = phases.find((p) => p.name === 'floor')?.cpuMsPerRequest;
@@ -255,11 +293,14 @@ async function main(): Promise<void> {
         ].join(' '),
       ),
       '',
+      describeMemory('relay idle', idleMemory),
+      ...(afterObserve ? [describeMemory('relay after the 16-client observe', afterObserve)] : []),
+      ...(floorMemory ? [describeMemory('floor idle', floorMemory)] : []),
       `sightings: ${sightings} (${SIGHTINGS_FILE})`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
-    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, floorIdleRssMb, phases, sightings })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, floorIdleRssMb, idleMemory, afterObserve, floorMemory, phases, sightings })}\n`);
   } finally {
     await floor?.stop();
     await relay.stop();
