@@ -8,13 +8,9 @@ type Inflate = (buffer: Buffer, options: { maxOutputLength: number }, done: (err
 const INFLATE: Record<string, Inflate> = { gzip: unzip, 'x-gzip': unzip, compress: unzip, 'x-compress': unzip, 'deflate-raw': inflateRaw, br: brotliDecompress };
 
 /**
- * The axios adapter under the relay's HttpService: one `http.request` per call on the configured
- * keep-alive agents, the answer read into one Buffer. What axios's own Node adapter does per call
- * besides (URL re-parsing and re-validation, redirect and proxy machinery, stream pipelines, its
- * socket timers) cost more CPU than the exchange itself. Calls it does not cover — through a proxy,
- * following redirects, streamed — go to axios's adapter, so their behaviour is axios's.
- * Same failures as axios's adapter: AxiosError codes ECONNABORTED (timeout), ERR_CANCELED (signal),
- * the socket's own code (ECONNREFUSED, ECONNRESET…), ERR_BAD_RESPONSE (too large, aborted).
+ * Axios's Node adapter (URL re-parsing, redirect, proxy and stream machinery per call) cost more
+ * CPU than the exchange; this one does one `http.request` and fails with the same AxiosError codes.
+ * Proxied, redirect-following or streamed calls still go to axios's adapter.
  */
 export function nodeHttpAdapter(fallback: AxiosAdapter = axios.getAdapter('http')): AxiosAdapter {
   return (config) => (covers(config) ? exchange(config) : fallback(config));
