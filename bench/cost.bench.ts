@@ -1,28 +1,55 @@
 /**
- * `npm run bench:cost`: what the relay itself costs, in CPU and memory, per request.
+ * `npm run bench:cost`: what the relay itself costs, in CPU and memory, per request, beside the
+ * floor: a bare NestJS + Fastify app (bench/floor-app.ts, same versions and node flags) answering
+ * the relay's own /refer JSON from a fixed body. relay/floor is the machine-independent figure.
  *
- * The production relay runs as a child process at its default LOG_LEVEL (info: one JSON line per
- * request, as operators run it), wired to an in-process Defender sandbox. Measured from /proc:
+ * Both run as child processes, the relay at its default LOG_LEVEL (info: one JSON line per
+ * request) wired to an in-process Defender sandbox (limiter off). Measured from /proc:
  * - idle RSS a few seconds after start;
- * - /refer/observables, 4 observables, 32 clients (no Defender call): CPU ms per request;
- * - /observe/observables, 4 observables, 16 clients, 5 ms per Defender call: CPU ms per request;
- * - peak RSS (VmHWM) over the whole run.
- * Fixed request counts (COST_REFER_REQUESTS, COST_OBSERVE_REQUESTS), so every loop is bounded.
- * A table, then one JSON line.
+ * - CPU ms per request of /refer (4 observables, 32 clients, no Defender call), of the warm
+ *   /respond/observables, /health and /deliberate/observables (4 observables, 16 clients, sandbox
+ *   without latency), of /observe/observables (4 observables, 16 clients, 5 ms per Defender call)
+ *   and of sequential 500-observable observes (5 ms per call, fresh made-up values each time);
+ * - peak RSS (VmHWM) over the whole run, and RSS split into the node binary's pages, other files
+ *   and anonymous memory, with the V8 heap and the buffers outside it from the relay's /metrics.
+ * The sightings of one 4-observable observe and of the 500-observable observes are saved (transient
+ * ids numbered in order) to artifacts/bench/cost-sightings.json and compared with the previous run's.
+ *
+ * COST_PHASES=refer,respond,... runs only those phases; COST_CPU_PROF=<dir> starts both processes
+ * with --cpu-prof into that folder (see bench/profile-summary.ts). Fixed request counts, so every
+ * loop is bounded. A table, then one JSON line.
  */
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_OBSERVABLES, DEMO_TENANT_ID, startSandbox } from '../apps/defender-sandbox/src';
-import { RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
-import { cpuMsOf, memoryOf, percentile, post, runBench } from './process-usage';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_OBSERVABLES, DEMO_TENANT_ID, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
+import { freePort, PROJECT_ROOT, RELAY_NODE_ARGS, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
+import { investigation } from './observables';
+import { cpuMsOf, memoryOf, percentile, post, positiveInt, residentByKind, runBench } from './process-usage';
 
-const REFER_REQUESTS = Number(process.env.COST_REFER_REQUESTS ?? 6000);
-const OBSERVE_REQUESTS = Number(process.env.COST_OBSERVE_REQUESTS ?? 2000);
+const REFER_REQUESTS = positiveInt('COST_REFER_REQUESTS', 6000, 1_000_000);
+const SMALL_REQUESTS = positiveInt('COST_SMALL_REQUESTS', 3000, 1_000_000);
+const OBSERVE_REQUESTS = positiveInt('COST_OBSERVE_REQUESTS', 2000, 1_000_000);
+const LARGE_REQUESTS = positiveInt('COST_LARGE_REQUESTS', 3, 100);
+const LARGE = 500;
 const IDLE_SETTLE_MS = 3000;
+const PHASES = ['floor', 'refer', 'respond', 'health', 'deliberate', 'observe', 'large'] as const;
+type PhaseName = (typeof PHASES)[number];
+const SELECTED = new Set<string>(process.env.COST_PHASES ? process.env.COST_PHASES.split(',').map((p) => p.trim()) : PHASES);
+const CPU_PROF_DIR = process.env.COST_CPU_PROF ? resolve(process.env.COST_CPU_PROF) : undefined;
+const SIGHTINGS_FILE = join(PROJECT_ROOT, 'artifacts', 'bench', 'cost-sightings.json');
+
+interface Server {
+  pid: number;
+  port: number;
+}
 
 interface Phase {
+  name: PhaseName;
   route: string;
   clients: number;
   requests: number;
@@ -30,21 +57,26 @@ interface Phase {
   cpuMsPerRequest: number;
   p50Ms: number;
   reqPerSec: number;
+  /** For the 500-observable phase: CPU ms per observable and Defender calls per request. */
+  cpuMsPerObservable?: number;
+  defenderCalls?: number;
 }
 
-async function phase(relay: RelayProcess, route: string, body: string, authorization: string, clients: number, requests: number): Promise<Phase> {
-  const pid = relay.child.pid!;
+type Answer = { status: number; text: string };
+
+async function phase(name: PhaseName, server: Server, route: string, bodies: () => string, authorization: string, clients: number, requests: number, warmup = 200, keep?: (answer: Answer) => void): Promise<Phase> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const send = async () => {
-    const res = await post(agent, relay.port, route, body, authorization);
+    const res = await post(agent, server.port, route, bodies(), authorization);
+    keep?.(res);
     const parsed = JSON.parse(res.text) as { errors?: Array<{ type: string }> };
     return res.status === 200 && !(parsed.errors ?? []).some((e) => e.type !== 'warning');
   };
-  for (let i = 0; i < Math.min(200, requests); i++) await send(); // warm-up: JIT, sockets, token
+  for (let i = 0; i < Math.min(warmup, requests); i++) await send(); // JIT, sockets, token, profiles
   let issued = 0;
   let failed = 0;
   const times: number[] = [];
-  const cpuBefore = cpuMsOf(pid);
+  const cpuBefore = cpuMsOf(server.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -57,48 +89,220 @@ async function phase(relay: RelayProcess, route: string, body: string, authoriza
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuMs = cpuMsOf(pid) - cpuBefore;
+  const cpuMs = cpuMsOf(server.pid) - cpuBefore;
   agent.destroy();
   times.sort((a, b) => a - b);
-  return { route, clients, requests: times.length, failed, cpuMsPerRequest: round(cpuMs / times.length, 3), p50Ms: round(percentile(times, 50), 1), reqPerSec: round(times.length / seconds, 0) };
+  return { name, route, clients, requests: times.length, failed, cpuMsPerRequest: round(cpuMs / times.length, 3), p50Ms: round(percentile(times, 50), 1), reqPerSec: round(times.length / seconds, 0) };
+}
+
+interface MemorySplit {
+  rssMb: number;
+  binaryMb: number;
+  filesMb: number;
+  anonMb: number;
+  heapTotalMb?: number;
+  heapUsedMb?: number;
+  externalMb?: number;
+}
+
+/** RSS split by /proc (the node binary's pages, other files, anonymous) and, from /metrics, the V8 heap and the buffers outside it. */
+async function memorySplit(pid: number, metricsPort?: number): Promise<MemorySplit | undefined> {
+  const rss = memoryOf(pid);
+  const kinds = residentByKind(pid);
+  if (!rss || !kinds) return undefined;
+  const mb = (kb: number) => round(kb / 1024, 1);
+  const split: MemorySplit = { rssMb: mb(rss.rssKb), binaryMb: mb(kinds.binaryKb), filesMb: mb(kinds.filesKb), anonMb: mb(kinds.anonKb) };
+  if (metricsPort === undefined) return split;
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const gauge = (name: string) => {
+    const value = new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : round(Number(value) / 1048576, 1);
+  };
+  return { ...split, heapTotalMb: gauge('nodejs_heap_size_total_bytes'), heapUsedMb: gauge('nodejs_heap_size_used_bytes'), externalMb: gauge('nodejs_external_memory_bytes') };
+}
+
+function describeMemory(label: string, m: MemorySplit | undefined): string {
+  if (!m) return `${label}: /proc not readable`;
+  const heap = m.heapTotalMb === undefined ? '' : ` (V8 heap ${m.heapTotalMb} MB committed, ${m.heapUsedMb} MB used; buffers outside the heap ${m.externalMb} MB)`;
+  return `${label}: RSS ${m.rssMb} MB = node binary ${m.binaryMb} + other files ${m.filesMb} + anonymous ${m.anonMb}${heap}`;
 }
 
 function round(n: number, digits: number): number {
   return Number(n.toFixed(digits));
 }
 
+/** --cpu-prof when asked (NODE_OPTIONS does not take it). */
+const PROFILE_FLAGS = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+
+async function startFloor(body: string): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const flags = RELAY_NODE_ARGS.filter((a) => a.startsWith('-'));
+  const child: ChildProcess = spawn(process.execPath, [...PROFILE_FLAGS, ...flags, join(__dirname, 'floor-app.js')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', FLOOR_BODY: body },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => (clearTimeout(kill), done()));
+      child.kill('SIGTERM');
+    });
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/version`)).ok) return { server: { pid: child.pid!, port }, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error('the floor app did not start');
+}
+
+/** The sightings of an observe answer, transient ids numbered in order (they are random UUIDs). */
+function sightingsOf(text: string): unknown[] {
+  const docs = (JSON.parse(text) as { data?: { sightings?: { docs: unknown[] } } }).data?.sightings?.docs ?? [];
+  let n = 0;
+  const ids = new Map<string, string>();
+  return JSON.parse(JSON.stringify(docs).replace(/transient:([a-z-]+)-[0-9a-f-]{36}/g, (id, kind: string) => ids.get(id) ?? (ids.set(id, `transient:${kind}-#${++n}`), ids.get(id)!))) as unknown[];
+}
+
+/** Saves this run's sightings and compares them with the previous run's file. */
+function compareSightings(saved: Record<string, unknown[]>): string {
+  mkdirSync(join(PROJECT_ROOT, 'artifacts', 'bench'), { recursive: true });
+  const text = `${JSON.stringify(saved, null, 1)}\n`;
+  let verdict = 'no previous run to compare with';
+  if (existsSync(SIGHTINGS_FILE)) {
+    const previous = JSON.parse(readFileSync(SIGHTINGS_FILE, 'utf8')) as Record<string, unknown[]>;
+    const keys = Object.keys(saved).filter((k) => k in previous);
+    const different = keys.filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(saved[k]));
+    verdict = keys.length === 0 ? 'no request in common with the previous run' : different.length === 0 ? `identical to the previous run (${keys.join(', ')})` : `DIFFERENT from the previous run: ${different.join(', ')}`;
+    renameSync(SIGHTINGS_FILE, `${SIGHTINGS_FILE}.previous`);
+  }
+  writeFileSync(SIGHTINGS_FILE, text);
+  return verdict;
+}
+
+async function large(sandbox: Sandbox, server: Server, authorization: string, saved: Record<string, unknown[]>): Promise<Phase> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const observe = (variant: number) => post(agent, server.port, '/observe/observables', JSON.stringify(investigation(LARGE, variant)), authorization);
+  await observe(100); // warm-up with values never used again
+  let cpuMs = 0;
+  let calls = 0;
+  let failed = 0;
+  const times: number[] = [];
+  for (let variant = 1; variant <= LARGE_REQUESTS; variant++) {
+    sandbox.stats.reset();
+    const cpuBefore = cpuMsOf(server.pid);
+    const t0 = performance.now();
+    const res = await observe(variant);
+    times.push(performance.now() - t0);
+    cpuMs += cpuMsOf(server.pid) - cpuBefore;
+    calls += sandbox.stats.count();
+    const parsed = JSON.parse(res.text) as { errors?: Array<{ type: string }> };
+    if (res.status !== 200 || (parsed.errors ?? []).some((e) => e.type !== 'warning')) failed++;
+    saved[`observe-${LARGE}-${variant}`] = sightingsOf(res.text);
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const perRequest = cpuMs / LARGE_REQUESTS;
+  return {
+    name: 'large',
+    route: `/observe ${LARGE} obs`,
+    clients: 1,
+    requests: LARGE_REQUESTS,
+    failed,
+    cpuMsPerRequest: round(perRequest, 1),
+    p50Ms: round(percentile(times, 50), 1),
+    reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((a, b) => a + b, 0), 1),
+    cpuMsPerObservable: round(perRequest / LARGE, 3),
+    defenderCalls: Math.round(calls / LARGE_REQUESTS),
+  };
+}
+
 async function main(): Promise<void> {
+  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
   const sandbox = await startSandbox({ rateLimits: false });
   const secretKey = randomBytes(32).toString('hex');
-  const relay = await startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), DEFENDER_RATE_LIMIT: 'off' });
+  const metricsPort = await freePort();
+  const relay = await startRelayProcess({ ...sandboxEnv(sandbox.url, secretKey), DEFENDER_RATE_LIMIT: 'off', METRICS_PORT: String(metricsPort) }, { extraNodeFlags: PROFILE_FLAGS });
   const watchdog = setTimeout(() => {
-    process.stderr.write('cost bench: still running after 10 minutes; giving up\n');
+    process.stderr.write('cost bench: still running after 15 minutes; giving up\n');
     relay.child.kill('SIGKILL');
     process.exit(2);
-  }, 600_000);
+  }, 900_000);
   watchdog.unref();
+  let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
   try {
-    const pid = relay.child.pid!;
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
-    const idleRssMb = round((memoryOf(pid)?.rssKb ?? Number.NaN) / 1024, 1);
+    const server: Server = { pid: relay.child.pid!, port: relay.port };
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    const idleRssMb = round((memoryOf(server.pid)?.rssKb ?? Number.NaN) / 1024, 1);
+    const idleMemory = await memorySplit(server.pid, metricsPort);
     const authorization = `Bearer ${sign({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID }, secretKey, { algorithm: 'HS256' })}`;
     const four = JSON.stringify(DEMO_OBSERVABLES);
-    const refer = await phase(relay, '/refer/observables', four, authorization, 32, REFER_REQUESTS);
+    const fixed = () => four;
+    const phases: Phase[] = [];
+    const saved: Record<string, unknown[]> = {};
+    const selected = (name: PhaseName) => SELECTED.has(name);
+
+    let floorIdleRssMb: number | undefined;
+    let floorMemory: MemorySplit | undefined;
+    if (selected('floor')) {
+      const referJson = (await post(new Agent(), server.port, '/refer/observables', four, authorization)).text;
+      floor = await startFloor(referJson);
+      await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+      floorIdleRssMb = round((memoryOf(floor.server.pid)?.rssKb ?? Number.NaN) / 1024, 1);
+      floorMemory = await memorySplit(floor.server.pid);
+      phases.push(await phase('floor', floor.server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
+      await floor.stop();
+    }
+    if (selected('refer')) phases.push(await phase('refer', server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
+    if (selected('respond')) phases.push(await phase('respond', server, '/respond/observables', fixed, authorization, 16, SMALL_REQUESTS));
+    if (selected('health')) phases.push(await phase('health', server, '/health', () => '', authorization, 16, SMALL_REQUESTS));
+    if (selected('deliberate')) phases.push(await phase('deliberate', server, '/deliberate/observables', fixed, authorization, 16, SMALL_REQUESTS));
     sandbox.latency.set('*', 5);
-    const observe = await phase(relay, '/observe/observables', four, authorization, 16, OBSERVE_REQUESTS);
-    const peakRssMb = round((memoryOf(pid)?.hwmKb ?? Number.NaN) / 1024, 1);
+    if (selected('observe')) {
+      phases.push(await phase('observe', server, '/observe/observables', fixed, authorization, 16, OBSERVE_REQUESTS));
+      saved['observe-4'] = sightingsOf((await post(new Agent(), server.port, '/observe/observables', four, authorization)).text);
+    }
+    const afterObserve = selected('observe') ? await memorySplit(server.pid, metricsPort) : undefined;
+    if (selected('large')) phases.push(await large(sandbox, server, authorization, saved));
+    const peakRssMb = round((memoryOf(server.pid)?.hwmKb ?? Number.NaN) / 1024, 1);
+    const floorCpu = phases.find((p) => p.name === 'floor')?.cpuMsPerRequest;
+    const ratio = (p: Phase) => (floorCpu && p.name !== 'floor' && p.name !== 'large' ? `${(p.cpuMsPerRequest / floorCpu).toFixed(2)}×` : '');
+    const sightings = Object.keys(saved).length > 0 ? compareSightings(saved) : 'none saved';
     const lines = [
-      `relay at LOG_LEVEL=info, DEFENDER_RATE_LIMIT=off; idle RSS ${idleRssMb} MB (${IDLE_SETTLE_MS / 1000} s after start), peak RSS (VmHWM) ${peakRssMb} MB`,
+      `relay at LOG_LEVEL=info, DEFENDER_RATE_LIMIT=off; idle RSS ${idleRssMb} MB (${IDLE_SETTLE_MS / 1000} s after start), peak RSS (VmHWM) ${peakRssMb} MB` +
+        (floorIdleRssMb !== undefined ? `; floor idle RSS ${floorIdleRssMb} MB` : ''),
       '',
-      'route                 clients  requests  failed  CPU ms/request  p50 ms  req/s',
-      ...[refer, observe].map((p) =>
-        [p.route.padEnd(21), String(p.clients).padStart(7), String(p.requests).padStart(9), String(p.failed).padStart(7), String(p.cpuMsPerRequest).padStart(15), String(p.p50Ms).padStart(7), String(p.reqPerSec).padStart(6)].join(' '),
+      'process  route                    clients  requests  failed  CPU ms/request  ×floor  p50 ms   req/s',
+      ...phases.map((p) =>
+        [
+          (p.name === 'floor' ? 'floor' : 'relay').padEnd(8),
+          p.route.padEnd(24),
+          String(p.clients).padStart(7),
+          String(p.requests).padStart(9),
+          String(p.failed).padStart(7),
+          String(p.cpuMsPerRequest).padStart(15),
+          ratio(p).padStart(7),
+          String(p.p50Ms).padStart(7),
+          String(p.reqPerSec).padStart(7),
+          p.cpuMsPerObservable !== undefined ? `  (${p.cpuMsPerObservable} ms per observable, ${p.defenderCalls} Defender calls per request)` : '',
+        ].join(' '),
       ),
+      '',
+      describeMemory('relay idle', idleMemory),
+      ...(afterObserve ? [describeMemory('relay after the 16-client observe', afterObserve)] : []),
+      ...(floorMemory ? [describeMemory('floor idle', floorMemory)] : []),
+      `sightings: ${sightings} (${SIGHTINGS_FILE})`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
-    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, refer, observe })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, floorIdleRssMb, idleMemory, afterObserve, floorMemory, phases, sightings })}\n`);
   } finally {
+    await floor?.stop();
     await relay.stop();
     await sandbox.close();
     clearTimeout(watchdog);

@@ -16,7 +16,7 @@
  * credential), and one 500-observable request runs against an idle tenant with the relay's rate
  * limiter on and the sandbox enforcing Defender's limits, at 50 ms and at 5 ms per call.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sign } from 'jsonwebtoken';
 import {
@@ -31,6 +31,7 @@ import {
 } from '../apps/defender-sandbox/src';
 import { EXAMPLE_MORE_OBSERVABLES, EXAMPLE_PIVOT_OBSERVABLES } from '../libs/common/src/observables/openapi-examples';
 import { RelayProcess, sandboxEnv, startRelayProcess } from '../scripts/relay-process';
+import { investigation, Observable } from './observables';
 
 const LATENCY_MS = 50;
 const LOAD_LATENCY_MS = 5;
@@ -57,11 +58,6 @@ const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
   token: 'token',
 };
 
-interface Observable {
-  type: string;
-  value: string;
-}
-
 /** The demo's four observables (observables.json) and twenty: every seeded value plus unknown ones. */
 const FOUR: Observable[] = DEMO_OBSERVABLES.map((o) => ({ ...o }));
 const TWENTY: Observable[] = TWENTY_OBSERVABLES.map((o) => ({ ...o }));
@@ -79,28 +75,6 @@ const NEW_TYPES: Observable[] = [
   { type: 'mac_address', value: '00:15:5d:0a:1b:2c' },
   { type: 'email', value: 'nobody@contosodemo.onmicrosoft.com' },
 ];
-
-/** An investigation's worth: the twenty (known and unknown) then made-up sha1, sha256, md5, ip, ipv6 and domain values in turn. */
-function investigation(size: number): Observable[] {
-  const hex = (i: number, length: number) => createHash('sha256').update(`bench-${i}`).digest('hex').repeat(2).slice(0, length);
-  const made = (i: number): Observable => {
-    switch (i % 6) {
-      case 0:
-        return { type: 'sha1', value: hex(i, 40) };
-      case 1:
-        return { type: 'sha256', value: hex(i, 64) };
-      case 2:
-        return { type: 'md5', value: hex(i, 32) };
-      case 3:
-        return { type: 'ip', value: `198.51.${Math.floor(i / 250) % 250}.${(i % 250) + 1}` };
-      case 4:
-        return { type: 'ipv6', value: `2001:db8::${i.toString(16)}` };
-      default:
-        return { type: 'domain', value: `unseen-${i}.example` };
-    }
-  };
-  return [...TWENTY, ...Array.from({ length: size - TWENTY.length }, (_, i) => made(i))];
-}
 
 /** A relay configuration the latency is measured under; `target` marks the issue's reference setup. */
 interface Setup {

@@ -4,7 +4,7 @@
  * machine is, unlike latency. Also a keep-alive POST, percentiles, env parsing and the exit path.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 
 let ticksPerSecond: number | undefined;
@@ -83,4 +83,25 @@ export function runBench(name: string, main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** Resident memory of a process by kind, in kB, from /proc/<pid>/smaps: the executable's pages, other files', anonymous. */
+export function residentByKind(pid: number): { binaryKb: number; filesKb: number; anonKb: number } | undefined {
+  try {
+    const exe = readlinkSync(`/proc/${pid}/exe`);
+    const out = { binaryKb: 0, filesKb: 0, anonKb: 0 };
+    let kind: keyof typeof out = 'anonKb';
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (mapping) {
+        const path = mapping[1];
+        kind = path === exe ? 'binaryKb' : path.startsWith('/') ? 'filesKb' : 'anonKb';
+      } else if (line.startsWith('Rss:')) {
+        out[kind] += Number(/(\d+)/.exec(line)![1]);
+      }
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }

@@ -41,10 +41,13 @@ export const RELAY_NODE_ARGS = (() => {
   return args;
 })();
 
-/** Starts the built relay as `npm run start:prod` does, with exactly `env` as its environment. */
-export function spawnRelay(env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
+/**
+ * Starts the built relay as `npm run start:prod` does, with exactly `env` as its environment;
+ * `extraNodeFlags` (e.g. --cpu-prof, which NODE_OPTIONS refuses) go before start:prod's.
+ */
+export function spawnRelay(env: Record<string, string | undefined>, stdio: StdioOptions, extraNodeFlags: readonly string[] = []): ChildProcess {
   if (!existsSync(RELAY_MAIN)) throw new Error(`${RELAY_MAIN} is missing: run \`npm run build\` first`);
-  return spawn(process.execPath, RELAY_NODE_ARGS, { cwd: PROJECT_ROOT, env: env as NodeJS.ProcessEnv, stdio });
+  return spawn(process.execPath, [...extraNodeFlags, ...RELAY_NODE_ARGS], { cwd: PROJECT_ROOT, env: env as NodeJS.ProcessEnv, stdio });
 }
 
 export interface RelayProcess {
@@ -82,10 +85,10 @@ export function sandboxEnv(sandboxUrl: string, secretKey: string): Record<string
 /** Starts the built relay on a free loopback port (or `port`) and waits until /version answers. */
 export async function startRelayProcess(
   env: Record<string, string | undefined>,
-  options: { port?: number; inheritOutput?: boolean; startTimeoutMs?: number } = {},
+  options: { port?: number; inheritOutput?: boolean; startTimeoutMs?: number; extraNodeFlags?: readonly string[] } = {},
 ): Promise<RelayProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawnRelay({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe']);
+  const child = spawnRelay({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'], options.extraNodeFlags);
   let printed = '';
   const keep = (chunk: Buffer) => (printed = (printed + chunk.toString('utf8')).slice(-20_000));
   child.stdout?.on('data', keep);

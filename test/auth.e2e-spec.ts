@@ -104,6 +104,22 @@ describe('JWT guard', () => {
     expect(res.body).toEqual(authError(message));
   });
 
+  it('checks a token seen before again for its times, and a changed signature afresh', async () => {
+    const token = hsToken({ ...DEMO_CLAIMS, exp: now() + 60 });
+    expect((await refer(bearer(token))).body).toEqual({ data: [] });
+    expect((await refer(bearer(token))).body).toEqual({ data: [] });
+    const [head, payload] = token.split('.');
+    const forged = `${head}.${payload}.${hsToken(DEMO_CLAIMS, 'another-secret-of-enough-length').split('.')[2]}`;
+    expect((await refer(bearer(forged))).body).toEqual(authError('Authorization failed: Failed to decode JWT with provided key. Check SECRET_KEY'));
+    // Only Date is faked: the sockets and timers of the relay keep running.
+    jest.useFakeTimers({ now: Date.now() + 120_000, doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      expect((await refer(bearer(token))).body).toEqual(authError('Authorization failed: JWT has expired'));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('accepts a token without exp, and one whose iat is a little ahead (clock skew)', async () => {
     expect((await refer(bearer(hsToken(DEMO_CLAIMS, undefined, { noTimestamp: true })))).body).toEqual({ data: [] });
     expect((await refer(bearer(hsToken({ ...DEMO_CLAIMS, iat: now() + 120 })))).body).toEqual({ data: [] });

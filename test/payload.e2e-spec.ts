@@ -41,6 +41,12 @@ describe('bad bodies', () => {
     }
   });
 
+  it('reads a body after a UTF-8 byte-order mark', async () => {
+    const bom = await relay.post('/refer/observables', '\ufeff[{"type":"domain","value":"example.com"}]', { raw: true });
+    expect(bom.body.data).toHaveLength(1);
+    expect((await relay.post('/refer/observables', '\ufeff', { raw: true })).body).toEqual({ data: [] });
+  });
+
   it('reads an empty body as an empty list', async () => {
     const res = await relay.post('/refer/observables', undefined);
     expect(res.body).toEqual({ data: [] });

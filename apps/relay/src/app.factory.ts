@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { isUtf8 } from 'node:buffer';
 import { AppModule } from './app.module';
 import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
 import { QuietFrameworkLogger, requestId } from './logging';
@@ -52,12 +53,9 @@ function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): 
     if (encoding && encoding !== 'identity') {
       return done(new RelayError('invalid payload', 'Invalid JSON payload received: compressed request bodies are not accepted'), undefined);
     }
-    let text: string;
-    try {
-      text = UTF8.decode(body as Buffer);
-    } catch {
-      return done(new RelayError('invalid payload', 'Invalid JSON payload received: the body is not UTF-8 text'), undefined);
-    }
+    if (!isUtf8(body as Buffer)) return done(new RelayError('invalid payload', 'Invalid JSON payload received: the body is not UTF-8 text'), undefined);
+    let text = (body as Buffer).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
@@ -66,8 +64,6 @@ function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): 
     }
   });
 }
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Once shutdown begins, answers still in flight close their keep-alive connection, so the

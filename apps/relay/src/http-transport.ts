@@ -58,8 +58,10 @@ export function limitConnections(adapter: FastifyAdapter, server: ServerConfig):
 /** Adds the security headers and the Content-Security-Policy (Swagger UI's own under /docs). */
 export function addSecurityHeaders(adapter: FastifyAdapter): void {
   const docs = new RegExp(`^/${DOCS_PATH}(?:[/?#.-]|$)`);
+  const api = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP };
+  const docsPages = { ...SECURITY_HEADERS, 'content-security-policy': DOCS_CSP };
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    reply.headers({ ...SECURITY_HEADERS, 'content-security-policy': docs.test(request.url) ? DOCS_CSP : API_CSP });
+    reply.headers(docs.test(request.url) ? docsPages : api);
     done();
   });
 }

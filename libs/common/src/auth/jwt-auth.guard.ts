@@ -6,6 +6,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
 import { preview } from '../errors';
+import { BoundedMap } from '../state/bounded-map';
 import { authFailure } from './auth-messages';
 import { isClientId, isTenantId } from './credential-format';
 import { AuthenticatedRequest, Credentials, IS_PUBLIC } from './credentials';
@@ -17,6 +18,9 @@ const REQUIRED_CLAIMS = ['client_id', 'client_secret', 'tenant_id'] as const;
 
 /** How far ahead of the relay's clock a token's `iat` may be (the signer's clock may run fast). */
 export const IAT_LEEWAY_SECONDS = 5 * 60;
+
+/** XDR sends the same module token on every call: its signature is checked once, its times every time. */
+const VERIFIED_TOKENS = 1000;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -32,6 +36,7 @@ export class JwtAuthGuard implements CanActivate {
    * as a PEM public key on every request, which costs more than the whole HMAC check.
    */
   private hs256Key?: KeyObject;
+  private readonly verified = new BoundedMap<string, { claims: Claims; credentials: Credentials; tenant: string }>(VERIFIED_TOKENS);
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,11 +52,17 @@ export class JwtAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
-    const header = decodeHeader(token);
-    const unverified = decodePayload(token);
-    request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
+    const known = this.verified.get(token);
+    if (known) {
+      checkTimes(known.claims);
+      request.credentials = { ...known.credentials };
+    } else {
+      const header = decodeHeader(token);
+      const unverified = decodePayload(token);
+      request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
+    }
     // Request logs say which tenant without naming it: a short hash correlates, nothing more.
-    this.log.assign({ tenant: tenantHash(request.credentials.tenantId) });
+    this.log.assign({ tenant: known?.tenant ?? tenantHash(request.credentials.tenantId) });
     return true;
   }
 
@@ -63,7 +74,9 @@ export class JwtAuthGuard implements CanActivate {
     // @nestjs/jwt's option type says string | Buffer, but it hands the key to jsonwebtoken as is.
     const secret = this.hs256Key as unknown as string;
     const claims = this.verify(token, { secret, algorithms: ['HS256'] }, 'Failed to decode JWT with provided key. Check SECRET_KEY');
-    return this.acceptClaims(claims);
+    const credentials = this.acceptClaims(claims);
+    this.verified.set(token, { claims, credentials: { ...credentials }, tenant: tenantHash(credentials.tenantId) });
+    return credentials;
   }
 
   /**
