@@ -60,7 +60,7 @@ describe('Prometheus metrics', () => {
   it('counts retries', async () => {
     const before = await scrape();
     relay.sandbox.faults.add({ route: 'alerts.list', status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } }, times: 1 });
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await relay.post('/health')).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
     const after = await scrape();
     expect(sample(after, 'relay_defender_retries_total', { reason: 'unavailable' }) - sample(before, 'relay_defender_retries_total', { reason: 'unavailable' })).toBe(1);
   });

@@ -94,6 +94,6 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
     // The sandbox's JWKS host stands in for properties.custom_jwks_host.
     const token = relay.sandbox.jwks.sign({ ...claims, jwks_host: new URL(relay.sandbox.url).host, aud: moduleType.properties.url });
     const res = await relay.post('/health', undefined, { token });
-    expect(res.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(res.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 });

@@ -8,6 +8,7 @@ import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
 import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
+import { PermissionsService } from './permissions/permissions.service';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { DevicesRepository } from './repositories/devices.repository';
 import { FilesRepository } from './repositories/files.repository';
@@ -35,7 +36,7 @@ const REPOSITORIES = [AlertsRepository, DevicesRepository, FilesRepository, Mach
       }),
     }),
   ],
-  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, ...REPOSITORIES],
-  exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
+  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, PermissionsService, ...REPOSITORIES],
+  exports: [DefenderContextFactory, TokenService, PermissionsService, ...REPOSITORIES],
 })
 export class DefenderModule {}

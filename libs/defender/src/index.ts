@@ -11,6 +11,8 @@ export * from './http/ttl-cache';
 export * from './kql/hunting-queries';
 export * from './kql/kql';
 export * from './models';
+export * from './permissions/capabilities';
+export * from './permissions/permissions.service';
 export * from './repositories/alerts.repository';
 export * from './repositories/device-resolution';
 export * from './repositories/devices.repository';

@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient, DefenderRequest } from '../http/defender-http.client';
-import { DEFENDER_HUNTING_RETIREMENT, HUNTING_CHOICE_TTL_MS, HuntingRepository } from './hunting.repository';
+import { DEFENDER_HUNTING_RETIREMENT } from '../permissions/capabilities';
+import { HUNTING_CHOICE_TTL_MS, HuntingRepository } from './hunting.repository';
 
 // The choice of hunting API, one level below the e2e tests: a strict fake client answers as Graph
 // and Defender would, and the clock is moved across the retirement date and the memory's TTL.

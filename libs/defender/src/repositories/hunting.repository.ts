@@ -9,6 +9,7 @@ import { deadlineError, DefenderHttpClient } from '../http/defender-http.client'
 import { TtlCache } from '../http/ttl-cache';
 import { assignEvents, EventFilter, eventsQuery } from '../kql/hunting-queries';
 import { HuntingEvent } from '../models';
+import { DEFENDER_HUNTING_RETIREMENT, GRAPH_HUNTING_PERMISSION } from '../permissions/capabilities';
 
 interface DefenderHuntingResult {
   Results?: unknown[];
@@ -21,10 +22,6 @@ interface GraphHuntingResult {
 /** The API a credential's hunting queries go to. */
 export type HuntingBackend = 'graph' | 'defender';
 
-/** The Microsoft Graph application permission advanced hunting needs. */
-export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
-/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
-export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
 const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 
 /** How long the API chosen for a credential is kept before `auto` asks Graph again. */
