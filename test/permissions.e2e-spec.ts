@@ -74,6 +74,13 @@ describe('permissions read from the tokens: /health and /respond/observables', (
     expect(warnings.every((w: { type: string }) => w.type === 'warning')).toBe(true);
   });
 
+  it('no permission at all: observe names the Graph hunting permission, never the retiring API\'s', async () => {
+    const res = await relay.post('/observe/observables', [{ type: 'ip', value: '198.51.100.23' }], { token: APPS.none });
+    const messages = (res.body.errors ?? []).map((e: { message: string }) => e.message).join('\n');
+    expect(messages).toContain('Advanced hunting on Microsoft Graph needs the application permission ThreatHunting.Read.All');
+    expect(messages).not.toContain('AdvancedQuery.Read.All');
+  });
+
   it('Defender only: ok on the retiring hunting API, warned; respond offers everything', async () => {
     const res = await health(APPS.defenderOnly);
     expect(res.body.data).toMatchObject({ status: 'ok', hunting: 'defender', permissions: { tokens: { defender: 'read', graph: 'read' } } });

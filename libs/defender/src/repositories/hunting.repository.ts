@@ -124,7 +124,14 @@ export class HuntingRepository {
       if (!isRefusal(error)) throw error;
       if (mode === 'graph' || !this.defenderStillAnswers()) throw graphRefusal(error);
       this.fallBack(ctx, error);
-      return this.viaDefender<T>(ctx, query);
+      try {
+        return await this.viaDefender<T>(ctx, query);
+      } catch (fallbackError) {
+        if (!isRefusal(fallbackError)) throw fallbackError;
+        // Refused by both: the permission to grant is Graph's, not the retiring API's.
+        this.chosen.delete(ctx.identity);
+        throw graphRefusal(error);
+      }
     }
   }
 
