@@ -50,8 +50,10 @@ describe('Prometheus metrics', () => {
     expect(delta('relay_token_cache_total', { result: 'miss' })).toBe(2);
     // Lookups, not fetches: each request first proves its credentials (one lookup), then every
     // Defender call looks its token up again; Graph's token is looked up before its rate-limit slot.
-    // /health 1: proof (miss), alerts (hit), Graph probe (miss + hit); /health 2 and 3: proof + alerts.
-    expect(delta('relay_token_cache_total', { result: 'hit' })).toBe(6);
+    // Each /health also reads the roles of both tokens (two lookups, the first Graph one a miss).
+    // /health 1: proof (miss), roles (hit + miss), alerts (hit), Graph probe (hit + hit);
+    // /health 2 and 3: proof, roles (two), alerts.
+    expect(delta('relay_token_cache_total', { result: 'hit' })).toBe(12);
     expect(delta('relay_request_duration_seconds_count', { route: '/health' })).toBe(3);
     expect(after).not.toContain('/no/such/route');
     expect(after).toContain('process_resident_memory_bytes');

@@ -37,6 +37,7 @@ export function capabilityOf(action: RequestedAction): string {
  * it. Unreadable roles withhold nothing.
  */
 export class ActionGate {
+  /** Label of each withheld capability → the permissions it lacks. */
   private readonly withheld = new Map<string, Set<string>>();
 
   constructor(
@@ -47,11 +48,9 @@ export class ActionGate {
   allows(capability: string): boolean {
     const report = this.assess(capability);
     if (report?.state !== 'missing') return true;
-    for (const permission of report.grant ?? []) {
-      const labels = this.withheld.get(permission) ?? new Set<string>();
-      labels.add(report.label);
-      this.withheld.set(permission, labels);
-    }
+    const permissions = this.withheld.get(report.label) ?? new Set<string>();
+    for (const permission of report.grant ?? []) permissions.add(permission);
+    this.withheld.set(report.label, permissions);
     return false;
   }
 
@@ -64,7 +63,7 @@ export class ActionGate {
 
   warning(): RelayError | undefined {
     if (this.withheld.size === 0) return undefined;
-    const parts = [...this.withheld].map(([permission, labels]) => `${[...labels].join(', ')} (grant ${permission})`);
+    const parts = [...this.withheld].map(([label, permissions]) => `${label} (grant ${[...permissions].join(' + ')})`);
     return new RelayError('permission denied', `Not offered, the app lacks the application permission: ${parts.join('; ')}`, { type: 'warning' });
   }
 }

@@ -99,7 +99,7 @@ export class RespondService {
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [indicators, holders] = await Promise.all([
       gate.allows('respond.indicators') ? this.indicators.forObservable(ctx, observable) : undefined,
-      gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
+      HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
     ]);
     return [...(indicators ? this.actions.forIndicator(observable, indicators[0]) : []), ...this.actions.forFile(observable, holders)];
   }
