@@ -7,7 +7,6 @@ interface Health {
   status: 'ok';
   /** The API this credential's advanced-hunting queries go to; null when neither answers it. */
   hunting: HuntingBackend | null;
-  /** Per capability what the app's permissions allow, from its tokens' roles. */
   permissions: PermissionsReport;
 }
 

@@ -37,7 +37,6 @@ export function capabilityOf(action: RequestedAction): string {
  * it. Unreadable roles withhold nothing.
  */
 export class ActionGate {
-  /** Label of each withheld capability → the permissions it lacks. */
   private readonly withheld = new Map<string, Set<string>>();
 
   constructor(

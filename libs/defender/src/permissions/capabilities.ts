@@ -5,10 +5,8 @@ export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
 /** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
 export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
 
-/** The API an application permission belongs to: Defender's (WindowsDefenderATP) or Microsoft Graph. */
 export type PermissionApi = 'defender' | 'graph';
 
-/** Which alerts API alert triage writes through. */
 export type AlertsApi = 'defender' | 'graph';
 
 export interface PermissionSettings {
@@ -19,9 +17,7 @@ export interface PermissionSettings {
 export interface Permission {
   api: PermissionApi;
   name: string;
-  /** It serves only under these settings (default: always). */
   when?: (settings: PermissionSettings) => boolean;
-  /** It serves until this day (ISO date), not after. */
   until?: string;
 }
 
@@ -104,18 +100,15 @@ export interface CapabilityReport {
   group: CapabilityGroup;
   label: string;
   state: CapabilityState;
-  /** When missing: the permissions to grant, each as `<API> <permission>`. */
   grant?: string[];
 }
 
 const API_NAMES: Readonly<Record<PermissionApi, string>> = { defender: 'WindowsDefenderATP', graph: 'Microsoft Graph' };
 
-/** A permission as an admin finds it in Azure AD: `WindowsDefenderATP Machine.Isolate`. */
 export function permissionName(permission: Permission): string {
   return `${API_NAMES[permission.api]} ${permission.name}`;
 }
 
-/** The permissions of one requirement that serve under these settings on this day. */
 export function applicable(permissions: readonly Permission[], settings: PermissionSettings, now: number): Permission[] {
   return permissions.filter((p) => (p.when?.(settings) ?? true) && (p.until === undefined || now < Date.parse(`${p.until}T00:00:00Z`)));
 }
@@ -188,7 +181,6 @@ export function missingPermissions(reports: readonly CapabilityReport[]): Map<st
   return missing;
 }
 
-/** Observe cannot work: an essential capability is missing by the roles. */
 export function observeBlocked(reports: readonly CapabilityReport[]): boolean {
   return reports.some((r) => r.state === 'missing' && CAPABILITIES.find((c) => c.id === r.capability)?.essential);
 }

@@ -47,7 +47,6 @@ export class PermissionsService {
     };
   }
 
-  /** One capability as these roles allow it (see assessCapability). */
   assess(roles: GrantedRoles, capability: string): CapabilityReport | undefined {
     const row = CAPABILITIES.find((c) => c.id === capability);
     return row && assessCapability(row, roles, this.settings, this.now());
@@ -58,10 +57,6 @@ export class PermissionsService {
   }
 }
 
-/**
- * The warnings of a report: one per permission to grant, naming what it enables, and one per
- * token whose roles could not be read.
- */
 export function permissionWarnings(report: PermissionsReport): RelayError[] {
   const warnings = [...missingPermissions(report.capabilities)].map(
     ([permission, enables]) =>
