@@ -22,25 +22,40 @@ function portFrom(variable: string, fallback: number): number {
   return port;
 }
 
-/** Both ports are checked before anything starts, so a busy one is named by the variable that moves it. */
-async function ensureFree(port: number, variable: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+function isBusy(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject).listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-  }).catch((error: { code?: string }) => {
-    if (error.code !== 'EADDRINUSE') throw error;
-    const another = port <= 64535 ? port + 1000 : port - 1000;
-    throw new DemoError(`port ${port} is busy (a demo or relay still running?); stop it, or choose another port: ${variable}=${another} npm run demo`);
+    probe.once('error', (error: { code?: string }) => (error.code === 'EADDRINUSE' ? resolve(true) : reject(error)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
   });
 }
+
+/**
+ * Every port is checked before anything starts (`npm run demo` also checks before building, in
+ * scripts/demo-ports.js, with the same wording); each busy one is named by the variable that moves it.
+ */
+async function ensureFree(ports: readonly [string, number][]): Promise<void> {
+  const busy: [string, number][] = [];
+  for (const [variable, port] of ports) if (await isBusy(port)) busy.push([variable, port]);
+  if (busy.length === 0) return;
+  const moved = busy.map(([variable, port]) => `${variable}=${port <= 64535 ? port + 1000 : port - 1000}`).join(' ');
+  if (busy.length === 1) throw new DemoError(`port ${busy[0][1]} is busy (a demo or relay still running?); stop it, or choose another port: ${moved} npm run demo`);
+  throw new DemoError(`ports ${busy.map(([v, p]) => `${p} (${v})`).join(' and ')} are busy (a demo or relay still running?); stop them, or choose other ports: ${moved} npm run demo`);
+}
+
+/** New machine actions stay Pending this long, so the offer to cancel one can be seen. */
+const PENDING_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const RELAY_PORT = portFrom('DEMO_RELAY_PORT', 9090);
   const SANDBOX_PORT = portFrom('DEMO_SANDBOX_PORT', 9191);
-  await ensureFree(RELAY_PORT, 'DEMO_RELAY_PORT');
-  await ensureFree(SANDBOX_PORT, 'DEMO_SANDBOX_PORT');
+  await ensureFree([
+    ['DEMO_RELAY_PORT', RELAY_PORT],
+    ['DEMO_SANDBOX_PORT', SANDBOX_PORT],
+  ]);
   // The seed moved to now, so the dashboard tiles' periods (last hour … last 30 days) hold its data.
   const sandbox = await startSandbox({ port: SANDBOX_PORT, rateLimits: true, seedTime: Date.now() });
+  sandbox.configure({ machineActionDelayMs: PENDING_MS });
   const secretKey = randomBytes(32).toString('hex');
   const relay = await startRelayProcess(
     { ...sandboxEnv(sandbox.url, secretKey), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -83,6 +98,8 @@ async function main(): Promise<void> {
       `${post('/deliberate/observables', pua)}   # Microsoft's Pua example file: Suspicious`,
       post('/respond/observables', machine),
       post('/respond/trigger', JSON.stringify(EXAMPLE_TRIGGER)),
+      `# The scan stays pending for ${PENDING_MS / 60_000} minutes: listing the device's actions again offers "Cancel pending antivirus scan (Quick)".`,
+      post('/respond/observables', machine),
       post('/tiles'),
       post('/tiles/tile-data', JSON.stringify({ tile_id: 'alerts-summary', period: 'last_24_hours' })),
       '',

@@ -10,10 +10,10 @@
  * `ps` shows them to every user, so the secrets come from the prompt or the environment only.
  */
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { sign } from 'jsonwebtoken';
 import { isClientId, isTenantId } from '../libs/common/src/auth/credential-format';
+import { Cancelled, prompt } from './prompt';
 
 /** The relay warns about a shorter SECRET_KEY, so this command does not sign with one. */
 const STRONG_SECRET_LENGTH = 32;
@@ -83,43 +83,6 @@ function readOptions(argv: string[]) {
     // Node's message quotes the offending argument, which may be a secret: say it without it.
     throw new UsageError('unknown option, unexpected argument or missing value (see --help; write a value that starts with "-" as --option=value)');
   }
-}
-
-/** Reads one line from the terminal; `hidden` echoes nothing (for the client secret). */
-async function prompt(question: string, hidden: boolean): Promise<string> {
-  if (!hidden) {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    try {
-      return (await rl.question(question)).trim();
-    } finally {
-      rl.close();
-    }
-  }
-  process.stderr.write(question);
-  const stdin = process.stdin;
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  return new Promise((resolve, reject) => {
-    let value = '';
-    const done = (error?: Error) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.removeListener('data', onData);
-      process.stderr.write('\n');
-      if (error) reject(error);
-      else resolve(value.trim());
-    };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new UsageError('cancelled'));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else if (ch >= ' ') value += ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }
 
 async function gatherInputs(argv: string[], env: NodeJS.ProcessEnv): Promise<Inputs | undefined> {
@@ -213,7 +176,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stdout.write(render(inputs, secretKey, generated, jwt));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof Cancelled) {
       process.stderr.write(`jwt: ${error.message}\n`);
       return 2;
     }

@@ -145,8 +145,8 @@ describe('JWT guard', () => {
 
   it('accepts a tenant domain name and any case, as Azure AD does', async () => {
     const health = (claims: Record<string, unknown>) => relay.post('/health', undefined, { token: hsToken({ ...DEMO_CLAIMS, ...claims }) });
-    expect((await health({ tenant_id: DEMO_TENANT_DOMAIN.toUpperCase() })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
-    expect((await health({ tenant_id: DEMO_CLAIMS.tenant_id.toUpperCase(), client_id: DEMO_CLAIMS.client_id.toUpperCase() })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await health({ tenant_id: DEMO_TENANT_DOMAIN.toUpperCase() })).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
+    expect((await health({ tenant_id: DEMO_CLAIMS.tenant_id.toUpperCase(), client_id: DEMO_CLAIMS.client_id.toUpperCase() })).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 
   it('refuses a flood of made-up tenants at the guard: no request reaches Azure AD, and the relay keeps serving', async () => {
@@ -157,7 +157,7 @@ describe('JWT guard', () => {
       for (const res of answers) expect(res.body).toEqual(authError(TENANT_FORMAT));
     }
     expect(relay.sandbox.stats.count('token')).toBe(tokensBefore);
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await relay.post('/health')).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 
   it('says so when the allowed JWKS host is unreachable, and does not fetch any other URL', async () => {

@@ -18,8 +18,8 @@ interface Demo {
   exited: Promise<number | null>;
 }
 
-function startDemo(env: Record<string, string>): Demo {
-  const child = spawn(process.execPath, [DEMO], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startDemo(env: Record<string, string>, script = DEMO): Demo {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -99,9 +99,34 @@ describe('npm run demo', () => {
       }
     }
 
+    // Sandbox actions stay pending in the demo, so the offer to cancel one shows.
+    const machine = [{ type: 'ms_machine_id', value: '985ecec0d21c0c98890573e3a094474a2b6dbf6a' }];
+    expect(await post('/respond/trigger', { 'action-id': 'microsoft-defender-RunAntiVirusScanQuick', observable_type: 'ms_machine_id', observable_value: machine[0].value })).toEqual({ data: { status: 'success' } });
+    const offered = (await post('/respond/observables', machine)).data as unknown as { id: string; title: string }[];
+    expect(offered).toContainEqual(expect.objectContaining({ id: 'microsoft-defender-cancel-machine-action', title: 'Cancel pending antivirus scan (Quick)' }));
+    expect(printed).toContain('offers "Cancel pending antivirus scan (Quick)"');
+
     demo.child.kill('SIGINT');
     expect(await demo.exited).toBe(0);
   }, 60_000);
+
+  it.each([
+    ['the demo', DEMO],
+    ['npm run demo before it builds (scripts/demo-ports.js)', join(__dirname, '..', 'scripts/demo-ports.js')],
+  ])('%s names every busy port at once', async (_name, script) => {
+    const [relayPort, sandboxPort] = [await freePort(), await freePort()];
+    const squatters = [await listenOn(relayPort), await listenOn(sandboxPort)];
+    try {
+      demo = startDemo({ DEMO_RELAY_PORT: String(relayPort), DEMO_SANDBOX_PORT: String(sandboxPort) }, script);
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toBe(
+        `demo failed: ports ${relayPort} (DEMO_RELAY_PORT) and ${sandboxPort} (DEMO_SANDBOX_PORT) are busy (a demo or relay still running?); ` +
+          `stop them, or choose other ports: DEMO_RELAY_PORT=${relayPort + 1000} DEMO_SANDBOX_PORT=${sandboxPort + 1000} npm run demo\n`,
+      );
+    } finally {
+      for (const squatter of squatters) squatter.close();
+    }
+  });
 
   it.each(['DEMO_RELAY_PORT', 'DEMO_SANDBOX_PORT'])('a busy port is named by %s, the variable that moves it', async (variable) => {
     const [relayPort, sandboxPort] = [await freePort(), await freePort()];

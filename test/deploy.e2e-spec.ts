@@ -156,7 +156,7 @@ describe('Kubernetes manifests (deploy/)', () => {
 
   it('renders the same with the small renderer as with kubectl kustomize (when kubectl is installed)', () => {
     if (!kubectlOverlay) {
-      console.log('deploy: kubectl with kustomize v4+ not found; the overlay is checked with the small renderer only');
+      process.stdout.write('deploy: kubectl with kustomize v4+ not found; the overlay is checked with the small renderer only\n');
       return;
     }
     expect(byKey(overlay)).toEqual(byKey(kubectlOverlay));

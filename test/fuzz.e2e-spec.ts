@@ -660,15 +660,15 @@ describe('fuzz: every route survives random and adversarial input', () => {
     const routes = [...tally.byRoute].map(([r, n]) => `${r}=${n}`).join(' ');
     const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ');
     const findings = [...tally.findings.values()].map((f) => `  [${f.count}×] ${f.kind}\n      e.g. ${f.example.replace(/\n/g, '\n      ')}`).join('\n');
-    console.log(
-      [
+    process.stdout.write(
+      `${[
         `fuzz seed=${SEED} scale=${SCALE} routes: ${routes}`,
         `fuzz statuses: ${statuses}; liveness probes=${tally.probes}; transport errors=${tally.transportErrors}; longest error message=${tally.maxMessage} chars: ${JSON.stringify(tally.longestMessage.slice(0, 160))}…`,
         `fuzz findings (allowed by the properties, worth a look):\n${findings || '  none'}`,
         `FUZZ SUMMARY: inputs=${tally.inputs} 5xx=${tally.fiveXX} crashes=${tally.crashes + processErrors.length} ` +
           `heapUsed ${mb(memoryBefore.heapUsed)} -> ${mb(after.heapUsed)} rss ${mb(memoryBefore.rss)} -> ${mb(after.rss)}` +
           `${gcAvailable ? ' (after full GC)' : ' (no GC available)'} time=${seconds}s`,
-      ].join('\n'),
+      ].join('\n')}\n`,
     );
     await relay?.close();
   });

@@ -12,7 +12,7 @@ describe('POST /health', () => {
 
   it('is ok with good credentials, using a read the relay is permitted to make, and names the hunting API', async () => {
     const res = await health();
-    expect(res.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(res.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
     expect(relay.sandbox.stats.count('alerts.list')).toBe(1);
     expect(relay.sandbox.stats.count('exposureScore')).toBe(0);
   });
@@ -98,7 +98,7 @@ describe('token cache', () => {
 
   it('N concurrent requests for one tenant fetch exactly one token per API; another tenant gets its own', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => relay.post('/health')));
-    expect(results.map((r) => r.body)).toEqual(Array(20).fill({ data: { status: 'ok', hunting: 'graph' } }));
+    expect(results.map((r) => r.body)).toEqual(Array(20).fill({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) }));
     expect(resources().sort()).toEqual(['https://api.securitycenter.microsoft.com', 'https://graph.microsoft.com']);
 
     const other = hsToken({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID, extra: 'same creds, new JWT' });

@@ -54,7 +54,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     });
     relay = await startRelay({ SECRET_KEY: secretKey });
     const health = await relay.post('/health', undefined, { token: jwt });
-    expect(health.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(health.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
 
     // Another run makes another key, so its JWT is refused by this relay.
     const other = printed(runCli(DEMO_ARGS));
@@ -83,7 +83,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(all).not.toContain(DEMO_CLIENT_SECRET);
     expect(verify(jwt, key, { algorithms: ['HS256'] })).toEqual({ client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET, tenant_id: DEMO_TENANT_ID, CTR_ENTITIES_LIMIT: 7 });
     relay = await startRelay({ SECRET_KEY: key });
-    expect((await relay.post('/health', undefined, { token: jwt })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await relay.post('/health', undefined, { token: jwt })).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 
   it('takes the credentials (and SECRET_KEY) from the environment', () => {
@@ -134,7 +134,7 @@ describe('npm run jwt (scripts/jwt.ts)', () => {
     expect(run.status).toBe(0);
     expect(loadAuthConfig({ SECRET_KEY: key }).warnings).toEqual([]);
     relay = await startRelay({ SECRET_KEY: key });
-    expect((await relay.post('/health', undefined, { token: printed(run).jwt })).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await relay.post('/health', undefined, { token: printed(run).jwt })).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 
   itWith(PSEUDO_TERMINAL, 'asks on a terminal and reads the client secret without echo', async () => {

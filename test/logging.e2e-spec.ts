@@ -263,8 +263,8 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
   it('ran the whole script against a relay that logs at trace level', () => {
     expect(outcomes.version.body).toEqual({ version: expect.any(String) });
     expect(outcomes.watchdog.body).toEqual({ data: PROBE_VALUE });
-    expect(outcomes.healthHs.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
-    expect(outcomes.healthRs.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(outcomes.healthHs.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
+    expect(outcomes.healthRs.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
     expect(outcomes.observe.body.data.sightings.count).toBeGreaterThan(0);
     expect(outcomes.refer.body.data.length).toBeGreaterThan(0);
     expect(outcomes.trigger.body).toEqual({ data: { status: 'success' } });
@@ -272,7 +272,7 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
     expect(outcomes.token500.body.errors[0]).toMatchObject({ type: 'fatal', message: expect.any(String) });
     expect(outcomes.wrongSecret.body.errors[0]).toMatchObject({ code: 'authorization error', message: expect.stringContaining('AADSTS7000215') });
     expect(outcomes.api401.body.errors[0]).toMatchObject({ code: 'authorization error' });
-    expect(outcomes.expired.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(outcomes.expired.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
     expect(outcomes.timeout.body.errors[0]).toMatchObject({ code: 'timeout' });
     expect(outcomes.deep.body.data).toHaveLength(1);
     expect(outcomes.internal.body.errors.map((e: { code: string }) => e.code)).toContain('internal error');
@@ -282,14 +282,9 @@ describe('logs never contain secrets (production entry point, LOG_LEVEL=trace)',
     expect(outcomes.garbage.body.errors[0]).toMatchObject({ code: 'authorization error' });
     // The sandbox issued several tokens (initial, other tenant, after the 401, after expiry) and saw them used.
     expect(recorded.accessTokens.size).toBeGreaterThanOrEqual(3);
-    expect([...recorded.authorizations].some((a) => a.startsWith('Bearer sbx.'))).toBe(true);
+    expect([...recorded.authorizations].some((a) => a.startsWith('Bearer eyJ'))).toBe(true);
     expect(sandbox.stats.count('token')).toBeGreaterThanOrEqual(recorded.accessTokens.size);
     expect(exitCode).not.toBeNull();
-    console.log(`logging test: Azure AD 500 answered as ${JSON.stringify(outcomes.token500.body)}`);
-    console.log(
-      `logging test: ${lines().length} log lines (${requestLines().length} request lines), ${recorded.accessTokens.size} access tokens issued, ` +
-        `${recorded.authorizations.size} Authorization values seen by the sandbox, ${jwts.length} JWTs sent`,
-    );
   });
 
   it('logs request lines (so this test fails if logging is off), and they are JSON', () => {

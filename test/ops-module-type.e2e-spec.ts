@@ -5,6 +5,7 @@
  * (`custom_X` field → claim `X`, `custom_jwks_host` → `jwks_host`, module URL → `aud`) is accepted.
  */
 import { DEFAULT_JWKS_HOSTS } from '@app/common';
+import { CAPABILITIES, permissionsByGroup } from '@app/defender';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -35,6 +36,24 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
   // Configured as the example overlay is: the module URL is the relay's public URL.
   beforeAll(async () => (relay = await startRelay({ RELAY_PUBLIC_URL: moduleType.properties.url })));
   afterAll(() => relay.close());
+
+  it('tips and the README list every permission the default configuration uses, by capability, and promise nothing about the hunting rate limit', () => {
+    const groups = permissionsByGroup({ huntingApi: 'auto' }, Date.parse('2026-12-06T00:00:00Z'));
+    const heading = { observe: 'Observe', deliberate: 'Deliberate', refer: 'Refer', respond: 'Respond', tiles: 'Dashboard tiles' } as const;
+    const tipLines = moduleType.tips.split('\n');
+    for (const [group, permissions] of Object.entries(groups) as [keyof typeof heading, string[]][]) {
+      const line = tipLines.find((l) => l.startsWith(`- **${heading[group]}**`)) ?? '';
+      for (const permission of permissions) expect([group, line]).toEqual([group, expect.stringContaining(`\`${permission.split(' ').pop()}\``)]);
+    }
+    expect(moduleType.tips).toContain('Microsoft Graph `ThreatHunting.Read.All`');
+    expect(moduleType.tips).not.toMatch(/rate limit/i);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The Azure AD application'), readme.indexOf('## Troubleshooting'));
+    for (const capability of CAPABILITIES) {
+      const row = section.split('\n').find((l) => l.startsWith(`| ${capability.group === 'tiles' ? 'dashboard tiles' : `${capability.group}: ${capability.label}`}`)) ?? '';
+      for (const requirement of capability.needs) expect([capability.id, row]).toEqual([capability.id, expect.stringContaining(`\`${requirement[0].name}\``)]);
+    }
+  });
 
   it('has the module type fields XDR expects', () => {
     for (const field of ['title', 'default_name', 'short_description', 'description', 'tips'] as const) {
@@ -94,7 +113,7 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
 
   it('a configuration token built from this module type is accepted by the relay', async () => {
     const res = await relay.post('/health', undefined, { token: configurationToken(moduleType.configuration_spec) });
-    expect(res.body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect(res.body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
   });
 
   it('marks as required exactly the fields without which the relay refuses the token', async () => {

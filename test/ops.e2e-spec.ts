@@ -18,6 +18,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
+import { TEST_SECRET_KEY } from './support/tokens';
 
 const ROOT = join(__dirname, '..');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; main: string; scripts: Record<string, string>; engines: { node: string }; devDependencies: Record<string, string> };
@@ -309,8 +310,9 @@ describe('Dockerfile (replayed build, then the image command run)', () => {
     port = await freePort();
     relayUrl = `http://127.0.0.1:${port}`;
     const imageEnv = Object.assign({}, ...all(runtime, 'ENV').map((e) => parseEnv(e.rest))) as Record<string, string>;
-    // The image's CMD, with the image's ENV and contract variables only (no PATH, no NODE_OPTIONS).
-    relay = spawn(process.execPath, CMD.slice(1), { cwd: runtimeDir, env: { ...imageEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+    // The image's CMD, with the image's ENV and contract variables only (no PATH, no NODE_OPTIONS);
+    // in production it needs a way to authenticate callers, as a deployment gives it.
+    relay = spawn(process.execPath, CMD.slice(1), { cwd: runtimeDir, env: { ...imageEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECRET_KEY: TEST_SECRET_KEY } });
     relay.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     relay.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitForWatchdog(relayUrl, relay, () => output);

@@ -27,7 +27,7 @@ describeWithRedis('two relay processes sharing one Redis (production entry point
   it('fetch one token per API between them and together stay under the tenant limit', async () => {
     const health = (i: number) => request(`${relays[i % 2].url}/health`, { method: 'POST', headers: bearer(hsToken()) });
     const first = await Promise.all(Array.from({ length: 10 }, (_, i) => health(i)));
-    expect(first.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok', hunting: 'graph' } }));
+    expect(first.map((r) => r.body)).toEqual(Array(10).fill({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) }));
     // Defender's and Graph's (/health learns the hunting API through Graph).
     expect(sandbox.stats.count('token')).toBe(2);
 

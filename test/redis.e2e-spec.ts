@@ -29,7 +29,7 @@ describeWithRedis('shared state in Redis across replicas', () => {
 
   it('fetches one token per API between two replicas, even when both miss at once', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => replicas[i % 2].post('/health')));
-    expect(results.map((r) => r.body)).toEqual(Array(10).fill({ data: { status: 'ok', hunting: 'graph' } }));
+    expect(results.map((r) => r.body)).toEqual(Array(10).fill({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) }));
     // /health learns the hunting API through Graph, which has its own token.
     expect(sandbox.stats.entries('token').map((e) => (e.body as { resource?: string }).resource).sort()).toEqual([
       'https://api.securitycenter.microsoft.com',

@@ -41,7 +41,7 @@ describe('faults against the sandbox', () => {
 
   it('503 twice then 200 is a success', async () => {
     relay.sandbox.faults.add({ route: 'alerts.list', status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } }, times: 2 });
-    expect((await relay.post('/health')).body).toEqual({ data: { status: 'ok', hunting: 'graph' } });
+    expect((await relay.post('/health')).body).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) });
     expect(relay.sandbox.stats.count('alerts.list')).toBe(3);
   });
 
@@ -90,15 +90,11 @@ describe('client-side rate limiting', () => {
     // once all the same, as a slot frees only a minute after it was taken.
     const relay = await startRelay({ DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '20000' }, { rateLimits: true });
     try {
-      const started = Date.now();
       const results = await Promise.all(Array.from({ length: 200 }, () => relay.post('/observe/observables', DEMO_OBSERVABLES)));
-      const elapsed = Date.now() - started;
       const limited = results.filter((r) => r.body.errors?.some((e: { code: string }) => e.code === 'too many requests'));
       const complete = results.filter((r) => r.body.data?.sightings && !r.body.errors);
       const sandbox429 = relay.sandbox.stats.entries().filter((e) => e.status === 429).length;
       const hunting = relay.sandbox.stats.count('graph.hunting');
-      console.log(`burst of 200 /observe: ${complete.length} complete, ${limited.length} answered "too many requests" (with their partial data), ` +
-        `${hunting} hunting calls, ${relay.sandbox.stats.count()} Defender calls, 0 expected 429s from Defender: ${sandbox429}, ${elapsed} ms`);
       expect(sandbox429).toBe(0);
       expect(hunting).toBeLessThanOrEqual(45);
       expect(complete.length + limited.length).toBe(200);

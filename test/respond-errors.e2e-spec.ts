@@ -154,15 +154,13 @@ describe('POST /respond/trigger and /respond/observables: errors', () => {
       expect(res.body.errors).toEqual([{ type: 'fatal', code: 'permission denied', message: expect.stringContaining('Machine.Isolate') }]);
       expect(relay.sandbox.stats.count('machines.isolate')).toBe(1);
 
+      // Its token's roles show no indicator permission: nothing is looked up, one warning names it.
       const listed = await relay.post('/respond/observables', [{ type: 'domain', value: DOMAIN }], { token });
       expect(listed.body).toEqual({
         data: [],
-        errors: [
-          { type: 'fatal', code: 'permission denied', message: expect.stringContaining('Ti.ReadWrite') },
-          // The alerts a triage would act on cannot be read either.
-          { type: 'fatal', code: 'permission denied', message: expect.stringContaining('Alert.Read.All') },
-        ],
+        errors: [{ type: 'warning', code: 'permission denied', message: 'Not offered, the app lacks the application permission: indicators (grant WindowsDefenderATP Ti.ReadWrite.All)' }],
       });
+      expect(relay.sandbox.stats.count('indicators.list')).toBe(0);
     });
 
     it('a second isolation while the first is pending → failure with Defender’s "Action is already in progress"', async () => {

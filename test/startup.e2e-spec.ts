@@ -134,4 +134,27 @@ describe('start-up of the production entry point', () => {
     expect(code).toBe(1);
     expect(output).toBe(`Invalid configuration:\n  - ${message}\n`);
   });
+
+  it('five mistakes in one environment: one start-up failure listing all five', async () => {
+    const mistakes = { BODY_LIMIT: 'lots', QUARANTINE_MAX_DEVICES: '0', HEADERS_TIMEOUT_MS: '90000', INDICATOR_SEVERITY: 'Urgent', METRICS_PORT: '9999', PORT: '9999' };
+    const { code, output } = await runUntilExit({ ...sandboxEnv(sandbox.url, TEST_SECRET_KEY), ...mistakes });
+    expect(code).toBe(1);
+    expect(output.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^ {2}- BODY_LIMIT: .*\(got 'lots'\)$/),
+      expect.stringMatching(/^ {2}- HEADERS_TIMEOUT_MS: 90000 ms is longer than REQUEST_TIMEOUT_MS/),
+      expect.stringMatching(/^ {2}- METRICS_PORT: must differ from PORT/),
+      "  - QUARANTINE_MAX_DEVICES: must be at least 1 (got '0')",
+      expect.stringMatching(/^ {2}- INDICATOR_SEVERITY: must be one of .*\(got 'Urgent'\)$/),
+      '',
+    ]);
+  });
+
+  it('NODE_ENV=production with no way to authenticate callers stops start-up saying what to set', async () => {
+    const env = { ...sandboxEnv(sandbox.url, TEST_SECRET_KEY), NODE_ENV: 'production' };
+    delete (env as Record<string, string>).SECRET_KEY;
+    const { code, output } = await runUntilExit(env);
+    expect(code).toBe(1);
+    expect(output).toMatch(/^Invalid configuration:\n {2}- SECRET_KEY \/ RELAY_PUBLIC_URL: with NODE_ENV=production one of them must be set/);
+  });
 });

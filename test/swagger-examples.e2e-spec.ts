@@ -49,7 +49,7 @@ const mentions = (data: unknown, o: Observable) => JSON.stringify(data).includes
 
 /** What "returns data" means on each route; a route missing here fails the test until it is added. */
 const RETURNS_DATA: Record<string, (answer: Answer, body: unknown) => void> = {
-  'POST /health': (answer) => expect(answer).toEqual({ data: { status: 'ok', hunting: 'graph' } }),
+  'POST /health': (answer) => expect(answer).toEqual({ data: expect.objectContaining({ status: 'ok', hunting: 'graph' }) }),
   'POST /observe/observables': (answer, body) => {
     expect(answer.data.sightings.count).toBeGreaterThan(0);
     for (const o of body as Observable[]) expect(answer.data.sightings.docs.filter((s: { observables: Observable[] }) => mentions(s.observables, o))).not.toHaveLength(0);

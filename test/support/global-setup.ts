@@ -14,13 +14,13 @@ const BUILDS = [
     what: 'the relay (npm run start:prod’s entry), which the process tests start',
     output: relative(ROOT, RELAY_MAIN),
     sources: ['apps/relay/src', 'libs'],
-    command: ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'relay'],
+    command: ['scripts/build.js', 'relay'],
   },
   {
     what: 'the tools (npm run jwt, npm run demo), which the jwt CLI and demo tests run',
     output: 'dist/tools/scripts/demo.js',
     sources: ['scripts', 'libs', 'apps/defender-sandbox/src'],
-    command: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tools.json'],
+    command: ['scripts/build.js', 'tools'],
   },
 ];
 

@@ -3,6 +3,12 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_TENANT_ID,
+  DEFENDER_ONLY_CLIENT_ID,
+  DEFENDER_ONLY_CLIENT_SECRET,
+  OPAQUE_CLIENT_ID,
+  OPAQUE_CLIENT_SECRET,
+  READ_ONLY_CLIENT_ID,
+  READ_ONLY_CLIENT_SECRET,
   NOPERM_CLIENT_ID,
   NOPERM_CLIENT_SECRET,
   OTHER_CLIENT_ID,
@@ -44,6 +50,9 @@ async function main(): Promise<void> {
   console.log(`  client_id     ${DEMO_CLIENT_ID}`);
   console.log(`  client_secret ${DEMO_CLIENT_SECRET}`);
   console.log(`No-permission app (same tenant): ${NOPERM_CLIENT_ID} / ${NOPERM_CLIENT_SECRET}`);
+  console.log(`Defender-only app: ${DEFENDER_ONLY_CLIENT_ID} / ${DEFENDER_ONLY_CLIENT_SECRET}`);
+  console.log(`Read-only app: ${READ_ONLY_CLIENT_ID} / ${READ_ONLY_CLIENT_SECRET}`);
+  console.log(`Opaque-token app: ${OPAQUE_CLIENT_ID} / ${OPAQUE_CLIENT_SECRET}`);
   console.log(`Other tenant: ${OTHER_TENANT_ID} app ${OTHER_CLIENT_ID} / ${OTHER_CLIENT_SECRET}`);
   console.log('');
   console.log('Point the relay at it:');

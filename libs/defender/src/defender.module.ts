@@ -10,6 +10,7 @@ import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
 import { AlertListsCache } from './repositories/alert-lists.cache';
 import { AlertUpdatesRepository, DefenderAlertWriter, GraphAlertWriter } from './repositories/alert-writers';
+import { PermissionsService } from './permissions/permissions.service';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { DevicesRepository } from './repositories/devices.repository';
 import { FilesRepository } from './repositories/files.repository';
@@ -49,7 +50,7 @@ const REPOSITORIES = [
       }),
     }),
   ],
-  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, DefenderAlertWriter, GraphAlertWriter, ...REPOSITORIES],
-  exports: [DefenderContextFactory, TokenService, ...REPOSITORIES],
+  providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, DefenderAlertWriter, GraphAlertWriter, PermissionsService, ...REPOSITORIES],
+  exports: [DefenderContextFactory, TokenService, PermissionsService, ...REPOSITORIES],
 })
 export class DefenderModule {}

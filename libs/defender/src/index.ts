@@ -9,6 +9,8 @@ export * from './http/ttl-cache';
 export * from './models';
 export * from './repositories/alert-lists.cache';
 export * from './repositories/alert-writers';
+export * from './permissions/capabilities';
+export * from './permissions/permissions.service';
 export * from './repositories/alerts.repository';
 export * from './repositories/device-resolution';
 export * from './repositories/devices.repository';

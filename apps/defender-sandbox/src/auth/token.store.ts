@@ -11,6 +11,8 @@ export interface IssuedToken {
   audience: Audience;
   /** The resource string the client asked for (echoed in v1 responses). */
   resource: string;
+  /** An opaque random string instead of a JWT-shaped token. */
+  opaque?: boolean;
   issuedAt: number;
   expiresAt: number;
 }
@@ -18,7 +20,11 @@ export interface IssuedToken {
 /** Prune expired tokens once the store grows past this (benchmarks issue many). */
 const PRUNE_THRESHOLD = 10_000;
 
-/** Issued access tokens: opaque random strings remembered with who they belong to. */
+/**
+ * Issued access tokens, remembered with who they belong to: JWT-shaped like Azure AD's (claims
+ * `aud`, `tid`, `appid`, `roles` when any is granted; an unverifiable signature, as the relay never
+ * verifies Microsoft's tokens) or, for apps that want them, opaque random strings.
+ */
 export class TokenStore {
   private readonly tokens = new Map<string, IssuedToken>();
 
@@ -29,7 +35,7 @@ export class TokenStore {
     const now = this.clock();
     const token: IssuedToken = {
       ...input,
-      accessToken: `sbx.${randomBytes(32).toString('base64url')}`,
+      accessToken: input.opaque ? `sbx.${randomBytes(32).toString('base64url')}` : jwtShaped(input, now, lifetimeSeconds),
       issuedAt: now,
       expiresAt: now + lifetimeSeconds * 1000,
     };
@@ -59,4 +65,22 @@ export class TokenStore {
     const now = this.clock();
     for (const [key, token] of this.tokens) if (now >= token.expiresAt) this.tokens.delete(key);
   }
+}
+
+function jwtShaped(input: Omit<IssuedToken, 'accessToken' | 'issuedAt' | 'expiresAt'>, now: number, lifetimeSeconds: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const iat = Math.floor(now / 1000);
+  const claims = {
+    aud: input.resource,
+    iss: `https://sts.windows.net/${input.tenantId}/`,
+    iat,
+    nbf: iat,
+    exp: iat + lifetimeSeconds,
+    appid: input.clientId,
+    app_displayname: input.appName,
+    tid: input.tenantId,
+    ...(input.roles.length > 0 ? { roles: input.roles } : {}),
+    uti: randomBytes(16).toString('base64url'),
+  };
+  return `${part({ typ: 'JWT', alg: 'RS256', kid: 'sandbox' })}.${part(claims)}.${randomBytes(64).toString('base64url')}`;
 }

@@ -20,6 +20,8 @@ export interface AppRegistration {
   clientSecret: string;
   displayName: string;
   roles: AppRoles;
+  /** Its access tokens are opaque (not a readable JWT), as Microsoft may issue them. */
+  opaqueTokens?: boolean;
 }
 
 export interface TenantSeed {

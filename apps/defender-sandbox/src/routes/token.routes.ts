@@ -104,7 +104,7 @@ function issueToken(services: SandboxServices, call: CallContext, version: 'v1' 
 
   const lifetime = services.config.tokenLifetimeSeconds;
   const token = services.tokens.issue(
-    { tenantId: tenant.tenantId, clientId: app.clientId, appName: app.displayName, roles: [...app.roles[audience]], audience, resource },
+    { tenantId: tenant.tenantId, clientId: app.clientId, appName: app.displayName, roles: [...app.roles[audience]], audience, resource, opaque: app.opaqueTokens },
     lifetime,
   );
   const headers = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };

@@ -25,6 +25,14 @@ export const DEFENDER_ONLY_CLIENT_SECRET = 'Dfo8Q~sandbox.NoGraph-Secret_088a845
 export const ALERT_READER_CLIENT_ID = '5b0e7c2a-3f41-4d8e-9a6b-2c7d1e0f4a93';
 export const ALERT_READER_CLIENT_SECRET = 'Ard8Q~sandbox.ReadOnly-Secret_5b0e7c2a3f41';
 
+/** Same tenant, an app that may read everything the relay reads (Graph hunting too) and change nothing. */
+export const READ_ONLY_CLIENT_ID = '5b0c2d1e-7f3a-4e8b-9c6d-2a1f0e9d8c7b';
+export const READ_ONLY_CLIENT_SECRET = 'Rdo8Q~sandbox.ReadOnly-Secret_5b0c2d1e7f3a';
+
+/** Same tenant, the relay's permissions, but its access tokens are opaque: their roles cannot be read. */
+export const OPAQUE_CLIENT_ID = '9e4f6a2b-3c1d-4b5e-8f7a-6d0c9b8a7e61';
+export const OPAQUE_CLIENT_SECRET = 'Opq8Q~sandbox.Opaque-Secret_9e4f6a2b3c1d';
+
 export const OTHER_TENANT_ID = '818b7f4b-8ce4-46f3-a973-81735e10de43';
 export const OTHER_TENANT_DOMAIN = 'fabrikamlab.onmicrosoft.com';
 export const OTHER_CLIENT_ID = '72127a95-1087-4fd1-8492-d1037f06863e';
@@ -46,6 +54,8 @@ export const RELAY_DEFENDER_ROLES = [
   'Ti.ReadWrite.All',
 ];
 export const RELAY_GRAPH_ROLES = ['ThreatHunting.Read.All', 'SecurityAlert.ReadWrite.All'];
+/** Read permissions only: observe works, no response action is allowed. */
+export const READ_ONLY_DEFENDER_ROLES = ['Alert.Read.All', 'File.Read.All', 'Machine.Read.All'];
 
 export const DEMO_MACHINE_IDS = {
   /** fin-wks-017, Windows 10: the Emotet infection; not isolated (its last isolation action failed). */

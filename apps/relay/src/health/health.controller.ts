@@ -1,18 +1,32 @@
-import { AuthCredentials, Credentials, Envelope, envelope } from '@app/common';
-import { AlertsRepository, DefenderContextFactory, HuntingBackend, HuntingRepository } from '@app/defender';
+import { AuthCredentials, Credentials, Envelope, envelope, RelayError } from '@app/common';
+import { AlertsRepository, DefenderContextFactory, HuntingBackend, HuntingRepository, permissionWarnings, PermissionsReport, PermissionsService } from '@app/defender';
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 interface Health {
   status: 'ok';
-  /** The API this credential's advanced-hunting queries go to. */
-  hunting: HuntingBackend;
+  /** The API this credential's advanced-hunting queries go to; null when neither answers it. */
+  hunting: HuntingBackend | null;
+  permissions: PermissionsReport;
 }
 
+const EXAMPLE: Health = {
+  status: 'ok',
+  hunting: 'graph',
+  permissions: {
+    tokens: { defender: 'read', graph: 'read' },
+    capabilities: [
+      { capability: 'observe.alerts', group: 'observe', label: 'alerts', state: 'works' },
+      { capability: 'respond.isolate', group: 'respond', label: 'isolate / release', state: 'missing', grant: ['WindowsDefenderATP Machine.Isolate'] },
+    ],
+  },
+};
+
 /**
- * Module health as XDR checks it: the JWT, an Azure AD token, and one cheap read covered
- * by the relay's own permissions. Any failure is the envelope naming the step that failed. It
- * also says which hunting API the credential uses, with a warning when it is the retiring one.
+ * Module health as XDR checks it: the JWT, an Azure AD token, and one cheap read covered by the
+ * relay's own permissions; it fails only when observe cannot work. The rest of what the app's
+ * permissions allow (read from its tokens, no extra call) comes as data and as warnings naming
+ * each permission to grant, with one when hunting uses the retiring API.
  */
 @ApiTags('relay')
 @ApiBearerAuth()
@@ -22,18 +36,45 @@ export class HealthController {
     private readonly contexts: DefenderContextFactory,
     private readonly alerts: AlertsRepository,
     private readonly hunting: HuntingRepository,
+    private readonly permissions: PermissionsService,
   ) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Checks the credentials in the JWT against Azure AD and Defender, and which hunting API they use' })
-  @ApiOkResponse({ schema: { example: { data: { status: 'ok', hunting: 'graph' } } } })
+  @ApiOperation({ summary: 'Checks the credentials in the JWT against Azure AD and Defender, which hunting API they use and what their permissions allow' })
+  @ApiOkResponse({ schema: { example: { data: EXAMPLE } } })
   async health(@AuthCredentials() credentials: Credentials): Promise<Envelope<Health>> {
-    const hunting = await this.contexts.run(credentials, async (ctx) => {
-      await this.alerts.probe(ctx);
-      return this.hunting.backend(ctx);
+    return this.contexts.run(credentials, async (ctx) => {
+      const report = await this.permissions.report(credentials);
+      try {
+        await this.alerts.probe(ctx);
+      } catch (error) {
+        // Defender's refusal is the authority; the other missing permissions come with it.
+        if (error instanceof RelayError && error.code === 'permission denied') return envelope<Health>(undefined, [error.toBody(), ...permissionWarnings(report).map((w) => w.toBody())]);
+        throw error;
+      }
+      // Whatever the roles said, alerts were just read.
+      const alerts = report.capabilities.find((c) => c.capability === 'observe.alerts');
+      if (alerts) {
+        alerts.state = 'works';
+        delete alerts.grant;
+      }
+      const warnings = permissionWarnings(report);
+      let hunting: HuntingBackend | null = null;
+      try {
+        hunting = await this.hunting.backend(ctx);
+        const retiring = this.hunting.retirementWarning(hunting);
+        if (retiring) warnings.push(retiring);
+      } catch (error) {
+        if (!(error instanceof RelayError && error.code === 'permission denied')) throw error;
+        const known = report.capabilities.some((c) => c.capability === 'observe.hunting' && c.state === 'missing');
+        if (!known) warnings.push(new RelayError(error.code, `Advanced hunting is disabled: ${error.message}`, { type: 'warning' }));
+      }
+      return envelope<Health>({ status: 'ok', hunting, permissions: report }, unique(warnings).map((w) => w.toBody()));
     });
-    const warning = this.hunting.retirementWarning(hunting);
-    return envelope<Health>({ status: 'ok', hunting }, warning ? [warning.toBody()] : []);
   }
+}
+
+function unique(warnings: readonly RelayError[]): RelayError[] {
+  return warnings.filter((w, i) => warnings.findIndex((o) => o.message === w.message) === i);
 }

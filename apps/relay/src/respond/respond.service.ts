@@ -22,6 +22,7 @@ import {
   AlertClassification,
   AlertUpdatesRepository,
   DefenderContext,
+  PermissionsService,
   DETERMINATIONS_BY_CLASSIFICATION,
   DefenderContextFactory,
   FilesRepository,
@@ -34,6 +35,7 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ALERT_TYPES, ObservableAlerts } from '../alerts/observable-alerts';
+import { ActionGate } from './action-permissions';
 import { DeviceActions } from './device-actions';
 import { Trigger } from './trigger.dto';
 
@@ -71,6 +73,7 @@ export class RespondService {
     private readonly devices: DeviceActions,
     private readonly alerts: ObservableAlerts,
     private readonly alertUpdates: AlertUpdatesRepository,
+    private readonly permissions: PermissionsService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
@@ -78,18 +81,23 @@ export class RespondService {
   list(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[]): Promise<RespondListResult> {
     const errors = new ErrorList(this.logger, warnings);
     return this.contexts.run(credentials, async (ctx) => {
-      const lists = await Promise.all(observables.map((o) => this.actionsFor(ctx, o, errors)));
-      return { actions: lists.flat(), errors: errors.all };
+      const roles = await this.permissions.roles(credentials, this.permissions.settings.alertsApi === 'graph');
+      const gate = new ActionGate((capability) => this.permissions.assess(roles, capability), (id) => this.actions.requested(id));
+      const lists = await Promise.all(observables.map((o) => this.actionsFor(ctx, o, gate, errors)));
+      const actions = gate.offer(lists.flat());
+      const withheld = gate.warning();
+      if (withheld) errors.add(withheld);
+      return { actions, errors: errors.all };
     });
   }
 
   /** An observable's actions; each source that fails costs only its own actions, with the error. */
-  private async actionsFor(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
+  private async actionsFor(ctx: DefenderContext, observable: Observable, gate: ActionGate, errors: ErrorList): Promise<ResponseAction[]> {
     const none = [] as ResponseAction[];
     const [own, devices, triage] = await Promise.all([
-      errors.capture(() => this.ownActions(ctx, observable), none),
+      errors.capture(() => this.ownActions(ctx, observable, gate), none),
       DEVICE_PIVOT_TYPES.includes(observable.type) ? errors.capture(() => this.devices.offer(ctx, observable, errors), none) : none,
-      ALERT_TYPES.includes(observable.type) ? errors.capture(() => this.triageActions(ctx, observable, errors), none) : none,
+      ALERT_TYPES.includes(observable.type) && gate.allows('respond.alert-triage') ? errors.capture(() => this.triageActions(ctx, observable, errors), none) : none,
     ]);
     return [...own, ...devices, ...triage];
   }
@@ -101,14 +109,18 @@ export class RespondService {
     return alertTriageActions(observable, alerts, { max, assignee });
   }
 
-  private async ownActions(ctx: DefenderContext, observable: Observable): Promise<ResponseAction[]> {
+  /** Sources whose every action the app may not run are not looked up. */
+  private async ownActions(ctx: DefenderContext, observable: Observable, gate: ActionGate): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
       const device = await this.device(ctx, observable.value);
       return device ? this.actions.forDevice(device, this.config.respond.deviceTags) : [];
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
-    const [indicators, holders] = await Promise.all([this.indicators.forObservable(ctx, observable), this.fileHolders(ctx, observable)]);
-    return [...this.actions.forIndicator(observable, indicators), ...this.actions.forFile(observable, holders)];
+    const [indicators, holders] = await Promise.all([
+      gate.allows('respond.indicators') ? this.indicators.forObservable(ctx, observable) : undefined,
+      HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
+    ]);
+    return [...(indicators ? this.actions.forIndicator(observable, indicators) : []), ...this.actions.forFile(observable, holders)];
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsOptional, IsString } from 'class-validator';
 import { checkPlainHttp } from './outbound.config';
-import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
+import { checkEnv, collectProblems, configNamespace, ConfigValidationError, Env } from './validate-config';
 
 export const DEFAULT_JWKS_HOSTS = ['visibility.amp.cisco.com', 'visibility.eu.amp.cisco.com', 'visibility.apjc.amp.cisco.com'];
 
@@ -39,8 +39,8 @@ const BARE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])
  */
 export function parseJwksHost(entry: string): JwksHost {
   if (/^https?:\/\//i.test(entry)) {
-    const url = new URL(entry);
-    if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || url.pathname !== '/' || url.search || url.hash || url.username) {
       throw new ConfigValidationError([`JWKS_HOSTS: '${entry}' must be a host name or an origin without a path`]);
     }
     return { match: url.host.toLowerCase(), jwksUrl: `${url.origin}/.well-known/jwks` };
@@ -57,11 +57,12 @@ export function weakKeyWarning(name: string, value: string | undefined): string 
 }
 
 export function loadAuthConfig(env: Env): AuthConfig {
-  const e = validateEnv(AuthEnv, env);
-  const jwksHosts = e.JWKS_HOSTS.map(parseJwksHost);
+  const { values: e, problems, invalid } = checkEnv(AuthEnv, env);
+  const jwksHosts = invalid.has('JWKS_HOSTS') ? [] : e.JWKS_HOSTS.flatMap((entry) => collectProblems(problems, () => parseJwksHost(entry)) ?? []);
   // Keys fetched over plain http could be swapped on the way, and forged tokens accepted.
   const plainHttp = checkPlainHttp(env, Object.fromEntries(jwksHosts.map((h) => [`JWKS_HOSTS entry ${h.match}`, h.jwksUrl])));
-  if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
+  problems.push(...plainHttp.problems);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   const warnings = [...plainHttp.warnings, weakKeyWarning('SECRET_KEY', e.SECRET_KEY)].filter((w) => w !== undefined);
   return { secretKey: e.SECRET_KEY, jwksHosts, warnings };
 }

@@ -331,6 +331,48 @@ describe('relay config (every namespace from one environment)', () => {
     ]);
   });
 
+  it('lists the mistakes of a namespace and of its cross-field rules in one error (the three restarts of a real first day)', () => {
+    const env = {
+      BODY_LIMIT: '1 megabyte',
+      QUARANTINE_MAX_DEVICES: '0',
+      HEADERS_TIMEOUT_MS: '90000',
+      INDICATOR_EXPIRATION: '30 days',
+      PORT: '9090',
+      METRICS_PORT: '9090',
+      DEFENDER_CLOUD: 'gcc',
+      DEFENDER_API_REGION: 'eu',
+      JWKS_HOSTS: 'https://a/x,not a host',
+    };
+    expect(problems(() => loadRelayConfig(env))).toEqual([
+      expect.stringMatching(/^BODY_LIMIT: .*\(got '1 megabyte'\)$/),
+      expect.stringMatching(/^HEADERS_TIMEOUT_MS: 90000 ms is longer than REQUEST_TIMEOUT_MS/),
+      expect.stringMatching(/^METRICS_PORT: must differ from PORT \(both are 9090\)/),
+      "JWKS_HOSTS: 'https://a/x' must be a host name or an origin without a path",
+      "JWKS_HOSTS: 'not a host' is not a host name (expected e.g. visibility.amp.cisco.com)",
+      expect.stringMatching(/^QUARANTINE_MAX_DEVICES: .*\(got '0'\)$/),
+      expect.stringMatching(/^INDICATOR_EXPIRATION: must be an ISO-8601 duration/),
+      expect.stringMatching(/^DEFENDER_API_REGION: regional hosts exist only in the commercial cloud/),
+    ]);
+  });
+
+  it('does not check a cross-field rule on a variable that is already wrong', () => {
+    expect(problems(() => loadServerConfig({ HEADERS_TIMEOUT_MS: 'soon', METRICS_PORT: 'x' }))).toEqual([
+      expect.stringMatching(/^HEADERS_TIMEOUT_MS: /),
+      expect.stringMatching(/^METRICS_PORT: /),
+    ]);
+  });
+
+  it('refuses NODE_ENV=production with neither SECRET_KEY nor RELAY_PUBLIC_URL, saying what to set, beside the other problems', () => {
+    expect(problems(() => loadRelayConfig({ NODE_ENV: 'production', PORT: 'x' }))).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^SECRET_KEY \/ RELAY_PUBLIC_URL: with NODE_ENV=production one of them must be set, or every call is refused: SECRET_KEY for HS256 .*RELAY_PUBLIC_URL .* for RS256$/),
+    ]);
+    expect(loadRelayConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(64) }).auth.secretKey).toHaveLength(64);
+    expect(loadRelayConfig({ NODE_ENV: 'production', RELAY_PUBLIC_URL: 'https://relay.example.com' }).server.publicUrl).toBe('https://relay.example.com');
+    // Outside production, the start-up summary warns instead.
+    expect(loadRelayConfig({ NODE_ENV: 'development' }).auth.secretKey).toBeUndefined();
+  });
+
   it("gathers every namespace's warnings", () => {
     const config = loadRelayConfig({ SECRET_KEY: 'short', STATE_KEY: 'tiny', CTR_ENTITIES_LIMIT: 'ten' });
     expect(configWarnings(config)).toEqual([

@@ -4,7 +4,7 @@ import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DefenderApiRegi
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
 import { loadRespondConfig, RespondConfig } from './respond.config';
-import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
+import { checkEnv, collectProblems, configNamespace, ConfigValidationError, Env } from './validate-config';
 
 /** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
 export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
@@ -117,13 +117,16 @@ export function parseEntitiesLimit(raw: string | number | undefined, fallback = 
 }
 
 export function loadDefenderConfig(env: Env): DefenderConfig {
-  const e = validateEnv(DefenderEnv, env);
+  const { values: e, problems, invalid } = checkEnv(DefenderEnv, env);
   // The portal URL only builds links for the user's browser; the relay never calls it.
-  const plainHttp = checkPlainHttp(env, { DEFENDER_LOGIN_URL: e.DEFENDER_LOGIN_URL, DEFENDER_API_URL: e.DEFENDER_API_URL, GRAPH_API_URL: e.GRAPH_API_URL });
-  if (plainHttp.problems.length > 0) throw new ConfigValidationError(plainHttp.problems);
+  const upstreams = { DEFENDER_LOGIN_URL: e.DEFENDER_LOGIN_URL, DEFENDER_API_URL: e.DEFENDER_API_URL, GRAPH_API_URL: e.GRAPH_API_URL };
+  const plainHttp = checkPlainHttp(env, Object.fromEntries(Object.entries(upstreams).filter(([name]) => !invalid.has(name))));
+  problems.push(...plainHttp.problems);
+  const respond = collectProblems(problems, () => loadRespondConfig(env));
+  const api = invalid.has('DEFENDER_CLOUD') || invalid.has('DEFENDER_API_REGION') ? undefined : collectProblems(problems, () => apiUrl(e));
+  if (problems.length > 0 || !respond || !api) throw new ConfigValidationError(problems);
   const preset = CLOUD_ENDPOINTS[e.DEFENDER_CLOUD];
   const limit = parseEntitiesLimit(e.CTR_ENTITIES_LIMIT);
-  const api = apiUrl(e);
   return {
     cloud: e.DEFENDER_CLOUD,
     apiRegion: e.DEFENDER_API_REGION,
@@ -145,7 +148,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
-    respond: loadRespondConfig(env),
+    respond,
     warnings: [...plainHttp.warnings, limit.warning, api.warning, huntingWarning(e.HUNTING_API)].filter((w): w is string => w !== undefined),
   };
 }

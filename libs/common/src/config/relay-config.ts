@@ -1,7 +1,7 @@
 import { ConfigModule, registerAs } from '@nestjs/config';
 import { authConfig } from './auth.config';
 import { defenderConfig } from './defender.config';
-import { outboundConfig } from './outbound.config';
+import { isProductionMode, outboundConfig } from './outbound.config';
 import { serverConfig } from './server.config';
 import { stateConfig } from './state.config';
 import { ConfigValidationError, Env } from './validate-config';
@@ -27,8 +27,18 @@ export function loadRelayConfig(env: Env): RelayConfig {
       return [namespace.NAME, undefined];
     }
   });
+  problems.push(...crossNamespaceProblems(env));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return Object.fromEntries(loaded) as RelayConfig;
+}
+
+/** A production relay that would refuse every caller is a mistake, not a configuration (elsewhere: a start-up warning). */
+function crossNamespaceProblems(env: Env): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!isProductionMode(env) || set('SECRET_KEY') || set('RELAY_PUBLIC_URL')) return [];
+  return [
+    'SECRET_KEY / RELAY_PUBLIC_URL: with NODE_ENV=production one of them must be set, or every call is refused: SECRET_KEY for HS256 module JWTs (npm run jwt makes one), RELAY_PUBLIC_URL (the URL Cisco XDR calls) for RS256',
+  ];
 }
 
 /** The non-fatal problems of every namespace, to log at start. */

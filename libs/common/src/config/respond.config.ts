@@ -1,7 +1,7 @@
 import { Expose } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ToInteger, ToLowerCase } from './transforms';
-import { ConfigValidationError, Env, validateEnv } from './validate-config';
+import { checkEnv, ConfigValidationError, Env } from './validate-config';
 
 export const INDICATOR_SEVERITIES = ['Informational', 'Low', 'Medium', 'High'] as const;
 export type IndicatorSeverityName = (typeof INDICATOR_SEVERITIES)[number];
@@ -94,8 +94,7 @@ function parseList(name: string, raw: string | undefined, maxLength: number, pro
 }
 
 export function loadRespondConfig(env: Env): RespondConfig {
-  const e = validateEnv(RespondEnv, env);
-  const problems: string[] = [];
+  const { values: e, problems } = checkEnv(RespondEnv, env);
   const deviceTags = parseList('DEVICE_TAGS', e.DEVICE_TAGS, MAX_TAG_LENGTH, problems);
   const indicatorRbacGroups = parseList('INDICATOR_RBAC_GROUPS', e.INDICATOR_RBAC_GROUPS, MAX_GROUP_LENGTH, problems);
 

@@ -1,6 +1,6 @@
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { configNamespace, ConfigValidationError, Env, validateEnv } from './validate-config';
+import { checkEnv, configNamespace, ConfigValidationError, Env } from './validate-config';
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const DEFAULT_MAX_OBSERVABLES = 1000;
@@ -91,15 +91,17 @@ export interface ServerConfig {
 }
 
 export function loadServerConfig(env: Env): ServerConfig {
-  const e = validateEnv(ServerEnv, env);
+  const { values: e, problems, invalid } = checkEnv(ServerEnv, env);
+  const valid = (...names: string[]) => names.every((n) => !invalid.has(n));
   // Node refuses a header timeout longer than the whole-request one.
-  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
-    throw new ConfigValidationError([`HEADERS_TIMEOUT_MS: ${e.HEADERS_TIMEOUT_MS} ms is longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS} ms); set it to at most that`]);
+  if (valid('HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS') && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    problems.push(`HEADERS_TIMEOUT_MS: ${e.HEADERS_TIMEOUT_MS} ms is longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS} ms); set it to at most that`);
   }
   // Port 0 picks a free port for each, so only a fixed port can collide.
-  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
-    throw new ConfigValidationError([`METRICS_PORT: must differ from PORT (both are ${e.PORT}); metrics have a port of their own so they are never served publicly`]);
+  if (valid('METRICS_PORT', 'PORT') && e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push(`METRICS_PORT: must differ from PORT (both are ${e.PORT}); metrics have a port of their own so they are never served publicly`);
   }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
     port: e.PORT,
     host: e.HOST,

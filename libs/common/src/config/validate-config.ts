@@ -33,14 +33,39 @@ export function configNamespace<N extends string, T>(name: N, load: (env: Env) =
  * Empty strings count as unset, so `FOO=` in a manifest means "use the default".
  */
 export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Env): T {
+  const checked = checkEnv(cls, env);
+  if (checked.problems.length > 0) throw new ConfigValidationError(checked.problems);
+  return checked.values;
+}
+
+export interface CheckedEnv<T> {
+  values: T;
+  /** Every problem found, to report together with the namespace's cross-field rules. */
+  problems: string[];
+  /** The variables with a bad value: a rule that reads one of them is not checked. */
+  invalid: ReadonlySet<string>;
+}
+
+/** As validateEnv, without throwing: a loader adds its cross-field problems and throws them all at once. */
+export function checkEnv<T extends object>(cls: ClassConstructor<T>, env: Env): CheckedEnv<T> {
   const present: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== '') present[key] = value.trim();
   }
-  const instance = plainToInstance(cls, present, { exposeDefaultValues: true, excludeExtraneousValues: true });
-  const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigValidationError(errors.flatMap((e) => describe(e, present)));
-  return instance;
+  const values = plainToInstance(cls, present, { exposeDefaultValues: true, excludeExtraneousValues: true });
+  const errors = validateSync(values, { forbidUnknownValues: false });
+  return { values, problems: errors.flatMap((e) => describe(e, present)), invalid: new Set(errors.map((e) => e.property)) };
+}
+
+/** Runs a loader that may throw a ConfigValidationError, collecting its problems instead. */
+export function collectProblems<T>(problems: string[], load: () => T): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 function describe(error: ValidationError, raw: Record<string, string>): string[] {

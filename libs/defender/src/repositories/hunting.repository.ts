@@ -8,6 +8,7 @@ import { deadlineError, DefenderHttpClient } from '../http/defender-http.client'
 import { TtlCache } from '../http/ttl-cache';
 import { assignEvents, EventFilter, eventsQuery } from '../kql/hunting-queries';
 import { HuntingEvent } from '../models';
+import { GRAPH_HUNTING_PERMISSION } from '../permissions/capabilities';
 
 interface DefenderHuntingResult {
   Results?: unknown[];
@@ -20,8 +21,6 @@ interface GraphHuntingResult {
 /** The API a credential's hunting queries go to. */
 export type HuntingBackend = 'graph' | 'defender';
 
-/** The Microsoft Graph application permission advanced hunting needs. */
-export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
 const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 
 /** How long the API chosen for a credential is kept before `auto` asks Graph again. */
@@ -123,7 +122,14 @@ export class HuntingRepository {
       if (!isRefusal(error)) throw error;
       if (mode === 'graph' || !this.defenderStillAnswers()) throw graphRefusal(error);
       this.fallBack(ctx, error);
-      return this.viaDefender<T>(ctx, query);
+      try {
+        return await this.viaDefender<T>(ctx, query);
+      } catch (fallbackError) {
+        if (!isRefusal(fallbackError)) throw fallbackError;
+        // Refused by both: the permission to grant is Graph's, not the retiring API's.
+        this.chosen.delete(ctx.identity);
+        throw graphRefusal(error);
+      }
     }
   }
 
