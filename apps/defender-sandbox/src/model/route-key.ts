@@ -14,6 +14,7 @@ export const ROUTE_KEYS = [
   'machines.list',
   'machines.findByIp',
   'machineactions.list',
+  'machineactions.get',
   'machines.machineactions',
   'machines.availableActions',
   'machines.isolate',
