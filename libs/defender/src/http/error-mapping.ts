@@ -20,7 +20,7 @@ export function upstreamMessage(body: unknown): string | undefined {
 const CREDENTIAL_TEXT = [
   /\bbearer\s+[A-Za-z0-9._~+/=-]+/gi,
   /\bey[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){1,4}/g,
-  /\b(access_token|refresh_token|id_token|client_secret|assertion)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+  /\b(access_token|refresh_token|id_token|client_secret|assertion)(["']?\s*[:=]\s*["']?)[^\s"'&,;)]+/gi,
 ];
 
 /** Upstream text reaches callers and logs: anything shaped like a JWT, a bearer token or a secret parameter is cut out. */
