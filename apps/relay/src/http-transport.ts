@@ -85,11 +85,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   socket.destroy();
 }
 
-/**
- * A request to a protected route that may carry a body is refused before the body is read when
- * its `Authorization` is not a well-formed bearer JWT: the guard's own answer, and the connection
- * closed, so no unauthenticated body is ever held in memory.
- */
+/** No unauthenticated body is ever held: the guard's own answer before it is read, and the connection closed. */
 export function refuseMalformedBearers(adapter: FastifyAdapter): void {
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions;

@@ -43,7 +43,6 @@ export class DeviceActions {
     if (machineId === undefined) {
       throw new RelayError('invalid payload', `Invalid JSON payload received: 'machine_id' is required to act on a device found by ${observable.type}, so ${NOTHING_SENT}`);
     }
-    // Fresh: a device renamed or readdressed since the offer must not be acted on.
     const machine = await this.machines.current(ctx, machineId);
     if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
     if (!this.answersTo(machine, observable)) {

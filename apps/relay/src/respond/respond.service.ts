@@ -91,7 +91,6 @@ export class RespondService {
     const [indicators, holders] = await Promise.all([this.indicators.forObservable(ctx, observable), this.fileHolders(ctx, observable)]);
     const max = this.config.respond.quarantineMaxDevices;
     const devices = holders.filter((m) => m.id).length;
-    // The trigger refuses more devices than the cap, so the action is not offered; the warning says why.
     if (devices > max) {
       errors.add(new RelayError('unknown', `Stop and quarantine is not offered for ${observable.value}: the file is on ${devices} devices, more than QUARANTINE_MAX_DEVICES (${max}) allows at once`, { type: 'warning' }));
     }
@@ -171,7 +170,6 @@ export class RespondService {
     }
   }
 
-  /** `indicatorId` once a fresh read shows it is an indicator of the observable's value and type. */
   private async indicatorOf(ctx: DefenderContext, observable: Observable, indicatorId: string): Promise<string> {
     const indicators = await this.indicators.forObservable(ctx, observable);
     if (!indicators.some((i) => String(i.id) === indicatorId)) {
@@ -180,7 +178,6 @@ export class RespondService {
     return indicatorId;
   }
 
-  /** `actionId` once a fresh read shows it is an action of the observable's device. */
   private async actionOf(ctx: DefenderContext, observable: Observable, actionId: string): Promise<string> {
     const action = await this.machineActions.action(ctx, actionId);
     if (!action) throw new RelayError('not found', `Machine action ${actionId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);

@@ -6,11 +6,7 @@ export interface JwtHeader {
   kid?: unknown;
 }
 
-/**
- * The bearer token of an `Authorization` header and its decoded header, once it is shaped like
- * a JWT the relay accepts: three base64url parts, a JSON header and payload, alg HS256 or RS256.
- * Anything else throws the guard's `authorization error`; the signature is not checked here.
- */
+/** The token and its decoded parts when shaped like a JWT the guard accepts (signature unchecked); else the guard's error. */
 export function wellFormedBearer(authorization: string | undefined): { token: string; header: JwtHeader; payload: Record<string, unknown> } {
   const token = bearerToken(authorization);
   const header = decodeJwtPart(token, 0);

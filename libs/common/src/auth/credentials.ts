@@ -17,7 +17,6 @@ export interface AuthenticatedRequest extends FastifyRequest {
 
 export const IS_PUBLIC = 'relay:isPublic';
 
-/** Set in a public route's Fastify config, so hooks that run before Nest can tell it apart. */
 export const PUBLIC_ROUTE = 'relayPublic';
 
 /** Opts a route out of the global JWT guard (only watchdog and version). */

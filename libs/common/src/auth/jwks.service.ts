@@ -15,10 +15,9 @@ const TTL_MS = 5 * 60_000;
  * minute per host: a stream of made-up kids cannot turn the relay into a JWKS hammer.
  */
 const REFETCHES_PER_MINUTE = 10;
-/** A kid missing from a key set fetched this recently is refused without another fetch. */
 const MISSING_KID_MS = 60_000;
 const MAX_MISSING_KIDS = 10_000;
-/** RS256 signature sizes of RSA keys of 2048, 3072 and 4096 bits. */
+// RSA keys of 2048, 3072 and 4096 bits.
 const RSA_SIGNATURE_BYTES = new Set([256, 384, 512]);
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_JWKS_BYTES = 256 * 1024;
@@ -37,7 +36,6 @@ export class JwksService {
   private readonly cache = new Map<string, CachedKeys>();
   private readonly inflight = new Map<string, Promise<CachedKeys>>();
   private readonly refetches = new Map<string, number[]>();
-  /** host + kid → when a fetched key set last lacked that kid. */
   private readonly missing = new BoundedMap<string, number>(MAX_MISSING_KIDS);
   private derivedKey?: Buffer;
 
@@ -54,11 +52,7 @@ export class JwksService {
     return this.config.jwksHosts.find((h) => h.match === wanted);
   }
 
-  /**
-   * PEM public key for `kid`, refetching once when the kid is unknown, but only for a token
-   * carrying a signature an RSA key could have made (`signature`, base64url), and not for a kid
-   * already missing from a set fetched in the last minute.
-   */
+  /** PEM public key for `kid`; an unknown kid refetches once if `signature` could be RSA and the kid was not missing a minute ago. */
   async publicKey(host: JwksHost, kid: string, signature: string): Promise<string> {
     let entry = await this.keys(host, false);
     const slot = `${host.jwksUrl}\u0000${kid}`;

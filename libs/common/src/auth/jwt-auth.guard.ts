@@ -149,7 +149,6 @@ export function tenantHash(tenantId: string): string {
   return shortHash(tenantId);
 }
 
-/** A short, case-insensitive hash of an id (tenant, client) for logs: it correlates, it does not name. */
 export function shortHash(id: string): string {
   return createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, 12);
 }

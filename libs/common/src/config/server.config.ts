@@ -4,9 +4,8 @@ import { configNamespace, ConfigValidationError, Env, validateEnv } from './vali
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const DEFAULT_MAX_OBSERVABLES = 1000;
-/** Request bodies the relay may hold at once: half the shipped 512Mi pod limit (docs/security.md). */
+// Half the shipped 512Mi pod limit (docs/security.md).
 export const DEFAULT_BODY_MEMORY_BUDGET = 256 * 1024 * 1024;
-/** The connection cap derived from the memory budget never exceeds this. */
 export const MAX_DERIVED_CONNECTIONS = 1024;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,7 +42,6 @@ class ServerEnv {
   @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
   KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
-  // Unset: as many as BODY_MEMORY_BUDGET holds at BODY_LIMIT each (loadServerConfig).
   @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be a whole number of connections' })
   @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'must be at most 1000000' })
   MAX_CONNECTIONS?: number;
@@ -90,7 +88,6 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Connections beyond this many are closed as soon as they are accepted. */
   maxConnections: number;
-  /** Bytes of request bodies the relay may hold at once; sets maxConnections when it is not given. */
   bodyMemoryBudget: number;
   trustProxy: boolean;
   /** Swagger UI at /docs and the OpenAPI document at /docs-json. */

@@ -95,18 +95,15 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
   hostname: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validHostname, expected: 'a host name' },
-  // Windows account names are never only dots, and `..` would climb out of Defender's path.
   user: { normalise: (v) => v, valid: (v) => USER.test(v) && !/^\.*$/.test(accountName(v)), expected: 'a user name' },
 };
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** False when the text holds a lone UTF-16 surrogate, which no encoder can send on. */
 export function isWellFormedText(value: string): boolean {
   return !LONE_SURROGATE.test(value);
 }
 
-/** Why `value` is no observable of `type` (the end of a sentence), or undefined when it is one. */
 export function observableProblem(type: ObservableType, value: string): string | undefined {
   if (!isWellFormedText(value)) return 'not well-formed text (it holds a lone UTF-16 surrogate)';
   return TYPE_RULES[type].valid(value) ? undefined : `not ${TYPE_RULES[type].expected}`;

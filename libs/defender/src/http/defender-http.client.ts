@@ -180,10 +180,7 @@ export class DefenderHttpClient {
     return base + req.path + (query ? `?${query}` : '');
   }
 
-  /**
-   * DEFENDER_CONCURRENCY calls in flight per app and tenant (keyed like the quotas, so one app's
-   * slow calls never queue another's), and twice that per tenant whatever its number of apps.
-   */
+  /** Keyed like the quotas so one app's slow calls never queue another's; the tenant total is twice one app's. */
   private inFlight<T>(ctx: DefenderContext, task: () => Promise<T>): Promise<T> {
     const app = semaphoreOf(this.apps, quotaAccount(ctx), this.config.concurrency);
     const tenant = semaphoreOf(this.tenants, ctx.credentials.tenantId, TENANT_CONCURRENCY_FACTOR * this.config.concurrency);
@@ -198,7 +195,6 @@ function semaphoreOf(semaphores: Map<string, Semaphore>, key: string, limit: num
   if (!slots) {
     slots = new Semaphore(limit);
     semaphores.set(key, slots);
-    // Idle ones are dropped so the map does not grow with every tenant or app ever seen.
     if (semaphores.size > 1000) for (const [k, s] of semaphores) if (s.idle && k !== key) semaphores.delete(k);
   }
   return slots;

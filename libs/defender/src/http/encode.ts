@@ -2,9 +2,8 @@ import { RelayError } from '@app/common';
 
 /**
  * Builds a URL path from a template, URL-encoding every interpolated value as one path segment,
- * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are. A value
- * that would be an empty, `.` or `..` segment is refused: URL parsing drops or collapses those
- * (`users/../alerts` is `alerts`), whether written as dots or as `%2E`.
+ * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are; an empty,
+ * `.` or `..` segment is refused, since URL parsing collapses `users/../alerts` to `alerts`.
  */
 export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   return strings.reduce((out, part, i) => out + part + (i < values.length ? pathSegment(values[i]) : ''), '');

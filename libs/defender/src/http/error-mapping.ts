@@ -23,7 +23,6 @@ const CREDENTIAL_TEXT = [
   /\b(access_token|refresh_token|id_token|client_secret|assertion)(["']?\s*[:=]\s*["']?)[^\s"'&,;)]+/gi,
 ];
 
-/** Upstream text reaches callers and logs: anything shaped like a JWT, a bearer token or a secret parameter is cut out. */
 export function redactCredentials(text: string): string {
   return CREDENTIAL_TEXT.reduce((out, pattern) => out.replace(pattern, (_match, name?: string, sep?: string) => (typeof name === 'string' ? `${name}${sep}[redacted]` : '[redacted]')), text);
 }

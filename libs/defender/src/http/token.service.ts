@@ -18,9 +18,7 @@ interface CachedToken {
 const MAX_ENTRIES = 10_000;
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 const POLL_MS = 50;
-/** How long Azure AD's refusal of a credential is answered again without asking it. */
 export const FAILED_PROOF_TTL_MS = 30_000;
-/** Token calls a minute per tenant for credentials not yet proven, unless they succeed. */
 export const UNPROVEN_CALLS_PER_MINUTE = 30;
 const MINUTE_MS = 60_000;
 
@@ -36,7 +34,6 @@ export class TokenService {
   private readonly cache = new BoundedMap<string, CachedToken>(MAX_ENTRIES);
   private readonly inflight = new Map<string, Promise<CachedToken>>();
   private readonly refused = new BoundedMap<string, { error: RelayError; until: number }>(MAX_ENTRIES);
-  /** Per tenant: when each token call for an unproven credential started that has not succeeded. */
   private readonly unproven = new BoundedMap<string, number[]>(MAX_ENTRIES);
   /** Set once the login host turned out to serve only the v2 endpoint. */
   private useV2 = false;
@@ -65,11 +62,7 @@ export class TokenService {
     return { accessToken: (await pending).accessToken, fromCache: false };
   }
 
-  /**
-   * A credential Azure AD refused is refused again for FAILED_PROOF_TTL_MS without another call,
-   * and a tenant's credentials never proven before share UNPROVEN_CALLS_PER_MINUTE calls that
-   * failed or are still pending: a flood of made-up clients or wrong secrets costs Azure AD little.
-   */
+  /** A flood of made-up clients or wrong secrets costs Azure AD little (docs/security.md). */
   private async proveAndLoad(credentials: Credentials, audience: TokenAudience, key: string, provenBefore: boolean): Promise<CachedToken> {
     const now = Date.now();
     const refusal = this.refused.get(key);

@@ -19,7 +19,7 @@ export class FilesRepository {
     this.reader = new ProfileReader(client, 'file', config.profileCacheTtlMs);
   }
 
-  /** The profile, or undefined when Defender has never seen the file (404 means "nothing found"); `fresh` skips the cache. */
+  /** The profile, or undefined when Defender has never seen the file (404 means "nothing found"). */
   profile(ctx: DefenderContext, hash: string, options: { fresh?: boolean } = {}): Promise<FileProfile | undefined> {
     return this.reader.read(ctx, hash, apiPath`files/${hash}`, options);
   }

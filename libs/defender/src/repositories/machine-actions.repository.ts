@@ -83,7 +83,6 @@ export class MachineActionsRepository {
     await this.client.request(ctx, { method: 'POST', path: apiPath`machines/${machineId}/tags`, body: machineTagRequest(tag, change) });
   }
 
-  /** One machine action read now, or undefined when Defender does not know it. */
   async action(ctx: DefenderContext, actionId: string): Promise<MachineAction | undefined> {
     const { data } = await this.client.request<MachineAction>(ctx, { method: 'GET', path: apiPath`machineactions/${actionId}`, notFoundIsEmpty: true });
     return data;
