@@ -267,6 +267,9 @@ describe('JWKS key rotation', () => {
   const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = (pair: typeof keyA, kid: string) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
 
+  let jwksHostOf = '';
+  const jwksHost = () => jwksHostOf;
+
   /** A JWKS host serving `served` (changeable) and counting fetches, and a relay that allows only it. */
   async function rotatingJwks() {
     const { createServer } = await import('node:http');
@@ -281,8 +284,10 @@ describe('JWKS key rotation', () => {
     const claims = { ...DEMO_CLAIMS, jwks_host: new URL(origin).host, aud: TEST_PUBLIC_URL };
     const refer = (key: KeyPair, kid: string, extra: Record<string, unknown> = {}) =>
       relay.post('/refer/observables', [], { token: sign({ ...claims, ...extra }, key.privateKey, { algorithm: 'RS256', keyid: kid }) });
+    const referToken = (token: string) => relay.post('/refer/observables', [], { token });
     const close = async () => (await relay.close(), server.close());
-    return { jwks, refer, close };
+    jwksHostOf = new URL(origin).host;
+    return { jwks, refer, referToken, close };
   }
 
   it('refetches at once for a new kid, and at most 10 times a minute for made-up ones', async () => {
@@ -296,6 +301,31 @@ describe('JWKS key rotation', () => {
       for (let i = 0; i < 30; i++) await refer(rogue, `made-up-${i}`);
       expect(jwks.fetches).toBe(2 + 9);
       expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+    } finally {
+      await close();
+    }
+  });
+
+  it('spends no refetch on a token without a plausible RSA signature, nor twice a minute on the same missing kid', async () => {
+    const { jwks, refer, referToken, close } = await rotatingJwks();
+    try {
+      expect((await refer(keyA, 'a')).body).toEqual({ data: [] });
+      const signed = (kid: string) => sign({ ...DEMO_CLAIMS, jwks_host: jwksHost(), aud: TEST_PUBLIC_URL }, rogue.privateKey, { algorithm: 'RS256', keyid: kid });
+      const withSignature = (kid: string, signature: string) => `${signed(kid).split('.').slice(0, 2).join('.')}.${signature}`;
+      const notFound = authError('Authorization failed: kid from JWT header not found in API response');
+      for (let i = 0; i < 20; i++) {
+        // Unsigned, a short signature, and one of a size no RSA key makes: none could be checked.
+        expect((await referToken(withSignature(`unsigned-${i}`, ''))).body).toEqual(notFound);
+        expect((await referToken(withSignature(`short-${i}`, 'c2ln'))).body).toEqual(notFound);
+        expect((await referToken(withSignature(`odd-${i}`, Buffer.alloc(300, 1).toString('base64url')))).body).toEqual(notFound);
+      }
+      expect(jwks.fetches).toBe(1);
+      // One made-up kid with a real-looking signature, 20 times: one refetch.
+      for (let i = 0; i < 20; i++) expect((await refer(rogue, 'made-up')).body).toEqual(notFound);
+      expect(jwks.fetches).toBe(2);
+      jwks.served = [jwk(keyA, 'a'), jwk(keyB, 'b')];
+      expect((await refer(keyB, 'b')).body).toEqual({ data: [] });
+      expect(jwks.fetches).toBe(3);
     } finally {
       await close();
     }

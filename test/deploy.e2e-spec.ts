@@ -301,7 +301,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     const secret = base.find((o) => o.kind === 'Secret') as K8sObject;
     expect(secret.metadata.name).toBe('defender-relay-secrets');
     expect(Object.keys(secret.stringData).sort()).toEqual([...SECRET_ENV].sort());
-    expect(Object.keys(config.data).sort()).toEqual([...CONTRACT_ENV.filter((v) => !SECRET_ENV.includes(v)), 'METRICS_PORT', 'METRICS_HOST'].sort());
+    expect(Object.keys(config.data).sort()).toEqual([...CONTRACT_ENV.filter((v) => !SECRET_ENV.includes(v)), 'METRICS_PORT', 'METRICS_HOST', 'BODY_MEMORY_BUDGET'].sort());
     expect(relayContainer().envFrom).toEqual([{ configMapRef: { name: config.metadata.name } }, { secretRef: { name: secret.metadata.name } }]);
     expect(relayContainer().env).toBeUndefined();
     // The overlay leaves the Secret to be created outside Git: its empty placeholder must not be applied over it.
@@ -315,6 +315,10 @@ describe('Kubernetes manifests (deploy/)', () => {
     const env = { ...find('ConfigMap', 'defender-relay-config').data, SECRET_KEY: 'k'.repeat(64), REDIS_URL: 'redis://:0123abcd@defender-relay-redis:6379' };
     const config = loadRelayConfig(env);
     expect(config.server).toMatchObject({ port: 9090, host: '0.0.0.0', publicUrl: 'https://defender-relay.example.com', trustProxy: false });
+    // Bodies held at the connection cap take at most half the pod's memory limit.
+    const limit = relayContainer().resources.limits.memory;
+    expect(limit).toBe('512Mi');
+    expect(config.server.maxConnections * config.server.bodyLimit).toBeLessThanOrEqual((512 * 1024 * 1024) / 2);
     expect(config.auth.jwksHosts).toEqual([{ match: 'visibility.eu.amp.cisco.com', jwksUrl: 'https://visibility.eu.amp.cisco.com/.well-known/jwks' }]);
     expect(config.defender).toMatchObject({ cloud: 'commercial', apiUrl: 'https://eu.api.security.microsoft.com', rateLimit: true, warnings: [] });
     expect(config.state.redisUrl).toBe('redis://:0123abcd@defender-relay-redis:6379');

@@ -1,3 +1,4 @@
+import { shortHash } from '@app/common';
 import { Sighting } from '@app/ctim';
 import { Logger } from '@nestjs/common';
 import {
@@ -88,7 +89,10 @@ describe('advanced hunting API (HUNTING_API)', () => {
 
     const warnings = fallbackWarnings();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0][0]).toMatchObject({ tenantId: DEMO_TENANT_ID, clientId: DEFENDER_ONLY_CLIENT_ID, upstreamStatus: 403 });
+    // Hashed as in request lines: it correlates, it does not name the tenant or the app.
+    expect(warnings[0][0]).toEqual({ tenant: shortHash(DEMO_TENANT_ID), client: shortHash(DEFENDER_ONLY_CLIENT_ID), upstreamStatus: 403 });
+    expect(JSON.stringify(warnings).toLowerCase()).not.toContain(DEMO_TENANT_ID.toLowerCase());
+    expect(JSON.stringify(warnings).toLowerCase()).not.toContain(DEFENDER_ONLY_CLIENT_ID.toLowerCase());
     expect(warnings[0][1]).toMatch(/ThreatHunting\.Read\.All/);
     expect(warnings[0][1]).toMatch(/returns no data from 2027-02-01/);
     expect(JSON.stringify(warnings)).not.toContain(DEFENDER_ONLY_CLIENT_SECRET);

@@ -102,11 +102,19 @@ describe('POST /respond: stop and quarantine, device tags, cancel pending, indic
       expect(relay.sandbox.stats.count('machines.stopAndQuarantineFile')).toBe(6);
     });
 
-    it('more devices than QUARANTINE_MAX_DEVICES → refused naming the count, nothing sent', async () => {
+    it('more devices than QUARANTINE_MAX_DEVICES → not offered, with a warning saying why; a trigger all the same is refused naming the count, nothing sent', async () => {
       placeFile(FILE, [...THREE, DEMO_MACHINE_IDS.linux]);
-      const action = await offered('sha1', FILE, QUARANTINE);
-      expect(action.title).toBe('Stop and quarantine file on 4 devices');
-      const res = await run(action);
+      const listed = await relay.post('/respond/observables', [{ type: 'sha1', value: FILE }]);
+      expect(listed.body.data.map((a: Action) => a.id)).not.toContain(QUARANTINE);
+      expect(listed.body.data.length).toBeGreaterThan(0);
+      expect(listed.body.errors).toEqual([
+        {
+          type: 'warning',
+          code: 'unknown',
+          message: `Stop and quarantine is not offered for ${FILE}: the file is on 4 devices, more than QUARANTINE_MAX_DEVICES (3) allows at once`,
+        },
+      ]);
+      const res = await relay.post('/respond/trigger', { 'action-id': QUARANTINE, observable_type: 'sha1', observable_value: FILE });
       expect(res.body).toEqual({
         data: FAILURE,
         errors: [

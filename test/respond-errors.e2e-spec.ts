@@ -222,11 +222,12 @@ describe('POST /respond/trigger and /respond/observables: errors', () => {
       expect(relay.sandbox.stats.count('machines.isolate')).toBe(1);
     });
 
-    it('removing an indicator that is gone → failure (not found), one call', async () => {
-      const res = await trigger({ ...REMOVE, indicator_id: '4242' });
+    it('removing an indicator that is gone by the time it is deleted → failure (not found), one call', async () => {
+      relay.sandbox.faults.add({ route: 'indicators.delete', status: 404, body: { error: { code: 'ResourceNotFound', message: 'Indicator 102 was not found' } } });
+      const res = await trigger(REMOVE);
       expect(res.body).toEqual({
         data: FAILURE,
-        errors: [{ type: 'fatal', code: 'not found', message: 'Microsoft Defender for Endpoint found nothing: Indicator 4242 was not found' }],
+        errors: [{ type: 'fatal', code: 'not found', message: 'Microsoft Defender for Endpoint found nothing: Indicator 102 was not found' }],
       });
       expect(relay.sandbox.stats.count('indicators.delete')).toBe(1);
     });

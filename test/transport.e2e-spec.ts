@@ -5,6 +5,7 @@
  */
 import { connect, Socket } from 'node:net';
 import { RelayHarness, request, startRelay } from './support/relay-harness';
+import { hsToken } from './support/tokens';
 
 /** What came back on one raw connection before the relay closed it. */
 interface RawOutcome {
@@ -79,7 +80,8 @@ describe('slow clients are cut off', () => {
     expect((await relay.post('/refer/observables', [{ type: 'ip', value: '10.0.0.1' }])).body.data).toHaveLength(1);
   });
 
-  const post = (extra: string) => `POST /observe/observables HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n${extra}\r\n`;
+  // A well-formed bearer: without one the body would be refused before it is read.
+  const post = (extra: string) => `POST /observe/observables HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ${hsToken()}\r\nContent-Type: application/json\r\n${extra}\r\n`;
 
   it('a body trickled one byte at a time is answered 408 and its socket closed', async () => {
     const outcome = await trickle(relay.url, post('Content-Length: 1000000\r\n'), '[', { pieces: 300, everyMs: 100 });

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { isUtf8 } from 'node:buffer';
 import { AppModule } from './app.module';
-import { addSecurityHeaders, DOCS_PATH, limitConnections, transportOptions } from './http-transport';
+import { addSecurityHeaders, DOCS_PATH, limitConnections, refuseMalformedBearers, transportOptions } from './http-transport';
 import { QuietFrameworkLogger, requestId } from './logging';
 import { RelayAppOptions } from './relay-app.options';
 
@@ -23,6 +23,7 @@ export async function createRelayApp(env: Env, options: RelayAppOptions = {}): P
   const adapter = new FastifyAdapter({ bodyLimit: server.bodyLimit, trustProxy: server.trustProxy, genReqId: requestId, ...transportOptions(server) });
   limitConnections(adapter, server);
   addSecurityHeaders(adapter);
+  refuseMalformedBearers(adapter);
   parseAnyContentTypeAsJson(adapter, server.bodyLimit);
   closeConnectionsWhileShuttingDown(adapter);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });

@@ -1,4 +1,4 @@
-import type { ServerConfig } from '@app/common';
+import { envelope, PUBLIC_ROUTE, RelayError, type ServerConfig, wellFormedBearer } from '@app/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -85,4 +85,20 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`);
   }
   socket.destroy();
+}
+
+/** No unauthenticated body is ever held: the guard's own answer before it is read, and the connection closed. */
+export function refuseMalformedBearers(adapter: FastifyAdapter): void {
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    const route = request.routeOptions;
+    if (route.url === undefined || request.method === 'GET' || request.method === 'HEAD' || route.config?.[PUBLIC_ROUTE as never]) return done();
+    try {
+      wellFormedBearer(request.headers.authorization);
+    } catch (error) {
+      if (!(error instanceof RelayError)) return done(error as Error);
+      void reply.code(200).header('connection', 'close').send(envelope(undefined, [error.toBody()]));
+      return;
+    }
+    done();
+  });
 }

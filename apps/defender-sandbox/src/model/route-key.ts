@@ -17,6 +17,7 @@ export const ROUTE_KEYS = [
   'machines.list',
   'machines.findByIp',
   'machineactions.list',
+  'machineactions.get',
   'machines.machineactions',
   'machines.availableActions',
   'machines.isolate',

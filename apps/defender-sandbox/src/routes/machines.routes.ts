@@ -143,6 +143,18 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
     },
     {
       ...base,
+      key: 'machineactions.get',
+      method: 'GET',
+      path: '/machineactions/:id',
+      access: ACCESS.machineRead,
+      handler: (call) => {
+        const action = callerTenant(services, call).machineActions.find((a) => a.id === call.params.id.toLowerCase());
+        if (!action) throw new ApiError(404, 'ResourceNotFound', `MachineAction ${call.params.id.slice(0, 100)} was not found`);
+        return ok({ '@odata.context': odataContext(call, 'MachineActions/$entity'), ...action });
+      },
+    },
+    {
+      ...base,
       key: 'machines.machineactions',
       method: 'GET',
       path: '/machines/:id/machineactions',

@@ -54,7 +54,7 @@ export class DeviceActions {
     if (machineId === undefined) {
       throw new RelayError('invalid payload', `Invalid JSON payload received: 'machine_id' is required to act on a device found by ${observable.type}, so ${NOTHING_SENT}`);
     }
-    const machine = await this.machines.machine(ctx, machineId);
+    const machine = await this.machines.current(ctx, machineId);
     if (!machine) throw new RelayError('not found', `Device ${machineId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
     if (!this.answersTo(machine, observable)) {
       throw new RelayError('invalid request', `Device ${machineId} does not have the ${observable.type} ${observable.value.slice(0, 100)} it was offered for, so ${NOTHING_SENT}`);

@@ -7,12 +7,12 @@ import {
   HASH_TYPES,
   isObservableType,
   Observable,
+  observableProblem,
   ObservableType,
   preview,
   RelayError,
   RelayErrorBody,
   RESPOND_TYPES,
-  TYPE_RULES,
   Clock,
   CLOCK,
 } from '@app/common';
@@ -95,7 +95,7 @@ export class RespondService {
   private async actionsFor(ctx: DefenderContext, observable: Observable, gate: ActionGate, errors: ErrorList): Promise<ResponseAction[]> {
     const none = [] as ResponseAction[];
     const [own, devices, triage] = await Promise.all([
-      errors.capture(() => this.ownActions(ctx, observable, gate), none),
+      errors.capture(() => this.ownActions(ctx, observable, gate, errors), none),
       DEVICE_PIVOT_TYPES.includes(observable.type) ? errors.capture(() => this.devices.offer(ctx, observable, errors), none) : none,
       ALERT_TYPES.includes(observable.type) && gate.allows('respond.alert-triage') ? errors.capture(() => this.triageActions(ctx, observable, errors), none) : none,
     ]);
@@ -110,7 +110,7 @@ export class RespondService {
   }
 
   /** Sources whose every action the app may not run are not looked up. */
-  private async ownActions(ctx: DefenderContext, observable: Observable, gate: ActionGate): Promise<ResponseAction[]> {
+  private async ownActions(ctx: DefenderContext, observable: Observable, gate: ActionGate, errors: ErrorList): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
       const device = await this.device(ctx, observable.value);
       return device ? this.actions.forDevice(device, this.config.respond.deviceTags) : [];
@@ -120,7 +120,12 @@ export class RespondService {
       gate.allows('respond.indicators') ? this.indicators.forObservable(ctx, observable) : undefined,
       HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
     ]);
-    return [...(indicators ? this.actions.forIndicator(observable, indicators) : []), ...this.actions.forFile(observable, holders)];
+    const max = this.config.respond.quarantineMaxDevices;
+    const devices = holders.filter((m) => m.id).length;
+    if (devices > max) {
+      errors.add(new RelayError('unknown', `Stop and quarantine is not offered for ${observable.value}: the file is on ${devices} devices, more than QUARANTINE_MAX_DEVICES (${max}) allows at once`, { type: 'warning' }));
+    }
+    return [...(indicators ? this.actions.forIndicator(observable, indicators) : []), ...(devices > max ? [] : this.actions.forFile(observable, holders))];
   }
 
   /**
@@ -140,9 +145,9 @@ export class RespondService {
   }
 
   /** A file hash as SHA-1: itself, or resolved through the file profile for SHA-256/MD5. */
-  private async sha1Of(ctx: DefenderContext, observable: Observable): Promise<string | undefined> {
+  private async sha1Of(ctx: DefenderContext, observable: Observable, options: { fresh?: boolean } = {}): Promise<string | undefined> {
     if (observable.type === 'sha1') return observable.value;
-    return (await this.files.profile(ctx, observable.value))?.sha1?.toLowerCase();
+    return (await this.files.profile(ctx, observable.value, options))?.sha1?.toLowerCase();
   }
 
   async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
@@ -165,8 +170,8 @@ export class RespondService {
     if (!isObservableType(type) || !acceptedTypes(action).includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
-    const rule = TYPE_RULES[type];
-    if (!rule.valid(value)) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is not ${rule.expected}`);
+    const problem = observableProblem(type, value);
+    if (problem) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is ${problem}`);
     return { type, value };
   }
 
@@ -182,13 +187,13 @@ export class RespondService {
         await this.indicators.submit(ctx, action.policy, observable);
         return;
       case 'remove-indicator':
-        await this.indicators.delete(ctx, required(trigger.indicatorId, 'indicator_id', 'to remove an indicator'));
+        await this.indicators.delete(ctx, await this.indicatorOf(ctx, observable, required(trigger.indicatorId, 'indicator_id', 'to remove an indicator')));
         return;
       case 'tag':
         await this.tag(ctx, observable.value, this.configuredTag(required(trigger.tag, 'tag', 'to add or remove a device tag')), action.change);
         return;
       case 'cancel':
-        await this.machineActions.cancel(ctx, required(trigger.machineActionId, 'machine_action_id', 'to cancel a machine action'));
+        await this.machineActions.cancel(ctx, await this.actionOf(ctx, observable, required(trigger.machineActionId, 'machine_action_id', 'to cancel a machine action')));
         return;
       case 'stop-and-quarantine':
         await this.stopAndQuarantine(ctx, observable, errors);
@@ -240,6 +245,24 @@ export class RespondService {
     return { choice: 'resolve', classification, determination: known };
   }
 
+  private async indicatorOf(ctx: DefenderContext, observable: Observable, indicatorId: string): Promise<string> {
+    const indicators = await this.indicators.forObservable(ctx, observable);
+    if (!indicators.some((i) => String(i.id) === indicatorId)) {
+      throw new RelayError('invalid request', `Indicator ${indicatorId} is not an indicator of the ${observable.type} ${preview(observable.value, 100)}, so ${NOTHING_SENT}`);
+    }
+    return indicatorId;
+  }
+
+  private async actionOf(ctx: DefenderContext, observable: Observable, actionId: string): Promise<string> {
+    const action = await this.machineActions.action(ctx, actionId);
+    if (!action) throw new RelayError('not found', `Machine action ${actionId} is not known to Microsoft Defender for Endpoint, so ${NOTHING_SENT}`);
+    const device = String(action.machineId ?? '').toLowerCase();
+    if (device !== observable.value) {
+      throw new RelayError('invalid request', `Machine action ${actionId} is an action of device ${preview(device, 40)}, not of ${observable.value}, so ${NOTHING_SENT}`);
+    }
+    return actionId;
+  }
+
   /** The configured spelling of a DEVICE_TAGS entry; any other tag is refused before anything is sent. */
   private configuredTag(tag: string): string {
     const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
@@ -267,7 +290,7 @@ export class RespondService {
    * becomes one error naming it, and the devices that accepted are neither retried nor undone.
    */
   private async stopAndQuarantine(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<void> {
-    const sha1 = await this.sha1Of(ctx, observable);
+    const sha1 = await this.sha1Of(ctx, observable, { fresh: true });
     if (!sha1) throw new RelayError('not found', `Microsoft Defender for Endpoint does not know the file ${observable.value}, so ${NOTHING_SENT}`);
     const devices = (await this.files.machines(ctx, sha1)).flatMap((m) => (m.id ? [{ id: m.id, name: m.computerDnsName ?? m.id }] : []));
     if (devices.length === 0) throw new RelayError('not found', `No device has the file ${observable.value}, so ${NOTHING_SENT}`);

@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 
 /** Defender credentials carried by the caller's JWT. */
@@ -16,8 +17,10 @@ export interface AuthenticatedRequest extends FastifyRequest {
 
 export const IS_PUBLIC = 'relay:isPublic';
 
+export const PUBLIC_ROUTE = 'relayPublic';
+
 /** Opts a route out of the global JWT guard (only watchdog and version). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), RouteConfig({ [PUBLIC_ROUTE]: true }));
 
 /** The verified credentials of the current request. */
 export const AuthCredentials = createParamDecorator((_: unknown, ctx: ExecutionContext): Credentials => {

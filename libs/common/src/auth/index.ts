@@ -3,3 +3,4 @@ export * from './credential-format';
 export * from './credentials';
 export * from './jwks.service';
 export * from './jwt-auth.guard';
+export * from './bearer';

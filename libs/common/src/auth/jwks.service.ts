@@ -5,6 +5,7 @@ import { AxiosError } from 'axios';
 import { createHmac, createPublicKey, hkdfSync, JsonWebKey, timingSafeEqual } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { authConfig, JwksHost, stateConfig } from '../config';
+import { BoundedMap } from '../state/bounded-map';
 import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
@@ -14,6 +15,10 @@ const TTL_MS = 5 * 60_000;
  * minute per host: a stream of made-up kids cannot turn the relay into a JWKS hammer.
  */
 const REFETCHES_PER_MINUTE = 10;
+const MISSING_KID_MS = 60_000;
+const MAX_MISSING_KIDS = 10_000;
+// RSA keys of 2048, 3072 and 4096 bits.
+const RSA_SIGNATURE_BYTES = new Set([256, 384, 512]);
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_JWKS_BYTES = 256 * 1024;
 
@@ -31,6 +36,7 @@ export class JwksService {
   private readonly cache = new Map<string, CachedKeys>();
   private readonly inflight = new Map<string, Promise<CachedKeys>>();
   private readonly refetches = new Map<string, number[]>();
+  private readonly missing = new BoundedMap<string, number>(MAX_MISSING_KIDS);
   private derivedKey?: Buffer;
 
   constructor(
@@ -46,19 +52,24 @@ export class JwksService {
     return this.config.jwksHosts.find((h) => h.match === wanted);
   }
 
-  /** PEM public key for `kid`, refetching once when the kid is unknown. */
-  async publicKey(host: JwksHost, kid: string): Promise<string> {
+  /** PEM public key for `kid`; an unknown kid refetches once if `signature` could be RSA and the kid was not missing a minute ago. */
+  async publicKey(host: JwksHost, kid: string, signature: string): Promise<string> {
     let entry = await this.keys(host, false);
-    if (!entry.keys.has(kid) && this.mayRefetch(host)) {
+    const slot = `${host.jwksUrl}\u0000${kid}`;
+    if (!entry.keys.has(kid) && plausibleRsaSignature(signature) && this.mayRefetch(host, slot)) {
       entry = await this.keys(host, true);
     }
     const key = entry.keys.get(kid);
-    if (!key) throw authFailure('kid from JWT header not found in API response');
+    if (!key) {
+      this.missing.set(slot, Math.max(entry.fetchedAt, this.missing.get(slot) ?? 0));
+      throw authFailure('kid from JWT header not found in API response');
+    }
     return key;
   }
 
-  private mayRefetch(host: JwksHost): boolean {
+  private mayRefetch(host: JwksHost, slot: string): boolean {
     const now = Date.now();
+    if ((this.missing.get(slot) ?? 0) > now - MISSING_KID_MS) return false;
     const recent = (this.refetches.get(host.jwksUrl) ?? []).filter((t) => t > now - 60_000);
     if (recent.length >= REFETCHES_PER_MINUTE) return false;
     this.refetches.set(host.jwksUrl, [...recent, now]);
@@ -138,6 +149,10 @@ export class JwksService {
     }
     return { keys, fetchedAt: Date.now() };
   }
+}
+
+function plausibleRsaSignature(signature: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(signature) && RSA_SIGNATURE_BYTES.has(Buffer.from(signature, 'base64url').length);
 }
 
 /** The key set as stored in Redis: JSON with an HMAC over the set and the URL it came from. */

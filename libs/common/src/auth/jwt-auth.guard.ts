@@ -7,7 +7,9 @@ import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { authConfig, defenderConfig, parseEntitiesLimit, serverConfig } from '../config';
 import { preview } from '../errors';
 import { BoundedMap } from '../state/bounded-map';
+import { isWellFormedText } from '../observables/observable-types';
 import { authFailure } from './auth-messages';
+import { bearerToken, JwtHeader, wellFormedBearer } from './bearer';
 import { isClientId, isTenantId } from './credential-format';
 import { AuthenticatedRequest, Credentials, IS_PUBLIC } from './credentials';
 import { JwksService } from './jwks.service';
@@ -21,8 +23,6 @@ export const IAT_LEEWAY_SECONDS = 5 * 60;
 
 /** XDR sends the same module token on every call: its signature is checked once, its times every time. */
 const VERIFIED_TOKENS = 1000;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The global guard: HS256 tokens signed with SECRET_KEY, or RS256 configuration
@@ -57,8 +57,7 @@ export class JwtAuthGuard implements CanActivate {
       checkTimes(known.claims);
       request.credentials = { ...known.credentials };
     } else {
-      const header = decodeHeader(token);
-      const unverified = decodePayload(token);
+      const { header, payload: unverified } = wellFormedBearer(request.headers.authorization);
       request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
     }
     // Request logs say which tenant without naming it: a short hash correlates, nothing more.
@@ -101,7 +100,7 @@ export class JwtAuthGuard implements CanActivate {
     // Everything but the signature first: only a token that would otherwise pass may spend the
     // host's budget of key-set refetches on an unknown kid.
     this.acceptClaims(unverified, audience);
-    const publicKey = await this.jwks.publicKey(host, header.kid);
+    const publicKey = await this.jwks.publicKey(host, header.kid, token.split('.')[2]);
     const claims = this.verify(
       token,
       { publicKey, algorithms: ['RS256'] },
@@ -149,7 +148,7 @@ export class JwtAuthGuard implements CanActivate {
     if (!isTenantId(tenantId)) {
       throw authFailure("Wrong JWT payload structure: claim 'tenant_id' must be a GUID or a domain name such as contoso.onmicrosoft.com");
     }
-    if (LONE_SURROGATE.test(clientSecret)) throw authFailure("Wrong JWT payload structure: claim 'client_secret' is not valid text");
+    if (!isWellFormedText(clientSecret)) throw authFailure("Wrong JWT payload structure: claim 'client_secret' is not valid text");
     // Azure AD ignores the case of both, so one tenant has one set of caches and limits.
     const out: Credentials = { clientId: clientId.toLowerCase(), clientSecret, tenantId: tenantId.toLowerCase() };
     const raw = claims.CTR_ENTITIES_LIMIT;
@@ -161,44 +160,11 @@ export class JwtAuthGuard implements CanActivate {
 }
 
 export function tenantHash(tenantId: string): string {
-  return createHash('sha256').update(tenantId.toLowerCase()).digest('hex').slice(0, 12);
+  return shortHash(tenantId);
 }
 
-interface JwtHeader {
-  alg?: unknown;
-  kid?: unknown;
-}
-
-function bearerToken(authorization: string | undefined): string {
-  if (!authorization) throw authFailure('Authorization header is missing');
-  const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
-  if (scheme.toLowerCase() !== 'bearer') throw authFailure('Wrong authorization type');
-  if (!token || rest.length > 0) throw authFailure('Wrong JWT structure');
-  return token;
-}
-
-function decodePart(token: string, index: number): Record<string, unknown> {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) throw authFailure('Wrong JWT structure');
-  try {
-    const value: unknown = JSON.parse(Buffer.from(parts[index], 'base64url').toString('utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-    return value as Record<string, unknown>;
-  } catch (error) {
-    throw authFailure('Wrong JWT structure', error);
-  }
-}
-
-function decodeHeader(token: string): JwtHeader {
-  const header = decodePart(token, 0);
-  if (header.alg !== 'HS256' && header.alg !== 'RS256') {
-    throw authFailure(`JWT algorithm '${preview(header.alg, 16)}' is not accepted; use HS256 or RS256`);
-  }
-  return header;
-}
-
-function decodePayload(token: string): Claims {
-  return decodePart(token, 1);
+export function shortHash(id: string): string {
+  return createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, 12);
 }
 
 /**

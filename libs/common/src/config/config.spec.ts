@@ -26,7 +26,8 @@ describe('server config', () => {
       requestTimeoutMs: 30000,
       headersTimeoutMs: 10000,
       keepAliveTimeoutMs: 72000,
-      maxConnections: 1024,
+      maxConnections: 256,
+      bodyMemoryBudget: 256 * 1024 * 1024,
       trustProxy: false,
       docsEnabled: true,
       publicUrl: undefined,
@@ -56,9 +57,19 @@ describe('server config', () => {
     ['HEADERS_TIMEOUT_MS', '5000', { headersTimeoutMs: 5000 }],
     ['KEEP_ALIVE_TIMEOUT_MS', '5000', { keepAliveTimeoutMs: 5000 }],
     ['MAX_CONNECTIONS', '64', { maxConnections: 64 }],
+    ['BODY_MEMORY_BUDGET', '512mb', { bodyMemoryBudget: 512 * 1024 * 1024, maxConnections: 512 }],
+    ['BODY_LIMIT', '256kb', { maxConnections: 1024 }],
+    ['BODY_LIMIT', '100mb', { maxConnections: 2 }],
     ['DOCS_ENABLED', 'off', { docsEnabled: false }],
   ])('coerces %s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toMatchObject(expected);
+  });
+
+  it('derives the connection cap from the body memory budget and BODY_LIMIT unless MAX_CONNECTIONS is given', () => {
+    expect(loadServerConfig({ BODY_LIMIT: '2mb', BODY_MEMORY_BUDGET: '300mb' }).maxConnections).toBe(150);
+    expect(loadServerConfig({ BODY_LIMIT: '2mb', MAX_CONNECTIONS: '900' }).maxConnections).toBe(900);
+    expect(loadServerConfig({ BODY_MEMORY_BUDGET: '1mb', BODY_LIMIT: '2mb' }).maxConnections).toBe(1);
+    expect(loadServerConfig({ MAX_CONNECTIONS: '' }).maxConnections).toBe(256);
   });
 
   it('treats an empty value as unset', () => {
@@ -83,6 +94,8 @@ describe('server config', () => {
     ['HEADERS_TIMEOUT_MS', '999', 'HEADERS_TIMEOUT_MS: must be at least 1000 ms'],
     ['KEEP_ALIVE_TIMEOUT_MS', '700000', 'KEEP_ALIVE_TIMEOUT_MS: must be at most 600000 ms'],
     ['MAX_CONNECTIONS', '0', 'MAX_CONNECTIONS: must be at least 1'],
+    ['BODY_MEMORY_BUDGET', 'plenty', 'BODY_MEMORY_BUDGET: must be a size in bytes'],
+    ['BODY_MEMORY_BUDGET', '512kb', 'BODY_MEMORY_BUDGET: must be at least 1mb'],
     ['DOCS_ENABLED', 'hidden', 'DOCS_ENABLED: must be true or false'],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     const found = problems(() => loadServerConfig({ [name]: value }));

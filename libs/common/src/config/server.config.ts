@@ -4,6 +4,9 @@ import { checkEnv, configNamespace, ConfigValidationError, Env } from './validat
 import { ToBoolean, ToByteSize, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 
 export const DEFAULT_MAX_OBSERVABLES = 1000;
+// Half the shipped 512Mi pod limit (docs/security.md).
+export const DEFAULT_BODY_MEMORY_BUDGET = 256 * 1024 * 1024;
+export const MAX_DERIVED_CONNECTIONS = 1024;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,9 +42,15 @@ class ServerEnv {
   @Min(1000, { message: 'must be at least 1000 ms' }) @Max(600_000, { message: 'must be at most 600000 ms' })
   KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
-  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of connections' })
+  @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be a whole number of connections' })
   @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'must be at most 1000000' })
-  MAX_CONNECTIONS = 1024;
+  MAX_CONNECTIONS?: number;
+
+  @Expose() @ToByteSize()
+  @IsInt({ message: "must be a size in bytes, e.g. 268435456, '256mb'" })
+  @Min(1024 * 1024, { message: 'must be at least 1mb' })
+  @Max(64 * 1024 * 1024 * 1024, { message: 'must be at most 65536mb' })
+  BODY_MEMORY_BUDGET = DEFAULT_BODY_MEMORY_BUDGET;
 
   @Expose() @ToBoolean() @IsBoolean({ message: 'must be true or false (also on/off, 1/0, yes/no)' })
   TRUST_PROXY = false;
@@ -79,6 +88,7 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Connections beyond this many are closed as soon as they are accepted. */
   maxConnections: number;
+  bodyMemoryBudget: number;
   trustProxy: boolean;
   /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
   docsEnabled: boolean;
@@ -110,7 +120,8 @@ export function loadServerConfig(env: Env): ServerConfig {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
-    maxConnections: e.MAX_CONNECTIONS,
+    maxConnections: e.MAX_CONNECTIONS ?? Math.max(1, Math.min(MAX_DERIVED_CONNECTIONS, Math.floor(e.BODY_MEMORY_BUDGET / e.BODY_LIMIT))),
+    bodyMemoryBudget: e.BODY_MEMORY_BUDGET,
     trustProxy: e.TRUST_PROXY,
     docsEnabled: e.DOCS_ENABLED,
     publicUrl: e.RELAY_PUBLIC_URL,

@@ -141,7 +141,7 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   domain: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validDomain, expected: 'a domain name' },
   url: { normalise: (v) => v, valid: validUrl, expected: 'an http(s) URL' },
   hostname: { normalise: (v) => lower(v).replace(/\.$/, ''), valid: validHostname, expected: 'a host name' },
-  user: { normalise: (v) => v, valid: (v) => USER.test(v) && accountName(v) !== '', expected: 'a user name' },
+  user: { normalise: (v) => v, valid: (v) => USER.test(v) && !/^\.*$/.test(accountName(v)), expected: 'a user name' },
   file_name: { normalise: (v) => v, valid: (v) => FILE_NAME.test(v), expected: 'a file name (no path)' },
   process_name: { normalise: (v) => v, valid: (v) => FILE_NAME.test(v), expected: 'a process file name (no path)' },
   file_path: { normalise: (v) => v, valid: (v) => FILE_PATH.test(v), expected: 'a full file path' },
@@ -149,6 +149,17 @@ export const TYPE_RULES: Record<ObservableType, TypeRule> = {
   mac_address: { normalise: (v) => v.toUpperCase(), valid: (v) => MAC.test(v), expected: 'a MAC address (00-15-5D-…, 00:15:5d:…, 00155D…)' },
   email: { normalise: lower, valid: (v) => v.length <= 320 && EMAIL.test(v), expected: 'an email address' },
 };
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isWellFormedText(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
+
+export function observableProblem(type: ObservableType, value: string): string | undefined {
+  if (!isWellFormedText(value)) return 'not well-formed text (it holds a lone UTF-16 surrogate)';
+  return TYPE_RULES[type].valid(value) ? undefined : `not ${TYPE_RULES[type].expected}`;
+}
 
 export function isObservableType(type: string): type is ObservableType {
   return Object.prototype.hasOwnProperty.call(TYPE_RULES, type);

@@ -237,6 +237,22 @@ describe('hostname and user observables', () => {
     expect(warnings.map((w) => w.message)).toEqual([3, 4, 5].map((i) => `Skipped observable at index ${i}: not a user name`));
   });
 
+  it('skips a user whose account is only dots, in any spelling (it would climb out of the Defender path)', () => {
+    const dots = ['..', '.', 'CONTOSO\\..', '..@contoso.com', ' .. ', '...', 'CONTOSO\\ .. @x'];
+    const { observables, warnings } = parseObservables(dots.map((value) => ({ type: 'user', value })), OBSERVE_TYPES);
+    expect(observables).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual(dots.map((_, i) => `Skipped observable at index ${i}: not a user name`));
+    expect(parseObservables([{ type: 'user', value: '.jdoe.' }], OBSERVE_TYPES).observables).toHaveLength(1);
+  });
+
+  it('skips any value holding a lone UTF-16 surrogate, whatever its type, and keeps paired ones', () => {
+    const types = ['ip', 'domain', 'sha1', 'url', 'hostname', 'user'];
+    const { observables, warnings } = parseObservables(types.map((type) => ({ type, value: `x\ud800` })), OBSERVE_TYPES);
+    expect(observables).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual(types.map((_, i) => `Skipped observable at index ${i}: not well-formed text (it holds a lone UTF-16 surrogate)`));
+    expect(parseObservables([{ type: 'user', value: 'j\ud83d\ude00doe' }], OBSERVE_TYPES).observables).toHaveLength(1);
+  });
+
   it('is accepted where it can be answered: observe, refer and respond (alert triage) take hostname and user, deliberate neither', () => {
     const body = [
       { type: 'hostname', value: 'ws-01' },

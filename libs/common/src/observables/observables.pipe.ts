@@ -4,7 +4,7 @@ import { DEFAULT_MAX_OBSERVABLES, serverConfig } from '../config';
 import { RelayError, RelayErrorBody } from '../errors';
 import { validateDto } from '../validation';
 import { ObservableDto } from './observable.dto';
-import { isObservableType, normaliseObservable, Observable, ObservableType, TYPE_RULES } from './observable-types';
+import { isObservableType, normaliseObservable, Observable, observableProblem, ObservableType } from './observable-types';
 
 /** The observables of one request, after validation, normalisation and de-duplication. */
 export interface ObservableBatch {
@@ -34,9 +34,9 @@ export function parseObservables(body: unknown, supported: readonly ObservableTy
     const dto = validItem(item, index);
     const { type, value } = normaliseObservable(dto.type, dto.value);
     if (!isObservableType(type) || !supported.includes(type)) return;
-    const rule = TYPE_RULES[type];
-    if (!rule.valid(value)) {
-      warnings.push({ type: 'warning', code: 'invalid payload', message: `Skipped observable at index ${index}: not ${rule.expected}` });
+    const problem = observableProblem(type, value);
+    if (problem) {
+      warnings.push({ type: 'warning', code: 'invalid payload', message: `Skipped observable at index ${index}: ${problem}` });
       return;
     }
     const key = `${type}\u0000${value}`;

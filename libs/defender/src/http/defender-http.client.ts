@@ -47,6 +47,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  */
 @Injectable()
 export class DefenderHttpClient {
+  private readonly apps = new Map<string, Semaphore>();
   private readonly tenants = new Map<string, Semaphore>();
   private readonly limiter: TenantRateLimiter;
 
@@ -77,7 +78,7 @@ export class DefenderHttpClient {
     for (let attempt = 0; ; attempt++) {
       await this.acquireSlot(ctx, req);
       try {
-        return await this.concurrencyFor(ctx.credentials.tenantId).run(() => this.attempt<T>(ctx, req, true));
+        return await this.inFlight(ctx, () => this.attempt<T>(ctx, req, true));
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         const delay = retryDelay(error, attempt);
@@ -182,17 +183,24 @@ export class DefenderHttpClient {
     return base + req.path + (query ? `?${query}` : '');
   }
 
-  /** Bounds the calls in flight per tenant (DEFENDER_CONCURRENCY). */
-  private concurrencyFor(tenantId: string): Semaphore {
-    let slots = this.tenants.get(tenantId);
-    if (!slots) {
-      slots = new Semaphore(this.config.concurrency);
-      this.tenants.set(tenantId, slots);
-      // Idle ones are dropped so the map does not grow with every tenant ever seen.
-      if (this.tenants.size > 1000) for (const [id, s] of this.tenants) if (s.idle && id !== tenantId) this.tenants.delete(id);
-    }
-    return slots;
+  /** Keyed like the quotas so one app's slow calls never queue another's; the tenant total is twice one app's. */
+  private inFlight<T>(ctx: DefenderContext, task: () => Promise<T>): Promise<T> {
+    const app = semaphoreOf(this.apps, quotaAccount(ctx), this.config.concurrency);
+    const tenant = semaphoreOf(this.tenants, ctx.credentials.tenantId, TENANT_CONCURRENCY_FACTOR * this.config.concurrency);
+    return app.run(() => tenant.run(task));
   }
+}
+
+const TENANT_CONCURRENCY_FACTOR = 2;
+
+function semaphoreOf(semaphores: Map<string, Semaphore>, key: string, limit: number): Semaphore {
+  let slots = semaphores.get(key);
+  if (!slots) {
+    slots = new Semaphore(limit);
+    semaphores.set(key, slots);
+    if (semaphores.size > 1000) for (const [k, s] of semaphores) if (s.idle && k !== key) semaphores.delete(k);
+  }
+  return slots;
 }
 
 /** Whose quota a call spends: Defender counts its limits per app and tenant. */

@@ -1,9 +1,22 @@
+import { RelayError } from '@app/common';
+
 /**
  * Builds a URL path from a template, URL-encoding every interpolated value as one path segment,
- * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are.
+ * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are; an empty,
+ * `.` or `..` segment is refused, since URL parsing collapses `users/../alerts` to `alerts`.
  */
 export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '');
+  return strings.reduce((out, part, i) => out + part + (i < values.length ? pathSegment(values[i]) : ''), '');
+}
+
+const DOT_SEGMENT = /^(?:\.|%2e){0,2}$/i;
+
+function pathSegment(value: string | number): string {
+  const segment = encodeURIComponent(String(value));
+  if (DOT_SEGMENT.test(segment)) {
+    throw new RelayError('invalid request', `${JSON.stringify(String(value).slice(0, 20))} cannot name anything in a Microsoft Defender for Endpoint path, so it was not looked up`);
+  }
+  return segment;
 }
 
 /** An OData string literal: single quotes doubled, wrapped in quotes. */

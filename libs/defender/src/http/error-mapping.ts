@@ -13,8 +13,18 @@ export function upstreamMessage(body: unknown): string | undefined {
   const error = (body as { error?: unknown }).error;
   const text = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
   if (typeof text !== 'string' || text.trim() === '') return undefined;
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = redactCredentials(text.replace(/\s+/g, ' ').trim());
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
+}
+
+const CREDENTIAL_TEXT = [
+  /\bbearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\bey[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){1,4}/g,
+  /\b(access_token|refresh_token|id_token|client_secret|assertion)(["']?\s*[:=]\s*["']?)[^\s"'&,;)]+/gi,
+];
+
+export function redactCredentials(text: string): string {
+  return CREDENTIAL_TEXT.reduce((out, pattern) => out.replace(pattern, (_match, name?: string, sep?: string) => (typeof name === 'string' ? `${name}${sep}[redacted]` : '[redacted]')), text);
 }
 
 export function retryAfterSeconds(header: unknown): number | undefined {

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash, randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
-import { transportFailure } from './error-mapping';
+import { redactCredentials, transportFailure } from './error-mapping';
 import { openToken, sealToken } from './token-crypto';
 
 export type TokenAudience = 'defender' | 'graph';
@@ -18,6 +18,9 @@ interface CachedToken {
 const MAX_ENTRIES = 10_000;
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 const POLL_MS = 50;
+export const FAILED_PROOF_TTL_MS = 30_000;
+export const UNPROVEN_CALLS_PER_MINUTE = 30;
+const MINUTE_MS = 60_000;
 
 /**
  * Azure AD client-credentials tokens: POST, form-encoded, cached per (tenant, client,
@@ -30,6 +33,8 @@ const POLL_MS = 50;
 export class TokenService {
   private readonly cache = new BoundedMap<string, CachedToken>(MAX_ENTRIES);
   private readonly inflight = new Map<string, Promise<CachedToken>>();
+  private readonly refused = new BoundedMap<string, { error: RelayError; until: number }>(MAX_ENTRIES);
+  private readonly unproven = new BoundedMap<string, number[]>(MAX_ENTRIES);
   /** Set once the login host turned out to serve only the v2 endpoint. */
   private useV2 = false;
   constructor(
@@ -51,15 +56,36 @@ export class TokenService {
     this.metrics.tokenCache.inc({ result: 'miss' });
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.load(credentials, audience, key)
-        .then((fresh) => {
-          this.cache.set(key, fresh);
-          return fresh;
-        })
-        .finally(() => this.inflight.delete(key));
+      pending = this.proveAndLoad(credentials, audience, key, cached !== undefined).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return { accessToken: (await pending).accessToken, fromCache: false };
+  }
+
+  /** A flood of made-up clients or wrong secrets costs Azure AD little (docs/security.md). */
+  private async proveAndLoad(credentials: Credentials, audience: TokenAudience, key: string, provenBefore: boolean): Promise<CachedToken> {
+    const now = Date.now();
+    const refusal = this.refused.get(key);
+    if (refusal && refusal.until > now) throw refusal.error;
+    const tenant = credentials.tenantId.toLowerCase();
+    const attempts = provenBefore ? undefined : (this.unproven.get(tenant) ?? []).filter((t) => t > now - MINUTE_MS);
+    if (attempts && attempts.length >= UNPROVEN_CALLS_PER_MINUTE) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((attempts[0] + MINUTE_MS - now) / 1000));
+      throw new RelayError('too many requests', `Authorization failed: too many sign-ins with unproven credentials of this tenant in the last minute; try again in ${retryAfterSeconds} s`, {
+        retryAfterSeconds,
+      });
+    }
+    if (attempts) this.unproven.set(tenant, [...attempts, now]);
+    try {
+      const fresh = await this.load(credentials, audience, key);
+      this.cache.set(key, fresh);
+      this.refused.delete(key);
+      if (attempts) this.unproven.set(tenant, withoutOne(this.unproven.get(tenant) ?? [], now));
+      return fresh;
+    } catch (error) {
+      if (error instanceof RelayError && error.code === 'authorization error') this.refused.set(key, { error, until: Date.now() + FAILED_PROOF_TTL_MS });
+      throw error;
+    }
   }
 
   /** Forgets a token Defender refused (revoked, or roles changed since it was issued). */
@@ -151,6 +177,11 @@ export class TokenService {
   }
 }
 
+function withoutOne(times: readonly number[], time: number): number[] {
+  const i = times.indexOf(time);
+  return i < 0 ? [...times] : [...times.slice(0, i), ...times.slice(i + 1)];
+}
+
 function cacheKey(c: Credentials, audience: TokenAudience): string {
   return createHash('sha256').update([c.tenantId, c.clientId, c.clientSecret, audience].join('\u0000')).digest('hex');
 }
@@ -168,7 +199,7 @@ function isTokenBody(body: unknown): body is { access_token: string; expires_in:
 /** Azure AD's `error_description` first line (it ends with trace/correlation ids we drop). */
 function tokenError(status: number, body: unknown): RelayError {
   const description = (body as { error_description?: unknown } | null)?.error_description;
-  const firstLine = typeof description === 'string' ? description.split(/\r?\n/)[0].trim().slice(0, 500) : '';
+  const firstLine = typeof description === 'string' ? redactCredentials(description.split(/\r?\n/)[0].trim()).slice(0, 500) : '';
   if (status >= 500) {
     const said = firstLine ? `: ${firstLine}` : '';
     return new RelayError('service unavailable', `Azure AD token endpoint is unavailable (HTTP ${status})${said}`, { upstreamStatus: status });

@@ -20,8 +20,8 @@ export class FilesRepository {
   }
 
   /** The profile, or undefined when Defender has never seen the file (404 means "nothing found"). */
-  profile(ctx: DefenderContext, hash: string): Promise<FileProfile | undefined> {
-    return this.reader.read(ctx, hash, apiPath`files/${hash}`);
+  profile(ctx: DefenderContext, hash: string, options: { fresh?: boolean } = {}): Promise<FileProfile | undefined> {
+    return this.reader.read(ctx, hash, apiPath`files/${hash}`, options);
   }
 
   /** The devices that have the file (SHA-1 only); none for a file Defender does not know (200 empty or 404). Always fresh. */

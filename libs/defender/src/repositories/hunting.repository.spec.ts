@@ -1,4 +1,4 @@
-import { Credentials, DEFENDER_HUNTING_RETIREMENT, HuntingApi, loadDefenderConfig, RelayError } from '@app/common';
+import { Credentials, DEFENDER_HUNTING_RETIREMENT, HuntingApi, loadDefenderConfig, RelayError, shortHash } from '@app/common';
 import { Logger } from '@nestjs/common';
 import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
@@ -75,7 +75,7 @@ describe('HuntingRepository: which hunting API', () => {
     expect(apis()).toEqual(['graph', 'defender']);
     expect(warn).toHaveBeenCalledTimes(1);
     const [fields, message] = warn.mock.calls[0] as [Record<string, unknown>, string];
-    expect(fields).toEqual({ tenantId: 'tenant-a', clientId: NO_GRAPH.clientId, upstreamStatus: 403 });
+    expect(fields).toEqual({ tenant: shortHash('tenant-a'), client: shortHash(NO_GRAPH.clientId), upstreamStatus: 403 });
     expect(message).toContain('ThreatHunting.Read.All');
     expect(message).toContain(DEFENDER_HUNTING_RETIREMENT);
     expect(message).not.toContain(NO_GRAPH.clientSecret);

@@ -1,4 +1,4 @@
-import { Clock, CLOCK, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, shortHash } from '@app/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CallCoalescer, CoalescerLimits } from '../http/call-coalescer';
@@ -150,7 +150,7 @@ export class HuntingRepository {
     if (already) return;
     const { tenantId, clientId } = ctx.credentials;
     this.logger.warn(
-      { tenantId, clientId, upstreamStatus: refusal.upstreamStatus },
+      { tenant: shortHash(tenantId), client: shortHash(clientId), upstreamStatus: refusal.upstreamStatus },
       `Microsoft Graph refused advanced hunting (${refusal.message}); using the Defender hunting API, which returns no data from ` +
         `${DEFENDER_HUNTING_RETIREMENT}, for ${HUNTING_CHOICE_TTL_MS / 60_000} minutes. Grant the app the Microsoft Graph application ` +
         `permission ${GRAPH_HUNTING_PERMISSION} with admin consent.`,

@@ -84,6 +84,11 @@ export class MachineActionsRepository {
     return data;
   }
 
+  async action(ctx: DefenderContext, actionId: string): Promise<MachineAction | undefined> {
+    const { data } = await this.client.request<MachineAction>(ctx, { method: 'GET', path: apiPath`machineactions/${actionId}`, notFoundIsEmpty: true });
+    return data;
+  }
+
   /** Cancels a Pending/InProgress machine action. Never retried. */
   async cancel(ctx: DefenderContext, actionId: string): Promise<void> {
     await this.client.request(ctx, { method: 'POST', path: apiPath`machineactions/${actionId}/cancel`, body: cancelRequest(this.config.actionComment) });
