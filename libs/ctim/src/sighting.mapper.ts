@@ -168,13 +168,7 @@ function isBlocked(evidence: AlertEvidence): boolean {
   return status !== undefined && BLOCKED_STATUSES.has(status);
 }
 
-/**
- * One CTIM sighting for a Defender alert: observed from `firstEventTime` to `lastEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
- * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
- * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
- * external id, and a data table of the alert's classification fields.
- */
-export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
+function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
   const observed = alertObserved(alert, stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
   const id = text(alert.id);
@@ -235,13 +229,7 @@ function isNetworkEvent(row: AnyHuntingColumns): boolean {
   return NETWORK_COLUMNS.some((column) => row[column] !== undefined && row[column] !== null && row[column] !== '');
 }
 
-/**
- * One CTIM sighting for an advanced-hunting row (DeviceFileEvents / DeviceNetworkEvents):
- * observed at `Timestamp`, titled after the table and `ActionType`, a one-row `data` table
- * (`ActionType` always, other columns when they have a value), the device as target, relations
- * from the row's columns, and `resolution: blocked` when the ActionType says so.
- */
-export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: MappingStamp): Sighting {
+function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: MappingStamp): Sighting {
   const row = event as AnyHuntingColumns;
   const observed = observedAt([row.Timestamp], stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
@@ -267,7 +255,6 @@ export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, sta
   return sighting;
 }
 
-/** The sighting mappers as a provider: each sighting gets a fresh id, and the time when it has none. */
 @Injectable()
 export class SightingMapper {
   constructor(private readonly stamps: StampProvider) {}

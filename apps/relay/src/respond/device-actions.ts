@@ -2,8 +2,7 @@ import { canonicalIp, ErrorList, isMachineId, Observable, RelayError } from '@ap
 import { ActionMapper, ResponseAction } from '@app/ctim';
 import { DefenderContext, deviceHasIp, DevicesRepository, hostnameMatches, Machine, MachineActionsRepository, MachinesRepository, tooManyDevices, tooManyDevicesForIp } from '@app/defender';
 import { Injectable } from '@nestjs/common';
-
-const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
+import { NOTHING_SENT } from './trigger.dto';
 
 /**
  * Machine actions for observables that name devices without being their id (host names, internal

@@ -12,11 +12,10 @@ import {
   RelayError,
   RelayErrorBody,
   RESPOND_TYPES,
-  TYPE_RULES,
   Clock,
   CLOCK,
 } from '@app/common';
-import { ActionMapper, alertTriageActions, RequestedAction, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
+import { ActionMapper, alertTriageActions, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
 import {
   Alert,
   AlertClassification,
@@ -34,8 +33,9 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ALERT_TYPES, ObservableAlerts } from '../alerts/observable-alerts';
+import { RequestedAction, requestedAction } from './action-id.parser';
 import { DeviceActions } from './device-actions';
-import { Trigger } from './trigger.dto';
+import { NOTHING_SENT, Trigger } from './trigger.dto';
 
 /** What a machine action may be triggered on: the id itself, or an observable with the `machine_id` offered for it. */
 const MACHINE_TARGET_TYPES: readonly ObservableType[] = ['ms_machine_id', ...DEVICE_PIVOT_TYPES];
@@ -50,8 +50,6 @@ export interface TriggerResult {
   status: 'success' | 'failure';
   errors: RelayErrorBody[];
 }
-
-const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
  * Response actions: offers what fits the device's current state or the indicator
@@ -136,11 +134,11 @@ export class RespondService {
   async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
     const errors = new ErrorList(this.logger);
     try {
-      const action = this.actions.requested(trigger.actionId);
+      const action = requestedAction(trigger.actionId);
       if (!action) {
         throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so ${NOTHING_SENT}`);
       }
-      const observable = this.observableFor(action, trigger.observable);
+      const observable = this.observableFor(action, trigger);
       await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger, errors));
     } catch (error) {
       errors.add(error);
@@ -148,13 +146,12 @@ export class RespondService {
     return { status: errors.all.length === 0 ? 'success' : 'failure', errors: errors.all };
   }
 
-  /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
-  private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
+  /** The trigger's observable (normalised and checked by the pipe) if the action takes its type. */
+  private observableFor(action: RequestedAction, { observable: { type, value }, invalidValue }: Trigger): Observable {
     if (!isObservableType(type) || !acceptedTypes(action).includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
-    const rule = TYPE_RULES[type];
-    if (!rule.valid(value)) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is not ${rule.expected}`);
+    if (invalidValue !== undefined) throw new RelayError('invalid payload', invalidValue);
     return { type, value };
   }
 
