@@ -16,7 +16,6 @@ export interface VerdictAndJudgement {
   judgement: Judgement;
 }
 
-/** CTIM disposition numbers and names. */
 export const DISPOSITIONS = {
   clean: { disposition: 1, disposition_name: 'Clean' },
   malicious: { disposition: 2, disposition_name: 'Malicious' },
@@ -48,7 +47,7 @@ function validIso(value: unknown): string | undefined {
   return iso !== undefined && !Number.isNaN(Date.parse(iso)) ? iso : undefined;
 }
 
-/** Whether an indicator's `expirationTime` has passed at `now`: Defender no longer applies it, so it judges nothing. */
+/** Defender no longer applies an expired indicator, so it judges nothing. */
 export function indicatorExpired(indicator: Pick<Indicator, 'expirationTime'>, now: Date): boolean {
   const expiration = validIso(indicator.expirationTime);
   return expiration !== undefined && Date.parse(expiration) <= now.getTime();
@@ -189,7 +188,6 @@ export class VerdictMapper {
     return verdictAndJudgementFromFileProfile(profile, observable, this.stamps.stamp());
   }
 
-  /** One verdict per observable, chosen as CTIM does (`verdictPerObservable`). */
   perObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
     return verdictPerObservable(judged);
   }
