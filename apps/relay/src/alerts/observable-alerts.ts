@@ -5,17 +5,11 @@ import { Injectable } from '@nestjs/common';
 import { alertIdBatches, evidenceAlertIds } from '../observe/observe-planner';
 import { PivotAlertsLookup } from '../observe/pivot-alerts';
 
-/** The observable types whose alerts can be found (and so triaged). */
 export const ALERT_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5', 'ip', 'ipv6', 'domain', 'url', 'hostname', 'ms_machine_id', 'user'];
 
 const EVIDENCE_ROWS = 1_000;
 
-/**
- * How the relay finds all alerts of one observable (any status), the one place respond reads them
- * and observe shares them through: the related-alerts APIs observe uses, and `AlertEvidence` for
- * a URL or an IPv6 address, which those APIs do not answer. `lookup` is the part to replace by
- * a shared search table.
- */
+/** All alerts of one observable: related-alerts APIs, and `AlertEvidence` for URLs and IPv6, which they do not answer. */
 @Injectable()
 export class ObservableAlerts {
   constructor(
@@ -26,11 +20,7 @@ export class ObservableAlerts {
     private readonly cache: AlertListsCache,
   ) {}
 
-  /**
-   * The observable's alerts: from the short per-credential cache (filled by a recent observe or
-   * listing) unless `fresh`, which reads Defender and refreshes the cache. A lookup that reported
-   * an error (a host name with too many devices) is not cached.
-   */
+  // A lookup that reported an error (a host name with too many devices) is not cached.
   async of(ctx: DefenderContext, observable: Observable, errors: ErrorList, { fresh = false } = {}): Promise<Alert[]> {
     const key = cacheKey(observable);
     const load = async (): Promise<Alert[]> => {
@@ -58,14 +48,12 @@ export class ObservableAlerts {
     }
   }
 
-  /** What observe found for the observable by the same route: kept for the respond listing. */
   remember(ctx: DefenderContext, observable: Observable, alerts: Alert[], via: 'rest' | 'evidence'): void {
     // The related-alerts APIs do not answer URLs or IPv6 addresses: an empty REST answer proves nothing.
     if (via === 'rest' && (observable.type === 'url' || observable.type === 'ipv6')) return;
     this.cache.remember(ctx, cacheKey(observable), alerts);
   }
 
-  /** Alerts of this credential were changed: lists and alert counts read before are stale. */
   changed(ctx: DefenderContext): void {
     this.cache.changed(ctx);
   }
