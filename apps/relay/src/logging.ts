@@ -22,23 +22,15 @@ export const REDACT_PATHS = [
   'err.response',
 ];
 
-/**
- * Structured JSON logs to stdout. nestjs-pino's middleware is not used (`forRoutes: []`): the
- * request lines and the request context come from `RequestLogging`'s Fastify hooks, which do the
- * same for a fraction of the CPU; this logger is the one they and every Nest logger write to.
- */
+// No nestjs-pino middleware (`forRoutes: []`): RequestLogging's Fastify hooks do the same for a fraction of the CPU.
 export function loggingOptions(server: ConfigType<typeof serverConfig>): Params {
   const logger = pino({ level: server.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
   return { pinoHttp: { logger }, forRoutes: [] };
 }
 
-/** Nest's own start-up lines: one per module and per route, ~35 in all. */
 const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'NestApplication', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
-/**
- * The app's logger with Nest's start-up chatter moved to debug, so that at info an operator sees
- * the relay's start-up summary and request lines; the framework's warnings and errors stay.
- */
+/** Nest's start-up chatter (~35 lines) at debug, so that info shows the relay's own summary; warnings stay. */
 export class QuietFrameworkLogger implements LoggerService {
   constructor(private readonly inner: LoggerService) {}
 

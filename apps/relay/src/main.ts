@@ -7,15 +7,13 @@ import { createRelayApp } from './app.factory';
 import { MetricsServer } from './metrics/metrics.server';
 import { listenError, startupSummary } from './startup';
 
-/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 20_000;
 
 async function bootstrap(): Promise<void> {
   // The one place the process environment is read: everything else gets the configuration from the app.
   const app = await createRelayApp(process.env);
   const server = app.get<ServerConfig>(serverConfig.KEY);
-  // Closing stops accepting, lets in-flight requests finish and runs the modules' shutdown hooks
-  // (keep-alive sockets, Redis); the timer only bounds how long that may take.
+  // The timer only bounds how long closing (in-flight requests, shutdown hooks) may take.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
@@ -31,7 +29,6 @@ async function bootstrap(): Promise<void> {
   announce(app, server);
 }
 
-/** One summary line at info (what runs, where, with which auth), then what the operator should fix. */
 function announce(app: NestFastifyApplication, server: ServerConfig): void {
   const summary = startupSummary({
     version: RELAY_VERSION,

@@ -6,23 +6,13 @@ import { storage, Store } from 'nestjs-pino/storage';
 import type { Bindings, Level, Logger } from 'pino';
 import { REDACT_PATHS } from './logging';
 
-/** Probes are not logged, so they cannot drown the request lines. */
+// Probes would drown the request lines.
 const UNLOGGED_ROUTES = new Set(['/watchdog']);
 
-/**
- * A request line holds the request id, method and URL, the status, the time, and the fields
- * assigned to the request, which sit at the top: the credential names are redacted there. The
- * full wildcard set would search every nested object of every line, which cost more than writing it.
- */
+// A request line's assigned fields sit at the top; the wildcard set would search every nested object, costing more than the write.
 const REQUEST_LINE_REDACT_PATHS = [...new Set(REDACT_PATHS.map((path) => path.replace(/^\*\./, '')).filter((path) => !path.includes('.')))];
 
-/**
- * One JSON line per request ("request completed", "request aborted", or "request errored" for a
- * 5xx), and the request context nestjs-pino's loggers read, so that lines written while a request
- * runs carry its id and what the guard assigned (the tenant hash). The same lines pino-http wrote
- * as a Nest middleware, from two Fastify hooks instead: no middleware layer, and no pino child
- * logger per request unless the request writes a line of its own.
- */
+// Two Fastify hooks instead of pino-http's middleware: see docs/performance.md.
 @Injectable()
 export class RequestLogging implements OnModuleInit {
   private readonly root: Logger;
@@ -59,12 +49,7 @@ function writeRequestLine(lines: Logger, scope: RequestScope, request: FastifyRe
   }
 }
 
-/**
- * The request context, shaped as nestjs-pino's Store: `PinoLogger` writes through `logger`
- * (`logger[level](...)`), and `assign(fields)` calls `logger.child(fields)` and
- * `responseLogger.setBindings(fields)`. Both only add to `bindings` here; a real pino child is
- * made when a line is actually written at an enabled level.
- */
+/** nestjs-pino's Store shape; `assign` only adds bindings, and a pino child is made only when a line is written. */
 export class RequestScope {
   readonly startedAt = Date.now();
   private pino?: Logger;
@@ -78,7 +63,6 @@ export class RequestScope {
     return this;
   }
 
-  /** `assign` stores `logger.child(fields)` back into the context: the same scope, with more fields. */
   set logger(_same: this) {}
 
   readonly responseLogger = { setBindings: (fields: Bindings) => this.child(fields) };

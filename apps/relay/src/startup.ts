@@ -1,24 +1,18 @@
 import { AuthConfig, DEFENDER_HUNTING_RETIREMENT, DefenderConfig, ServerConfig, StateConfig } from '@app/common';
 
-/** What the relay knows once it listens; the summary is built from these alone. */
 export interface StartupFacts {
   version: string;
-  /** The address actually bound (PORT=0 picks one). */
   port: number;
   server: ServerConfig;
   auth: AuthConfig;
   defender: DefenderConfig;
   state: StateConfig;
-  /** The metrics port actually bound, when METRICS_PORT is set. */
   metricsPort?: number;
 }
 
 export interface StartupSummary {
-  /** One line for people: version, address, auth modes, Microsoft hosts, hunting, state, metrics. */
   message: string;
-  /** The same facts as fields, for log queries. */
   details: Record<string, unknown>;
-  /** What an operator should fix or know; each logged at warn. */
   warnings: string[];
 }
 
@@ -64,10 +58,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
   };
 }
 
-/**
- * Why listening on a port failed, in the variable's terms (`PORT`, `METRICS_PORT`), or undefined
- * for an error that is not about the address.
- */
+/** Why listening failed, in the variable's terms (`PORT`, `METRICS_PORT`); undefined when not about the address. */
 export function listenError(error: unknown, variable: string, port: number | undefined, host: string): Error | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   const where = `${hostForUrl(host)}:${port}`;

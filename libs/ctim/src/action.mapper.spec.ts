@@ -1,21 +1,19 @@
-import { MACHINE_ID, NOW, aMachine, aMachineAction, anIndicator } from '../test-support/builders';
-import {
-  ADD_INDICATOR_ALERT_ACTION_ID,
-  ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID,
-  ADD_INDICATOR_ALLOWED_ACTION_ID,
-  REMOVE_INDICATOR_ACTION_ID,
-  availableMachineActions,
-  deviceActions,
-  indicatorActions,
-  machineActionNameOf,
-  machineActions,
-  machineState,
-  requestedAction,
-} from './action.mapper';
+import type { MachineAction } from '@app/defender/models';
+import { MACHINE_ID, NOW, aMachine, aMachineAction, anIndicator, fixedClock } from '../test-support/builders';
+import { ActionMapper } from './action.mapper';
 
-describe('machineActions', () => {
+const mapper = new ActionMapper(fixedClock());
+const history = ({ isolated = false, restricted = false }) => [
+  ...(isolated ? [aMachineAction({ type: 'Isolate' })] : []),
+  ...(restricted ? [aMachineAction({ type: 'RestrictCodeExecution' })] : []),
+];
+/** The actions offered for a device with no running actions and no configured tags: its machine actions. */
+const forDevice = (machine: ReturnType<typeof aMachine>, succeeded: MachineAction[]) => mapper.forDevice({ id: MACHINE_ID, machine, succeeded, active: [] }, []);
+const machineActions = (state: { isolated: boolean; restricted: boolean }, osPlatform: string | null = 'Windows10') => forDevice(aMachine({ osPlatform }), history(state));
+
+describe('ActionMapper.forDevice: machine actions', () => {
   const titles = (isolated: boolean, restricted: boolean) =>
-    machineActions(MACHINE_ID, { isolated, restricted }).map((a) => [a.id, a.title]);
+    machineActions({ isolated, restricted }).map((a) => [a.id, a.title]);
 
   it('offers both isolations and restriction for a free device', () => {
     expect(titles(false, false)).toEqual([
@@ -56,19 +54,15 @@ describe('machineActions', () => {
   });
 
   it('describes each action by its title, in the machine actions category, with the device as query params', () => {
-    for (const action of machineActions(MACHINE_ID, { isolated: false, restricted: false })) {
+    for (const action of machineActions({ isolated: false, restricted: false })) {
       expect(action.description).toBe(action.title);
       expect(action.categories).toEqual(['Microsoft Defender for Endpoint', 'Machine Actions']);
       expect(action['query-params']).toEqual({ observable_type: 'ms_machine_id', observable_value: MACHINE_ID });
     }
   });
 
-  it('limits the list to what Defender reports available, keeping reverse actions', () => {
-    const ids = machineActions(MACHINE_ID, {
-      isolated: true,
-      restricted: false,
-      available: ['RunAntiVirusScan', 'CollectInvestigationPackage'],
-    }).map((a) => a.id);
+  it('limits the list to what the platform supports, keeping reverse actions', () => {
+    const ids = machineActions({ isolated: true, restricted: false }, 'Linux').map((a) => a.id);
     expect(ids).toEqual([
       'microsoft-defender-Unisolate',
       'microsoft-defender-RunAntiVirusScanQuick',
@@ -78,11 +72,11 @@ describe('machineActions', () => {
   });
 });
 
-describe('deviceActions', () => {
+describe('ActionMapper.forResolvedDevice', () => {
   it('offers the same state-aware actions for a device found by host name, titled with its name and carrying its id', () => {
     const observable = { type: 'hostname', value: 'hf-ws-0142' };
-    const offered = deviceActions(observable, MACHINE_ID, 'hf-ws-0142', { isolated: false, restricted: true });
-    expect(offered.map((a) => a.id)).toEqual(machineActions(MACHINE_ID, { isolated: false, restricted: true }).map((a) => a.id));
+    const offered = mapper.forResolvedDevice(observable, MACHINE_ID, aMachine({ computerDnsName: 'hf-ws-0142' }), history({ restricted: true }));
+    expect(offered.map((a) => a.id)).toEqual(machineActions({ isolated: false, restricted: true }).map((a) => a.id));
     expect(offered[0]).toEqual({
       id: 'microsoft-defender-FullIsolation',
       title: 'Isolate hf-ws-0142 (Full)',
@@ -91,16 +85,15 @@ describe('deviceActions', () => {
       'query-params': { observable_type: 'hostname', observable_value: 'hf-ws-0142', machine_id: MACHINE_ID },
     });
     expect(offered.map((a) => a.title)).toContain('Remove app restrictions on hf-ws-0142');
-    expect(deviceActions(observable, MACHINE_ID, 'x', { isolated: true, restricted: false }).map((a) => a.title)[0]).toBe('Release x from isolation');
+    expect(mapper.forResolvedDevice(observable, MACHINE_ID, aMachine({ computerDnsName: 'x' }), history({ isolated: true }))[0].title).toBe('Release x from isolation');
+    expect(mapper.forResolvedDevice(observable, MACHINE_ID, aMachine({ computerDnsName: null }), [])[0].title).toBe(`Isolate ${MACHINE_ID} (Full)`);
   });
 });
 
-describe('availableMachineActions', () => {
-  const offered = (osPlatform: string | null) =>
-    machineActions(MACHINE_ID, { isolated: false, restricted: false, available: availableMachineActions(osPlatform) }).map((a) => a.id);
+describe('machine actions by platform', () => {
+  const offered = (osPlatform: string | null) => machineActions({ isolated: false, restricted: false }, osPlatform).map((a) => a.id);
 
   it.each(['Windows10', 'Windows11', 'WindowsServer2019', 'windowsserver2022', null, ''])('offers everything on %p', (platform) => {
-    expect(availableMachineActions(platform)).toBeUndefined();
     expect(offered(platform)).toHaveLength(7);
   });
 
@@ -115,18 +108,19 @@ describe('availableMachineActions', () => {
 
   it('offers nothing but the reverse actions on mobile platforms', () => {
     expect(offered('iOS')).toEqual([]);
-    expect(machineActions(MACHINE_ID, { isolated: true, restricted: false, available: availableMachineActions('Android') }).map((a) => a.id)).toEqual([
+    expect(machineActions({ isolated: true, restricted: false }, 'Android').map((a) => a.id)).toEqual([
       'microsoft-defender-Unisolate',
     ]);
   });
 });
 
-describe('indicatorActions', () => {
+describe('ActionMapper.forIndicator', () => {
   const domain = { type: 'domain', value: 'asdf.com' };
-  const now = new Date(NOW);
+  const indicatorActions = (observable: { type: string; value: string }, indicators: ReturnType<typeof anIndicator>[], at = NOW) =>
+    new ActionMapper(fixedClock(at)).forIndicator(observable, indicators);
 
   it('offers the three add actions when no indicator exists', () => {
-    expect(indicatorActions(domain, [], now)).toEqual([
+    expect(indicatorActions(domain, [])).toEqual([
       {
         id: 'microsoft-defender-add-indicator-alert',
         title: 'Add indicator for domain asdf.com: Alert',
@@ -152,7 +146,7 @@ describe('indicatorActions', () => {
   });
 
   it('offers only removal when an indicator exists', () => {
-    expect(indicatorActions(domain, [anIndicator({ action: 'AlertAndBlock' })], now)).toEqual([
+    expect(indicatorActions(domain, [anIndicator({ action: 'AlertAndBlock' })])).toEqual([
       {
         id: 'microsoft-defender-remove-indicator',
         title: 'Remove indicator: Alert and Block - From SecureX Threat Response',
@@ -164,21 +158,21 @@ describe('indicatorActions', () => {
   });
 
   it('says when an indicator expires, and nothing for one that never does', () => {
-    const expiring = indicatorActions(domain, [anIndicator({ expirationTime: '2027-01-31T00:00:00Z' })], now)[0];
+    const expiring = indicatorActions(domain, [anIndicator({ expirationTime: '2027-01-31T00:00:00Z' })])[0];
     expect(expiring.description).toMatch(/ action for asdf\.com; it expires 2027-01-31T00:00:00Z$/);
-    expect(indicatorActions(domain, [anIndicator({ expirationTime: null })], now)[0].description).not.toContain('expires');
+    expect(indicatorActions(domain, [anIndicator({ expirationTime: null })])[0].description).not.toContain('expires');
   });
 
   it("treats Microsoft's documented expired indicator as absent: the adds, then its removal labelled expired", () => {
     const expired = anIndicator({ id: '996', indicatorValue: '220e7d15b011d7fac48f2bd61114db1022197f7f', indicatorType: 'FileSha1', action: 'AlertAndBlock', expirationTime: '2020-12-12T00:00:00Z', title: 'test' });
     const sha1 = { type: 'sha1', value: '220e7d15b011d7fac48f2bd61114db1022197f7f' };
-    expect(indicatorActions(sha1, [expired], now).map((a) => [a.id, a.title])).toEqual([
+    expect(indicatorActions(sha1, [expired]).map((a) => [a.id, a.title])).toEqual([
       ['microsoft-defender-add-indicator-alert', `Add indicator for sha1 ${sha1.value}: Alert`],
       ['microsoft-defender-add-indicator-alert-and-block', `Add indicator for sha1 ${sha1.value}: Alert and Block`],
       ['microsoft-defender-add-indicator-allowed', `Add indicator for sha1 ${sha1.value}: Allowed`],
       ['microsoft-defender-remove-indicator', 'Remove expired indicator: Alert and Block - test'],
     ]);
-    expect(indicatorActions(sha1, [expired], now)[3]).toMatchObject({
+    expect(indicatorActions(sha1, [expired])[3]).toMatchObject({
       description: `Remove the indicator with Alert and Block action for ${sha1.value}: it expired 2020-12-12T00:00:00Z and no longer applies`,
       'query-params': { observable_type: 'sha1', observable_value: sha1.value, indicator_id: '996' },
     });
@@ -187,8 +181,8 @@ describe('indicatorActions', () => {
   it('offers the live indicator’s removal when an expired one of the same value is also listed, expiry judged at now', () => {
     const expired = anIndicator({ id: '1', expirationTime: '2026-01-01T00:00:00Z' });
     const live = anIndicator({ id: '2', expirationTime: '2026-03-01T12:00:01Z' });
-    expect(indicatorActions(domain, [expired, live], now).map((a) => a['query-params'].indicator_id)).toEqual(['2']);
-    expect(indicatorActions(domain, [expired, live], new Date('2026-03-01T12:00:01Z')).map((a) => a.title)).toEqual([
+    expect(indicatorActions(domain, [expired, live]).map((a) => a['query-params'].indicator_id)).toEqual(['2']);
+    expect(indicatorActions(domain, [expired, live], '2026-03-01T12:00:01Z').map((a) => a.title)).toEqual([
       'Add indicator for domain asdf.com: Alert',
       'Add indicator for domain asdf.com: Alert and Block',
       'Add indicator for domain asdf.com: Allowed',
@@ -198,7 +192,7 @@ describe('indicatorActions', () => {
   });
 
   it('titles the add actions with the observable’s type and value', () => {
-    expect(indicatorActions({ type: 'sha256', value: 'ab' }, [], now).map((a) => a.title)).toEqual([
+    expect(indicatorActions({ type: 'sha256', value: 'ab' }, []).map((a) => a.title)).toEqual([
       'Add indicator for sha256 ab: Alert',
       'Add indicator for sha256 ab: Alert and Block',
       'Add indicator for sha256 ab: Allowed',
@@ -206,53 +200,14 @@ describe('indicatorActions', () => {
   });
 });
 
-describe('machineState', () => {
-  const history = (...types: string[]) => types.map((type) => aMachineAction({ type }));
-
-  it('is free with no history', () => {
-    expect(machineState(aMachine(), [])).toEqual({ isolated: false, restricted: false, available: undefined });
-  });
+describe('device state from its succeeded actions', () => {
+  const types = (...list: string[]) => list.map((type) => aMachineAction({ type }));
 
   it('follows the latest isolation and the latest restriction, each on its own', () => {
-    expect(machineState(aMachine(), history('Isolate', 'RestrictCodeExecution', 'Unisolate'))).toMatchObject({ isolated: true, restricted: true });
-    expect(machineState(aMachine(), history('RunAntiVirusScan', 'Unisolate', 'Isolate', 'UnrestrictCodeExecution'))).toMatchObject({
-      isolated: false,
-      restricted: false,
-    });
-  });
-
-  it('limits what is available by the platform', () => {
-    expect(machineState(aMachine({ osPlatform: 'Linux' }), []).available).toEqual(['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage']);
-  });
-});
-
-describe('requestedAction', () => {
-  it('reads every machine action id as its machine action', () => {
-    for (const action of machineActions(MACHINE_ID, { isolated: false, restricted: false })) {
-      expect(requestedAction(action.id)).toEqual({ kind: 'machine', name: machineActionNameOf(action.id) });
-    }
-    expect(requestedAction('microsoft-defender-RunAntiVirusScanQuick')).toEqual({ kind: 'machine', name: 'RunAntiVirusScanQuick' });
-    expect(requestedAction('microsoft-defender-Unisolate')).toEqual({ kind: 'machine', name: 'Unisolate' });
-  });
-
-  it('reads the add-indicator ids as their policies and the remove id as removal', () => {
-    expect([ADD_INDICATOR_ALERT_ACTION_ID, ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID, ADD_INDICATOR_ALLOWED_ACTION_ID].map(requestedAction)).toEqual([
-      { kind: 'add-indicator', policy: 'alert' },
-      { kind: 'add-indicator', policy: 'alert-and-block' },
-      { kind: 'add-indicator', policy: 'allowed' },
-    ]);
-    expect(requestedAction(REMOVE_INDICATOR_ACTION_ID)).toEqual({ kind: 'remove-indicator' });
-  });
-
-  it.each([
-    'microsoft-defender-unsupported',
-    'microsoft-defender-atp-FullIsolation',
-    'microsoft-defender-fullisolation',
-    'microsoft-defender-',
-    'defender-add-indicator-alert',
-    'FullIsolation',
-    '',
-  ])('is undefined for %p', (actionId) => {
-    expect(requestedAction(actionId)).toBeUndefined();
+    const ids = (history: MachineAction[]) => forDevice(aMachine(), history).map((a) => a.id);
+    expect(ids(types('Isolate', 'RestrictCodeExecution', 'Unisolate'))).toEqual(expect.arrayContaining(['microsoft-defender-Unisolate', 'microsoft-defender-UnrestrictCodeExecution']));
+    expect(ids(types('RunAntiVirusScan', 'Unisolate', 'Isolate', 'UnrestrictCodeExecution'))).toEqual(
+      expect.arrayContaining(['microsoft-defender-FullIsolation', 'microsoft-defender-RestrictCodeExecution']),
+    );
   });
 });

@@ -1,27 +1,14 @@
 import { Clock, CLOCK } from '@app/common/clock';
-import type { Indicator, IndicatorPolicy, Machine, MachineAction, MachineActionName } from '@app/defender/models';
+import type { Indicator, Machine, MachineAction, MachineActionName } from '@app/defender/models';
 import { Inject, Injectable } from '@nestjs/common';
-import { TRIAGE_ACTION_ID } from './alert-triage.mapper';
 import { CtimObservable, ResponseAction } from './ctim.types';
-import {
-  ADD_TAG_ACTION_ID,
-  blockedActions,
-  CANCEL_MACHINE_ACTION_ID,
-  cancelActions,
-  quarantineActions,
-  REMOVE_TAG_ACTION_ID,
-  ResponseDevice,
-  STOP_AND_QUARANTINE_ACTION_ID,
-  tagActions,
-} from './device-action.mapper';
 import { text } from './observable.helpers';
 import { indicatorExpired } from './verdict.mapper';
 
-/** Prefix of every action id; ids stay those of the original relay so configured workflows keep working. */
-export const ACTION_ID_PREFIX = 'microsoft-defender-';
+// Ids and titles stay the original relay's, so configured workflows keep working.
+const ACTION_ID_PREFIX = 'microsoft-defender-';
 
-/** Titles (and descriptions) exactly as the original relay showed them. */
-export const MACHINE_ACTION_TITLES: Readonly<Record<MachineActionName, string>> = {
+const MACHINE_ACTION_TITLES: Readonly<Record<MachineActionName, string>> = {
   FullIsolation: 'Isolate Device: Full',
   SelectiveIsolation: 'Isolate Device: Selective',
   Unisolate: 'Release from isolation',
@@ -33,9 +20,8 @@ export const MACHINE_ACTION_TITLES: Readonly<Record<MachineActionName, string>> 
   InitiateInvestigation: 'Initiate automated investigation',
 };
 
-export const MACHINE_ACTION_NAMES = Object.keys(MACHINE_ACTION_TITLES) as MachineActionName[];
+const MACHINE_ACTION_NAMES = Object.keys(MACHINE_ACTION_TITLES) as MachineActionName[];
 
-/** `microsoft-defender-<Action>` for every machine action. */
 export const MACHINE_ACTION_IDS = Object.fromEntries(
   MACHINE_ACTION_NAMES.map((name) => [name, `${ACTION_ID_PREFIX}${name}`]),
 ) as Readonly<Record<MachineActionName, string>>;
@@ -53,36 +39,20 @@ export const ADD_INDICATOR_ACTION_IDS = [
 
 export type AddIndicatorActionId = (typeof ADD_INDICATOR_ACTION_IDS)[number];
 
-const INDICATOR_POLICY_BY_ACTION_ID: Readonly<Record<AddIndicatorActionId, IndicatorPolicy>> = {
-  [ADD_INDICATOR_ALERT_ACTION_ID]: 'alert',
-  [ADD_INDICATOR_ALERT_AND_BLOCK_ACTION_ID]: 'alert-and-block',
-  [ADD_INDICATOR_ALLOWED_ACTION_ID]: 'allowed',
-};
-
 export const MACHINE_ACTIONS_CATEGORIES = ['Microsoft Defender for Endpoint', 'Machine Actions'] as const;
 export const ADD_INDICATOR_CATEGORIES = ['Microsoft Defender for Endpoint', 'Add Indicator'] as const;
 export const REMOVE_INDICATOR_CATEGORIES = ['Microsoft Defender for Endpoint', 'Remove Indicator'] as const;
 
-/** Current device state, from the latest succeeded isolation / restriction actions. */
-export interface MachineState {
+interface MachineState {
   isolated: boolean;
   restricted: boolean;
-  /**
-   * Optional `availableMachineActions` names that Defender reports as available
-   * (`FullIsolation`, `SelectiveIsolation`, `RunAntiVirusScan`, `RestrictCodeExecution`, ...).
-   * When given, only those actions are offered (the reverse actions regardless).
-   */
   available?: readonly string[];
 }
 
 const ISOLATION = new Set(['Isolate', 'Unisolate']);
 const RESTRICTION = new Set(['RestrictCodeExecution', 'UnrestrictCodeExecution']);
 
-/**
- * A device's state from its profile and its succeeded actions, newest first: isolated when the
- * latest isolation action isolated it, restricted likewise, and what its platform supports.
- */
-export function machineState(machine: Machine, history: readonly MachineAction[]): MachineState {
+function machineState(machine: Machine, history: readonly MachineAction[]): MachineState {
   const latest = (types: ReadonlySet<string>) => history.find((action) => types.has(String(action.type)))?.type;
   return {
     isolated: latest(ISOLATION) === 'Isolate',
@@ -91,10 +61,7 @@ export function machineState(machine: Machine, history: readonly MachineAction[]
   };
 }
 
-/**
- * Which `availableMachineActions` entry makes each action available. The reverse actions are
- * always offered when the state calls for them: an isolated device may not list isolation.
- */
+// Reverse actions are always offered when the state calls for them: an isolated device may not list isolation.
 const AVAILABILITY: Readonly<Partial<Record<MachineActionName, readonly string[]>>> = {
   FullIsolation: ['FullIsolation'],
   SelectiveIsolation: ['SelectiveIsolation'],
@@ -105,28 +72,17 @@ const AVAILABILITY: Readonly<Partial<Record<MachineActionName, readonly string[]
   InitiateInvestigation: ['InitiateInvestigation'],
 };
 
-/** What Defender can do on Linux and macOS: full isolation, AV scans and investigation packages. */
 const NON_WINDOWS_ACTIONS: readonly string[] = ['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage'];
 
-/**
- * The documented replacement of `availableMachineActions`: availability
- * derived from the machine's `osPlatform`. Windows (and an unknown platform): undefined, every
- * action; Linux/macOS: no selective isolation, app restriction or automated investigation
- * (Defender answers `OsPlatformNotSupported`); any other platform (iOS, Android): none.
- */
-export function availableMachineActions(osPlatform: string | null | undefined): readonly string[] | undefined {
+// Microsoft's documented replacement of `availableMachineActions`: derived from `osPlatform`
+// (Defender answers OsPlatformNotSupported on Linux/macOS for the rest).
+function availableMachineActions(osPlatform: string | null | undefined): readonly string[] | undefined {
   const platform = text(osPlatform)?.toLowerCase();
   if (platform === undefined || platform.startsWith('windows')) return undefined;
   return platform === 'linux' || platform === 'macos' ? NON_WINDOWS_ACTIONS : [];
 }
 
-/**
- * Machine actions for an `ms_machine_id`: Release from isolation instead of the two
- * isolations when the device is isolated, Remove app restrictions instead of Restrict app
- * execution when it is restricted, then the scans, investigation package and investigation.
- * An action Defender is still running blocks its own kind (`blocked`): it would be refused.
- */
-export function machineActions(machineId: string, state: MachineState, blocked: ReadonlySet<MachineActionName> = new Set()): ResponseAction[] {
+function machineActionNames(state: MachineState, blocked: ReadonlySet<MachineActionName>): MachineActionName[] {
   const names: MachineActionName[] = [
     ...(state.isolated ? (['Unisolate'] as const) : (['FullIsolation', 'SelectiveIsolation'] as const)),
     state.restricted ? 'UnrestrictCodeExecution' : 'RestrictCodeExecution',
@@ -141,18 +97,20 @@ export function machineActions(machineId: string, state: MachineState, blocked: 
     .filter((name) => {
       const requires = AVAILABILITY[name];
       return !available || !requires || requires.some((a) => available.has(a.toLowerCase()));
-    })
-    .map((name) => ({
-      id: MACHINE_ACTION_IDS[name],
-      title: MACHINE_ACTION_TITLES[name],
-      description: MACHINE_ACTION_TITLES[name],
-      categories: [...MACHINE_ACTIONS_CATEGORIES],
-      'query-params': { observable_type: 'ms_machine_id', observable_value: machineId },
-    }));
+    });
 }
 
-/** Titles of the machine actions offered for a device found by host name or IP, naming the device. */
-export const DEVICE_ACTION_TITLES: Readonly<Record<MachineActionName, (device: string) => string>> = {
+function machineActions(machineId: string, state: MachineState, blocked: ReadonlySet<MachineActionName> = new Set()): ResponseAction[] {
+  return machineActionNames(state, blocked).map((name) => ({
+    id: MACHINE_ACTION_IDS[name],
+    title: MACHINE_ACTION_TITLES[name],
+    description: MACHINE_ACTION_TITLES[name],
+    categories: [...MACHINE_ACTIONS_CATEGORIES],
+    'query-params': { observable_type: 'ms_machine_id', observable_value: machineId },
+  }));
+}
+
+const DEVICE_ACTION_TITLES: Readonly<Record<MachineActionName, (device: string) => string>> = {
   FullIsolation: (d) => `Isolate ${d} (Full)`,
   SelectiveIsolation: (d) => `Isolate ${d} (Selective)`,
   Unisolate: (d) => `Release ${d} from isolation`,
@@ -164,25 +122,20 @@ export const DEVICE_ACTION_TITLES: Readonly<Record<MachineActionName, (device: s
   InitiateInvestigation: (d) => `Initiate automated investigation on ${d}`,
 };
 
-/**
- * Machine actions for one device an observable (host name, IP) resolved to: the same actions as
- * for its `ms_machine_id`, titled with the device's name, offered for the observable and carrying
- * the device's id as `machine_id`, which is what the trigger acts on.
- */
-export function deviceActions(observable: CtimObservable, machineId: string, deviceName: string, state: MachineState): ResponseAction[] {
-  return machineActions(machineId, state).map((action) => {
-    const name = machineActionNameOf(action.id);
-    const title = name ? DEVICE_ACTION_TITLES[name](deviceName) : action.title;
+// The trigger acts on the `machine_id` carried here, never resolving the observable again.
+function deviceActions(observable: CtimObservable, machineId: string, deviceName: string, state: MachineState): ResponseAction[] {
+  return machineActionNames(state, new Set()).map((name) => {
+    const title = DEVICE_ACTION_TITLES[name](deviceName);
     return {
-      ...action,
+      id: MACHINE_ACTION_IDS[name],
       title,
       description: title,
+      categories: [...MACHINE_ACTIONS_CATEGORIES],
       'query-params': { observable_type: observable.type, observable_value: observable.value, machine_id: machineId },
     };
   });
 }
 
-/** How the original relay named indicator actions in titles. */
 function humanIndicatorAction(action: string): string {
   switch (action) {
     case 'AlertAndBlock':
@@ -209,11 +162,8 @@ function removeIndicator(observable: CtimObservable, indicator: Indicator, expir
   };
 }
 
-/**
- * Indicator actions for an observable: a live indicator's removal; otherwise the three adds (titled
- * with the observable: XDR lists all observables' actions together), then each expired one's removal.
- */
-export function indicatorActions(observable: CtimObservable, indicators: readonly Indicator[], now: Date): ResponseAction[] {
+// Adds are titled with the observable: XDR lists all observables' actions together.
+function indicatorActions(observable: CtimObservable, indicators: readonly Indicator[], now: Date): ResponseAction[] {
   const live = indicators.find((i) => !indicatorExpired(i, now));
   if (live) return [removeIndicator(observable, live, false)];
   const add = (id: AddIndicatorActionId, label: string): ResponseAction => ({
@@ -231,58 +181,117 @@ export function indicatorActions(observable: CtimObservable, indicators: readonl
   ];
 }
 
-function isAddIndicatorActionId(actionId: string): actionId is AddIndicatorActionId {
-  return (ADD_INDICATOR_ACTION_IDS as readonly string[]).includes(actionId);
+export const STOP_AND_QUARANTINE_ACTION_ID = 'microsoft-defender-stop-and-quarantine-file';
+export const ADD_TAG_ACTION_ID = 'microsoft-defender-add-tag';
+export const REMOVE_TAG_ACTION_ID = 'microsoft-defender-remove-tag';
+export const CANCEL_MACHINE_ACTION_ID = 'microsoft-defender-cancel-machine-action';
+
+export const DEVICE_TAG_CATEGORIES = ['Microsoft Defender for Endpoint', 'Device Tags'] as const;
+export const FILE_ACTION_CATEGORIES = ['Microsoft Defender for Endpoint', 'File Actions'] as const;
+
+export interface ResponseDevice {
+  id: string;
+  machine: Machine;
+  succeeded: readonly MachineAction[];
+  active: readonly MachineAction[];
 }
 
-/** The machine action name of a `microsoft-defender-<Action>` id, or undefined. */
-export function machineActionNameOf(actionId: string): MachineActionName | undefined {
-  if (!actionId.startsWith(ACTION_ID_PREFIX)) return undefined;
-  const name = actionId.slice(ACTION_ID_PREFIX.length);
-  return (MACHINE_ACTION_NAMES as readonly string[]).includes(name) ? (name as MachineActionName) : undefined;
+function deviceParams(device: ResponseDevice): Record<string, string> {
+  return { observable_type: 'ms_machine_id', observable_value: device.id };
 }
 
-/** What a response action id asks Defender to do. */
-export type RequestedAction =
-  | { kind: 'machine'; name: MachineActionName }
-  | { kind: 'add-indicator'; policy: IndicatorPolicy }
-  | { kind: 'remove-indicator' }
-  | { kind: 'stop-and-quarantine' }
-  | { kind: 'tag'; change: 'Add' | 'Remove' }
-  | { kind: 'cancel' }
-  | { kind: 'triage' };
-
-const DEVICE_LEVEL: Readonly<Record<string, RequestedAction>> = {
-  [STOP_AND_QUARANTINE_ACTION_ID]: { kind: 'stop-and-quarantine' },
-  [ADD_TAG_ACTION_ID]: { kind: 'tag', change: 'Add' },
-  [REMOVE_TAG_ACTION_ID]: { kind: 'tag', change: 'Remove' },
-  [CANCEL_MACHINE_ACTION_ID]: { kind: 'cancel' },
-  [TRIAGE_ACTION_ID]: { kind: 'triage' },
+// Defender refuses these while a Pending/InProgress action of the type runs.
+const BLOCKED_BY: Readonly<Record<string, readonly MachineActionName[]>> = {
+  Isolate: ['FullIsolation', 'SelectiveIsolation', 'Unisolate'],
+  Unisolate: ['FullIsolation', 'SelectiveIsolation', 'Unisolate'],
+  RestrictCodeExecution: ['RestrictCodeExecution', 'UnrestrictCodeExecution'],
+  UnrestrictCodeExecution: ['RestrictCodeExecution', 'UnrestrictCodeExecution'],
+  RunAntiVirusScan: ['RunAntiVirusScanQuick', 'RunAntiVirusScanFull'],
+  CollectInvestigationPackage: ['CollectInvestigationPackage'],
 };
 
-/** What an id of `machineActions()` or `indicatorActions()` asks for; undefined for any other id (exact case). */
-export function requestedAction(actionId: string): RequestedAction | undefined {
-  if (actionId === REMOVE_INDICATOR_ACTION_ID) return { kind: 'remove-indicator' };
-  if (Object.hasOwn(DEVICE_LEVEL, actionId)) return DEVICE_LEVEL[actionId];
-  if (isAddIndicatorActionId(actionId)) return { kind: 'add-indicator', policy: INDICATOR_POLICY_BY_ACTION_ID[actionId] };
-  const name = machineActionNameOf(actionId);
-  return name === undefined ? undefined : { kind: 'machine', name };
+function blockedActions(active: readonly MachineAction[]): Set<MachineActionName> {
+  return new Set(active.flatMap((a) => BLOCKED_BY[String(a.type)] ?? []));
 }
 
-/** The response-action mappers as a provider, beside the sighting and verdict mappers. */
+const ACTION_LABELS: Readonly<Record<string, string>> = {
+  Isolate: 'isolation',
+  Unisolate: 'release from isolation',
+  RestrictCodeExecution: 'app restriction',
+  UnrestrictCodeExecution: 'removal of app restrictions',
+  RunAntiVirusScan: 'antivirus scan',
+  CollectInvestigationPackage: 'investigation package collection',
+  StopAndQuarantineFile: 'stop and quarantine file',
+  Offboard: 'offboarding',
+  LiveResponse: 'live response',
+};
+
+function age(fromIso: string | null | undefined, now: Date): string | undefined {
+  const from = Date.parse(fromIso ?? '');
+  if (Number.isNaN(from)) return undefined;
+  const minutes = Math.floor(Math.max(0, now.getTime() - from) / 60_000);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 120) return plural(minutes, 'minute');
+  if (minutes < 48 * 60) return plural(Math.floor(minutes / 60), 'hour');
+  return plural(Math.floor(minutes / 1440), 'day');
+}
+
+function cancelActions(device: ResponseDevice, now: Date): ResponseAction[] {
+  const name = text(device.machine.computerDnsName) ?? device.id;
+  return device.active.map((action) => {
+    const label = ACTION_LABELS[String(action.type)] ?? String(action.type);
+    const scope = text(action.scope);
+    const what = scope ? `${label} (${scope})` : label;
+    const since = age(action.creationDateTimeUtc, now);
+    const by = text(action.requestor);
+    return {
+      id: CANCEL_MACHINE_ACTION_ID,
+      title: `Cancel pending ${what}`,
+      description: `Cancel the ${what} of ${name}, ${String(action.status)}${since ? ` for ${since}` : ''}${by ? `, requested by ${by}` : ''}`,
+      categories: ['Microsoft Defender for Endpoint', 'Machine Actions'],
+      'query-params': { ...deviceParams(device), machine_action_id: String(action.id) },
+    };
+  });
+}
+
+function tagActions(device: ResponseDevice, configured: readonly string[]): ResponseAction[] {
+  const name = text(device.machine.computerDnsName) ?? device.id;
+  const has = new Set((device.machine.machineTags ?? []).map((t) => String(t).toLowerCase()));
+  return configured.map((tag) => {
+    const remove = has.has(tag.toLowerCase());
+    return {
+      id: remove ? REMOVE_TAG_ACTION_ID : ADD_TAG_ACTION_ID,
+      title: `${remove ? 'Remove' : 'Add'} tag ${tag}`,
+      description: remove ? `Remove the device tag ${tag} from ${name}` : `Add the device tag ${tag} to ${name}`,
+      categories: [...DEVICE_TAG_CATEGORIES],
+      'query-params': { ...deviceParams(device), tag },
+    };
+  });
+}
+
+const LISTED_DEVICES = 5;
+
+function quarantineActions(observable: CtimObservable, devices: readonly Machine[]): ResponseAction[] {
+  if (devices.length === 0) return [];
+  const n = devices.length;
+  const names = devices.slice(0, LISTED_DEVICES).map((d) => text(d.computerDnsName) ?? d.id);
+  const more = n > LISTED_DEVICES ? ` and ${n - LISTED_DEVICES} more` : '';
+  return [
+    {
+      id: STOP_AND_QUARANTINE_ACTION_ID,
+      title: `Stop and quarantine file on ${n} device${n === 1 ? '' : 's'}`,
+      description: `Stop the processes of ${observable.value} and quarantine the file on ${names.join(', ')}${more}`,
+      categories: [...FILE_ACTION_CATEGORIES],
+      'query-params': { observable_type: observable.type, observable_value: observable.value },
+    },
+  ];
+}
+
 @Injectable()
 export class ActionMapper {
   constructor(@Inject(CLOCK) private readonly now: Clock) {}
 
-  /** The machine actions a device's profile and succeeded actions (newest first) call for. */
-  forMachine(machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
-    return machineActions(machineId, machineState(machine, history));
-  }
-
-  /**
-   * Everything offered for one device: the machine actions its state calls for except those an
-   * action still running blocks, a cancel for each running action, and the configured tags.
-   */
   forDevice(device: ResponseDevice, configuredTags: readonly string[]): ResponseAction[] {
     return [
       ...machineActions(device.id, machineState(device.machine, device.succeeded), blockedActions(device.active)),
@@ -291,21 +300,15 @@ export class ActionMapper {
     ];
   }
 
-  /** Stop and quarantine, when Defender knows devices that have the file. */
   forFile(observable: CtimObservable, devices: readonly Machine[]): ResponseAction[] {
     return quarantineActions(observable, devices);
   }
 
-  /** The machine actions of a device that `observable` resolved to, titled with the device's name. */
   forResolvedDevice(observable: CtimObservable, machineId: string, machine: Machine, history: readonly MachineAction[]): ResponseAction[] {
     return deviceActions(observable, machineId, text(machine.computerDnsName) ?? machineId, machineState(machine, history));
   }
 
   forIndicator(observable: CtimObservable, indicators: readonly Indicator[]): ResponseAction[] {
     return indicatorActions(observable, indicators, new Date(this.now()));
-  }
-
-  requested(actionId: string): RequestedAction | undefined {
-    return requestedAction(actionId);
   }
 }

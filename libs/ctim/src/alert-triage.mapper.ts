@@ -3,14 +3,13 @@ import { CtimObservable, ResponseAction } from './ctim.types';
 import { text } from './observable.helpers';
 import { byNewestAlert } from './sighting.mapper';
 
-/** One action id for every triage choice; the choice travels in the `triage` query-param (and `classification`). */
+/** One id for every triage choice; the choice travels in the `triage` and `classification` query-params. */
 export const TRIAGE_ACTION_ID = 'microsoft-defender-triage-alerts';
 export const ALERT_TRIAGE_CATEGORIES = ['Microsoft Defender for Endpoint', 'Alert Triage'] as const;
 
 export const TRIAGE_CHOICES = ['resolve', 'in-progress', 'assign'] as const;
 export type TriageChoice = (typeof TRIAGE_CHOICES)[number];
 
-/** What a resolve choice says to the analyst, and the determination sent with it unless one is given. */
 export const RESOLUTIONS: Readonly<Record<AlertClassification, { label: string; determination: string }>> = {
   TruePositive: { label: 'true positive', determination: 'Other' },
   FalsePositive: { label: 'false positive', determination: 'Clean' },
@@ -23,7 +22,6 @@ export type TriageRequest =
   | { choice: 'assign'; assignee: string };
 
 export interface TriageSettings {
-  /** Most alerts one triage acts on (the newest). */
   max: number;
   assignee?: string;
 }
@@ -34,18 +32,13 @@ const isResolved = (a: Alert): boolean => text(a.status)?.toLowerCase() === 'res
 const isNew = (a: Alert): boolean => text(a.status)?.toLowerCase() === 'new';
 const sameAccount = (a: string | null | undefined, b: string): boolean => text(a)?.toLowerCase() === b.toLowerCase();
 
-/**
- * The alerts a choice would change, newest first, not capped: not resolved; for in-progress only
- * the New ones; for assign those not already assigned to the assignee. A second identical
- * triage therefore finds none.
- */
+/** The alerts a choice would change, newest first, uncapped: a second identical triage finds none. */
 export function triageCandidates(alerts: readonly Alert[], request: Pick<TriageRequest, 'choice'> & { assignee?: string }): Alert[] {
   const open = alerts.filter((a) => !isResolved(a));
   const wanted = request.choice === 'in-progress' ? open.filter(isNew) : request.choice === 'assign' ? open.filter((a) => !sameAccount(a.assignedTo, request.assignee ?? '')) : open;
   return [...new Map(wanted.map((a) => [a.id, a])).values()].sort(byNewestAlert);
 }
 
-/** The change a triage writes, with the comment that says where it came from and when. */
 export function triageChange(request: TriageRequest, at: string): AlertChange {
   const via = `from Cisco XDR through Defender Relay at ${at}`;
   switch (request.choice) {
@@ -63,12 +56,7 @@ export function triageChange(request: TriageRequest, at: string): AlertChange {
   }
 }
 
-/**
- * The triage actions of an observable's alerts: resolve (three classifications) when some are
- * not resolved, mark in progress when some are New, assign when an assignee is configured and
- * some are not theirs yet. Each names its count and the newest alerts it would close; above
- * `max` it says it acts on the newest `max`.
- */
+/** Resolve, mark in progress and assign, each offered only when some alert would change (docs/alert-triage.md). */
 export function alertTriageActions(observable: CtimObservable, alerts: readonly Alert[], settings: TriageSettings): ResponseAction[] {
   const base = { observable_type: observable.type, observable_value: observable.value };
   const action = (targets: readonly Alert[], title: string, verb: string, params: Record<string, string>): ResponseAction => ({

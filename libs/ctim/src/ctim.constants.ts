@@ -1,13 +1,10 @@
-/** CTIM schema version stamped on every entity (threatgrid/ctim 1.3.29). */
 export const CTIM_SCHEMA_VERSION = '1.3.29';
 
-/** `source` of every sighting and judgement, and the `origin` of event relations. */
 export const SOURCE = 'Microsoft Defender for Endpoint';
 
 /** CTIM's "forever": the latest time its schema accepts. */
 export const FAR_FUTURE = '2525-01-01T00:00:00.000Z';
 
-/** CTIM length limits for free-text fields. */
 export const CTIM_LIMITS = {
   title: 1024,
   shortDescription: 2048,

@@ -5,10 +5,7 @@ import { SightingMapper } from './sighting.mapper';
 import { StampProvider } from './stamp.provider';
 import { VerdictMapper } from './verdict.mapper';
 
-/**
- * The Defender → CTIM mappers as providers. They stay pure: the time and the transient ids come
- * from the app's `CLOCK` (`ClockModule`) and the `IdGenerator` provider, which tests override.
- */
+/** Mappers stay pure: time and ids come from `CLOCK` and `IdGenerator`, which tests override. */
 @Module({
   providers: [
     { provide: IdGenerator, useClass: RandomIdGenerator },

@@ -1,8 +1,4 @@
-/**
- * Any CTIM observable: `type` is any CTIM observable type (`ip`, `sha256`, `hostname`,
- * `mac_address`, ...). What the relay accepts as input is `Observable` of `@app/common`, which
- * fits here too.
- */
+/** Any CTIM observable; the relay's input `Observable` (`@app/common`) fits too. */
 export interface CtimObservable {
   type: string;
   value: string;
@@ -18,15 +14,12 @@ export interface ValidTime {
   end_time?: string;
 }
 
-/** CTIM HighMedLow. */
 export type HighMedLow = 'Info' | 'Low' | 'Medium' | 'High' | 'None' | 'Unknown';
 
-/** CTIM Severity: HighMedLow plus `Critical` (schema >= 1.1.3). */
 export type Severity = HighMedLow | 'Critical';
 
 export type Tlp = 'red' | 'amber' | 'green' | 'white';
 
-/** An ObservedRelation. `relation` is an open vocabulary (`File_Name_Of`, `Connect_To`, ...). */
 export interface Relation {
   origin: string;
   relation: string;
@@ -36,7 +29,6 @@ export interface Relation {
   relation_info?: Record<string, unknown>;
 }
 
-/** A sighting target (IdentitySpecification). */
 export interface Target {
   type: string;
   observables: CtimObservable[];
@@ -120,7 +112,6 @@ export interface Judgement {
   tlp?: Tlp;
 }
 
-/** One entry of the `/respond/observables` answer. */
 export interface ResponseAction {
   id: string;
   title: string;
@@ -129,12 +120,8 @@ export interface ResponseAction {
   'query-params': Record<string, string>;
 }
 
-/**
- * What one mapping call takes from outside so that mappers stay pure: the time it runs at and a
- * source of fresh transient ids. `StampProvider` makes them from the injected clock and ids.
- */
+/** The time and fresh transient ids one mapping call takes from outside, so mappers stay pure. */
 export interface MappingStamp {
   now: Date;
-  /** A new `transient:<kind>-<uuid>` id on every call. */
   newId(kind: string): string;
 }

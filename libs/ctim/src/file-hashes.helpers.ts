@@ -1,10 +1,8 @@
 import type { AlertEvidence, AnyHuntingColumns, FileProfile, HuntingEvent } from '@app/defender/models';
 import { HASH_TYPES, HashType, normaliseHash } from './observable.helpers';
 
-/** The known hashes of one file; each lower-case and well-formed, or absent. */
 export type FileHashes = Partial<Record<HashType, string>>;
 
-/** Reads a file's hashes from three raw values, dropping malformed ones. */
 export function fileHashes(sha1: unknown, sha256: unknown, md5: unknown): FileHashes {
   const hashes: FileHashes = {};
   const s1 = normaliseHash('sha1', sha1);
@@ -20,26 +18,20 @@ export function evidenceHashes(evidence: AlertEvidence): FileHashes {
   return fileHashes(evidence.sha1, evidence.sha256, evidence.md5);
 }
 
-/** The hashes of the file an event acted on (DeviceFileEvents `SHA1`/`SHA256`/`MD5`). */
 export function eventFileHashes(event: HuntingEvent): FileHashes {
   const row = event as AnyHuntingColumns;
   return fileHashes(row.SHA1, row.SHA256, row.MD5);
 }
 
-/** The hashes of the event's initiating process. */
 export function initiatingProcessHashes(event: HuntingEvent): FileHashes {
   return fileHashes(event.InitiatingProcessSHA1, event.InitiatingProcessSHA256, event.InitiatingProcessMD5);
 }
 
-/** Whether all three hashes of the file are known. */
 export function isComplete(hashes: FileHashes): boolean {
   return HASH_TYPES.every((type) => hashes[type] !== undefined);
 }
 
-/**
- * Fills the missing sibling hashes of a file from the file profiles (keyed by each of their
- * lower-case hashes). Hashes already present win over the profile's.
- */
+/** Hashes already present win over the profile's. */
 export function completeHashes(hashes: FileHashes, files: ReadonlyMap<string, FileProfile>): FileHashes {
   if (isComplete(hashes)) return hashes;
   for (const type of HASH_TYPES) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** Where mappers draw the UUIDs of transient ids from: a provider, so tests can pin them. */
+/** A provider, so tests can pin the ids. */
 export abstract class IdGenerator {
   abstract uuid(): string;
 }
@@ -11,10 +11,7 @@ export class RandomIdGenerator extends IdGenerator {
   }
 }
 
-/**
- * A CTIM transient id, `transient:<kind>-<uuid>` (matches CTIM's `transient:.*`; the original
- * relay's `transient-sighting:<uuid>` did not).
- */
+// Matches CTIM's `transient:.*`; the original relay's `transient-sighting:<uuid>` did not.
 export function transientId(kind: string, uuid: string): string {
   return `transient:${kind}-${uuid}`;
 }

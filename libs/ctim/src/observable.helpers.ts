@@ -16,21 +16,19 @@ const DOMAIN = /^(?=.{1,253}\.?$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a
 
 const ABSENT = new Set(['', 'null', 'none', 'n/a']);
 
-/** The trimmed string, or undefined for non-strings and the ways real payloads spell "no value" (`""`, `"null"`, `"None"`, `"N/A"`). */
+/** Undefined also for the ways real payloads spell "no value" (docs/sightings.md). */
 export function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return ABSENT.has(trimmed.toLowerCase()) ? undefined : trimmed;
 }
 
-/** At most `max` characters, the last one an ellipsis when cut. */
 export function truncate(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A lower-case hash when `value` is well-formed for `type`, else undefined. */
 export function normaliseHash(type: HashType, value: unknown): string | undefined {
   const candidate = text(value)?.toLowerCase();
   return candidate !== undefined && HASH_PATTERN[type].test(candidate) ? candidate : undefined;
@@ -40,7 +38,6 @@ export function isHashType(type: string): type is HashType {
   return (HASH_TYPES as readonly string[]).includes(type);
 }
 
-/** `ip` or `ipv6` observable (IPv6 zone ids dropped), or undefined when `value` is not an address. */
 export function ipObservable(value: unknown): CtimObservable | undefined {
   const candidate = text(value)?.replace(/%.*$/, '');
   if (candidate === undefined) return undefined;
@@ -54,10 +51,7 @@ export function ipObservable(value: unknown): CtimObservable | undefined {
   }
 }
 
-/**
- * Classifies a Defender "url" (RemoteUrl, evidence url, FileOriginUrl): with a scheme it is a
- * `url`; a bare host name is a lower-case `domain`; a bare address is `ip`/`ipv6`; anything else a `url`.
- */
+/** Defender's "url" fields also hold bare host names and addresses. */
 export function urlObservable(value: unknown): CtimObservable | undefined {
   const candidate = text(value);
   if (candidate === undefined) return undefined;

@@ -4,12 +4,11 @@ import { CtimObservable, Relation } from './ctim.types';
 import { FileHashes, completeHashes, eventFileHashes, evidenceHashes, initiatingProcessHashes } from './file-hashes.helpers';
 import { HASH_TYPES, ipObservable, sameObservable, text, urlObservable } from './observable.helpers';
 
-/** What relation mapping needs besides the payload: file profiles by every lower-case hash. */
+/** File profiles by each of their lower-case hashes. */
 export interface RelationContext {
   files: ReadonlyMap<string, FileProfile>;
 }
 
-/** Relation kinds this mapper emits. */
 export const RELATIONS = {
   fileNameOf: 'File_Name_Of',
   filePathOf: 'File_Path_Of',
@@ -22,20 +21,13 @@ export const RELATIONS = {
   renamedTo: 'Renamed_To',
 } as const;
 
-/**
- * Equal only for equal relations: the kind and the types are words without spaces, and each
- * free-form value but the last is preceded by its length, so no values can make two keys collide.
- * (Built for every relation of every sighting, so it avoids JSON.stringify.)
- */
+// Length-prefixed free-form values cannot collide; cheaper than JSON.stringify for every relation.
 function relationKey(relation: Relation): string {
   const { origin, source, related } = relation;
   return `${relation.relation} ${source.type} ${related.type} ${origin.length}:${origin}${source.value.length}:${source.value}${related.value}`;
 }
 
-/**
- * Drops repeated relations (same origin, relation, source and related), keeping the first of
- * each in order. The original relay emitted the same relation many times per sighting.
- */
+/** Keeps the first of each repeated relation; the original relay repeated them many times per sighting. */
 export function dedupeRelations(relations: readonly Relation[]): Relation[] {
   const seen = new Set<string>();
   const unique: Relation[] = [];
@@ -49,7 +41,6 @@ export function dedupeRelations(relations: readonly Relation[]): Relation[] {
   return unique;
 }
 
-/** Collects relations for one sighting: skips empty ends, self-loops and repeats. */
 class RelationSet {
   private readonly relations: Relation[] = [];
   private readonly seen = new Set<string>();
@@ -71,15 +62,11 @@ class RelationSet {
     this.relations.push(entry);
   }
 
-  /** `source` → each of `related`. */
   addToEach(relation: string, source: CtimObservable | undefined, related: readonly CtimObservable[]): void {
     for (const target of related) this.add(relation, source, target);
   }
 
-  /**
-   * Hash-to-hash relations between two files: like-typed pairs (sha1→sha1, sha256→sha256,
-   * md5→md5); only when the two files share no hash type, every pair.
-   */
+  // Like-typed hash pairs; every pair only when the files share no hash type.
   addBetweenFiles(relation: string, sources: readonly CtimObservable[], related: readonly CtimObservable[]): void {
     const paired = sources.filter((s) => related.some((r) => r.type === s.type));
     if (paired.length > 0) {
@@ -113,10 +100,7 @@ function filePath(value: unknown): CtimObservable | undefined {
   return path === undefined ? undefined : { type: 'file_path', value: path };
 }
 
-/**
- * Evidence `filePath` is the folder; the CTIM `file_path` is the full path of the file.
- * Uses the folder's own separator; leaves a folder that already ends with the name alone.
- */
+/** Evidence `filePath` is the folder; CTIM's `file_path` is the file's full path. */
 export function joinEvidencePath(folder: unknown, name: unknown): string | undefined {
   const dir = text(folder);
   const file = text(name);
@@ -136,16 +120,7 @@ function entityTypeIs(evidence: AlertEvidence, wanted: string): boolean {
   return text(evidence.entityType)?.toLowerCase() === wanted;
 }
 
-/**
- * Relations from an alert's evidence (origin = the alert's `detectionSource`):
- * - Process/File: `file_name` File_Name_Of and `file_path` (folder + name) File_Path_Of each of
- *   the file's hashes (sibling hashes completed from `ctx.files`); `parentProcessFileName`
- *   Parent_Of each hash;
- * - a Process whose `parentProcessId` is another evidence's `processId`: parent hash Parent_Of
- *   child hash, and child hash Injected_Into parent hash (as the original relay did);
- * - every Process/File hash Connect_To every Url (url/domain) and Ip evidence;
- * - every Url Resolved_To every Ip evidence.
- */
+/** Relations from an alert's evidence (docs/sightings.md lists them). */
 export function relationsFromAlert(alert: Alert, ctx: RelationContext): Relation[] {
   const relations = new RelationSet(text(alert.detectionSource) ?? SOURCE);
   const evidence = alert.evidence ?? [];
@@ -204,18 +179,7 @@ function isInbound(actionType: string | undefined): boolean {
   return actionType !== undefined && /^inbound/i.test(actionType);
 }
 
-/**
- * Relations from one advanced-hunting row (origin = `SOURCE`):
- * - DeviceFileEvents: `FileName` File_Name_Of, `FolderPath` File_Path_Of each file hash; each file
- *   hash Downloaded_From `FileOriginUrl`; `FileOriginReferrerUrl` Refers_To `FileOriginUrl`;
- *   `PreviousFileName` Renamed_To `FileName` (renames); initiating process hash Parent_Of the file hash;
- * - initiating process (both tables): `InitiatingProcessFileName` File_Name_Of,
- *   `InitiatingProcessFolderPath` File_Path_Of, `InitiatingProcessParentFileName` Parent_Of each of
- *   its hashes;
- * - DeviceNetworkEvents: `RemoteUrl` Resolved_To `RemoteIP`; `LocalIP` Connect_To `RemoteIP`
- *   (reversed for inbound connections); each initiating process hash Connect_To `RemoteUrl` and `RemoteIP`.
- * Sibling hashes of both files are completed from `ctx.files`.
- */
+/** Relations from one advanced-hunting row (docs/sightings.md lists them). */
 export function relationsFromEvent(event: HuntingEvent, ctx: RelationContext): Relation[] {
   const row = event as AnyHuntingColumns;
   const relations = new RelationSet(SOURCE);

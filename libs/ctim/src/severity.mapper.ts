@@ -8,10 +8,6 @@ const SEVERITY_BY_DEFENDER: Readonly<Record<string, Severity>> = {
   unspecified: 'Unknown',
 };
 
-/**
- * Defender alert / indicator severity → CTIM severity:
- * Informational→Info, Low, Medium, High, UnSpecified→Unknown; anything else → Unknown.
- */
 export function ctimSeverity(defenderSeverity: string | null | undefined): Severity {
   if (!defenderSeverity) return 'Unknown';
   return SEVERITY_BY_DEFENDER[defenderSeverity.trim().toLowerCase()] ?? 'Unknown';

@@ -16,13 +16,10 @@ import { ctimSeverity } from './severity.mapper';
 import { StampProvider } from './stamp.provider';
 import { TargetContext, endpointTarget } from './target.mapper';
 
-/** Everything the sighting mappers need besides the alert / event itself. */
 export interface SightingContext extends RelationContext, TargetContext {
-  /** The (normalised) input observable. */
   observable: CtimObservable;
-  /** Alerts + events found for the observable. */
   count: number;
-  /** Defender portal origin, e.g. `https://security.microsoft.com` (no trailing slash). */
+  /** No trailing slash. */
   portalUrl: string;
   tenantId: string;
 }
@@ -36,12 +33,10 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** The first of `starts` that is a valid time. */
 function firstTime(starts: readonly unknown[]): string | undefined {
   return starts.map(text).find((value) => value !== undefined && timeOf(value) !== undefined);
 }
 
-/** A sighting is observed at one instant: the first known of `times` (start and end alike), else now. */
 function observedAt(times: readonly unknown[], now: Date): ObservedTime {
   const at = firstTime(times) ?? now.toISOString();
   return { start_time: at, end_time: at };
@@ -54,25 +49,20 @@ function alertObserved(alert: Alert, now: Date): ObservedTime {
   return { start_time, end_time: last !== undefined && lastMs !== undefined && lastMs > Date.parse(start_time) ? last : start_time };
 }
 
-/** Where an alert sighting's `observed_time.start_time` comes from, in order of preference. */
 function alertStarts(alert: Alert): unknown[] {
   return [alert.firstEventTime, alert.alertCreationTime, alert.lastUpdateTime];
 }
 
-/** Newest first by a time in ms; unknown times last. */
 function newestFirst(a: number | undefined, b: number | undefined): number {
   return (b ?? Number.NEGATIVE_INFINITY) - (a ?? Number.NEGATIVE_INFINITY) || 0;
 }
 
-/**
- * Sort comparator: alerts newest first by the time their sightings show
- * (`observed_time.start_time`: `firstEventTime`, else creation, else last update).
- */
+/** Alerts newest first by the time their sightings show. */
 export function byNewestAlert(a: Alert, b: Alert): number {
   return newestFirst(timeOf(firstTime(alertStarts(a))), timeOf(firstTime(alertStarts(b))));
 }
 
-/** Sort comparator: hunting rows newest first by `Timestamp` (their sightings' `observed_time`). */
+/** Hunting rows newest first by the time their sightings show. */
 export function byNewestEvent(a: HuntingEvent, b: HuntingEvent): number {
   return newestFirst(timeOf(a.Timestamp), timeOf(b.Timestamp));
 }
@@ -98,7 +88,6 @@ interface ColumnSpec<T> {
   value: (row: T) => unknown;
 }
 
-/** A one-row data table of the columns that have a value; undefined when none has. */
 function dataTable<T>(
   row: T,
   specs: readonly ColumnSpec<T>[],
@@ -147,17 +136,13 @@ const ALERT_COLUMNS: readonly ColumnSpec<Alert>[] = [
   { name: 'RelatedUser', type: 'string', value: relatedUser },
 ];
 
-/** Words of a resolved alert's `resolution`, by its classification. */
 const RESOLVED_AS: Readonly<Record<string, string>> = {
   truepositive: 'resolved: true positive',
   falsepositive: 'resolved: false positive',
   informationalexpectedactivity: 'resolved: informational, expected activity',
 };
 
-/**
- * `resolved…` (with the classification) once Defender's alert is resolved, so a refreshed
- * investigation shows what was closed; before that `blocked` or `detected` from the evidence.
- */
+// Resolved alerts say so, with the classification, so a refreshed investigation shows what was closed.
 function alertResolution(alert: Alert): string {
   if (text(alert.status)?.toLowerCase() === 'resolved') return RESOLVED_AS[text(alert.classification)?.toLowerCase() ?? ''] ?? 'resolved';
   return (alert.evidence ?? []).some(isBlocked) ? 'blocked' : 'detected';
@@ -168,13 +153,7 @@ function isBlocked(evidence: AlertEvidence): boolean {
   return status !== undefined && BLOCKED_STATUSES.has(status);
 }
 
-/**
- * One CTIM sighting for a Defender alert: observed from `firstEventTime` to `lastEventTime`, title/description/severity/timestamp from the alert, `source_uri` to the
- * alert page, the device as `endpoint` target, relations from the evidence, `resolution`
- * `blocked` when any evidence was blocked or prevented (else `detected`), the alert id as
- * external id, and a data table of the alert's classification fields.
- */
-export function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
+function sightingFromAlert(alert: Alert, ctx: SightingContext, stamp: MappingStamp): Sighting {
   const observed = alertObserved(alert, stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
   const id = text(alert.id);
@@ -235,13 +214,7 @@ function isNetworkEvent(row: AnyHuntingColumns): boolean {
   return NETWORK_COLUMNS.some((column) => row[column] !== undefined && row[column] !== null && row[column] !== '');
 }
 
-/**
- * One CTIM sighting for an advanced-hunting row (DeviceFileEvents / DeviceNetworkEvents):
- * observed at `Timestamp`, titled after the table and `ActionType`, a one-row `data` table
- * (`ActionType` always, other columns when they have a value), the device as target, relations
- * from the row's columns, and `resolution: blocked` when the ActionType says so.
- */
-export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: MappingStamp): Sighting {
+function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: MappingStamp): Sighting {
   const row = event as AnyHuntingColumns;
   const observed = observedAt([row.Timestamp], stamp.now);
   const sighting = baseSighting(ctx, observed, stamp);
@@ -267,7 +240,6 @@ export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, sta
   return sighting;
 }
 
-/** The sighting mappers as a provider: each sighting gets a fresh id, and the time when it has none. */
 @Injectable()
 export class SightingMapper {
   constructor(private readonly stamps: StampProvider) {}

@@ -2,7 +2,6 @@ import type { Machine, MachineIpAddress } from '@app/defender/models';
 import { CtimObservable, ObservedTime, Target } from './ctim.types';
 import { ipObservable, isRecord, text } from './observable.helpers';
 
-/** Device facts fetched once per request: machine profiles by device id. */
 export interface TargetContext {
   machines: ReadonlyMap<string, Machine>;
 }
@@ -11,10 +10,7 @@ function lookup<T>(map: ReadonlyMap<string, T>, id: string): T | undefined {
   return map.get(id) ?? map.get(id.toLowerCase());
 }
 
-/**
- * MAC address in the lower-case, colon-separated form (`00:22:48:43:c0:30`) from Defender's
- * `00224843C030` (dashes, dots and colons accepted too). Undefined when not 48 bits or all zeros.
- */
+/** `00224843C030` → `00:22:48:43:c0:30`; undefined when not 48 bits or all zeros. */
 export function formatMac(value: unknown): string | undefined {
   const hex = text(value)?.replace(/[-:.\s]/g, '').toLowerCase();
   if (hex === undefined || !/^[0-9a-f]{12}$/.test(hex) || /^0+$/.test(hex)) return undefined;
@@ -26,11 +22,7 @@ function isUninformative(ip: CtimObservable): boolean {
   return ip.value === '::1' || ip.value === '::' || /^fe[89ab][0-9a-f]:/.test(ip.value);
 }
 
-/**
- * The CTIM `os` of a device exactly as the original relay built it: `osPlatform` +
- * `osProcessor` + ` version: <version>` (`Windows10x64 version: 1901`), missing parts left out
- * (`osArchitecture` stands in for the deprecated `osProcessor`). Undefined without a platform.
- */
+/** As the original relay built it: `Windows10x64 version: 1901` (`osArchitecture` stands in for the deprecated `osProcessor`). */
 export function osDescription(machine: Machine | undefined): string | undefined {
   if (!machine) return undefined;
   const platform = text(machine.osPlatform);
@@ -41,7 +33,6 @@ export function osDescription(machine: Machine | undefined): string | undefined 
   return version === undefined ? base : `${base} version: ${version}`;
 }
 
-/** The device's adapters as its machine profile lists them (`ipAddresses`), then its `lastIpAddress`. */
 function addressesOf(machine: Machine | undefined): { macs: string[]; ips: CtimObservable[] } {
   const adapters = (Array.isArray(machine?.ipAddresses) ? machine.ipAddresses : []).filter(isRecord) as MachineIpAddress[];
   const ips = adapters.map((adapter) => ipObservable(adapter.ipAddress));
@@ -52,12 +43,6 @@ function addressesOf(machine: Machine | undefined): { macs: string[]; ips: CtimO
   };
 }
 
-/**
- * The `endpoint` target of a sighting: `hostname` (the alert/event device name, else the machine
- * profile's `computerDnsName`), `ms_machine_id`, the device's `mac_address`es (lower-case,
- * colon-separated) and `ip`/`ipv6` addresses from the machine profile's adapters, de-duplicated,
- * plus `os` from the machine profile. Undefined when neither a machine id nor a host name is known.
- */
 export function endpointTarget(
   machineId: string | null | undefined,
   deviceName: string | null | undefined,

@@ -1,18 +1,14 @@
-import { NOW, SHA256, aFileProfile, aStamp, anIndicator, uuidNo } from '../test-support/builders';
+import { NOW, SHA256, aFileProfile, anIndicator, fixedStamps, uuidNo } from '../test-support/builders';
 import { CTIM_SCHEMA_VERSION, FAR_FUTURE, SOURCE } from './ctim.constants';
 import { CtimObservable, DispositionNumber } from './ctim.types';
-import {
-  DISPOSITIONS,
-  verdictAndJudgementFromFileProfile,
-  verdictAndJudgementFromIndicator,
-  VerdictAndJudgement,
-  verdictOf,
-  verdictPerObservable,
-} from './verdict.mapper';
+import { DISPOSITIONS, VerdictAndJudgement, VerdictMapper } from './verdict.mapper';
+
+/** A mapper stamped at `at` whose ids count from uuidNo(1). */
+const mapper = (at?: string) => new VerdictMapper(fixedStamps(at));
 
 const domain = { type: 'domain', value: 'asdf.com' };
 
-describe('verdictAndJudgementFromIndicator', () => {
+describe('VerdictMapper.fromIndicator', () => {
   it.each([
     ['Block', 2, 'Malicious'],
     ['BlockAndRemediate', 2, 'Malicious'],
@@ -22,17 +18,17 @@ describe('verdictAndJudgementFromIndicator', () => {
     ['Warn', 3, 'Suspicious'],
     ['Allowed', 1, 'Clean'],
   ])('maps action %p to disposition %p %p', (action, disposition, name) => {
-    const result = verdictAndJudgementFromIndicator(anIndicator({ action }), domain, aStamp());
+    const result = mapper().fromIndicator(anIndicator({ action }), domain);
     expect(result?.verdict).toMatchObject({ disposition, disposition_name: name });
     expect(result?.judgement).toMatchObject({ disposition, disposition_name: name });
   });
 
   it('gives no verdict for an action without a disposition', () => {
-    expect(verdictAndJudgementFromIndicator(anIndicator({ action: 'Something' }), domain, aStamp())).toBeUndefined();
+    expect(mapper().fromIndicator(anIndicator({ action: 'Something' }), domain)).toBeUndefined();
   });
 
   it('builds a complete judgement and a verdict pointing at it', () => {
-    const result = verdictAndJudgementFromIndicator(anIndicator(), domain, aStamp());
+    const result = mapper().fromIndicator(anIndicator(), domain);
 
     expect(result?.judgement).toEqual({
       id: `transient:judgement-${uuidNo(1)}`,
@@ -62,19 +58,19 @@ describe('verdictAndJudgementFromIndicator', () => {
 
   it('ends validity at the indicator expiration and starts now when the creation time is unknown', () => {
     const indicator = anIndicator({ creationTimeDateTimeUtc: null, expirationTime: '2027-01-01T00:00:00Z' });
-    const result = verdictAndJudgementFromIndicator(indicator, domain, aStamp());
+    const result = mapper().fromIndicator(indicator, domain);
     expect(result?.verdict.valid_time).toEqual({ start_time: NOW, end_time: '2027-01-01T00:00:00Z' });
   });
 
   it('judges expiry against the time of mapping', () => {
     const indicator = anIndicator({ expirationTime: '2026-06-01T00:00:00Z' });
-    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp())?.verdict.valid_time.end_time).toBe('2026-06-01T00:00:00Z');
-    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp('2026-06-01T00:00:00.000Z'))).toBeUndefined();
+    expect(mapper().fromIndicator(indicator, domain)?.verdict.valid_time.end_time).toBe('2026-06-01T00:00:00Z');
+    expect(mapper('2026-06-01T00:00:00.000Z').fromIndicator(indicator, domain)).toBeUndefined();
   });
 
   it('gives no verdict for an expired indicator', () => {
     const indicator = anIndicator({ expirationTime: '2026-01-01T00:00:00Z' });
-    expect(verdictAndJudgementFromIndicator(indicator, domain, aStamp())).toBeUndefined();
+    expect(mapper().fromIndicator(indicator, domain)).toBeUndefined();
   });
 
   it.each([
@@ -82,19 +78,15 @@ describe('verdictAndJudgementFromIndicator', () => {
     ['Low', 'Low'],
     [null, 'Medium'],
   ])('maps indicator severity %p to %p', (severity, expected) => {
-    expect(verdictAndJudgementFromIndicator(anIndicator({ severity }), domain, aStamp())?.judgement.severity).toBe(expected);
+    expect(mapper().fromIndicator(anIndicator({ severity }), domain)?.judgement.severity).toBe(expected);
   });
 });
 
-describe('verdictAndJudgementFromFileProfile', () => {
+describe('VerdictMapper.fromFileProfile', () => {
   const file = { type: 'sha256', value: SHA256 };
 
   it('judges a Malware determination malicious', () => {
-    const result = verdictAndJudgementFromFileProfile(
-      aFileProfile({ determinationType: 'Malware', determinationValue: 'Trojan:Win32/Wacatac' }),
-      file,
-      aStamp(),
-    );
+    const result = mapper().fromFileProfile(aFileProfile({ determinationType: 'Malware', determinationValue: 'Trojan:Win32/Wacatac' }), file);
     expect(result?.verdict).toMatchObject({
       disposition: 2,
       disposition_name: 'Malicious',
@@ -106,7 +98,7 @@ describe('verdictAndJudgementFromFileProfile', () => {
   });
 
   it("judges Microsoft's own Pua example suspicious", () => {
-    const result = verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Pua', determinationValue: 'PUA:Win32/FusionCore' }), file, aStamp());
+    const result = mapper().fromFileProfile(aFileProfile({ determinationType: 'Pua', determinationValue: 'PUA:Win32/FusionCore' }), file);
     expect(result?.verdict).toMatchObject({ disposition: 3, disposition_name: 'Suspicious', observable: file, valid_time: { start_time: NOW, end_time: FAR_FUTURE } });
     expect(result?.judgement).toMatchObject({ priority: 90, severity: 'Medium', reason: 'File determined as a potentially unwanted application (PUA:Win32/FusionCore) by Microsoft Defender for Endpoint' });
   });
@@ -117,23 +109,23 @@ describe('verdictAndJudgementFromFileProfile', () => {
     ['Clean', 1, 'Clean', 'Info'],
     [' clean ', 1, 'Clean', 'Info'],
   ])('maps determination %p to disposition %p %p', (determinationType, disposition, name, severity) => {
-    const result = verdictAndJudgementFromFileProfile(aFileProfile({ determinationType, determinationValue: '' }), file, aStamp());
+    const result = mapper().fromFileProfile(aFileProfile({ determinationType, determinationValue: '' }), file);
     expect(result?.verdict).toMatchObject({ disposition, disposition_name: name });
     expect(result?.judgement.severity).toBe(severity);
     expect(result?.judgement.reason).not.toContain('(');
   });
 
   it.each(['Unknown', 'null', '', 'Suspicious', 'toString', null])('gives no verdict for determination %p', (determinationType) => {
-    expect(verdictAndJudgementFromFileProfile(aFileProfile({ determinationType }), file, aStamp())).toBeUndefined();
+    expect(mapper().fromFileProfile(aFileProfile({ determinationType }), file)).toBeUndefined();
   });
 });
 
-describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean first', () => {
+describe('VerdictMapper.perObservable: CTIM chooses by priority, then Clean first', () => {
   const sha1 = { type: 'sha1', value: 'ab'.repeat(20) };
   const fromIndicator = (action: string, observable: CtimObservable = sha1) =>
-    verdictAndJudgementFromIndicator(anIndicator({ action }), observable, aStamp()) as VerdictAndJudgement;
+    mapper().fromIndicator(anIndicator({ action }), observable) as VerdictAndJudgement;
   const malware = (observable: CtimObservable = sha1) =>
-    verdictAndJudgementFromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable, aStamp()) as VerdictAndJudgement;
+    mapper().fromFileProfile(aFileProfile({ determinationType: 'Malware' }), observable) as VerdictAndJudgement;
   /** A judgement of any priority and disposition (what another source could say). */
   const judged = (priority: number, disposition: DispositionNumber): VerdictAndJudgement => {
     const base = fromIndicator('Allowed');
@@ -147,7 +139,7 @@ describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean
   it("an Allowed indicator overrides Defender's Malware determination, in either order", () => {
     const allowed = fromIndicator('Allowed');
     for (const order of [[allowed, malware()], [malware(), allowed]]) {
-      const verdict = verdictOf(order);
+      const verdict = mapper().perObservable(order)[0];
       expect(verdict).toMatchObject({ disposition: 1, disposition_name: 'Clean' });
       expect(verdict?.judgement_id).toBe(allowed.judgement.id);
     }
@@ -155,7 +147,7 @@ describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean
 
   it('a Malware determination decides when no indicator judges the file', () => {
     const determination = malware();
-    expect(verdictOf([determination])).toBe(determination.verdict);
+    expect(mapper().perObservable([determination])[0]).toBe(determination.verdict);
   });
 
   it.each<[string, DispositionNumber, DispositionNumber, DispositionNumber]>([
@@ -165,29 +157,29 @@ describe('verdictOf / verdictPerObservable: CTIM chooses by priority, then Clean
     ['Common over Unknown', 5, 4, 4],
     ['Clean over Unknown', 1, 5, 1],
   ])('a tie in priority is broken by disposition: %s', (_name, first, second, expected) => {
-    expect(verdictOf([judged(95, first), judged(95, second)])?.disposition).toBe(expected);
-    expect(verdictOf([judged(95, second), judged(95, first)])?.disposition).toBe(expected);
+    expect(mapper().perObservable([judged(95, first), judged(95, second)])[0]?.disposition).toBe(expected);
+    expect(mapper().perObservable([judged(95, second), judged(95, first)])[0]?.disposition).toBe(expected);
   });
 
   it('two indicators of equal priority, Block and Allowed: Clean, in either order', () => {
-    expect(verdictOf([fromIndicator('Block'), fromIndicator('Allowed')])?.disposition).toBe(1);
-    expect(verdictOf([fromIndicator('Allowed'), fromIndicator('Block')])?.disposition).toBe(1);
+    expect(mapper().perObservable([fromIndicator('Block'), fromIndicator('Allowed')])[0]?.disposition).toBe(1);
+    expect(mapper().perObservable([fromIndicator('Allowed'), fromIndicator('Block')])[0]?.disposition).toBe(1);
   });
 
   it('a higher priority wins whatever its disposition', () => {
-    expect(verdictOf([judged(90, 1), judged(95, 5)])?.disposition).toBe(5);
-    expect(verdictOf([judged(95, 2), judged(90, 1)])?.disposition).toBe(2);
+    expect(mapper().perObservable([judged(90, 1), judged(95, 5)])[0]?.disposition).toBe(5);
+    expect(mapper().perObservable([judged(95, 2), judged(90, 1)])[0]?.disposition).toBe(2);
   });
 
   it('keeps the first of equal judgements, and gives no verdict for none', () => {
     const [a, b] = [judged(95, 2), judged(95, 2)];
-    expect(verdictOf([a, b])).toBe(a.verdict);
-    expect(verdictOf([])).toBeUndefined();
+    expect(mapper().perObservable([a, b])[0]).toBe(a.verdict);
+    expect(mapper().perObservable([])).toEqual([]);
   });
 
   it('keeps one verdict per observable, in first-seen order', () => {
     const domain = { type: 'domain', value: 'a.example' };
-    const result = verdictPerObservable([fromIndicator('Block', domain), malware(), fromIndicator('Allowed'), fromIndicator('Warn', domain)]);
+    const result = mapper().perObservable([fromIndicator('Block', domain), malware(), fromIndicator('Allowed'), fromIndicator('Warn', domain)]);
     expect(result.map((v) => [v.observable.type, v.disposition])).toEqual([
       ['domain', 2],
       ['sha1', 1],

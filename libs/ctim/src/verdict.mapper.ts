@@ -16,7 +16,6 @@ export interface VerdictAndJudgement {
   judgement: Judgement;
 }
 
-/** CTIM disposition numbers and names. */
 export const DISPOSITIONS = {
   clean: { disposition: 1, disposition_name: 'Clean' },
   malicious: { disposition: 2, disposition_name: 'Malicious' },
@@ -25,11 +24,7 @@ export const DISPOSITIONS = {
   unknown: { disposition: 5, disposition_name: 'Unknown' },
 } as const satisfies Record<string, Disposition>;
 
-/**
- * Judgement priorities. CTIM keeps 95 for curated allow/block lists, which is what the tenant's
- * custom indicators are: the analyst's explicit decision outranks Defender's automated
- * determination (automated sources stay at or below 90).
- */
+// CTIM keeps 95 for curated allow/block lists, which custom indicators are; automated sources stay at or below 90.
 export const JUDGEMENT_PRIORITY = { indicator: 95, determination: 90 } as const;
 
 const DISPOSITION_BY_ACTION: Readonly<Record<string, Disposition>> = {
@@ -42,11 +37,7 @@ const DISPOSITION_BY_ACTION: Readonly<Record<string, Disposition>> = {
   allowed: DISPOSITIONS.clean,
 };
 
-/**
- * The disposition a custom indicator action stands for: Block / BlockAndRemediate /
- * AlertAndBlock → Malicious; Audit / Alert / Warn → Suspicious; Allowed → Clean; else undefined.
- */
-export function dispositionForIndicatorAction(action: string | null | undefined): Disposition | undefined {
+function dispositionForIndicatorAction(action: string | null | undefined): Disposition | undefined {
   const key = text(action)?.toLowerCase();
   return key === undefined ? undefined : DISPOSITION_BY_ACTION[key];
 }
@@ -56,7 +47,7 @@ function validIso(value: unknown): string | undefined {
   return iso !== undefined && !Number.isNaN(Date.parse(iso)) ? iso : undefined;
 }
 
-/** Whether an indicator's `expirationTime` has passed at `now`: Defender no longer applies it, so it judges nothing. */
+/** Defender no longer applies an expired indicator, so it judges nothing. */
 export function indicatorExpired(indicator: Pick<Indicator, 'expirationTime'>, now: Date): boolean {
   const expiration = validIso(indicator.expirationTime);
   return expiration !== undefined && Date.parse(expiration) <= now.getTime();
@@ -68,8 +59,8 @@ interface DeterminationJudgement {
   label: string;
 }
 
-/** Defender's file `determinationType` values and what each means in CTIM; any other (`Unknown`) judges nothing. */
-export const FILE_DETERMINATIONS: Readonly<Record<string, DeterminationJudgement>> = {
+// Any other `determinationType` (`Unknown`) judges nothing.
+const FILE_DETERMINATIONS: Readonly<Record<string, DeterminationJudgement>> = {
   malware: { disposition: DISPOSITIONS.malicious, severity: 'High', label: 'Malware' },
   pua: { disposition: DISPOSITIONS.suspicious, severity: 'Medium', label: 'a potentially unwanted application' },
   clean: { disposition: DISPOSITIONS.clean, severity: 'Info', label: 'Clean' },
@@ -112,12 +103,7 @@ function build(
   return { verdict, judgement };
 }
 
-/**
- * Verdict + judgement from a custom indicator. Valid from the indicator's creation
- * (else `now`) until its `expirationTime` (else 2525-01-01). Undefined for an action with no
- * disposition, or an indicator that has already expired.
- */
-export function verdictAndJudgementFromIndicator(indicator: Indicator, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
+function verdictAndJudgementFromIndicator(indicator: Indicator, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const disposition = dispositionForIndicatorAction(indicator.action);
   if (!disposition) return undefined;
   if (indicatorExpired(indicator, stamp.now)) return undefined;
@@ -146,8 +132,7 @@ export function verdictAndJudgementFromIndicator(indicator: Indicator, observabl
   );
 }
 
-/** Verdict + judgement from a file profile's `determinationType` (`FILE_DETERMINATIONS`), valid from now to 2525-01-01. */
-export function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
+function verdictAndJudgementFromFileProfile(profile: FileProfile, observable: CtimObservable, stamp: MappingStamp): VerdictAndJudgement | undefined {
   const type = text(profile.determinationType)?.toLowerCase();
   const determination = type === undefined || !Object.hasOwn(FILE_DETERMINATIONS, type) ? undefined : FILE_DETERMINATIONS[type];
   if (!determination) return undefined;
@@ -165,18 +150,13 @@ export function verdictAndJudgementFromFileProfile(profile: FileProfile, observa
   );
 }
 
-/**
- * Whether `a` decides the verdict over `b`, as CTIM chooses: the higher judgement priority; among
- * equal priorities the more important disposition, in CTIM's order Clean, Malicious, Suspicious,
- * Common, Unknown (its disposition numbers).
- */
+// As CTIM chooses: the higher priority, then the disposition in its order Clean, Malicious, Suspicious, Common, Unknown.
 function outranks(a: Judgement, b: Judgement): boolean {
   if (a.priority !== b.priority) return a.priority > b.priority;
   return a.disposition < b.disposition;
 }
 
-/** The verdict of one observable's judgements (the first of equals), or undefined for none. */
-export function verdictOf(judged: readonly VerdictAndJudgement[]): Verdict | undefined {
+function verdictOf(judged: readonly VerdictAndJudgement[]): Verdict | undefined {
   let chosen: VerdictAndJudgement | undefined;
   for (const candidate of judged) {
     if (!chosen || outranks(candidate.judgement, chosen.judgement)) chosen = candidate;
@@ -184,8 +164,7 @@ export function verdictOf(judged: readonly VerdictAndJudgement[]): Verdict | und
   return chosen?.verdict;
 }
 
-/** One verdict per observable (type + value), chosen by `verdictOf`, in first-seen order. */
-export function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
+function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
   const byObservable = new Map<string, VerdictAndJudgement[]>();
   for (const item of judged) {
     const { type, value } = item.verdict.observable;
@@ -197,7 +176,6 @@ export function verdictPerObservable(judged: readonly VerdictAndJudgement[]): Ve
   return [...byObservable.values()].map((group) => verdictOf(group)).filter((v): v is Verdict => v !== undefined);
 }
 
-/** The verdict mappers as a provider: each judgement gets a fresh id, and validity starts from the clock's now. */
 @Injectable()
 export class VerdictMapper {
   constructor(private readonly stamps: StampProvider) {}
@@ -210,7 +188,6 @@ export class VerdictMapper {
     return verdictAndJudgementFromFileProfile(profile, observable, this.stamps.stamp());
   }
 
-  /** One verdict per observable, chosen as CTIM does (`verdictPerObservable`). */
   perObservable(judged: readonly VerdictAndJudgement[]): Verdict[] {
     return verdictPerObservable(judged);
   }

@@ -13,7 +13,6 @@ import {
   Machine,
   MachineAction,
 } from '@app/defender/models';
-import type { MappingStamp } from '../src/ctim.types';
 import { IdGenerator } from '../src/id.provider';
 import type { SightingContext } from '../src/sighting.mapper';
 import { StampProvider } from '../src/stamp.provider';
@@ -342,9 +341,4 @@ export function uuidNo(n: number): string {
 /** Stamps at a fixed time with counting ids, as the mappers get them from `CtimModule`. */
 export function fixedStamps(at: string = NOW): StampProvider {
   return new StampProvider(fixedClock(at), new CountingIds());
-}
-
-/** One stamp at a fixed time whose ids count from `uuidNo(1)`. */
-export function aStamp(at: string = NOW): MappingStamp {
-  return fixedStamps(at).stamp();
 }

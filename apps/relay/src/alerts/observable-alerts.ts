@@ -2,15 +2,9 @@ import { ErrorList, Observable, ObservableType } from '@app/common';
 import { Alert, AlertListsCache, DefenderContext, ObservableSearch } from '@app/defender';
 import { Injectable } from '@nestjs/common';
 
-/** The observable types whose alerts can be found (and so triaged). */
 export const ALERT_TYPES: readonly ObservableType[] = ['sha1', 'sha256', 'md5', 'ip', 'ipv6', 'domain', 'url', 'hostname', 'ms_machine_id', 'user'];
 
-/**
- * How the relay finds all alerts of one observable (any status), the one place respond reads them
- * and observe shares them through: the related-alerts APIs observe uses, and `AlertEvidence` for
- * a URL or an IPv6 address, which those APIs do not answer. `lookup` is the part to replace by
- * a shared search table.
- */
+/** All alerts of one observable: the search table's lookups, and `AlertEvidence` for URLs and IPv6, which they do not answer. */
 @Injectable()
 export class ObservableAlerts {
   constructor(
@@ -18,11 +12,7 @@ export class ObservableAlerts {
     private readonly cache: AlertListsCache,
   ) {}
 
-  /**
-   * The observable's alerts: from the short per-credential cache (filled by a recent observe or
-   * listing) unless `fresh`, which reads Defender and refreshes the cache. A lookup that reported
-   * an error (a host name with too many devices) is not cached.
-   */
+  // A lookup that reported an error (a host name with too many devices) is not cached.
   async of(ctx: DefenderContext, observable: Observable, errors: ErrorList, { fresh = false } = {}): Promise<Alert[]> {
     const key = cacheKey(observable);
     const load = async (): Promise<Alert[]> => {
@@ -57,7 +47,6 @@ export class ObservableAlerts {
     this.cache.remember(ctx, cacheKey(observable), alerts);
   }
 
-  /** Alerts of this credential were changed: lists and alert counts read before are stale. */
   changed(ctx: DefenderContext): void {
     this.cache.changed(ctx);
   }

@@ -9,11 +9,6 @@ export interface DeliberateResult {
   errors: RelayErrorBody[];
 }
 
-/**
- * Verdicts from the tenant's custom indicators and, for files, Defender's own
- * determination, chosen as CTIM does: the analyst's indicator outranks the determination.
- * No indicator and no determination: no verdict.
- */
 @Injectable()
 export class DeliberateService {
   private readonly logger = new Logger(DeliberateService.name);
@@ -34,7 +29,6 @@ export class DeliberateService {
     });
   }
 
-  /** Both sources are asked concurrently; one failing keeps what the other said. */
   private async judge(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<VerdictAndJudgement[]> {
     const [fromIndicators, fromProfile] = await Promise.all([
       errors.capture(() => this.fromIndicators(ctx, observable), []),

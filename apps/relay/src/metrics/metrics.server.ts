@@ -5,10 +5,7 @@ import { createServer, Server } from 'node:http';
 import { SECURITY_HEADERS } from '../http-transport';
 import { listenError } from '../startup';
 
-/**
- * Prometheus `/metrics` on its own port (METRICS_PORT), never on the relay's public port, so it
- * cannot be exposed to the internet by accident; off unless configured.
- */
+// Never on the public port, so it cannot be exposed to the internet by accident.
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsServer.name);
@@ -36,16 +33,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     }).catch((error: unknown) => {
       throw listenError(error, 'METRICS_PORT', this.config.metricsPort, this.config.metricsHost) ?? error;
     });
-    // The start-up summary names the metrics address; this is the detail of when it opened.
     this.logger.debug(`Prometheus metrics on http://${this.config.metricsHost}:${this.port}/metrics`);
   }
 
-  /** The bound port (useful when METRICS_PORT=0). */
   get port(): number | undefined {
     return this.address?.port;
   }
 
-  /** The bound address, e.g. 127.0.0.1. */
   get host(): string | undefined {
     return this.address?.address;
   }

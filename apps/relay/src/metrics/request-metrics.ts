@@ -5,12 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 type Outcome = 'ok' | 'partial' | 'error' | 'client_error';
 
-/**
- * Counts answered relay requests by route and by what the caller got back, and
- * times them from arrival to answer. One Fastify hook sees every JSON answer once — handler
- * results and the envelope filter's errors alike — so nothing is counted twice and no request
- * pays for a Nest interceptor (its Observable chain cost more CPU than the rest of a /refer).
- */
+// One Fastify hook sees every JSON answer once, errors included; a Nest interceptor cost more CPU than a /refer.
 @Injectable()
 export class RequestMetrics implements OnModuleInit {
   constructor(
@@ -34,7 +29,6 @@ export class RequestMetrics implements OnModuleInit {
   }
 }
 
-/** HTTP errors are the caller's (unknown route, wrong method); envelopes say ok, partial or error. */
 export function outcomeOf(status: number, body: unknown): Outcome {
   if (status >= 400) return 'client_error';
   const errors = (body as { errors?: Array<{ type?: string }> } | null)?.errors;

@@ -1,10 +1,7 @@
 import { evidenceHashes, eventFileHashes, fileHashes, FileHashes, initiatingProcessHashes, isComplete, isRecord } from '@app/ctim';
 import type { Alert, FileProfile, HuntingEvent, Machine } from '@app/defender';
 
-// What observe fetches once per request besides the alerts and events, and the indexes it hands
-// the sighting mappers. Pure: the service makes the calls.
 
-/** Every device id the alerts (`machineId`) and events (`DeviceId`) refer to. */
 export function machineIdsOf(alerts: readonly Alert[], events: readonly HuntingEvent[]): Set<string> {
   const ids = new Set<string>();
   for (const id of [...alerts.map((a) => a.machineId), ...events.map((e) => e.DeviceId)]) {
@@ -14,21 +11,12 @@ export function machineIdsOf(alerts: readonly Alert[], events: readonly HuntingE
   return ids;
 }
 
-/**
- * The files whose three hashes a hunting row carries (the file it acted on, its initiating
- * process): Defender's own hash sets, which complete other mentions of the same file without a
- * file-profile lookup. Pass them to `fileProfileIndex` with the profiles.
- */
+// A hunting row's full hash sets complete other mentions of the same file without a file-profile lookup.
 export function completeFilesIn(events: readonly HuntingEvent[]): FileHashes[] {
   return events.flatMap((event) => [eventFileHashes(event), initiatingProcessHashes(event)]).filter(isComplete);
 }
 
-/**
- * Every sha1/sha256 (lower-case) in alert evidence and hunting rows whose sibling hashes the
- * payload does not carry and whose file `known` (a `fileProfileIndex`) does not hold already:
- * one key per file (sha1 when known, else sha256), each fetched once as `files/{hash}`. md5-only
- * files are not looked up.
- */
+/** One key per file still missing sibling hashes (sha1, else sha256; md5-only files are not looked up). */
 export function hashesNeedingCompletion(
   alerts: readonly Alert[],
   events: readonly HuntingEvent[],
@@ -50,7 +38,6 @@ export function hashesNeedingCompletion(
   return needed;
 }
 
-/** File profiles by every lower-case hash they carry (the first profile wins), as the sighting mappers read them. */
 export function fileProfileIndex(profiles: Iterable<FileProfile>): Map<string, FileProfile> {
   const index = new Map<string, FileProfile>();
   for (const profile of profiles) {
@@ -61,11 +48,7 @@ export function fileProfileIndex(profiles: Iterable<FileProfile>): Map<string, F
   return index;
 }
 
-/**
- * Machine profiles by the (lower-case) id each was requested with: `profiles[i]` answers
- * `requestedIds[i]`. The profile's own `id` is not trusted, as some answers lack it; answers that
- * are not objects are dropped, so they cost only their device's target fields.
- */
+// Keyed by the requested id: some answers lack their own `id`.
 export function machineIndex(requestedIds: readonly string[], profiles: readonly unknown[]): Map<string, Machine> {
   const index = new Map<string, Machine>();
   requestedIds.forEach((id, i) => {

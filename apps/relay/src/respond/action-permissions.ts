@@ -1,6 +1,7 @@
 import { RelayError } from '@app/common';
-import { RequestedAction, ResponseAction } from '@app/ctim';
+import { ResponseAction } from '@app/ctim';
 import { CapabilityReport, MachineActionName } from '@app/defender';
+import { RequestedAction } from './action-id.parser';
 
 const MACHINE_CAPABILITIES: Readonly<Record<MachineActionName, string>> = {
   FullIsolation: 'respond.isolate',

@@ -13,8 +13,7 @@ import {
   tooManyDevicesForIp,
 } from '@app/defender';
 import { Injectable } from '@nestjs/common';
-
-const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
+import { NOTHING_SENT } from './trigger.dto';
 
 /**
  * Machine actions for observables that name devices without being their id (host names, MACs,

@@ -7,7 +7,6 @@ import {
   HASH_TYPES,
   isObservableType,
   Observable,
-  observableProblem,
   ObservableType,
   preview,
   RelayError,
@@ -16,7 +15,7 @@ import {
   Clock,
   CLOCK,
 } from '@app/common';
-import { ActionMapper, alertTriageActions, RequestedAction, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
+import { ActionMapper, alertTriageActions, RESOLUTIONS, ResponseAction, ResponseDevice, triageCandidates, triageChange, TriageRequest } from '@app/ctim';
 import {
   Alert,
   AlertClassification,
@@ -36,8 +35,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ALERT_TYPES, ObservableAlerts } from '../alerts/observable-alerts';
 import { ActionGate } from './action-permissions';
+import { RequestedAction, requestedAction } from './action-id.parser';
 import { DeviceActions } from './device-actions';
-import { Trigger } from './trigger.dto';
+import { NOTHING_SENT, Trigger } from './trigger.dto';
 
 /** What a machine action may be triggered on: the id itself, or an observable with the `machine_id` offered for it. */
 const MACHINE_TARGET_TYPES: readonly ObservableType[] = ['ms_machine_id', ...DEVICE_PIVOT_TYPES];
@@ -52,8 +52,6 @@ export interface TriggerResult {
   status: 'success' | 'failure';
   errors: RelayErrorBody[];
 }
-
-const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
 
 /**
  * Response actions: offers what fits the device's current state or the indicator
@@ -82,7 +80,7 @@ export class RespondService {
     const errors = new ErrorList(this.logger, warnings);
     return this.contexts.run(credentials, async (ctx) => {
       const roles = await this.permissions.roles(credentials, this.permissions.settings.alertsApi === 'graph');
-      const gate = new ActionGate((capability) => this.permissions.assess(roles, capability), (id) => this.actions.requested(id));
+      const gate = new ActionGate((capability) => this.permissions.assess(roles, capability), (id) => requestedAction(id));
       const lists = await Promise.all(observables.map((o) => this.actionsFor(ctx, o, gate, errors)));
       const actions = gate.offer(lists.flat());
       const withheld = gate.warning();
@@ -153,11 +151,11 @@ export class RespondService {
   async trigger(credentials: Credentials, trigger: Trigger): Promise<TriggerResult> {
     const errors = new ErrorList(this.logger);
     try {
-      const action = this.actions.requested(trigger.actionId);
+      const action = requestedAction(trigger.actionId);
       if (!action) {
         throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so ${NOTHING_SENT}`);
       }
-      const observable = this.observableFor(action, trigger.observable);
+      const observable = this.observableFor(action, trigger);
       await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger, errors));
     } catch (error) {
       errors.add(error);
@@ -165,13 +163,12 @@ export class RespondService {
     return { status: errors.all.length === 0 ? 'success' : 'failure', errors: errors.all };
   }
 
-  /** The trigger's observable (normalised by the pipe) if the action takes its type and the value is well-formed. */
-  private observableFor(action: RequestedAction, { type, value }: Trigger['observable']): Observable {
+  /** The trigger's observable (normalised and checked by the pipe) if the action takes its type. */
+  private observableFor(action: RequestedAction, { observable: { type, value }, invalidValue }: Trigger): Observable {
     if (!isObservableType(type) || !acceptedTypes(action).includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
     }
-    const problem = observableProblem(type, value);
-    if (problem) throw new RelayError('invalid payload', `Invalid JSON payload received: 'observable_value' is ${problem}`);
+    if (invalidValue !== undefined) throw new RelayError('invalid payload', invalidValue);
     return { type, value };
   }
 

@@ -63,10 +63,15 @@ export class TriggerDto {
   alert_ids?: string;
 }
 
+/** Ends every refusal made before anything reached Defender. */
+export const NOTHING_SENT = 'nothing was sent to Microsoft Defender for Endpoint';
+
 /** A trigger as `TriggerPipe` hands it on: fields checked, the observable normalised but not yet matched to the action. */
 export interface Trigger {
   actionId: string;
   observable: { type: string; value: string };
+  /** Why the value does not fit its (known) type; reported after the action's own checks, as a failed trigger. */
+  invalidValue?: string;
   indicatorId?: string;
   tag?: string;
   machineActionId?: string;

@@ -1,4 +1,4 @@
-import { normaliseObservable, RelayError, validateDto } from '@app/common';
+import { isObservableType, normaliseObservable, observableProblem, RelayError, validateDto } from '@app/common';
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { Trigger, TriggerDto } from './trigger.dto';
 
@@ -27,9 +27,11 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
         alert_ids: raw.alert_ids,
       }),
     );
+    const observable = normaliseObservable(dto.observable_type, dto.observable_value);
     return {
       actionId: dto.actionId,
-      observable: normaliseObservable(dto.observable_type, dto.observable_value),
+      observable,
+      invalidValue: invalidValue(observable),
       indicatorId: dto.indicator_id,
       tag: dto.tag,
       machineActionId: dto.machine_action_id,
@@ -40,4 +42,9 @@ export class TriggerPipe implements PipeTransform<unknown, Trigger> {
       alertIds: dto.alert_ids?.split(','),
     };
   }
+}
+
+function invalidValue({ type, value }: Trigger['observable']): string | undefined {
+  const problem = isObservableType(type) ? observableProblem(type, value) : undefined;
+  return problem && `Invalid JSON payload received: 'observable_value' is ${problem}`;
 }

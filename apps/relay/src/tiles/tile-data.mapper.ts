@@ -2,7 +2,6 @@ import { portalPage } from '../refer/refer-link.mapper';
 import { ACTION_OUTCOMES, ActivityStats, ALERT_STATUSES, AlertStats, AlertStatus, PostureStats, Severity, SEVERITIES, SeverityCounts } from './tile-stats';
 import { TimeWindow } from './tile-periods';
 
-/** Pages of the Defender portal the tiles link to, pinned to the caller's tenant. */
 export interface PortalLinks {
   alerts: string;
   devices: string;
@@ -25,11 +24,8 @@ interface TimeRange {
   end_time: string;
 }
 
-/** What every tile-data answer carries besides its data. */
 export interface TileFrame {
-  /** How long the relay will answer with these figures (read at start, reused until end). */
   valid_time: TimeRange;
-  /** The period the figures cover, ending when they were read. */
   observed_time: TimeRange;
   cache_scope: 'org';
 }
@@ -91,7 +87,7 @@ const STATUS_LABEL: Record<AlertStatus, string> = { New: 'New', InProgress: 'In 
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** One stacked value per severity, zeros included, so every bar has the same keys. */
+// Zeros included, so every bar has the same keys.
 function severityValues(counts: SeverityCounts, link: string, where: string): ChartValue[] {
   return SEVERITIES.map((s) => ({ key: s.toLowerCase(), value: counts[s], tooltip: `${plural(counts[s], `${s} alert`)}${where}`, link_uri: link }));
 }
@@ -108,7 +104,6 @@ export function alertsSummary(stats: AlertStats, links: PortalLinks): MetricGrou
   };
 }
 
-/** `2026-11-25 11:00` for hours, `2026-11-25` for days (UTC). */
 function bucketLabel(start: number, unit: AlertStats['unit']): string {
   const iso = new Date(start).toISOString();
   return unit === 'hour' ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
@@ -138,7 +133,6 @@ export function topAlertedDevices(stats: AlertStats, links: PortalLinks): ChartB
   };
 }
 
-/** Portal names of Defender's detection sources; others are shown as Defender names them. */
 const SOURCE_LABEL: Record<string, string> = {
   WindowsDefenderAtp: 'EDR',
   WindowsDefenderAv: 'Antivirus',
@@ -186,7 +180,7 @@ export function devicePosture(stats: PostureStats, links: PortalLinks): MetricGr
 
 const OUTCOME_ICON = { Pending: 'bulleted-list', Succeeded: 'information', Failed: 'critical-stop', Cancelled: 'block' } as const;
 
-/** Indicators have no portal page of their own to link to, so their count has no link. */
+// Indicators have no portal page, so their count has no link.
 export function responseActivity(stats: ActivityStats, links: PortalLinks): MetricGroupBody {
   return {
     data: [...ACTION_OUTCOMES.map((o) => metric(o, stats.actions[o], OUTCOME_ICON[o], links.actions)), metric('Indicators added', stats.indicatorsAdded, 'label-group')],

@@ -1,8 +1,6 @@
-/** The periods every tile offers (XDR's names). */
 export const TILE_PERIODS = ['last_hour', 'last_24_hours', 'last_7_days', 'last_30_days'] as const;
 export type TilePeriod = (typeof TILE_PERIODS)[number];
 
-/** The widest period: one read of it serves the shorter ones too. */
 export const WIDEST_PERIOD: TilePeriod = 'last_30_days';
 
 export const HOUR_MS = 3_600_000;
@@ -15,7 +13,6 @@ const LENGTH_MS: Record<TilePeriod, number> = {
   last_30_days: 30 * DAY_MS,
 };
 
-/** A closed interval of epoch milliseconds. */
 export interface TimeWindow {
   start: number;
   end: number;
@@ -23,7 +20,6 @@ export interface TimeWindow {
 
 export type BucketUnit = 'hour' | 'day';
 
-/** The period ending at `now`: [now − length, now]. */
 export function periodWindow(period: TilePeriod, now: number): TimeWindow {
   return { start: now - LENGTH_MS[period], end: now };
 }
@@ -32,18 +28,16 @@ export function inWindow(time: number, window: TimeWindow): boolean {
   return time >= window.start && time <= window.end;
 }
 
-/** Hours for the hour and 24-hour periods, days for the 7- and 30-day ones. */
 export function bucketUnit(period: TilePeriod): BucketUnit {
   return period === 'last_hour' || period === 'last_24_hours' ? 'hour' : 'day';
 }
 
-/** The start of the UTC hour or day `time` falls in (epoch ms count whole UTC days, no leap seconds). */
+// Epoch ms count whole UTC days (no leap seconds).
 export function bucketStart(time: number, unit: BucketUnit): number {
   const size = unit === 'hour' ? HOUR_MS : DAY_MS;
   return Math.floor(time / size) * size;
 }
 
-/** The start of every bucket the window touches, oldest first (the first and last are partial). */
 export function bucketStarts(window: TimeWindow, unit: BucketUnit): number[] {
   const size = unit === 'hour' ? HOUR_MS : DAY_MS;
   const starts: number[] = [];

@@ -1,20 +1,17 @@
 import type { Alert, Indicator, Machine, MachineAction } from '@app/defender';
 import { bucketStart, bucketStarts, BucketUnit, inWindow, periodWindow, TILE_PERIODS, TilePeriod, TimeWindow } from './tile-periods';
 
-/** The four severities the Defender portal shows, highest first. */
 export const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export type SeverityCounts = Record<Severity, number>;
 
-/** Alert statuses as Defender names them; a missing or new one counts as Unknown. */
 export const ALERT_STATUSES = ['New', 'InProgress', 'Resolved', 'Unknown'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export type StatusCounts = Record<AlertStatus, number>;
 
-/** How many devices the top-devices tile shows. */
 export const TOP_DEVICES = 10;
 
-/** Defender's `UnSpecified` (and any severity it adds later) counts as Informational, the lowest shown. */
+// `UnSpecified` (and any severity Defender adds later) counts as Informational, the lowest shown.
 export function severityOf(alert: Pick<Alert, 'severity'>): Severity {
   return (SEVERITIES as readonly string[]).includes(String(alert.severity)) ? (alert.severity as Severity) : 'Informational';
 }
@@ -27,39 +24,29 @@ const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Objec
 
 export interface DeviceCount {
   id: string;
-  /** The device's DNS name as its alerts give it, else its id. */
   name: string;
   total: number;
   severity: SeverityCounts;
 }
 
 export interface SourceCount {
-  /** Defender's `detectionSource` (API name), `Unknown` when absent. */
   source: string;
   total: number;
   status: StatusCounts;
 }
 
-/** What the four alert tiles show for one period, from one read of the period's alerts. */
 export interface AlertStats {
   window: TimeWindow;
   unit: BucketUnit;
   total: number;
   severity: SeverityCounts;
   status: StatusCounts;
-  /** One per UTC hour or day of the window, oldest first, zeros included. */
   buckets: { start: number; severity: SeverityCounts }[];
-  /** The devices with most alerts, most first (at most TOP_DEVICES). */
   devices: DeviceCount[];
-  /** Every detection source seen, most alerts first. */
   sources: SourceCount[];
 }
 
-/**
- * Counts alerts page by page into what the alert tiles show, so a long read never holds all its
- * alerts at once. Times are the alerts' `alertCreationTime` in UTC; an alert outside the window
- * (a clock or filter mismatch) or seen twice (pages shifting while read) is counted once or not at all.
- */
+// Counts page by page so a long read never holds all its alerts; pages shifting while read can repeat an alert.
 export class AlertTally {
   private readonly seen = new Set<string>();
   private readonly severity = zeros(SEVERITIES);
@@ -123,7 +110,6 @@ export class AlertTally {
   }
 }
 
-/** Health states the posture tile counts; NoSensorDataImpairedCommunication counts as no sensor data. */
 export const HEALTH_STATES = ['Active', 'Inactive', 'ImpairedCommunication', 'NoSensorData'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
@@ -140,10 +126,6 @@ function healthOf(machine: Machine): HealthState | undefined {
   return (HEALTH_STATES as readonly string[]).includes(String(machine.healthStatus)) ? (machine.healthStatus as HealthState) : undefined;
 }
 
-/**
- * The devices' state now: onboarded devices by health, risk and exposure, and how many are
- * isolated (their latest succeeded isolation or release, however old, is an isolation).
- */
 export class PostureTally {
   private readonly machines = new Map<string, Machine>();
   private readonly latestIsolation = new Map<string, { at: number; type: string }>();
@@ -180,7 +162,6 @@ export class PostureTally {
   }
 }
 
-/** Machine action outcomes the activity tile shows: InProgress still waits like Pending; TimeOut failed. */
 export const ACTION_OUTCOMES = ['Pending', 'Succeeded', 'Failed', 'Cancelled'] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
@@ -198,10 +179,6 @@ export interface ActivityStats {
   indicatorsAdded: number;
 }
 
-/**
- * Machine actions and indicators created in each period ending at `now`, all four periods from
- * one read of the widest (actions and indicators are few, unlike alerts).
- */
 export class ActivityTally {
   private readonly windows: Record<TilePeriod, TimeWindow>;
   private readonly counts: Record<TilePeriod, ActivityStats>;

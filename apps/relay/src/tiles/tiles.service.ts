@@ -32,40 +32,22 @@ export type TileData = TileFrame & TileBody;
 
 export interface TileDataResult {
   data: TileData;
-  /** A read that stopped part-way: the figures cover what was read before it. */
+  /** A read that stopped part-way: the figures cover what came before it. */
   errors: RelayErrorBody[];
 }
 
-/** Figures read from Defender at `at`, shared by the tiles that show them. */
 interface Snapshot<T> {
   at: number;
   value: T;
   errors: RelayErrorBody[];
 }
 
-/** Snapshots kept at most: six per credential for about 1,600 credentials. */
 const MAX_SNAPSHOTS = 10_000;
 
-/**
- * The fleet (devices, isolations) and the response history (machine actions, indicators) are
- * reused this many times longer than alert counts: they change slowly, and reading them every
- * minute would make a wall screen cost more than 3 Defender calls a minute.
- */
+// Devices and response history change slowly; docs/performance.md has the call budget this buys.
 const FLEET_TTL_FACTOR = 5;
 
-/**
- * Dashboard tiles (`/tiles/tile-data`). Each tile is drawn from a snapshot of its credential's
- * data, read from Defender when no fresh one exists and reused for TILES_CACHE_TTL_MS:
- * - the four alert tiles of a period share one paged read of the period's alerts;
- * - device-posture reads the devices and the succeeded isolation history;
- * - response-activity reads the machine actions and indicators of the last 30 days, which serves
- *   all four periods.
- * The device and activity snapshots live FLEET_TTL_FACTOR times longer than the alert ones. So a
- * dashboard of the six tiles refreshing every minute costs, averaged over those five minutes, 1.8
- * Defender calls a minute for one period (its alerts every minute, the 4 other reads once), and
- * every further period one more; tiles asked for together share the calls in flight.
- * Snapshots are keyed by the credential's identity and read only after its token was obtained.
- */
+/** Dashboard tiles, each drawn from a per-credential snapshot of Defender reads (docs/performance.md). */
 @Injectable()
 export class TilesService {
   private readonly logger = new Logger(TilesService.name);
@@ -111,7 +93,6 @@ export class TilesService {
     return { data: { ...frame, ...body(snapshot.value) }, errors: snapshot.errors };
   }
 
-  /** One paged read of the alerts created in the period, counted for the four alert tiles. */
   private alertStats(ctx: DefenderContext, period: TilePeriod): Promise<Snapshot<AlertStats>> {
     // A triage through the relay moves the generation on, so its counts show on the next read.
     return this.snapshot(ctx, `alerts:${this.alertLists.generation(ctx)}:${period}`, this.snapshots, async (at, errors) => {
@@ -144,10 +125,7 @@ export class TilesService {
     });
   }
 
-  /**
-   * The credential's fresh snapshot `name`, else the one being read, else a new read. A read
-   * that stopped part-way is answered (with its error) to whoever waited for it, never kept.
-   */
+  // A read that stopped part-way is answered (with its error) to whoever waited for it, never kept.
   private snapshot<T>(
     ctx: DefenderContext,
     name: string,

@@ -1,10 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, CLOCK, systemClock } from './clock';
 
-/**
- * Provides the app's CLOCK everywhere: the system clock, or one a test or benchmark moves by
- * hand. The app module imports it once (`AppModule.register`).
- */
+/** Imported once, by `AppModule.register`; tests and benchmarks provide a clock they move by hand. */
 @Global()
 @Module({})
 export class ClockModule {

@@ -1,7 +1,6 @@
 export type DefenderCloud = 'commercial' | 'gcc' | 'gcc-high' | 'dod';
 export const DEFENDER_CLOUDS: readonly DefenderCloud[] = ['commercial', 'gcc', 'gcc-high', 'dod'];
 
-/** Regional hosts of the commercial Defender API, closer to the tenant's data for lower latency. */
 export const DEFENDER_API_REGIONS = ['us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea'] as const;
 export type DefenderApiRegion = (typeof DEFENDER_API_REGIONS)[number];
 
@@ -12,14 +11,12 @@ export function regionalApiUrl(region: DefenderApiRegion): string {
 export interface CloudEndpoints {
   loginUrl: string;
   apiUrl: string;
-  /** Token audience (v1 `resource`) for the Defender API. */
   apiResource: string;
   portalUrl: string;
   graphUrl: string;
   graphResource: string;
 }
 
-/** Hosts per Microsoft cloud (Microsoft's "Defender for Endpoint for US Government" page). */
 export const CLOUD_ENDPOINTS: Record<DefenderCloud, CloudEndpoints> = {
   commercial: {
     loginUrl: 'https://login.microsoftonline.com',

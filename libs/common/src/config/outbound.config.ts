@@ -7,12 +7,11 @@ class OutboundEnv {
   @Expose() @IsOptional() @IsString()
   NODE_ENV?: string;
 
-  /** Parsed below, so that a bad value is reported without echoing the credentials it may hold. */
+  // Parsed below, so a bad value is reported without echoing the credentials it may hold.
   @Expose() @IsOptional() @IsString()
   OUTBOUND_PROXY?: string;
 }
 
-/** The proxy every outbound call goes through, in the shape axios' `proxy` option takes. */
 export interface OutboundProxy {
   protocol: 'http' | 'https';
   host: string;
@@ -21,34 +20,24 @@ export interface OutboundProxy {
 }
 
 export interface OutboundConfig {
-  /**
-   * `false`: straight to the upstream, whatever HTTP_PROXY / HTTPS_PROXY say (an inherited
-   * variable must not reroute credentials). Otherwise OUTBOUND_PROXY: HTTPS upstreams go through
-   * it in a CONNECT tunnel, so it never sees the secrets.
-   */
+  // `false` ignores HTTP(S)_PROXY: an inherited variable must not reroute credentials.
   proxy: OutboundProxy | false;
-  /** Non-fatal problems, logged at start. */
   warnings: string[];
 }
 
 const PROXY_MESSAGE = 'OUTBOUND_PROXY: must be an http:// or https:// proxy origin such as http://proxy.example.com:3128';
 
-/** `NODE_ENV=production`, as the container image sets it. */
 export function isProductionMode(env: Env): boolean {
   return env.NODE_ENV?.trim().toLowerCase() === 'production';
 }
 
-/** Loopback: the same machine, so nothing crosses a network (test rigs, local sidecars). */
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (host === 'localhost' || host === '::1') return true;
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
-/**
- * Plain `http://` to another machine would carry client secrets and tokens unencrypted: it stops
- * start-up in production mode and is warned about otherwise. Only the host is quoted.
- */
+// Plain http to another machine would carry secrets unencrypted: fatal in production, a warning otherwise.
 export function checkPlainHttp(env: Env, upstreams: Record<string, string | undefined>): { problems: string[]; warnings: string[] } {
   const production = isProductionMode(env);
   const problems: string[] = [];
@@ -86,8 +75,7 @@ function parseProxy(raw: string): OutboundProxy {
 
 export function loadOutboundConfig(env: Env): OutboundConfig {
   const e = validateEnv(OutboundEnv, env);
-  // A plain-http proxy is fine even in production: HTTPS upstreams reach it only as a CONNECT
-  // tunnel, and plain-http upstreams are refused on their own.
+  // A plain-http proxy is fine: HTTPS upstreams cross it only in a CONNECT tunnel.
   const proxy = e.OUTBOUND_PROXY === undefined ? false : parseProxy(e.OUTBOUND_PROXY);
   return { proxy, warnings: [] };
 }

@@ -12,21 +12,14 @@ class StateEnv {
   @Expose() @IsOptional() @IsString()
   STATE_KEY?: string;
 
-  /** Read here only as STATE_KEY's default; the auth namespace owns it. */
   @Expose() @IsOptional() @IsString()
   SECRET_KEY?: string;
 }
 
-/** Where state shared by requests lives (rate-limit windows, token and JWKS caches), and how what comes back from it is authenticated. */
 export interface StateConfig {
-  /** Redis shared by every replica; undefined keeps state in this process's memory. */
   redisUrl?: string;
-  /**
-   * Authenticates what the relay reads back from Redis (JWKS key sets, sealed tokens):
-   * STATE_KEY, else SECRET_KEY; undefined when neither is set.
-   */
+  /** Authenticates what comes back from Redis: STATE_KEY, else SECRET_KEY. */
   stateKey?: string;
-  /** Non-fatal problems, logged at start. */
   warnings: string[];
 }
 

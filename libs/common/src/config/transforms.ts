@@ -22,12 +22,10 @@ export function ToInteger(): PropertyDecorator {
   });
 }
 
-/** Lower-cases an enum-like value so `Commercial` and `commercial` are the same. */
 export function ToLowerCase(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
 }
 
-/** Drops a trailing slash from a URL so paths can be appended. */
 export function ToOrigin(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.replace(/\/+$/, '') : value));
 }

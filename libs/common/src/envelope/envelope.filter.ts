@@ -11,11 +11,7 @@ export interface FilteredResponse {
   body: unknown;
 }
 
-/**
- * The one place errors become responses: contract errors are HTTP 200 envelopes,
- * transport errors (unknown route, wrong method) keep their real status with a JSON body, and
- * anything unexpected is an `internal error` whose id is logged with the stack.
- */
+/** Contract errors are HTTP 200 envelopes; transport errors keep their status; the rest is an `internal error` with a logged id. */
 export function errorResponse(exception: unknown, logger: Logger, bodyLimit?: number): FilteredResponse {
   if (exception instanceof RelayError) return { status: HttpStatus.OK, body: envelope(undefined, [exception.toBody()]) };
   const status = statusOf(exception);

@@ -1,11 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { internalError, RelayError, RelayErrorBody } from '../errors';
 
-/**
- * Errors gathered while a request keeps going: each distinct error once, in the
- * order they happened, so partial results can be answered together with what went wrong.
- * Unexpected errors become `internal error` with an id that is logged with the stack.
- */
+/** Each distinct error once, in order, so partial results are answered with what went wrong. */
 export class ErrorList {
   private readonly items: RelayErrorBody[] = [];
 
@@ -20,7 +16,6 @@ export class ErrorList {
     this.push(error instanceof RelayError ? error.toBody() : internalError(error, this.logger));
   }
 
-  /** Runs `work`; a failure is recorded and `fallback` returned instead. */
   async capture<T>(work: () => Promise<T>, fallback: T): Promise<T> {
     try {
       return await work();

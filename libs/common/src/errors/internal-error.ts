@@ -2,11 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RelayErrorBody } from './relay-error';
 
-/**
- * What an unexpected error becomes: `internal error` with a fresh error id, logged once with the
- * stack under the same id, so the id a user reports finds the cause while the message gives
- * nothing away.
- */
+/** The id a user reports finds the logged stack, while the message gives nothing away. */
 export function internalError(error: unknown, logger: Pick<LoggerService, 'error'>): RelayErrorBody {
   const errorId = randomUUID();
   logger.error({ errorId, err: error }, `Unhandled error ${errorId}`);

@@ -1,4 +1,3 @@
-/** Error codes that XDR shows to the user. */
 export type ErrorCode =
   | 'authorization error'
   | 'permission denied'
@@ -15,7 +14,6 @@ export type ErrorCode =
 
 export type ErrorType = 'fatal' | 'error' | 'warning';
 
-/** One entry of the envelope's `errors` list. */
 export interface RelayErrorBody {
   type: ErrorType;
   code: ErrorCode;
@@ -27,14 +25,10 @@ export interface RelayErrorOptions {
   cause?: unknown;
   /** Seconds after which the caller may retry (rate limits). */
   retryAfterSeconds?: number;
-  /** Upstream HTTP status, when the error came from Defender or Azure AD. */
   upstreamStatus?: number;
 }
 
-/**
- * A contract error: the envelope filter turns it into HTTP 200 `{"errors":[...]}`.
- * Messages are short, name the cause, and never carry secrets, tokens or stack traces.
- */
+/** Messages are short, name the cause, and never carry secrets, tokens or stack traces. */
 export class RelayError extends Error {
   readonly type: ErrorType;
   readonly retryAfterSeconds?: number;

@@ -1,9 +1,4 @@
-/**
- * A Map that never holds more than `maxEntries`: adding a key at the bound first drops the oldest
- * tenth (insertion order; delete and set again to mark an entry as recently used). For every map
- * whose keys come from callers (tenants, credentials, ids), so that no input can grow memory
- * without bound.
- */
+/** At the bound, drops the oldest tenth (delete and set again to mark an entry recently used); for keys callers choose. */
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly maxEntries: number) {
     super();
@@ -15,10 +10,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
     return super.set(key, value);
   }
 
-  /**
-   * A tenth at a time: finding the oldest key walks past the slots of entries deleted since the
-   * map last compacted, so one entry per insert would make a flood at the bound quadratic.
-   */
+  // One entry per insert would make a flood at the bound quadratic: finding the oldest walks past deleted slots.
   private dropOldest(): void {
     let count = Math.ceil(this.maxEntries / 10);
     for (const key of this.keys()) {

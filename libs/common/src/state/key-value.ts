@@ -1,21 +1,16 @@
 import { BoundedMap } from './bounded-map';
 
-/** A small string store with expiry: process memory, or Redis shared by every replica. */
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
-  /** Sets only when absent (a lock); true when this caller set it. */
+  /** A lock: true when this caller set it. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
 }
 
-/** How often expired entries are dropped. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-/**
- * Keys name tenants and clients, so the store is bounded: expired entries are swept every minute,
- * and beyond `maxEntries` the oldest go, whatever their expiry.
- */
+// Keys name tenants and clients, so the store is bounded.
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly entries: BoundedMap<string, { value: string; expiresAt: number }>;
   private nextSweep = 0;
@@ -27,7 +22,6 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries = new BoundedMap(maxEntries);
   }
 
-  /** How many entries are held (for tests and benchmarks). */
   get size(): number {
     return this.entries.size;
   }

@@ -3,10 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { KeyValueStore } from './key-value';
 import { Window, WindowStore } from './sliding-window';
 
-/**
- * The sliding-log limiter of `MemoryWindowStore`, atomically in Redis so all replicas share
- * one log per tenant. Redis's own clock keeps replicas consistent.
- */
+// `MemoryWindowStore`'s log, atomic in Redis; Redis's own clock keeps replicas consistent.
 const SLIDING_LOG = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -36,7 +33,6 @@ end
 return 0
 `;
 
-/** Free slots of the tightest window, recording nothing. */
 const FREE_SLOTS = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -8,12 +8,7 @@ import { MemoryWindowStore, Window, WindowStore } from './sliding-window';
 
 const PREFIX = 'defender-relay:';
 
-/**
- * Where state shared by relay requests lives: rate-limit windows, the token cache and the JWKS
- * cache. In memory by default; with REDIS_URL in Redis, so several replicas share limits and
- * tokens. When Redis is unreachable every operation falls back to memory (logged once per
- * outage) and requests keep being served.
- */
+/** Memory, or Redis shared by replicas; an unreachable Redis falls back to memory so requests keep being served. */
 @Injectable()
 export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SharedStateService.name);
@@ -42,7 +37,6 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
     this.redisUrl = config.redisUrl;
   }
 
-  /** Starts with Redis connected when it is reachable within a moment, so the first requests already share state. */
   async onModuleInit(): Promise<void> {
     if (!this.redisUrl) return;
     // Loaded only when configured: most relays run without Redis, and ioredis costs a few MB.
@@ -76,7 +70,6 @@ export class SharedStateService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** True when state is meant to be shared across replicas (REDIS_URL set). */
   get shared(): boolean {
     return this.redisUrl !== undefined;
   }

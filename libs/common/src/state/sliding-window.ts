@@ -1,6 +1,5 @@
 import { BoundedMap } from './bounded-map';
 
-/** One published Defender limit: at most `limit` calls in any `windowMs`. */
 export interface Window {
   limit: number;
   windowMs: number;
@@ -8,10 +7,7 @@ export interface Window {
 
 export type Bucket = 'general' | 'hunting' | 'alertUpdates';
 
-/**
- * Defender's published per-tenant limits: every API has its own general
- * quota; both advanced-hunting APIs share the hunting one.
- */
+/** Defender's published per-tenant limits; both advanced-hunting APIs share the hunting one. */
 export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
   general: [
     { limit: 100, windowMs: 60_000 },
@@ -28,20 +24,13 @@ export const DEFENDER_LIMITS: Record<Bucket, readonly Window[]> = {
   ],
 };
 
-/**
- * Where call times are kept. `tryAcquire` records `count` calls (all or none) in every window and
- * answers 0, or records nothing and answers how long until enough slots free. Sliding logs, not fixed windows:
- * a fixed window lets 2× the limit through across a boundary, which Defender answers with 429.
- */
+// Sliding logs, not fixed windows: a fixed window lets 2× the limit through across a boundary, which Defender answers with 429.
 export interface WindowStore {
   tryAcquire(key: string, windows: readonly Window[], count?: number): Promise<number>;
-  /** How many calls `tryAcquire` would admit right now (the tightest window), recording nothing. */
   available(key: string, windows: readonly Window[]): Promise<number>;
 }
 
-/** Logs kept at most; one per (key, window). Each holds at most its window's limit of call times. */
 export const MAX_WINDOW_LOGS = 20_000;
-/** How often logs whose calls have all left their window are dropped. */
 const SWEEP_INTERVAL_MS = 60_000;
 
 interface Log {
@@ -49,14 +38,8 @@ interface Log {
   windowMs: number;
 }
 
-/**
- * Keys are chosen by callers (one per tenant and API), so the map is bounded: logs whose calls
- * have all left their window are swept every minute, and beyond `maxLogs` the least recently used
- * log is dropped. Dropping a busy one only forgets calls, so that tenant may briefly run into
- * Defender's own limit (answered by retries) instead of the relay's memory growing.
- */
+// Dropping a busy log only forgets calls: its tenant may briefly meet Defender's own limit (retried) instead of memory growing.
 export class MemoryWindowStore implements WindowStore {
-  /** Least recently charged first. */
   private readonly logs: BoundedMap<string, Log>;
   private nextSweep = 0;
 
@@ -67,7 +50,6 @@ export class MemoryWindowStore implements WindowStore {
     this.logs = new BoundedMap(maxLogs);
   }
 
-  /** How many logs are held (for tests and benchmarks). */
   get size(): number {
     return this.logs.size;
   }

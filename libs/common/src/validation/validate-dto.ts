@@ -1,11 +1,7 @@
 import { validateSync } from 'class-validator';
 import { RelayError } from '../errors';
 
-/**
- * Checks a DTO built from only the fields the relay reads (so nothing else in a body is walked)
- * and returns it; the first broken constraint is an `invalid payload` error quoting its message,
- * after `where` (`item 3`) when given.
- */
+/** Build the DTO from only the fields the relay reads, so nothing else in a body is walked. */
 export function validateDto<T extends object>(dto: T, where?: string): T {
   const [error] = validateSync(dto, { stopAtFirstError: true });
   if (!error) return dto;

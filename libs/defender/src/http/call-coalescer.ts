@@ -1,18 +1,12 @@
 import { Deadline } from './deadline';
 
-/** How far concurrent work for one key is shared; see `CallCoalescer`. */
 export interface CoalescerLimits {
-  /** Calls of one key in flight before new work waits to be sent together. */
   maxInFlight: number;
-  /** Members of one call at most. */
   maxMembers: number;
-  /** Summed weight (e.g. observables) of one call at most; a heavier single member goes alone. */
   maxWeight: number;
-  /** A member with less time left than this never waits for others: it is sent at once, alone. */
   minWaitMs: number;
 }
 
-/** Runs one call for all members (in the order they joined), bounded by the latest of their deadlines. */
 export type CoalescedCall<I, R> = (inputs: readonly I[], deadline: Deadline) => Promise<R>;
 
 interface Member<I> {
@@ -29,21 +23,11 @@ interface Batch<I, R> {
 }
 
 interface Lane<I, R> {
-  /** The batch still taking members, if any. */
   open?: Batch<I, R>;
   inFlight: number;
 }
 
-/**
- * Shares one call among concurrent callers of the same key (one credential), so that under load
- * many requests cost one upstream call instead of one each. While fewer than `maxInFlight` calls
- * of a key are in flight, work is sent at once (with whatever joined in the same turn of the event
- * loop), so an idle key adds no latency; beyond that, new work waits in one open batch that is
- * sent as soon as a call returns or the batch is full. Every member keeps its own deadline: it is
- * answered (with `onTimeout()`) when its deadline passes, whatever the call does, and a member
- * with little time left never waits for a batch. Keys never share a call; lanes are dropped when
- * idle, and the open batch is bounded, so what waits is bounded by the callers in flight.
- */
+/** One upstream call for concurrent callers of a key; below `maxInFlight` work is sent at once, so an idle key adds no latency. */
 export class CallCoalescer<I, R> {
   private readonly lanes = new Map<string, Lane<I, R>>();
 
@@ -53,7 +37,6 @@ export class CallCoalescer<I, R> {
     private readonly onTimeout: () => Error,
   ) {}
 
-  /** The result of the call `input` was sent with; `weight` counts towards `maxWeight`. */
   submit(key: string, input: I, weight: number, deadline: Deadline): Promise<R> {
     if (deadline.expired) return Promise.reject(this.onTimeout());
     const lane = this.lanes.get(key) ?? { inFlight: 0 };
@@ -80,7 +63,6 @@ export class CallCoalescer<I, R> {
     return withinDeadline(batch.result, deadline, this.onTimeout);
   }
 
-  /** How many keys have work waiting or in flight (for tests). */
   get activeKeys(): number {
     return this.lanes.size;
   }
@@ -126,7 +108,6 @@ function newBatch<I, R>(member: Member<I>, weight: number): Batch<I, R> {
   return { members: [member], weight, result, settle, sent: false };
 }
 
-/** `result`, unless `deadline` passes first. */
 function withinDeadline<R>(result: Promise<R>, deadline: Deadline, onTimeout: () => Error): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const abort = () => reject(onTimeout());

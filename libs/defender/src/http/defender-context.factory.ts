@@ -5,7 +5,6 @@ import { Deadline } from './deadline';
 import { DefenderContext } from './defender-context';
 import { DefenderHttpClient } from './defender-http.client';
 
-/** Opens the Defender context of one relay request, with the configured deadline. */
 @Injectable()
 export class DefenderContextFactory {
   constructor(
@@ -17,11 +16,7 @@ export class DefenderContextFactory {
     return new DefenderContext(credentials, Deadline.in(this.config.requestDeadlineMs));
   }
 
-  /**
-   * Proves the caller's credentials (obtains their token), then runs `work` inside a fresh
-   * context and releases its deadline timer afterwards. Nothing Defender-derived, cached or not,
-   * is read and no rate-limit budget is spent for credentials Azure AD has not accepted.
-   */
+  // The token comes first: nothing cached is read and no rate budget spent for credentials Azure AD refused.
   async run<T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> {
     const ctx = this.create(credentials);
     try {

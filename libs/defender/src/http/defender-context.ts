@@ -2,19 +2,11 @@ import type { Credentials } from '@app/common';
 import { createHash } from 'node:crypto';
 import { Deadline } from './deadline';
 
-/**
- * Everything one relay request needs to talk to Defender: whose credentials, until when, and a
- * memo so a lookup shared by several sightings (machine or file profile) is made
- * once per request.
- */
+/** One relay request's credentials, deadline, and a memo so that any lookup shared within the request is made once. */
 export class DefenderContext {
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  /**
-   * Who the caller is to Defender: tenant, client id and a hash of the secret. Every cross-request
-   * cache and shared in-flight call is keyed by it, so one credential never sees data (or joins a
-   * fetch) obtained with another.
-   */
+  /** Keys every cross-request cache and shared call, so one credential never sees data obtained with another. */
   readonly identity: string;
 
   constructor(
@@ -24,7 +16,6 @@ export class DefenderContext {
     this.identity = credentialIdentity(credentials);
   }
 
-  /** Runs `load` once per key for this request; concurrent callers share the same promise. */
   once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let value = this.memo.get(key) as Promise<T> | undefined;
     if (!value) {

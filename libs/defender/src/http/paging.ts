@@ -2,17 +2,14 @@ import { RelayError } from '@app/common';
 import { DefenderContext } from './defender-context';
 import { DefenderHttpClient } from './defender-http.client';
 
-/** Defender's largest page (`$top`) on its list APIs. */
 export const MAX_PAGE_SIZE = 10_000;
-/** How many pages one read follows at most (100,000 items). */
 export const MAX_PAGES = 10;
 
 export interface ListQuery {
-  /** A literal path (`alerts`); user values never reach it. */
+  /** Literal: user values never reach it. */
   path: string;
-  /** `$filter`, built with the encoders of `encode.ts`. */
+  /** Built with the encoders of `encode.ts`. */
   filter?: string;
-  /** What the items are, for messages: `alerts`. */
   noun: string;
 }
 
@@ -25,11 +22,7 @@ interface ODataList<T> {
   value?: T[];
 }
 
-/**
- * A Defender list read a page at a time (`$top`, then `$skip`), each page through the one client
- * (rate limiter, request deadline, retries). Ends at the first short page; after `maxPages` full
- * pages it throws a warning instead of reading on, so one read stays bounded. 404 is an empty list.
- */
+/** A list read a page at a time; after `maxPages` full pages it warns instead of reading on, so one read stays bounded. */
 export async function* listPages<T>(client: DefenderHttpClient, ctx: DefenderContext, list: ListQuery, limits: PagingLimits = {}): AsyncGenerator<T[]> {
   const pageSize = limits.pageSize ?? MAX_PAGE_SIZE;
   const maxPages = limits.maxPages ?? MAX_PAGES;
@@ -47,10 +40,7 @@ export async function* listPages<T>(client: DefenderHttpClient, ctx: DefenderCon
   throw new RelayError('unknown', `Microsoft Defender for Endpoint has more than ${read} ${list.noun} for this request; only the first ${read} were read`, { type: 'warning' });
 }
 
-/**
- * Feeds every page of `pages` to `add`. A failure on the first page is thrown (nothing was read);
- * a later one ends the read and is returned, so the caller can answer what it read beside it.
- */
+/** A failure after the first page ends the read and is returned, so the caller can answer what it read beside it. */
 export async function readPages<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void): Promise<{ error?: unknown }> {
   let read = 0;
   try {

@@ -2,14 +2,8 @@ import { DefenderContext } from './defender-context';
 import { DefenderHttpClient } from './defender-http.client';
 import { TtlCache } from './ttl-cache';
 
-/**
- * Reads one slow-changing Defender entity by id (machine or file profile): once per request,
- * shared with concurrent requests of the same credential, cached briefly across requests; 404
- * means "Defender does not know it" (undefined), which is cached too. The caller's credentials are
- * proven (a token obtained) before the cache is consulted, and the cache is keyed by credential:
- * a caller holding another app's id, a wrong secret or no permission never reads what a
- * legitimate caller fetched.
- */
+// Credentials are proven (a token obtained) before the per-credential cache is read: a wrong secret
+// never reads what a legitimate caller fetched. A 404 (undefined) is cached too.
 export class ProfileReader<T> {
   private readonly cache: TtlCache<T | null>;
 
@@ -21,7 +15,7 @@ export class ProfileReader<T> {
     this.cache = new TtlCache(ttlMs);
   }
 
-  /** `fresh` skips the cache (what the caller is about to act on must be current) and refreshes it. */
+  /** `fresh`: what the caller is about to act on must be current. */
   read(ctx: DefenderContext, id: string, path: string, { fresh = false } = {}): Promise<T | undefined> {
     const key = `${ctx.identity}:${id.toLowerCase()}`;
     const fetch = async () => {

@@ -1,12 +1,8 @@
 import { Credentials } from '@app/common';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-/**
- * Tokens kept in Redis are sealed with AES-256-GCM under a key derived (HKDF) from the client
- * secret they were issued for, salted with the relay's STATE_KEY (else SECRET_KEY) when set:
- * reading Redis alone gives neither tokens nor secrets, and a token opens only for whoever holds
- * its secret.
- */
+// Sealed under a key derived from the token's own client secret (salted with STATE_KEY): reading
+// Redis alone gives neither tokens nor secrets, and a token opens only for whoever holds its secret.
 function keyFor(credentials: Credentials, audience: string, salt: string): Buffer {
   const info = `defender-relay token v1\u0000${credentials.tenantId}\u0000${credentials.clientId}\u0000${audience}`;
   return Buffer.from(hkdfSync('sha256', credentials.clientSecret, salt, info, 32));
@@ -19,7 +15,6 @@ export function sealToken(plain: string, credentials: Credentials, audience: str
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
 }
 
-/** The token, or undefined when the value was not sealed for these credentials (or was tampered with). */
 export function openToken(sealed: string, credentials: Credentials, audience: string, salt: string): string | undefined {
   try {
     const raw = Buffer.from(sealed, 'base64');

@@ -1,17 +1,10 @@
 import { BoundedMap, Clock, systemClock } from '@app/common';
 
-/**
- * A small bounded cache for slow-changing Defender data.
- * Concurrent requests for a key that is being fetched share that fetch.
- */
 export class TtlCache<V> {
   private readonly entries: BoundedMap<string, { value: V; expiresAt: number }>;
   private readonly inflight = new Map<string, Promise<V>>();
 
-  /**
-   * The cached value, else the one being fetched, else `fetch()`: its result is cached unless
-   * `keep` refuses it (a partial answer is shared by the callers waiting for it, not kept).
-   */
+  /** Concurrent callers share a fetch; a result `keep` refuses (a partial answer) is shared but not kept. */
   async getOrFetch(key: string, fetch: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;

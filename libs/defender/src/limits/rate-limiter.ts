@@ -1,22 +1,14 @@
 import { Bucket, DEFENDER_LIMITS, RelayError, WindowStore } from '@app/common';
 import { Deadline } from '../http/deadline';
 
-/**
- * Keeps each app in each tenant under Defender's published limits by waiting for a free slot within the
- * request deadline instead of provoking 429s. When the wait would pass the deadline it
- * answers `too many requests` with the time to retry, and the caller keeps its partial data.
- */
+/** Waits for a free slot within the request deadline instead of provoking Defender's 429s. */
 export class TenantRateLimiter {
   constructor(
     private readonly store: () => WindowStore,
     private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
-  /**
-   * Takes `count` slots at once (all or none) and answers how many ms it waited for them.
-   * `account` is whose quota it is (tenant and app); `api` names the Defender API for the general
-   * quota, which Defender counts per API.
-   */
+  // Defender counts the general quota per API, hence `api`.
   async acquire(account: string, bucket: Bucket, deadline: Deadline, api = '', count = 1): Promise<number> {
     const key = quotaKey(account, bucket, api);
     let waited = 0;
@@ -36,10 +28,6 @@ export class TenantRateLimiter {
     return waited;
   }
 
-  /**
-   * How many calls of `api` the account could make right now without waiting; takes nothing, so
-   * a planner can split work between APIs before sending any of it.
-   */
   available(account: string, bucket: Bucket, api = ''): Promise<number> {
     return this.store().available(quotaKey(account, bucket, api), DEFENDER_LIMITS[bucket]);
   }

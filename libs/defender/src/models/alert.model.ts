@@ -1,19 +1,13 @@
-/** Alert severity as Defender for Endpoint spells it. */
 export type AlertSeverity = 'UnSpecified' | 'Informational' | 'Low' | 'Medium' | 'High';
 
 export type AlertStatus = 'Unknown' | 'New' | 'InProgress' | 'Resolved';
 
-/** Evidence entity kinds seen in alerts (`Registry`, `Machine` are unconfirmed but appear in the wild). */
+/** `Registry` and `Machine` are undocumented but appear in the wild. */
 export type AlertEvidenceEntityType = 'User' | 'Process' | 'File' | 'Ip' | 'Url' | 'Registry' | 'Machine';
 
-/** `Detected`, `Blocked`, `Prevented` (or null); kept open because Defender adds values. */
 export type EvidenceDetectionStatus = 'Detected' | 'Blocked' | 'Prevented';
 
-/**
- * One `evidence[]` item of an alert. Defender sends every key, null when not applicable;
- * keys are optional here so that partial payloads (mocks, older API versions) still type-check.
- * `filePath` is the folder only, without the file name.
- */
+/** Keys optional so that partial payloads (older API versions) type-check; `filePath` is the folder only. */
 export interface AlertEvidence {
   entityType?: AlertEvidenceEntityType | string | null;
   evidenceCreationTime?: string | null;
@@ -55,7 +49,6 @@ export interface AlertComment {
   createdTime?: string | null;
 }
 
-/** `GET /api/alerts/{id}` and the related-alert lists (`files|ips|domains/{x}/alerts`). */
 export interface Alert {
   id: string;
   incidentId?: number | null;
@@ -66,7 +59,6 @@ export interface Alert {
   classification?: string | null;
   determination?: string | null;
   investigationState?: string | null;
-  /** API name of the detector, e.g. `WindowsDefenderAtp`, `WindowsDefenderAv`, `CustomerTI`. */
   detectionSource?: string | null;
   detectorId?: string | null;
   category?: string | null;
@@ -79,7 +71,6 @@ export interface Alert {
   lastEventTime?: string | null;
   lastUpdateTime?: string | null;
   resolvedTime?: string | null;
-  /** 40-hex device id; null for alerts not tied to a device. */
   machineId?: string | null;
   computerDnsName?: string | null;
   rbacGroupName?: string | null;

@@ -16,7 +16,6 @@ export interface MachineActionRelatedFileInfo {
   fileIdentifierType?: 'Sha1' | 'Sha256' | 'Md5' | string | null;
 }
 
-/** `GET /api/machineactions`, and the 201 body of the machine action POSTs. */
 export interface MachineAction {
   id: string;
   type: MachineActionType | string;
@@ -47,7 +46,6 @@ export interface MachineActionAvailability {
   notSupportedReason?: string | null;
 }
 
-/** The POST endpoints of `/api/machines/{id}/…` (one per machine action). */
 export type MachineActionPath =
   | 'isolate'
   | 'unisolate'
@@ -57,10 +55,7 @@ export type MachineActionPath =
   | 'collectInvestigationPackage'
   | 'startInvestigation';
 
-/**
- * The machine actions the relay runs: Defender's actions with the isolation type and the scan
- * type made part of the name, as XDR offers them.
- */
+/** Defender's actions with the isolation and scan type made part of the name, as XDR offers them. */
 export type MachineActionName =
   | 'FullIsolation'
   | 'SelectiveIsolation'

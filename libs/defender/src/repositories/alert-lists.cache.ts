@@ -4,16 +4,11 @@ import { DefenderContext } from '../http/defender-context';
 import { TtlCache } from '../http/ttl-cache';
 import { Alert } from '../models';
 
-/** How long an observable's alert list is reused: long enough to cover "observe, then list actions". */
+/** Long enough to cover "observe, then list actions". */
 export const ALERT_LIST_TTL_MS = 60_000;
 const MAX_LISTS = 10_000;
 
-/**
- * A short per-credential cache of each observable's alerts, written by observe and read by the
- * respond listing, so listing right after observing costs no second alert read. Keyed by the
- * credential's identity and a generation that every alert update of that credential moves on,
- * which also tells the dashboard tiles that their alert counts are stale.
- */
+// Keyed by credential and a generation that every alert update moves on, which also tells the tiles their counts are stale.
 @Injectable()
 export class AlertListsCache {
   private readonly lists: TtlCache<Alert[]>;
@@ -23,7 +18,6 @@ export class AlertListsCache {
     this.lists = new TtlCache(ALERT_LIST_TTL_MS, MAX_LISTS, now);
   }
 
-  /** The cached list, else `load()`'s, which is kept (concurrent callers share the load). */
   getOrLoad(ctx: DefenderContext, key: string, load: () => Promise<Alert[]>): Promise<Alert[]> {
     return this.lists.getOrFetch(this.key(ctx, key), load);
   }
@@ -32,7 +26,6 @@ export class AlertListsCache {
     this.lists.set(this.key(ctx, key), alerts);
   }
 
-  /** Alerts of this credential changed: every list and alert count read before is stale. */
   changed(ctx: DefenderContext): void {
     this.generations.set(ctx.identity, this.generation(ctx) + 1);
   }

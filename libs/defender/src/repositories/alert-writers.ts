@@ -9,7 +9,7 @@ import { AlertChange } from '../models';
 
 export type AlertsApi = AlertsApiName;
 
-/** The application permission each writer needs; respond offers triage only with it (one place to read). */
+/** Respond offers triage only with the writer's permission. */
 export const ALERT_WRITE_PERMISSIONS: Readonly<Record<AlertsApi, string>> = {
   defender: 'Alert.ReadWrite.All',
   graph: 'SecurityAlert.ReadWrite.All',
@@ -21,14 +21,10 @@ export const GRAPH_BATCH_MAX_REQUESTS = 20;
 
 export interface AlertWriter {
   readonly api: AlertsApi;
-  /**
-   * Sends the change for every id, never twice; the first refusal stops the rest and is thrown,
-   * saying how many alerts had been updated before it.
-   */
+  /** Never sends an id twice; the first refusal stops the rest, saying how many were updated before it. */
   update(ctx: DefenderContext, ids: readonly string[], change: AlertChange): Promise<void>;
 }
 
-/** `POST /api/alerts/batchUpdate` in chunks, under that API's own quota (10 a minute, 500 an hour). */
 @Injectable()
 export class DefenderAlertWriter implements AlertWriter {
   readonly api = 'defender';
@@ -60,11 +56,7 @@ interface BatchResponse {
   responses?: Array<{ id?: string; status?: number; body?: unknown }>;
 }
 
-/**
- * Microsoft Graph `alerts_v2`: per alert a PATCH and, once it succeeded (`dependsOn`), a comment,
- * ten alerts to a JSON `$batch` of 20 requests. Graph answers 200 for the batch and a status per
- * request; a failed request stops the batches after its own.
- */
+// Graph answers 200 for a `$batch` and a status per request: a failed request stops the batches after its own.
 @Injectable()
 export class GraphAlertWriter implements AlertWriter {
   readonly api = 'graph';
@@ -150,7 +142,7 @@ const GRAPH_DETERMINATION: Readonly<Record<string, string>> = {
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** Graph's PATCH body: camelCase enums; four determinations have other names there. */
+/** Four determinations have other names in Graph. */
 export function graphPatch(change: AlertChange): Record<string, string> {
   const body: Record<string, string> = {};
   if (change.status) body.status = lowerFirst(change.status);

@@ -12,7 +12,6 @@ interface MachineList {
   value?: unknown[];
 }
 
-/** The devices an observable resolved to; `truncated` when more matched than are kept. */
 export interface ResolvedDevices {
   devices: Machine[];
   truncated: boolean;
@@ -20,12 +19,7 @@ export interface ResolvedDevices {
 
 const isMachine = (value: unknown): value is Machine => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/**
- * Resolves host names and internal IPs to Defender devices, since machine actions and device
- * alerts take only a machine id. Like the profiles: once per request, shared with concurrent
- * requests of the same credential and cached briefly, keyed by credential identity after the
- * credential is proven. Only exact matches count, whatever Defender's filter let through.
- */
+// Only exact matches count, whatever Defender's filter let through.
 @Injectable()
 export class DevicesRepository {
   private readonly cache: TtlCache<ResolvedDevices>;
@@ -38,7 +32,6 @@ export class DevicesRepository {
     this.cache = new TtlCache(config.profileCacheTtlMs, 10_000, now);
   }
 
-  /** Devices named `hostname` (full DNS name, or short name when it has no dot), at most 10, most recently seen first. */
   byHostname(ctx: DefenderContext, hostname: string): Promise<ResolvedDevices> {
     const name = hostname.toLowerCase();
     return this.resolve(ctx, `hostname:${name}`, async () => {
@@ -51,7 +44,6 @@ export class DevicesRepository {
     });
   }
 
-  /** Devices seen with the internal IP around now (Defender's window: 15 minutes either side), at most 5. */
   byIp(ctx: DefenderContext, ip: string): Promise<ResolvedDevices> {
     return this.resolve(ctx, `ip:${ip}`, async () => {
       const timestamp = findByIpTimestamp(new Date(this.now()));

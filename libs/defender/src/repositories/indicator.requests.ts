@@ -12,7 +12,6 @@ const INDICATOR_TYPE_BY_OBSERVABLE: Readonly<Record<string, IndicatorType>> = {
 
 const FILE_INDICATOR_TYPES: ReadonlySet<IndicatorType> = new Set(['FileSha1', 'FileSha256', 'FileMd5']);
 
-/** The Defender `indicatorType` of an observable type, or undefined when indicators don't support it. */
 export function indicatorTypeFor(observableType: string): IndicatorType | undefined {
   return INDICATOR_TYPE_BY_OBSERVABLE[observableType.toLowerCase()];
 }
@@ -20,20 +19,12 @@ export function indicatorTypeFor(observableType: string): IndicatorType | undefi
 export interface IndicatorRequestOptions {
   title: string;
   description: string;
-  /** ISO time after which Defender drops the indicator. */
   expirationTime?: string;
-  /** Replaces the policy's severity. */
   severity?: IndicatorSeverity;
-  /** Device groups the indicator applies to; none = every device. */
+  /** None: every device. */
   rbacGroupNames?: readonly string[];
 }
 
-/**
- * The `POST indicators` body of a policy, in current Defender values: alert → `Audit` +
- * `generateAlert: true`; alert-and-block → `BlockAndRemediate` for files, `Block` for
- * ip/ipv6/domain/url, + `generateAlert: true`; allowed → `Allowed`, `generateAlert: false`.
- * Severity High, Informational for allowed, unless configured. Undefined for an observable type indicators don't support.
- */
 export function indicatorRequest(
   policy: IndicatorPolicy,
   observable: { type: string; value: string },

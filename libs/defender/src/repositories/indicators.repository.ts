@@ -12,7 +12,7 @@ interface IndicatorList {
   value?: Indicator[];
 }
 
-/** Custom indicators (`/api/indicators`); always read fresh. */
+/** Always read fresh. */
 @Injectable()
 export class IndicatorsRepository {
   constructor(
@@ -21,11 +21,7 @@ export class IndicatorsRepository {
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
-  /**
-   * The indicators of an observable: its value (an OData literal with doubled quotes) and the
-   * indicator type of its observable type. None for a type indicators don't support, or when
-   * Defender answers 404 for a value it knows nothing of.
-   */
+  // Defender answers 404 for a value it knows nothing of.
   async forObservable(ctx: DefenderContext, observable: { type: string; value: string }): Promise<Indicator[]> {
     const type = indicatorTypeFor(observable.type);
     if (type === undefined) return [];
@@ -39,7 +35,7 @@ export class IndicatorsRepository {
     return (Array.isArray(data?.value) ? data.value : []).filter((i) => i.indicatorType === type && String(i.indicatorValue ?? '').toLowerCase() === value);
   }
 
-  /** Submits (or updates: Defender upserts by value and type) an indicator with the configured title and description. */
+  /** Defender upserts by value and type. */
   async submit(ctx: DefenderContext, policy: IndicatorPolicy, observable: { type: string; value: string }): Promise<Indicator | undefined> {
     const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.config.respond;
     const body = indicatorRequest(policy, observable, {
@@ -58,7 +54,6 @@ export class IndicatorsRepository {
     await this.client.request(ctx, { method: 'DELETE', path: apiPath`indicators/${id}` });
   }
 
-  /** Indicators created at or after `since` (epoch ms), a page at a time. */
   createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Indicator[]> {
     return listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' });
   }

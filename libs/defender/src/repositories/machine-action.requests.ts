@@ -6,7 +6,6 @@ export interface MachineActionRequestBody {
   ScanType?: 'Quick' | 'Full';
 }
 
-/** A machine action to POST at `machines/{id}/<path>`. */
 export interface MachineActionRequest {
   path: MachineActionPath;
   body: MachineActionRequestBody;
@@ -24,25 +23,21 @@ const REQUESTS: Readonly<Record<MachineActionName, { path: MachineActionPath; ex
   InitiateInvestigation: { path: 'startInvestigation' },
 };
 
-/** Path and body of a machine action, the comment saying who asked. */
 export function machineActionRequest(name: MachineActionName, comment: string): MachineActionRequest {
   const { path, extra } = REQUESTS[name];
   return { path, body: { Comment: comment, ...extra } };
 }
 
-/** `POST machines/{id}/StopAndQuarantineFile`: stops the file's processes and quarantines it on one device. */
 export function stopAndQuarantineRequest(sha1: string, comment: string): { Comment: string; Sha1: string } {
   return { Comment: comment, Sha1: sha1 };
 }
 
 export type TagChange = 'Add' | 'Remove';
 
-/** `POST machines/{id}/tags`: adds or removes one tag. */
 export function machineTagRequest(tag: string, change: TagChange): { Value: string; Action: TagChange } {
   return { Value: tag, Action: change };
 }
 
-/** `POST machineactions/{id}/cancel`. */
 export function cancelRequest(comment: string): { Comment: string } {
   return { Comment: comment };
 }

@@ -1,6 +1,6 @@
 import { fixedClock, HOSTNAME, MACHINE_ID, NOW, SHA1, aMachine, aMachineAction } from '../test-support/builders';
-import { ActionMapper, requestedAction } from './action.mapper';
-import { age, blockedActions, cancelActions, quarantineActions, ResponseDevice, tagActions } from './device-action.mapper';
+import type { MachineAction } from '@app/defender/models';
+import { ActionMapper, CANCEL_MACHINE_ACTION_ID, ResponseDevice } from './action.mapper';
 
 const device = (overrides: Partial<ResponseDevice> = {}): ResponseDevice => ({
   id: MACHINE_ID,
@@ -11,8 +11,12 @@ const device = (overrides: Partial<ResponseDevice> = {}): ResponseDevice => ({
 });
 const minutesAgo = (n: number) => new Date(Date.parse(NOW) - n * 60_000).toISOString();
 const params = { observable_type: 'ms_machine_id', observable_value: MACHINE_ID };
+const mapper = new ActionMapper(fixedClock());
+const tagActions = (d: ResponseDevice, tags: string[]) => mapper.forDevice(d, tags).filter((a) => a.id.endsWith('-tag'));
+const cancelActions = (d: ResponseDevice) => mapper.forDevice(d, []).filter((a) => a.id === CANCEL_MACHINE_ACTION_ID);
+const machineActionIds = (d: ResponseDevice) => mapper.forDevice(d, []).map((a) => a.id).filter((id) => id !== CANCEL_MACHINE_ACTION_ID);
 
-describe('tagActions', () => {
+describe('ActionMapper.forDevice: tags', () => {
   it('offers adding each configured tag the device lacks and removing each it has (case-insensitive)', () => {
     expect(tagActions(device(), ['XDR-Contained', 'XDR-Investigating'])).toEqual([
       {
@@ -38,16 +42,22 @@ describe('tagActions', () => {
   });
 });
 
-describe('pending actions', () => {
+describe('ActionMapper.forDevice: pending actions', () => {
   it('a running action blocks its own kind only', () => {
-    expect([...blockedActions([aMachineAction({ type: 'Isolate', status: 'Pending' })])]).toEqual(['FullIsolation', 'SelectiveIsolation', 'Unisolate']);
-    expect([...blockedActions([aMachineAction({ type: 'RunAntiVirusScan', status: 'InProgress' })])]).toEqual(['RunAntiVirusScanQuick', 'RunAntiVirusScanFull']);
-    expect([...blockedActions([aMachineAction({ type: 'LiveResponse', status: 'Pending' })])]).toEqual([]);
+    const running = (type: string, status = 'Pending') => [aMachineAction({ type, status })];
+    const hidden = (active: MachineAction[], succeeded: MachineAction[] = []) => {
+      const after = machineActionIds(device({ succeeded, active }));
+      return machineActionIds(device({ succeeded })).filter((id) => !after.includes(id));
+    };
+    expect(hidden(running('Isolate'))).toEqual(['microsoft-defender-FullIsolation', 'microsoft-defender-SelectiveIsolation']);
+    expect(hidden(running('Unisolate'), [aMachineAction({ type: 'Isolate' })])).toEqual(['microsoft-defender-Unisolate']);
+    expect(hidden(running('RunAntiVirusScan', 'InProgress'))).toEqual(['microsoft-defender-RunAntiVirusScanQuick', 'microsoft-defender-RunAntiVirusScanFull']);
+    expect(hidden(running('LiveResponse'))).toEqual([]);
   });
 
   it('offers "Cancel pending <action>" with its age, status and requestor, carrying the action id', () => {
     const active = [aMachineAction({ id: 'a-1', type: 'Isolate', scope: 'Full', status: 'Pending', creationDateTimeUtc: minutesAgo(5), requestor: 'Relay' })];
-    expect(cancelActions(device({ active }), new Date(NOW))).toEqual([
+    expect(cancelActions(device({ active }))).toEqual([
       {
         id: 'microsoft-defender-cancel-machine-action',
         title: 'Cancel pending isolation (Full)',
@@ -65,13 +75,16 @@ describe('pending actions', () => {
     [120, '2 hours'],
     [3 * 1440, '3 days'],
   ])('age of an action %d minutes old: %s', (minutes, text) => {
-    expect(age(minutesAgo(minutes), new Date(NOW))).toBe(text);
+    const active = [aMachineAction({ status: 'Pending', creationDateTimeUtc: minutesAgo(minutes) })];
+    expect(cancelActions(device({ active }))[0].description).toContain(`, Pending for ${text}, requested by`);
   });
 
-  it('an unreadable creation time gives no age', () => expect(age('soon', new Date(NOW))).toBeUndefined());
+  it('an unreadable creation time gives no age', () => {
+    const active = [aMachineAction({ status: 'Pending', creationDateTimeUtc: 'soon' })];
+    expect(cancelActions(device({ active }))[0].description).toContain(', Pending, requested by');
+  });
 
   it('ActionMapper.forDevice: a pending isolation replaces the isolations by its cancel; tags follow', () => {
-    const mapper = new ActionMapper(fixedClock());
     const active = [aMachineAction({ type: 'Isolate', status: 'Pending', creationDateTimeUtc: minutesAgo(2) })];
     expect(mapper.forDevice(device({ active }), ['XDR-Contained']).map((a) => a.id)).toEqual([
       'microsoft-defender-RestrictCodeExecution',
@@ -85,8 +98,9 @@ describe('pending actions', () => {
   });
 });
 
-describe('quarantineActions', () => {
+describe('ActionMapper.forFile', () => {
   const file = { type: 'sha1', value: SHA1 };
+  const quarantineActions = (observable: typeof file, devices: ReturnType<typeof aMachine>[]) => mapper.forFile(observable, devices);
 
   it('offers one action titled with the device count, naming the devices', () => {
     const devices = ['a', 'b', 'c'].map((n) => aMachine({ id: n.repeat(40), computerDnsName: `${n}.example` }));
@@ -106,20 +120,5 @@ describe('quarantineActions', () => {
     const seven = Array.from({ length: 7 }, (_, i) => aMachine({ computerDnsName: `d${i}` }));
     expect(quarantineActions(file, seven)[0].description).toMatch(/on d0, d1, d2, d3, d4 and 2 more$/);
     expect(quarantineActions(file, [])).toEqual([]);
-  });
-});
-
-describe('requestedAction: device-level ids', () => {
-  it.each([
-    ['microsoft-defender-stop-and-quarantine-file', { kind: 'stop-and-quarantine' }],
-    ['microsoft-defender-add-tag', { kind: 'tag', change: 'Add' }],
-    ['microsoft-defender-remove-tag', { kind: 'tag', change: 'Remove' }],
-    ['microsoft-defender-cancel-machine-action', { kind: 'cancel' }],
-  ])('%s', (id, expected) => expect(requestedAction(id)).toEqual(expected));
-
-  it('is exact: other case, or an inherited property name, is not an action', () => {
-    expect(requestedAction('microsoft-defender-Add-Tag')).toBeUndefined();
-    expect(requestedAction('constructor')).toBeUndefined();
-    expect(requestedAction('toString')).toBeUndefined();
   });
 });
