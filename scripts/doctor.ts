@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isClientId, isTenantId } from '../libs/common/src/auth/credential-format';
-import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DefenderCloud } from '../libs/common/src/config/clouds';
+import { CLOUD_ENDPOINTS, DEFENDER_CLOUDS, DEFENDER_HUNTING_RETIREMENT, DefenderCloud } from '../libs/common/src/config/clouds';
 import {
   assessCapabilities,
   CapabilityReport,
@@ -95,7 +95,7 @@ async function gather(argv: string[], env: NodeJS.ProcessEnv): Promise<Target | 
     graphUrl: url('GRAPH_API_URL', preset.graphUrl),
     apiResource: preset.apiResource,
     graphResource: preset.graphResource,
-    settings: { huntingApi },
+    settings: { huntingApi, huntingRetirement: DEFENDER_HUNTING_RETIREMENT },
   };
 }
 

@@ -4,7 +4,7 @@
  * declares, and a configuration token built the way XDR builds it from this module type
  * (`custom_X` field → claim `X`, `custom_jwks_host` → `jwks_host`, module URL → `aud`) is accepted.
  */
-import { DEFAULT_JWKS_HOSTS } from '@app/common';
+import { DEFAULT_JWKS_HOSTS, DEFENDER_HUNTING_RETIREMENT } from '@app/common';
 import { CAPABILITIES, permissionsByGroup } from '@app/defender';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ describe('module_type.json (RS256 configuration-token registration)', () => {
   afterAll(() => relay.close());
 
   it('tips and the README list every permission the default configuration uses, by capability, and promise nothing about the hunting rate limit', () => {
-    const groups = permissionsByGroup({ huntingApi: 'auto' }, Date.parse('2026-12-06T00:00:00Z'));
+    const groups = permissionsByGroup({ huntingApi: 'auto', huntingRetirement: DEFENDER_HUNTING_RETIREMENT }, Date.parse('2026-12-06T00:00:00Z'));
     const heading = { observe: 'Observe', deliberate: 'Deliberate', refer: 'Refer', respond: 'Respond', tiles: 'Dashboard tiles' } as const;
     const tipLines = moduleType.tips.split('\n');
     for (const [group, permissions] of Object.entries(groups) as [keyof typeof heading, string[]][]) {

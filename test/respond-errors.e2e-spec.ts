@@ -154,11 +154,11 @@ describe('POST /respond/trigger and /respond/observables: errors', () => {
       expect(res.body.errors).toEqual([{ type: 'fatal', code: 'permission denied', message: expect.stringContaining('Machine.Isolate') }]);
       expect(relay.sandbox.stats.count('machines.isolate')).toBe(1);
 
-      // Its token's roles show no indicator permission: nothing is looked up, one warning names it.
+      // Its token's roles show neither the indicator nor the alert-update permission: nothing is looked up, one warning names both.
       const listed = await relay.post('/respond/observables', [{ type: 'domain', value: DOMAIN }], { token });
       expect(listed.body).toEqual({
         data: [],
-        errors: [{ type: 'warning', code: 'permission denied', message: 'Not offered, the app lacks the application permission: indicators (grant WindowsDefenderATP Ti.ReadWrite.All)' }],
+        errors: [{ type: 'warning', code: 'permission denied', message: 'Not offered, the app lacks the application permission: indicators (grant WindowsDefenderATP Ti.ReadWrite.All); alert triage (grant WindowsDefenderATP Alert.ReadWrite.All)' }],
       });
       expect(relay.sandbox.stats.count('indicators.list')).toBe(0);
     });

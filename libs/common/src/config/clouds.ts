@@ -53,3 +53,6 @@ export const CLOUD_ENDPOINTS: Record<DefenderCloud, CloudEndpoints> = {
     graphResource: 'https://dod-graph.microsoft.us',
   },
 };
+
+/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
+export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';

@@ -1,13 +1,11 @@
 import { Expose } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
-import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
+import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DEFENDER_HUNTING_RETIREMENT, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
 import { loadRespondConfig, RespondConfig } from './respond.config';
 import { checkEnv, collectProblems, configNamespace, ConfigValidationError, Env } from './validate-config';
 
-/** The day Defender's own hunting API (`/api/advancedqueries/run`) stops returning data. */
-export const DEFENDER_HUNTING_RETIREMENT = '2027-02-01';
 /** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
 export const HUNTING_APIS = ['auto', 'graph', 'defender'] as const;
 export type HuntingApi = (typeof HUNTING_APIS)[number];

@@ -1,9 +1,10 @@
+import { DEFENDER_HUNTING_RETIREMENT } from '@app/common';
 import { assessCapabilities, CAPABILITIES, missingPermissions, observeBlocked, permissionsByGroup, rolesOf } from './capabilities';
 
 const jwt = (claims: object) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 const BEFORE = Date.parse('2026-12-06T00:00:00Z');
 const AFTER = Date.parse('2027-02-01T00:00:00Z');
-const AUTO = { huntingApi: 'auto' } as const;
+const AUTO = { huntingApi: 'auto', huntingRetirement: DEFENDER_HUNTING_RETIREMENT } as const;
 const stateOf = (reports: ReturnType<typeof assessCapabilities>, id: string) => reports.find((r) => r.capability === id);
 
 describe('rolesOf', () => {
@@ -29,11 +30,11 @@ describe('assessCapabilities', () => {
     const roles = { defender: ['AdvancedQuery.Read.All'], graph: [] };
     expect(stateOf(assessCapabilities(roles, AUTO, BEFORE), 'observe.hunting')?.state).toBe('works');
     expect(stateOf(assessCapabilities(roles, AUTO, AFTER), 'observe.hunting')?.state).toBe('missing');
-    expect(stateOf(assessCapabilities(roles, { huntingApi: 'graph' }, BEFORE), 'observe.hunting')?.state).toBe('missing');
+    expect(stateOf(assessCapabilities(roles, { huntingApi: 'graph', huntingRetirement: DEFENDER_HUNTING_RETIREMENT }, BEFORE), 'observe.hunting')?.state).toBe('missing');
   });
 
   it('HUNTING_API=defender asks for AdvancedQuery.Read.All and needs no Graph token', () => {
-    expect(stateOf(assessCapabilities({ defender: [] }, { huntingApi: 'defender' }, BEFORE), 'observe.hunting')).toMatchObject({ grant: ['WindowsDefenderATP AdvancedQuery.Read.All'] });
+    expect(stateOf(assessCapabilities({ defender: [] }, { huntingApi: 'defender', huntingRetirement: DEFENDER_HUNTING_RETIREMENT }, BEFORE), 'observe.hunting')).toMatchObject({ grant: ['WindowsDefenderATP AdvancedQuery.Read.All'] });
   });
 
   it('alert triage needs Graph SecurityAlert.ReadWrite.All when ALERTS_API=graph', () => {

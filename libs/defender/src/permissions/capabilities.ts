@@ -1,4 +1,4 @@
-import { type AlertsApiName, DEFENDER_HUNTING_RETIREMENT, type HuntingApi } from '@app/common';
+import type { AlertsApiName, HuntingApi } from '@app/common';
 
 /** The Microsoft Graph application permission advanced hunting needs. */
 export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
@@ -8,13 +8,15 @@ export type PermissionApi = 'defender' | 'graph';
 export interface PermissionSettings {
   huntingApi: HuntingApi;
   alertsApi?: AlertsApiName;
+  /** ISO day the retiring Defender hunting API stops answering (passed in: this table is also compiled into `npm run doctor`, which loads no library index). */
+  huntingRetirement: string;
 }
 
 export interface Permission {
   api: PermissionApi;
   name: string;
   when?: (settings: PermissionSettings) => boolean;
-  until?: string;
+  retiring?: true;
 }
 
 export type CapabilityGroup = 'observe' | 'deliberate' | 'refer' | 'respond' | 'tiles';
@@ -52,7 +54,7 @@ export const CAPABILITIES: readonly Capability[] = [
     needs: [
       [
         graph(GRAPH_HUNTING_PERMISSION, { when: (s) => s.huntingApi !== 'defender' }),
-        api('AdvancedQuery.Read.All', { when: (s) => s.huntingApi !== 'graph', until: DEFENDER_HUNTING_RETIREMENT }),
+        api('AdvancedQuery.Read.All', { when: (s) => s.huntingApi !== 'graph', retiring: true }),
       ],
     ],
   },
@@ -106,7 +108,7 @@ export function permissionName(permission: Permission): string {
 }
 
 export function applicable(permissions: readonly Permission[], settings: PermissionSettings, now: number): Permission[] {
-  return permissions.filter((p) => (p.when?.(settings) ?? true) && (p.until === undefined || now < Date.parse(`${p.until}T00:00:00Z`)));
+  return permissions.filter((p) => (p.when?.(settings) ?? true) && (!p.retiring || now < Date.parse(`${settings.huntingRetirement}T00:00:00Z`)));
 }
 
 /** What the roles allow of one capability: works, missing (with what to grant) or unknown. */

@@ -1,4 +1,4 @@
-import { Clock, CLOCK, Credentials, defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, Credentials, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TokenService } from '../http/token.service';
@@ -25,7 +25,7 @@ export class PermissionsService {
   ) {}
 
   get settings(): PermissionSettings {
-    return { huntingApi: this.config.huntingApi, alertsApi: this.config.respond.alertsApi };
+    return { huntingApi: this.config.huntingApi, alertsApi: this.config.respond.alertsApi, huntingRetirement: DEFENDER_HUNTING_RETIREMENT };
   }
 
   async roles(credentials: Credentials, graph = usesGraph(this.settings, this.now())): Promise<GrantedRoles> {
