@@ -95,24 +95,27 @@ describeWithRedis('shared state in Redis across replicas', () => {
     const name = `defender-relay:jwks:${sandbox.url}/.well-known/jwks`;
     const claims = { ...DEMO_CLAIMS, jwks_host: new URL(sandbox.url).host, aud: TEST_PUBLIC_URL };
     const client = new Redis(redis.url);
-    // A fresh replica has no key set in memory, so it reads the shared one.
-    const fresh = await attachRelay(sandbox, { REDIS_URL: redis.url });
     try {
       const planted = JSON.stringify({ keys: { evil: pem }, fetchedAt: Date.now() });
       for (const value of [planted, JSON.stringify({ body: planted, mac: 'AAAA' })]) {
-        await client.set(name, value, 'PX', 60_000);
-        const forged = sign(claims, attacker.privateKey, { algorithm: 'RS256', keyid: 'evil' });
-        const res = await fresh.post('/refer/observables', [], { token: forged });
-        expect(res.body).toEqual({ errors: [{ type: 'fatal', code: 'authorization error', message: 'Authorization failed: kid from JWT header not found in API response' }] });
+        // A fresh replica has no key set in memory, so it reads the shared one.
+        const fresh = await attachRelay(sandbox, { REDIS_URL: redis.url });
+        try {
+          await client.set(name, value, 'PX', 60_000);
+          const forged = sign(claims, attacker.privateKey, { algorithm: 'RS256', keyid: 'evil' });
+          const res = await fresh.post('/refer/observables', [], { token: forged });
+          expect(res.body).toEqual({ errors: [{ type: 'fatal', code: 'authorization error', message: 'Authorization failed: kid from JWT header not found in API response' }] });
+          // The relay replaced the planted value with the real key set, sealed; the sandbox's keys work.
+          const stored = JSON.parse((await client.get(name)) ?? '{}') as { body?: string; mac?: string };
+          expect(stored.mac).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+          expect(Object.keys(JSON.parse(stored.body ?? '{}').keys)).toEqual(sandbox.jwks.kids);
+          expect((await fresh.post('/refer/observables', [], { token: sandbox.jwks.sign(claims) })).body).toEqual({ data: [] });
+        } finally {
+          await fresh.close();
+        }
       }
-      // The relay replaced the planted value with the real key set, sealed; the sandbox's keys work.
-      const stored = JSON.parse((await client.get(name)) ?? '{}') as { body?: string; mac?: string };
-      expect(stored.mac).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-      expect(Object.keys(JSON.parse(stored.body ?? '{}').keys)).toEqual(sandbox.jwks.kids);
-      expect((await fresh.post('/refer/observables', [], { token: sandbox.jwks.sign(claims) })).body).toEqual({ data: [] });
     } finally {
       client.disconnect();
-      await fresh.close();
     }
   });
 

@@ -1,3 +1,4 @@
+import { JUDGE_TYPES, ObservableType, OBSERVE_TYPES, RESPOND_TYPES } from '@app/common';
 import { DEMO_MACHINE_IDS } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
@@ -43,7 +44,8 @@ describe('well-formed strings only', () => {
     const res = await relay.post(path, [...spoiled('\ud800'), { type: 'ms_machine_id', value: DEMO_MACHINE_IDS.win10 }, { type: 'ip', value: '10.0.0.1' }]);
     expect(res.status).toBe(200);
     const skipped = (res.body.errors ?? []).filter((e: { message: string }) => e.message.includes(NOT_TEXT));
-    const ofTypes = path === '/deliberate/observables' ? 7 : path === '/respond/observables' ? 9 : 10;
+    const accepted = path === '/deliberate/observables' ? JUDGE_TYPES : path === '/respond/observables' ? RESPOND_TYPES : OBSERVE_TYPES;
+    const ofTypes = TYPES.filter((t) => accepted.includes(t as ObservableType)).length;
     expect(skipped).toHaveLength(ofTypes);
     expect((res.body.errors ?? []).filter((e: { type: string }) => e.type !== 'warning')).toEqual([]);
     const asked = relay.sandbox.stats.entries().map((e) => `${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body)}`);

@@ -44,13 +44,15 @@ export class ObserveService {
 
   observe(credentials: Credentials, observables: readonly Observable[], warnings: readonly RelayErrorBody[] = []): Promise<ObserveResult> {
     const errors = new ErrorList(this.logger, warnings);
+    // Counted after the list dedupes them: the alert lists are shared only when no lookup added an error.
+    const received = errors.all.length;
     if (observables.length === 0) return Promise.resolve({ sightings: [], errors: errors.all });
     const limit = credentials.entitiesLimit ?? this.config.entitiesLimit;
     return this.contexts.run(credentials, async (ctx) => {
       const found = this.search.find(ctx, observables, { limit, errors });
       const kept = await Promise.all(found.map((f) => f.then((one) => this.trim(ctx, one, limit, errors))));
       // Kept briefly for the respond listing that usually follows; not after a failed lookup.
-      if (errors.all.length === warnings.length) for (const f of await Promise.all(found)) this.shared.remember(ctx, f.observable, f.alerts);
+      if (errors.all.length === received) for (const f of await Promise.all(found)) this.shared.remember(ctx, f.observable, f.alerts);
       const sightings = await this.map(ctx, kept, errors);
       return { sightings, errors: errors.all };
     });

@@ -27,6 +27,7 @@ describe('DeviceActions', () => {
   };
   const machines = {
     machine: async (_ctx: DefenderContext, id: string) => (calls.push(`machine ${id}`), fleet.find((m) => m.id === id)),
+    current: async (_ctx: DefenderContext, id: string) => (calls.push(`current ${id}`), fleet.find((m) => m.id === id)),
   };
   const machineActions = {
     history: async (_ctx: DefenderContext, id: string) => (calls.push(`history ${id}`), { succeeded: id === B ? [isolated(B)] : [], active: [] }),
@@ -97,7 +98,7 @@ describe('DeviceActions', () => {
     it('acts on the offered id once its current profile still has the host name or IP', async () => {
       expect(await service.target(context(), { type: 'hostname', value: 'WS-FINANCE-07' }, B)).toBe(B);
       expect(await service.target(context(), { type: 'ip', value: '10.0.0.7' }, B)).toBe(B);
-      expect(calls).toEqual([`machine ${B}`, `machine ${B}`]);
+      expect(calls).toEqual([`current ${B}`, `current ${B}`]); // a fresh read each time, never the cached profile
     });
 
     it('refuses a trigger without machine_id before any Defender call', async () => {

@@ -14,6 +14,6 @@ describe('TriggerPipe: the observable value', () => {
   });
 
   it('leaves an unknown type to the action check', () => {
-    expect(read('email', 'not an address').invalidValue).toBeUndefined();
+    expect(read('cve', 'CVE-2026-0001').invalidValue).toBeUndefined();
   });
 });
