@@ -94,9 +94,7 @@ export interface DefenderConfig {
   actionComment: string;
   indicatorTitle: string;
   indicatorDescription: string;
-  /** Quarantine bound, device tags and indicator lifetime, severity and scope (`respond.config.ts`). */
   respond: RespondConfig;
-  /** Non-fatal problems found while reading the environment, logged at start. */
   warnings: string[];
 }
 
