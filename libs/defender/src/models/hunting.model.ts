@@ -1,7 +1,4 @@
-/**
- * Advanced-hunting rows. Every column is optional: a query may project a subset, and
- * Defender sends empty strings (not null) for missing strings and null for missing numbers.
- */
+// Every column optional (a query may project a subset); Defender sends '' for missing strings, null for missing numbers.
 interface HuntingRowBase {
   Timestamp?: string | null;
   DeviceId?: string | null;
@@ -45,7 +42,6 @@ interface InitiatingProcessColumns {
   InitiatingProcessRemoteSessionIP?: string | null;
 }
 
-/** A `DeviceFileEvents` row. */
 export interface DeviceFileEvent extends HuntingRowBase, InitiatingProcessColumns {
   FileName?: string | null;
   /** Full path including the file name. */
@@ -71,7 +67,6 @@ export interface DeviceFileEvent extends HuntingRowBase, InitiatingProcessColumn
   IsAzureInfoProtectionApplied?: boolean | null;
 }
 
-/** A `DeviceNetworkEvents` row. */
 export interface DeviceNetworkEvent extends HuntingRowBase, InitiatingProcessColumns {
   RemoteIP?: string | null;
   RemotePort?: number | null;
