@@ -47,15 +47,11 @@ class RespondEnv {
 export interface RespondConfig {
   /** Most devices one stop-and-quarantine trigger acts on; more are refused before anything is sent. */
   quarantineMaxDevices: number;
-  /** Tags offered to add to / remove from a device; none means no tag actions. */
   deviceTags: string[];
   indicatorExpiration?: { iso: string; ms: number };
-  /** Severity of every added indicator; unset keeps the per-policy default. */
   indicatorSeverity?: IndicatorSeverityName;
-  /** Device groups an added indicator applies to; none means every device. */
   indicatorRbacGroups: string[];
   alertsApi: AlertsApiName;
-  /** Who "Assign N alerts" assigns to; unset means no assign action. */
   alertAssignee?: string;
   alertTriageMax: number;
 }

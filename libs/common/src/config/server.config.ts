@@ -79,11 +79,9 @@ export interface ServerConfig {
   host: string;
   bodyLimit: number;
   maxObservables: number;
-  /** Slow clients: how long receiving a whole request, or only its headers, may take. */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
-  /** Connections beyond this many are closed as soon as they are accepted. */
   maxConnections: number;
   bodyMemoryBudget: number;
   trustProxy: boolean;
@@ -91,7 +89,6 @@ export interface ServerConfig {
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
   logLevel: LogLevel;
-  /** Prometheus `/metrics` on this separate port; undefined → off. */
   metricsPort?: number;
   metricsHost: string;
 }
