@@ -24,7 +24,6 @@ export interface DefenderRequest {
   notFoundIsEmpty?: boolean;
   /** Hunting calls use the hunting rate limit and the hunting wording for 429. */
   hunting?: boolean;
-  /** A Defender API with a quota of its own rather than the general one (`alerts/batchUpdate`). */
   quota?: 'alertUpdates';
   /** Safe to send twice (reads; hunting queries). Defaults to true for GET only. */
   idempotent?: boolean;
@@ -32,7 +31,6 @@ export interface DefenderRequest {
 
 export interface DefenderResponse<T> {
   status: number;
-  /** Undefined for 204 and for 404 with `notFoundIsEmpty`. */
   data?: T;
 }
 

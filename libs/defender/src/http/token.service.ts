@@ -29,7 +29,6 @@ export class TokenService {
   private readonly inflight = new Map<string, Promise<CachedToken>>();
   private readonly refused = new BoundedMap<string, { error: RelayError; until: number }>(MAX_ENTRIES);
   private readonly unproven = new BoundedMap<string, number[]>(MAX_ENTRIES);
-  /** Set once the login host turned out to serve only the v2 endpoint. */
   private useV2 = false;
   constructor(
     private readonly http: HttpService,

@@ -41,7 +41,6 @@ export const TABLE_COLUMN = 'RelayTable';
 
 /** One observable's slice of an events query: one table, the terms any of which a row matches, how many rows. */
 export interface EventFilter {
-  /** Relay-made key the rows that answer this filter are given under; filters may share one. */
   key: string;
   table: EventTable;
   terms: readonly FilterTerm[];

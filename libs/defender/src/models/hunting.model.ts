@@ -115,5 +115,4 @@ export interface DeviceLogonEvent extends HuntingRowBase, InitiatingProcessColum
 /** A hunting row of any event table the relay reads; columns of the other tables are simply absent. */
 export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent | DeviceProcessEvent | DeviceRegistryEvent | DeviceLogonEvent;
 
-/** Read access to every column of every event table. */
 export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent & DeviceProcessEvent & DeviceRegistryEvent & DeviceLogonEvent;

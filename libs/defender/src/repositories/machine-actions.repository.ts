@@ -17,7 +17,6 @@ const HISTORY_SIZE = 200;
 
 const ACTIVE_STATUSES = new Set(['Pending', 'InProgress']);
 
-/** A device's recent actions, newest first: the succeeded ones give its state, the active ones what to cancel. */
 export interface MachineActionHistory {
   succeeded: MachineAction[];
   active: MachineAction[];
