@@ -5,7 +5,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 
 interface Health {
   status: 'ok';
-  /** The API this credential's advanced-hunting queries go to; null when neither answers it. */
   hunting: HuntingBackend | null;
   permissions: PermissionsReport;
 }

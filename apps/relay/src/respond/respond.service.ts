@@ -245,7 +245,6 @@ export class RespondService {
     return actionId;
   }
 
-  /** The configured spelling of a DEVICE_TAGS entry; any other tag is refused before anything is sent. */
   private configuredTag(tag: string): string {
     const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
     if (!configured) throw new RelayError('invalid request', `Tag '${preview(tag, 80)}' is not one of the configured device tags (DEVICE_TAGS), so ${NOTHING_SENT}`);
@@ -313,7 +312,6 @@ function required(value: string | undefined, name: string, purpose: string): str
   return value;
 }
 
-/** The alerts named by `alert_ids`, each of which must be one the relay itself found for the observable. */
 function boundAlerts(alerts: readonly Alert[], ids: readonly string[], observable: Observable): Alert[] {
   const byId = new Map(alerts.map((a) => [a.id, a]));
   const stranger = ids.find((id) => !byId.has(id));
