@@ -10,13 +10,7 @@ import { addSecurityHeaders, DOCS_PATH, limitConnections, refuseMalformedBearers
 import { QuietFrameworkLogger, requestId } from './logging';
 import { RelayAppOptions } from './relay-app.options';
 
-/**
- * Builds the relay exactly as production runs it; `main.ts` and every e2e test call this, so
- * tests exercise the real globals (guard, filter, body parsing, logging). The configuration is
- * read from `env` alone (main.ts passes process.env), once; a bad value throws a
- * ConfigValidationError naming every bad variable. `options` only replaces what a test must
- * control (the clock); production passes none.
- */
+/** Used by main.ts and every e2e test, so tests run the production globals; configuration comes from `env` alone. */
 export async function createRelayApp(env: Env, options: RelayAppOptions = {}): Promise<NestFastifyApplication> {
   const config = loadRelayConfig(env);
   const { server } = config;
@@ -36,14 +30,9 @@ export async function createRelayApp(env: Env, options: RelayAppOptions = {}): P
   return app;
 }
 
-/**
- * The body is JSON whatever the Content-Type says (XDR and curl users send all sorts);
- * an empty body is undefined, which list endpoints read as `[]`.
- */
+// XDR and curl users send all sorts of Content-Type; an empty body is undefined, which list endpoints read as `[]`.
 function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): void {
   const fastify = adapter.getInstance();
-  // Whatever Content-Type the caller sent (even a malformed one Fastify would refuse with 415),
-  // the body is read as JSON.
   fastify.addHook('onRequest', (request, _reply, done) => {
     request.headers['content-type'] = 'application/json';
     done();
@@ -66,10 +55,7 @@ function parseAnyContentTypeAsJson(adapter: FastifyAdapter, bodyLimit: number): 
   });
 }
 
-/**
- * Once shutdown begins, answers still in flight close their keep-alive connection, so the
- * server can finish closing as soon as they are sent instead of waiting for idle clients.
- */
+// Answers in flight close their keep-alive connection, so shutdown need not wait for idle clients.
 function closeConnectionsWhileShuttingDown(adapter: FastifyAdapter): void {
   const fastify = adapter.getInstance();
   let closing = false;
@@ -93,7 +79,6 @@ function setupSwagger(app: NestFastifyApplication): void {
     .setVersion(RELAY_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  // The pasted JWT stays in the page's memory: persisting it would leave it (and the client
-  // secret it carries) in the browser's localStorage.
+  // Not persisted: the pasted JWT (and its client secret) would stay in the browser's localStorage.
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), { swaggerOptions: { persistAuthorization: false } });
 }

@@ -16,10 +16,6 @@ import { WatchdogModule } from './watchdog/watchdog.module';
 
 @Module({})
 export class AppModule {
-  /**
-   * The relay wired to `config`, which createRelayApp read from the environment it was given; a
-   * test or benchmark may hand it a clock to move.
-   */
   static forRoot(config: RelayConfig, options: RelayAppOptions = {}): DynamicModule {
     return {
       module: AppModule,

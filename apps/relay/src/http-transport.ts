@@ -9,13 +9,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-/** JSON answers load nothing. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/**
- * Swagger UI loads its own scripts, styles and images and calls the relay ("Try it out");
- * its page and React components use inline styles, never inline scripts.
- */
+/** Swagger UI uses inline styles, never inline scripts, and calls the relay ("Try it out"). */
 export const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -30,32 +26,24 @@ export const DOCS_CSP = [
 
 export const DOCS_PATH = 'docs';
 
-/**
- * Fastify's server options against slow and excessive clients: a request (headers and body)
- * must arrive within REQUEST_TIMEOUT_MS and its headers within HEADERS_TIMEOUT_MS, otherwise it
- * is answered 408 and its socket closed. Handling time is not counted: REQUEST_DEADLINE_MS
- * starts once the body is in, so the two never compete.
- */
+/** Handling time is not counted: REQUEST_DEADLINE_MS starts once the body is in, so the two never compete. */
 export function transportOptions(server: ServerConfig) {
   return {
     requestTimeout: server.requestTimeoutMs,
     keepAliveTimeout: server.keepAliveTimeoutMs,
     http: {
       headersTimeout: server.headersTimeoutMs,
-      // Node enforces both timeouts only when it sweeps its connections (every 30 s by default),
-      // so a late sweep would let a slow client stay up to twice as long.
+      // Node enforces both timeouts only when it sweeps (every 30 s by default): a late sweep doubles a slow client's stay.
       connectionsCheckingInterval: Math.min(1000, Math.floor(server.headersTimeoutMs / 4)),
     },
     clientErrorHandler: answerClientError,
   };
 }
 
-/** Connections past MAX_CONNECTIONS are closed as soon as they are accepted. */
 export function limitConnections(adapter: FastifyAdapter, server: ServerConfig): void {
   adapter.getInstance().server.maxConnections = server.maxConnections;
 }
 
-/** Adds the security headers and the Content-Security-Policy (Swagger UI's own under /docs). */
 export function addSecurityHeaders(adapter: FastifyAdapter): void {
   const docs = new RegExp(`^/${DOCS_PATH}(?:[/?#.-]|$)`);
   const api = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP };
@@ -66,10 +54,7 @@ export function addSecurityHeaders(adapter: FastifyAdapter): void {
   });
 }
 
-/**
- * Answers what Node refuses before Fastify sees a request — too slow (408), headers too large
- * (431), unparsable (400) — as JSON with the security headers, then closes the socket.
- */
+/** What Node refuses before Fastify sees it (408, 431, 400) is answered as JSON with the security headers. */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] =

@@ -10,7 +10,6 @@ import { EnvelopeFilter } from './envelope/envelope.filter';
 import { MetricsService } from './metrics/metrics.service';
 import { SharedStateService } from './state/shared-state.service';
 
-/** The relay's global enhancers (JWT guard, envelope filter) and shared services (JWKS, metrics, shared state). */
 @Global()
 @Module({
   imports: [

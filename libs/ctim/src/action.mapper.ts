@@ -74,8 +74,7 @@ const AVAILABILITY: Readonly<Partial<Record<MachineActionName, readonly string[]
 
 const NON_WINDOWS_ACTIONS: readonly string[] = ['FullIsolation', 'RunAntiVirusScan', 'CollectInvestigationPackage'];
 
-// Microsoft's documented replacement of `availableMachineActions`: derived from `osPlatform`
-// (Defender answers OsPlatformNotSupported on Linux/macOS for the rest).
+// Microsoft's documented replacement of `availableMachineActions`, from `osPlatform` (Linux/macOS get OsPlatformNotSupported for the rest).
 function availableMachineActions(osPlatform: string | null | undefined): readonly string[] | undefined {
   const platform = text(osPlatform)?.toLowerCase();
   if (platform === undefined || platform.startsWith('windows')) return undefined;

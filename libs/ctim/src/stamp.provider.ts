@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MappingStamp } from './ctim.types';
 import { IdGenerator, transientId } from './id.provider';
 
-/** Hands each mapping call its stamp from the clock and the id generator. */
 @Injectable()
 export class StampProvider {
   constructor(

@@ -33,10 +33,7 @@ const REPOSITORIES = [
   ObservableSearch,
 ];
 
-/**
- * Talks to Defender; exports repositories (and the context factory), never the raw client. The
- * CLOCK it reads comes from the global ClockModule the app imports.
- */
+/** Exports repositories (and the context factory), never the raw client. */
 @Module({
   imports: [
     // Agents made per application (not at import), so each app closes only its own sockets.

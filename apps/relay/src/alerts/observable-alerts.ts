@@ -40,7 +40,6 @@ export class ObservableAlerts {
     }
   }
 
-  /** What observe found for the observable by the same route: kept for the respond listing. */
   remember(ctx: DefenderContext, observable: Observable, alerts: Alert[]): void {
     // Observe's REST lookups do not answer URLs or IPv6 addresses: its empty list proves nothing.
     if (observable.type === 'url' || observable.type === 'ipv6' || !ALERT_TYPES.includes(observable.type)) return;

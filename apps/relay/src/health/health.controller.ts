@@ -5,7 +5,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 
 interface Health {
   status: 'ok';
-  /** The API this credential's advanced-hunting queries go to; null when neither answers it. */
   hunting: HuntingBackend | null;
   permissions: PermissionsReport;
 }
@@ -22,12 +21,7 @@ const EXAMPLE: Health = {
   },
 };
 
-/**
- * Module health as XDR checks it: the JWT, an Azure AD token, and one cheap read covered by the
- * relay's own permissions; it fails only when observe cannot work. The rest of what the app's
- * permissions allow (read from its tokens, no extra call) comes as data and as warnings naming
- * each permission to grant, with one when hunting uses the retiring API.
- */
+/** Fails only when observe cannot work; the app's missing permissions (read from its tokens) come as warnings. */
 @ApiTags('relay')
 @ApiBearerAuth()
 @Controller('health')

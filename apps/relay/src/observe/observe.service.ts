@@ -10,7 +10,6 @@ interface Kept {
   observable: Observable;
   alerts: Alert[];
   events: HuntingEvent[];
-  /** Alerts + events found (`count`). */
   count: number;
   profile?: FileProfile;
   /** Profiles of the devices of what is kept, by device id; a failed lookup is recorded and undefined. */
@@ -22,12 +21,7 @@ export interface ObserveResult {
   errors: RelayErrorBody[];
 }
 
-/**
- * Sightings for observables: search (the search table: REST and one hunting query) → trim each
- * observable to the limit → complete the machine and file profiles, each once per request →
- * map. Machine profiles are requested as soon as an observable's findings are in, so they
- * overlap the slower lookups of other observables.
- */
+/** Machine profiles are requested as soon as an observable's findings are in, overlapping other observables' slower lookups. */
 @Injectable()
 export class ObserveService {
   private readonly logger = new Logger(ObserveService.name);

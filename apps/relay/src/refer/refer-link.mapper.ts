@@ -11,10 +11,7 @@ export interface ReferLink {
 
 const CATEGORIES = ['Search', 'Microsoft Defender for Endpoint'];
 
-/**
- * The Defender portal page of an observable, pinned to the tenant. A host name has none of its
- * own: its devices' pages are linked by `deviceLink`.
- */
+/** Pinned to the tenant; a host name has no page of its own (its devices are linked by `deviceLink`). */
 export function portalPage(observable: Observable, portalUrl: string, tenantId: string): string | undefined {
   const v = encodeURIComponent(observable.value);
   const tid = `tid=${encodeURIComponent(tenantId)}`;
@@ -41,7 +38,6 @@ export function portalPage(observable: Observable, portalUrl: string, tenantId: 
   }
 }
 
-/** The pivot link of an observable with a page of its own. */
 export function referLink(observable: Observable, portalUrl: string, tenantId: string): ReferLink | undefined {
   const url = portalPage(observable, portalUrl, tenantId);
   if (url === undefined) return undefined;

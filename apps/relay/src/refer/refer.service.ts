@@ -9,11 +9,7 @@ export interface ReferResult {
   errors: RelayErrorBody[];
 }
 
-/**
- * Pivot links into the Defender portal. Only host names and MACs need Defender (their devices are
- * resolved, and only resolved devices are linked); without one, no call is made and the
- * credentials are not used.
- */
+/** Only host names and MACs need Defender (their devices are resolved); otherwise the credentials are not used. */
 @Injectable()
 export class ReferService {
   private readonly logger = new Logger(ReferService.name);

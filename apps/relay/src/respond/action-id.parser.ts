@@ -12,7 +12,6 @@ import {
 } from '@app/ctim';
 import type { IndicatorPolicy, MachineActionName } from '@app/defender';
 
-/** What a response action id asks Defender to do. */
 export type RequestedAction =
   | { kind: 'machine'; name: MachineActionName }
   | { kind: 'add-indicator'; policy: IndicatorPolicy }

@@ -34,11 +34,7 @@ export function capabilityOf(action: RequestedAction): string {
   }
 }
 
-/**
- * What one respond listing may offer, by the app's roles: a capability they lack is withheld
- * (and not even looked up), and one warning says what was withheld and which permission enables
- * it. Unreadable roles withhold nothing.
- */
+/** A capability the app's roles lack is withheld (not even looked up) with one warning; unreadable roles withhold nothing. */
 export class ActionGate {
   private readonly withheld = new Map<string, Set<string>>();
 

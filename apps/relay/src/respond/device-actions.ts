@@ -15,12 +15,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { NOTHING_SENT } from './trigger.dto';
 
-/**
- * Machine actions for observables that name devices without being their id (host names, MACs,
- * internal IPs): offered per device they resolve to, each carrying the device's `machine_id`. A trigger
- * acts on that id only, never resolving again, so the action reaches the device the analyst
- * saw; it first checks that the device still answers to the observable.
- */
+/** A trigger acts on the offered `machine_id` only, never resolving again, once the device still answers to the observable. */
 @Injectable()
 export class DeviceActions {
   constructor(
@@ -31,7 +26,6 @@ export class DeviceActions {
     private readonly actions: ActionMapper,
   ) {}
 
-  /** The state-aware machine actions of every device the observable resolves to. */
   async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
     const devices = await this.resolve(ctx, observable, errors);
     const lists = await Promise.all(
@@ -45,10 +39,6 @@ export class DeviceActions {
     return lists.flat();
   }
 
-  /**
-   * The device a trigger for `observable` acts on: `machineId` as offered, once its current
-   * profile shows it still has that host name or IP. Otherwise a clear error and no action.
-   */
   async target(ctx: DefenderContext, observable: Observable, machineId: string | undefined): Promise<string> {
     if (machineId === undefined) {
       throw new RelayError('invalid payload', `Invalid JSON payload received: 'machine_id' is required to act on a device found by ${observable.type}, so ${NOTHING_SENT}`);

@@ -53,10 +53,7 @@ export interface TriggerResult {
   errors: RelayErrorBody[];
 }
 
-/**
- * Response actions: offers what fits the device's current state or the indicator
- * that exists, and runs one action exactly once, reporting Defender's own answer.
- */
+/** Offers what fits the device's current state or the existing indicator; runs one action exactly once. */
 @Injectable()
 export class RespondService {
   private readonly logger = new Logger(RespondService.name);
@@ -100,7 +97,6 @@ export class RespondService {
     return [...own, ...devices, ...triage];
   }
 
-  /** Triage of the observable's alerts, from the alert list a recent observe may have left. */
   private async triageActions(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
     const alerts = await this.alerts.of(ctx, observable, errors);
     const { alertTriageMax: max, alertAssignee: assignee } = this.config.respond;
@@ -126,23 +122,18 @@ export class RespondService {
     return [...(indicators ? this.actions.forIndicator(observable, indicators) : []), ...(devices > max ? [] : this.actions.forFile(observable, holders))];
   }
 
-  /**
-   * A device with its profile (tags) and its recent actions: two fresh reads made together, the
-   * one action read serving both the isolation state and what is still pending.
-   */
+  // Two fresh reads together; the one action read gives both the isolation state and what is pending.
   private async device(ctx: DefenderContext, id: string): Promise<ResponseDevice | undefined> {
     const [machine, history] = await Promise.all([this.machines.current(ctx, id), this.machineActions.history(ctx, id)]);
     return machine ? { id, machine, ...history } : undefined;
   }
 
-  /** The devices that have a file (none for other types): its SHA-1, from the file profile for SHA-256/MD5. */
   private async fileHolders(ctx: DefenderContext, observable: Observable): Promise<Machine[]> {
     if (!HASH_TYPES.includes(observable.type)) return [];
     const sha1 = await this.sha1Of(ctx, observable);
     return sha1 ? this.files.machines(ctx, sha1) : [];
   }
 
-  /** A file hash as SHA-1: itself, or resolved through the file profile for SHA-256/MD5. */
   private async sha1Of(ctx: DefenderContext, observable: Observable, options: { fresh?: boolean } = {}): Promise<string | undefined> {
     if (observable.type === 'sha1') return observable.value;
     return (await this.files.profile(ctx, observable.value, options))?.sha1?.toLowerCase();
@@ -163,7 +154,6 @@ export class RespondService {
     return { status: errors.all.length === 0 ? 'success' : 'failure', errors: errors.all };
   }
 
-  /** The trigger's observable (normalised and checked by the pipe) if the action takes its type. */
   private observableFor(action: RequestedAction, { observable: { type, value }, invalidValue }: Trigger): Observable {
     if (!isObservableType(type) || !acceptedTypes(action).includes(type)) {
       throw new RelayError('unsupported type', `Observable type '${type.slice(0, 40)}' is not supported by this action`);
@@ -201,11 +191,7 @@ export class RespondService {
     }
   }
 
-  /**
-   * Re-reads the observable's alerts (never the listing's), then updates each one the triage
-   * still applies to, newest first up to ALERT_TRIAGE_MAX, once. None left: nothing is sent.
-   * Given `alert_ids` narrow it to those, each of which must be an alert of the observable.
-   */
+  // Re-reads the observable's alerts (never the listing's); each given `alert_ids` entry must be one of them.
   private async triage(ctx: DefenderContext, observable: Observable, trigger: Trigger): Promise<void> {
     const request = this.triageRequest(trigger);
     const read = new ErrorList(this.logger);
@@ -223,7 +209,6 @@ export class RespondService {
     }
   }
 
-  /** The triage the query-params ask for; anything missing or unknown is refused before any read. */
   private triageRequest(trigger: Trigger): TriageRequest {
     const choice = required(trigger.triage, 'triage', 'to triage alerts');
     if (choice === 'in-progress') return { choice };
@@ -260,7 +245,6 @@ export class RespondService {
     return actionId;
   }
 
-  /** The configured spelling of a DEVICE_TAGS entry; any other tag is refused before anything is sent. */
   private configuredTag(tag: string): string {
     const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
     if (!configured) throw new RelayError('invalid request', `Tag '${preview(tag, 80)}' is not one of the configured device tags (DEVICE_TAGS), so ${NOTHING_SENT}`);
@@ -282,10 +266,7 @@ export class RespondService {
     }
   }
 
-  /**
-   * One StopAndQuarantineFile per device that has the file, each sent once; a device that refuses
-   * becomes one error naming it, and the devices that accepted are neither retried nor undone.
-   */
+  // Each device once; one that refuses becomes an error, those that accepted are neither retried nor undone.
   private async stopAndQuarantine(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<void> {
     const sha1 = await this.sha1Of(ctx, observable, { fresh: true });
     if (!sha1) throw new RelayError('not found', `Microsoft Defender for Endpoint does not know the file ${observable.value}, so ${NOTHING_SENT}`);
@@ -310,7 +291,6 @@ export class RespondService {
   }
 }
 
-/** The observable types each kind of action takes. */
 function acceptedTypes(action: RequestedAction): readonly string[] {
   switch (action.kind) {
     case 'machine':
@@ -332,7 +312,6 @@ function required(value: string | undefined, name: string, purpose: string): str
   return value;
 }
 
-/** The alerts named by `alert_ids`, each of which must be one the relay itself found for the observable. */
 function boundAlerts(alerts: readonly Alert[], ids: readonly string[], observable: Observable): Alert[] {
   const byId = new Map(alerts.map((a) => [a.id, a]));
   const stranger = ids.find((id) => !byId.has(id));
@@ -342,7 +321,6 @@ function boundAlerts(alerts: readonly Alert[], ids: readonly string[], observabl
   return [...new Set(ids)].map((id) => byId.get(id) as Alert);
 }
 
-/** Defender's refusal for one device, prefixed with the device's name. */
 function onDevice(device: { name: string }, error: unknown): unknown {
   if (!(error instanceof RelayError)) return error;
   return new RelayError(error.code, `${device.name}: ${error.message}`, { type: error.type, upstreamStatus: error.upstreamStatus, retryAfterSeconds: error.retryAfterSeconds, cause: error });

@@ -4,7 +4,6 @@ import { ALERT_CLASSIFICATIONS } from '@app/defender';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 
-/** `POST /respond/trigger` body: the action and observable, plus the action's query-params as strings. */
 export class TriggerDto {
   @ApiProperty({ name: 'action-id', example: EXAMPLE_TRIGGER['action-id'] })
   @IsString({ message: "'action-id' must be a non-empty string" })

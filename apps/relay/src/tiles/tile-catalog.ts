@@ -5,7 +5,6 @@ export type TileId = (typeof TILE_IDS)[number];
 
 export type TileType = 'metric_group' | 'vertical_bar_chart' | 'horizontal_bar_chart' | 'donut_graph';
 
-/** A tile as XDR lists it (`POST /tiles`, `POST /tiles/tile`). */
 export interface TileDefinition {
   id: TileId;
   type: TileType;
@@ -25,7 +24,6 @@ function tile(id: TileId, type: TileType, title: string, short_description: stri
   return { id, type, title, short_description, description, tags: [...TAGS, ...tags], periods: [...TILE_PERIODS], default_period: DEFAULT_PERIOD };
 }
 
-/** The relay's dashboard tiles, in the order `POST /tiles` lists them. */
 export const TILES: readonly TileDefinition[] = [
   tile(
     'alerts-summary',

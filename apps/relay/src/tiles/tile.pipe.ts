@@ -9,7 +9,6 @@ function bodyObject(body: unknown, expected: string): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** A well-formed body asking for a tile or period the relay does not have is an invalid request. */
 function known(what: string, value: string, known: readonly string[], where: string): void {
   if (!known.includes(value)) throw new RelayError('invalid request', `Unknown ${what} '${preview(value)}'; ${where}: ${known.join(', ')}`);
 }

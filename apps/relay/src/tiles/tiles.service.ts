@@ -32,7 +32,6 @@ export type TileData = TileFrame & TileBody;
 
 export interface TileDataResult {
   data: TileData;
-  /** A read that stopped part-way: the figures cover what came before it. */
   errors: RelayErrorBody[];
 }
 

@@ -2,7 +2,6 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } 
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 
-/** Defender credentials carried by the caller's JWT. */
 export interface Credentials {
   clientId: string;
   clientSecret: string;
@@ -22,7 +21,6 @@ export const PUBLIC_ROUTE = 'relayPublic';
 /** Opts a route out of the global JWT guard (only watchdog and version). */
 export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), RouteConfig({ [PUBLIC_ROUTE]: true }));
 
-/** The verified credentials of the current request. */
 export const AuthCredentials = createParamDecorator((_: unknown, ctx: ExecutionContext): Credentials => {
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.credentials) throw new Error('AuthCredentials used on a route without the JWT guard');

@@ -10,10 +10,7 @@ import { SharedStateService } from '../state/shared-state.service';
 import { authFailure } from './auth-messages';
 
 const TTL_MS = 5 * 60_000;
-/**
- * An unknown kid refetches the key set at once (keys rotate), but at most this many times a
- * minute per host: a stream of made-up kids cannot turn the relay into a JWKS hammer.
- */
+// Keys rotate, so an unknown kid refetches at once, but capped per host so made-up kids cannot hammer it.
 const REFETCHES_PER_MINUTE = 10;
 const MISSING_KID_MS = 60_000;
 const MAX_MISSING_KIDS = 10_000;
@@ -27,10 +24,7 @@ interface CachedKeys {
   fetchedAt: number;
 }
 
-/**
- * Fetches and caches the RSA signing keys of the allow-listed JWKS hosts. The URL is
- * always taken from configuration, never from the token: the claim only selects an entry.
- */
+/** The URL always comes from configuration; the token's claim only selects an allow-list entry. */
 @Injectable()
 export class JwksService {
   private readonly cache = new Map<string, CachedKeys>();
@@ -46,13 +40,11 @@ export class JwksService {
     @Inject(stateConfig.KEY) private readonly stateSettings: ConfigType<typeof stateConfig>,
   ) {}
 
-  /** The allow-list entry for a `jwks_host` claim, or undefined when it is not allowed. */
   allowedHost(claim: string): JwksHost | undefined {
     const wanted = claim.trim().toLowerCase();
     return this.config.jwksHosts.find((h) => h.match === wanted);
   }
 
-  /** PEM public key for `kid`; an unknown kid refetches once if `signature` could be RSA and the kid was not missing a minute ago. */
   async publicKey(host: JwksHost, kid: string, signature: string): Promise<string> {
     let entry = await this.keys(host, false);
     const slot = `${host.jwksUrl}\u0000${kid}`;
@@ -89,12 +81,7 @@ export class JwksService {
     return fresh;
   }
 
-  /**
-   * With REDIS_URL, replicas share fetched key sets for the same TTL. Redis is not trusted with
-   * them: whoever could write a key set there could sign tokens the relay accepts. So each set is
-   * stored with an HMAC under a key derived from STATE_KEY (or SECRET_KEY), and one that does not
-   * verify is ignored and fetched again. Without either key the sets stay in this process.
-   */
+  // Redis is not trusted with key sets (a writer could sign tokens): each is HMAC-sealed under STATE_KEY.
   private async load(host: JwksHost, force: boolean): Promise<CachedKeys> {
     const name = `jwks:${host.jwksUrl}`;
     const seal = this.sealKey;
@@ -155,13 +142,11 @@ function plausibleRsaSignature(signature: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(signature) && RSA_SIGNATURE_BYTES.has(Buffer.from(signature, 'base64url').length);
 }
 
-/** The key set as stored in Redis: JSON with an HMAC over the set and the URL it came from. */
 function sealKeySet(entry: CachedKeys, url: string, key: Buffer): string {
   const body = JSON.stringify({ keys: Object.fromEntries(entry.keys), fetchedAt: entry.fetchedAt });
   return JSON.stringify({ body, mac: mac(body, url, key) });
 }
 
-/** The stored key set, or undefined when absent, malformed, or not sealed with this key for this URL. */
 function openKeySet(raw: string | undefined, url: string, key: Buffer): CachedKeys | undefined {
   if (!raw) return undefined;
   try {

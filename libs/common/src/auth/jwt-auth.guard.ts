@@ -24,17 +24,10 @@ export const IAT_LEEWAY_SECONDS = 5 * 60;
 /** XDR sends the same module token on every call: its signature is checked once, its times every time. */
 const VERIFIED_TOKENS = 1000;
 
-/**
- * The global guard: HS256 tokens signed with SECRET_KEY, or RS256 configuration
- * tokens verified against an allow-listed JWKS host. The algorithm comes from the token header
- * but is only ever one of these two; everything else (including `none`) is refused.
- */
+/** Only HS256 (SECRET_KEY) or RS256 (allow-listed JWKS host); any other alg, `none` included, is refused. */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  /**
-   * SECRET_KEY as a KeyObject, made once: handed a string, jsonwebtoken first tries to parse it
-   * as a PEM public key on every request, which costs more than the whole HMAC check.
-   */
+  // Made once: handed a string, jsonwebtoken parses it as a PEM key on every request (dearer than the HMAC).
   private hs256Key?: KeyObject;
   private readonly verified = new BoundedMap<string, { claims: Claims; credentials: Credentials; tenant: string }>(VERIFIED_TOKENS);
 
@@ -78,11 +71,7 @@ export class JwtAuthGuard implements CanActivate {
     return credentials;
   }
 
-  /**
-   * The expected `aud` is only ever the configured public URL: request headers (Host,
-   * X-Forwarded-*) are written by the caller, so an audience derived from them would accept a
-   * token minted for any other relay.
-   */
+  // `aud` only from configuration: Host and X-Forwarded-* are the caller's, so a derived audience would accept another relay's token.
   private async verifyRs256(token: string, header: JwtHeader, unverified: Claims): Promise<Credentials> {
     const audience = this.server.publicUrl;
     if (!audience) {
@@ -97,8 +86,7 @@ export class JwtAuthGuard implements CanActivate {
       throw authFailure(`jwks_host '${preview(claim)}' is not allowed. Make sure domain follows the visibility.<region>.cisco.com structure`);
     }
     if (typeof header.kid !== 'string' || header.kid === '') throw authFailure('kid is missing in JWT header');
-    // Everything but the signature first: only a token that would otherwise pass may spend the
-    // host's budget of key-set refetches on an unknown kid.
+    // Claims before the signature: only a token that would otherwise pass may spend the host's kid refetch budget.
     this.acceptClaims(unverified, audience);
     const publicKey = await this.jwks.publicKey(host, header.kid, token.split('.')[2]);
     const claims = this.verify(
@@ -122,7 +110,6 @@ export class JwtAuthGuard implements CanActivate {
     }
   }
 
-  /** Time claims, the audience (RS256 only), then the credential claims, which it answers. */
   private acceptClaims(claims: Claims, audience?: string): Credentials {
     checkTimes(claims);
     if (audience !== undefined) {
@@ -167,11 +154,7 @@ export function shortHash(id: string): string {
   return createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, 12);
 }
 
-/**
- * `exp` and `nbf` as the JOSE library checks them (also before the signature is checked, for
- * RS256), and `iat` not in the future. A token without `exp` stays valid: XDR configuration
- * tokens are long-lived credentials stored with the module.
- */
+// No `exp` stays valid: XDR configuration tokens are long-lived credentials stored with the module.
 function checkTimes(claims: Claims): void {
   const now = Math.floor(Date.now() / 1000);
   const time = (name: 'exp' | 'nbf' | 'iat'): number | undefined => {

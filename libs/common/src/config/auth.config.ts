@@ -24,7 +24,6 @@ export interface JwksHost {
 export interface AuthConfig {
   secretKey?: string;
   jwksHosts: JwksHost[];
-  /** Non-fatal problems, logged at start. */
   warnings: string[];
 }
 
@@ -33,10 +32,7 @@ const STRONG_SECRET_LENGTH = 32;
 
 const BARE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
 
-/**
- * A bare host means `https://<host>`; an origin with a scheme is matched by `host:port` and
- * fetched as written — that is how tests point the relay at a local JWKS.
- */
+// A bare host means `https://<host>`; an origin with a scheme is fetched as written (how tests use a local JWKS).
 export function parseJwksHost(entry: string): JwksHost {
   if (/^https?:\/\//i.test(entry)) {
     const url = URL.canParse(entry) ? new URL(entry) : undefined;

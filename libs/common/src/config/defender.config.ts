@@ -59,7 +59,6 @@ class DefenderEnv {
   @Expose() @ToInteger() @IsInt() @Min(1) @Max(64)
   DEFENDER_CONCURRENCY = 16;
 
-  /** How long a dashboard tile's Defender reads are reused per credential (0: only shared while in flight). */
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(0, { message: 'must be 0 or more milliseconds' }) @Max(3_600_000, { message: 'must be at most 3600000 ms' })
   TILES_CACHE_TTL_MS = 60_000;
@@ -94,9 +93,7 @@ export interface DefenderConfig {
   actionComment: string;
   indicatorTitle: string;
   indicatorDescription: string;
-  /** Quarantine bound, device tags and indicator lifetime, severity and scope (`respond.config.ts`). */
   respond: RespondConfig;
-  /** Non-fatal problems found while reading the environment, logged at start. */
   warnings: string[];
 }
 

@@ -9,13 +9,9 @@ import { ConfigValidationError, Env } from './validate-config';
 const NAMESPACES = [serverConfig, authConfig, defenderConfig, outboundConfig, stateConfig] as const;
 type Namespace = (typeof NAMESPACES)[number];
 
-/** Every namespace of the relay's configuration by name: `{ server: ServerConfig, auth: AuthConfig, … }`. */
 export type RelayConfig = { [N in Namespace as N['NAME']]: ReturnType<N> };
 
-/**
- * Reads the whole configuration from `env`, once. A bad environment throws one
- * ConfigValidationError listing every problem of every namespace, so the operator fixes them all at once.
- */
+/** One ConfigValidationError lists every problem of every namespace, so the operator fixes them all at once. */
 export function loadRelayConfig(env: Env): RelayConfig {
   const problems: string[] = [];
   const loaded = NAMESPACES.map((namespace) => {
@@ -41,15 +37,11 @@ function crossNamespaceProblems(env: Env): string[] {
   ];
 }
 
-/** The non-fatal problems of every namespace, to log at start. */
 export function configWarnings(config: RelayConfig): string[] {
   return [config.auth, config.defender, config.outbound, config.state].flatMap((namespace) => namespace.warnings);
 }
 
-/**
- * The global ConfigModule serving `config`: each namespace under its `KEY`. Nest's own reading of
- * process.env and .env files is switched off, so the app sees only the environment it was built from.
- */
+// Nest's own reading of process.env and .env files is off: the app sees only the environment it was built from.
 export function relayConfigModule(config: RelayConfig) {
   return ConfigModule.forRoot({
     isGlobal: true,

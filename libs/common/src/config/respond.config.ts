@@ -44,33 +44,22 @@ class RespondEnv {
   ALERT_TRIAGE_MAX = DEFAULT_ALERT_TRIAGE_MAX;
 }
 
-/** Settings of the response actions beyond the comment and indicator texts. */
 export interface RespondConfig {
   /** Most devices one stop-and-quarantine trigger acts on; more are refused before anything is sent. */
   quarantineMaxDevices: number;
-  /** Tags offered to add to / remove from a device; none means no tag actions. */
   deviceTags: string[];
-  /** How long an added indicator lives, as configured (ISO-8601) and in milliseconds. */
   indicatorExpiration?: { iso: string; ms: number };
-  /** Severity of every added indicator; unset keeps the per-policy default. */
   indicatorSeverity?: IndicatorSeverityName;
-  /** Device groups an added indicator applies to; none means every device. */
   indicatorRbacGroups: string[];
-  /** Where alert triage writes. */
   alertsApi: AlertsApiName;
-  /** Who "Assign N alerts" assigns to; unset means no assign action. */
   alertAssignee?: string;
-  /** Most alerts one triage acts on (the newest). */
   alertTriageMax: number;
 }
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i;
 const UNIT_MS = [7 * 24 * 3_600_000, 24 * 3_600_000, 3_600_000, 60_000, 1000];
 
-/**
- * An ISO-8601 duration in weeks, days, hours, minutes and seconds (`P30D`, `PT12H`, `P1DT6H`) in
- * milliseconds; undefined when malformed or zero. Years and months are refused: their length varies.
- */
+/** ISO-8601 duration (weeks to seconds) in ms; years and months are refused as their length varies. */
 export function parseIsoDuration(text: string): number | undefined {
   const match = DURATION.exec(text);
   if (!match || text.toUpperCase().endsWith('T')) return undefined;
@@ -78,7 +67,6 @@ export function parseIsoDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-/** A comma-separated list: trimmed, empty entries dropped, each checked, no duplicates (case-insensitive). */
 function parseList(name: string, raw: string | undefined, maxLength: number, problems: string[]): string[] {
   const items = (raw ?? '')
     .split(',')

@@ -65,8 +65,7 @@ class ServerEnv {
   @Expose() @IsOptional() @ToInteger() @IsInt({ message: 'must be an integer port number (0 picks a free one)' }) @Min(0, PORT_RANGE) @Max(65535, PORT_RANGE)
   METRICS_PORT?: number;
 
-  // /metrics has no authentication: loopback unless the operator opens it (the Kubernetes
-  // manifests do, with a NetworkPolicy naming who may scrape).
+  // /metrics has no authentication: loopback unless opened (the Kubernetes manifests do, behind a NetworkPolicy).
   @Expose() @IsString()
   METRICS_HOST = '127.0.0.1';
 
@@ -79,23 +78,17 @@ export interface ServerConfig {
   port: number;
   host: string;
   bodyLimit: number;
-  /** Most observables one request may carry. */
   maxObservables: number;
-  /** Slow clients: how long receiving a whole request, or only its headers, may take. */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
-  /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
-  /** Connections beyond this many are closed as soon as they are accepted. */
   maxConnections: number;
   bodyMemoryBudget: number;
   trustProxy: boolean;
-  /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
   docsEnabled: boolean;
   /** The relay's public base URL without trailing slash; the RS256 `aud` must equal it. */
   publicUrl?: string;
   logLevel: LogLevel;
-  /** Prometheus `/metrics` on this separate port; undefined → off. */
   metricsPort?: number;
   metricsHost: string;
 }

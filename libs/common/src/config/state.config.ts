@@ -18,7 +18,6 @@ class StateEnv {
 
 export interface StateConfig {
   redisUrl?: string;
-  /** Authenticates what comes back from Redis: STATE_KEY, else SECRET_KEY. */
   stateKey?: string;
   warnings: string[];
 }

@@ -3,7 +3,6 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { preview } from '../errors/relay-error';
 
-/** Thrown at start-up when an environment variable has a bad value; lists every problem. */
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -13,11 +12,7 @@ export class ConfigValidationError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
-/**
- * One concern's configuration: called with an environment it reads and validates its variables;
- * `KEY` injects the value the app was built with (`@Inject(serverConfig.KEY)`, typed
- * `ConfigType<typeof serverConfig>`). The environment is always an argument, never process.env.
- */
+/** Called with an environment, never process.env; `KEY` injects the value the app was built with. */
 export interface ConfigNamespace<N extends string, T> {
   (env: Env): T;
   readonly NAME: N;
@@ -28,10 +23,7 @@ export function configNamespace<N extends string, T>(name: N, load: (env: Env) =
   return Object.assign((env: Env) => load(env), { NAME: name, KEY: getConfigToken(name) });
 }
 
-/**
- * Reads one concern's variables from the environment into a typed, validated object.
- * Empty strings count as unset, so `FOO=` in a manifest means "use the default".
- */
+/** Empty strings count as unset, so `FOO=` in a manifest means "use the default". */
 export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Env): T {
   const checked = checkEnv(cls, env);
   if (checked.problems.length > 0) throw new ConfigValidationError(checked.problems);
@@ -40,7 +32,6 @@ export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Env
 
 export interface CheckedEnv<T> {
   values: T;
-  /** Every problem found, to report together with the namespace's cross-field rules. */
   problems: string[];
   /** The variables with a bad value: a rule that reads one of them is not checked. */
   invalid: ReadonlySet<string>;
@@ -57,7 +48,6 @@ export function checkEnv<T extends object>(cls: ClassConstructor<T>, env: Env): 
   return { values, problems: errors.flatMap((e) => describe(e, present)), invalid: new Set(errors.map((e) => e.property)) };
 }
 
-/** Runs a loader that may throw a ConfigValidationError, collecting its problems instead. */
 export function collectProblems<T>(problems: string[], load: () => T): T | undefined {
   try {
     return load();

@@ -1,6 +1,5 @@
 import { RelayErrorBody } from '../errors';
 
-/** The TR/XDR response envelope. */
 export interface Envelope<T> {
   data?: T;
   errors?: RelayErrorBody[];

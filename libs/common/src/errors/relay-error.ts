@@ -23,7 +23,6 @@ export interface RelayErrorBody {
 export interface RelayErrorOptions {
   type?: ErrorType;
   cause?: unknown;
-  /** Seconds after which the caller may retry (rate limits). */
   retryAfterSeconds?: number;
   upstreamStatus?: number;
 }

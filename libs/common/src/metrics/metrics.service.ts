@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/**
- * The relay's Prometheus metrics, in a registry of its own (not prom-client's global one), so
- * several app instances in one process — as in tests — never share counters.
- */
+// Its own registry, not prom-client's global one: several app instances in one process (tests) never share counters.
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();

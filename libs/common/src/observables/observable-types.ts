@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 
-/** Observable types the relay understands. */
 export type ObservableType =
   | 'ip'
   | 'ipv6'
@@ -53,18 +52,12 @@ interface TypeRule {
 
 const lower = (v: string) => v.toLowerCase();
 
-/**
- * 4 or 6 for an address, 0 otherwise. Node's `isIP` also accepts an IPv6 zone id
- * (`fe80::1%eth0`), which names an interface of one host and is not an observable.
- */
+// Node's isIP also accepts an IPv6 zone id (`fe80::1%eth0`): one host's interface, not an observable.
 export function ipVersion(value: string): 0 | 4 | 6 {
   return value.includes('%') ? 0 : (isIP(value) as 0 | 4 | 6);
 }
 
-/**
- * The canonical text of an IP (`2001:0DB8::0001` → `2001:db8::1`), so equal addresses compare
- * equal; anything else comes back lower-cased, never an exception.
- */
+/** Canonical text of an IP, so equal addresses compare equal; anything else lower-cased, never an exception. */
 export function canonicalIp(value: string): string {
   const v = value.toLowerCase();
   // IPv4-mapped and embedded-IPv4 forms keep their dotted tail.
@@ -78,8 +71,7 @@ export function isMachineId(value: unknown): value is string {
 }
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
-// Letters of any script are allowed (IDN domains as XDR sends them); quotes, spaces, slashes and
-// control characters are not, so a domain can never carry query syntax.
+// Any script's letters (IDN as XDR sends them); no quotes, spaces, slashes or controls, so no query syntax.
 const DOMAIN_LABEL = /^(?!-)[\p{L}\p{N}_-]{1,63}(?<!-)$/u;
 
 function validDomain(value: string): boolean {
@@ -97,9 +89,7 @@ function validUrl(value: string): boolean {
   }
 }
 
-// A host name as XDR sends it (DNS or NetBIOS, any script): no spaces, control characters,
-// slashes or `@`, which no host name has. Quotes and `%` are let through: the OData encoder makes
-// them harmless, and the exact-match check after resolution keeps near misses out.
+// Quotes and `%` pass: the OData encoder makes them harmless, and the exact match after resolution keeps near misses out.
 const HOSTNAME = /^[^\s\u0000-\u001f\u007f/\\@]{1,253}$/u;
 
 function validHostname(value: string): boolean {
@@ -109,16 +99,13 @@ function validHostname(value: string): boolean {
 // `DOMAIN\account`, `account@domain` or `account`: the account part is what Defender looks up.
 const USER = /^(?:[^\s\\@\u0000-\u001f\u007f]{1,255}\\)?[^\\@\u0000-\u001f\u007f]{1,104}(?:@[^\s\\@\u0000-\u001f\u007f]{1,255})?$/u;
 
-/** The account name of a user observable, without its domain (`CONTOSO\jdoe`, `jdoe@contoso.com` → `jdoe`). */
 export function accountName(user: string): string {
   const afterDomain = user.includes('\\') ? user.slice(user.indexOf('\\') + 1) : user;
   const at = afterDomain.lastIndexOf('@');
   return (at > 0 ? afterDomain.slice(0, at) : afterDomain).trim();
 }
 
-// A file or process name: no path separators, no control characters, not `.` or `..`.
 const FILE_NAME = /^(?!\.{1,2}$)[^\\/\u0000-\u001f\u007f]{1,260}$/u;
-// A Windows or POSIX path: a drive, UNC, `/` or `%VARIABLE%` start, no control characters.
 const FILE_PATH = /^(?:[a-z]:\\|\\\\|\/|%[^%\s]+%\\)[^\u0000-\u001f\u007f]{0,32766}$/iu;
 const REGISTRY_KEY = /^(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_USERS|HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG)(?:\\[^\\\u0000-\u001f\u007f]{1,255})*$/u;
 const HIVES: Record<string, string> = { HKLM: 'HKEY_LOCAL_MACHINE', HKCU: 'HKEY_CURRENT_USER', HKU: 'HKEY_USERS', HKCR: 'HKEY_CLASSES_ROOT', HKCC: 'HKEY_CURRENT_CONFIG' };
@@ -165,10 +152,7 @@ export function isObservableType(type: string): type is ObservableType {
   return Object.prototype.hasOwnProperty.call(TYPE_RULES, type);
 }
 
-/**
- * An observable as the relay reads it, before checking it: the type trimmed and lower-cased, the
- * value trimmed and, for a known type, normalised by its rule (`TYPE_RULES[type].valid` decides).
- */
+/** Type trimmed and lower-cased, value trimmed and normalised by its type's rule; not yet checked. */
 export function normaliseObservable(type: string, value: string): { type: string; value: string } {
   const normalType = type.trim().toLowerCase();
   const trimmed = value.trim();

@@ -6,18 +6,12 @@ import { validateDto } from '../validation';
 import { ObservableDto } from './observable.dto';
 import { isObservableType, normaliseObservable, Observable, observableProblem, ObservableType } from './observable-types';
 
-/** The observables of one request, after validation, normalisation and de-duplication. */
 export interface ObservableBatch {
   observables: Observable[];
-  /** One warning per value skipped as malformed for its type. */
   warnings: RelayErrorBody[];
 }
 
-/**
- * Validates a list of observables: a bad structure or more than `max` items is an
- * `invalid payload` error naming the index, field or cap; unknown types are dropped; malformed
- * values become warnings; duplicates (after normalisation) are kept once.
- */
+/** Unknown types are dropped, malformed values become warnings, duplicates are kept once. */
 export function parseObservables(body: unknown, supported: readonly ObservableType[], max = DEFAULT_MAX_OBSERVABLES): ObservableBatch {
   const list = body === undefined || body === null || body === '' ? [] : body;
   if (!Array.isArray(list)) {
@@ -53,9 +47,7 @@ function validItem(item: unknown, index: number): Pick<ObservableDto, 'type' | '
   }
   // Only the two fields are read: a deep structure elsewhere in the item is never walked.
   const { type, value } = item as { type?: unknown; value?: unknown };
-  // What ObservableDto accepts (two non-empty strings), checked directly: class-validator's
-  // metadata lookup per object costs more than the rest of a /refer request. Anything else is
-  // validated by the DTO, for its message; a unit test keeps the two in agreement.
+  // Checked directly: class-validator's metadata lookup costs more than the rest of a /refer request (a unit test keeps it in line with ObservableDto).
   if (isNonEmptyString(type) && isNonEmptyString(value)) return { type, value };
   return validateDto(Object.assign(new ObservableDto(), { type, value }), `item ${index}`);
 }
@@ -64,10 +56,7 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
-/**
- * `@Body(ObservablesPipe(OBSERVE_TYPES)) batch: ObservableBatch` — a pipe class per list of
- * types, so Nest builds it with the configured MAX_OBSERVABLES injected.
- */
+// A pipe class per list of types, so Nest injects the configured MAX_OBSERVABLES.
 export function ObservablesPipe(supported: readonly ObservableType[]): Type<PipeTransform<unknown, ObservableBatch>> {
   @Injectable()
   class ObservablesOfTypesPipe implements PipeTransform<unknown, ObservableBatch> {

@@ -1,10 +1,4 @@
-/**
- * The values Swagger UI (/docs) offers for "Try it out". They are the demo tenant's, the same as
- * `observables.json` and the `npm run demo` curl lines, so every example answers with data in the
- * demo; test/swagger-examples.e2e-spec.ts checks each one against the Defender sandbox.
- *
- * No imports: the demo script compiles this file on its own.
- */
+// The demo tenant's values, as in observables.json. No imports: the demo script compiles this file on its own.
 export const EXAMPLE_OBSERVABLES = [
   { type: 'ip', value: '198.51.100.23' },
   { type: 'domain', value: 'badcdn-delivery.example' },
@@ -12,10 +6,7 @@ export const EXAMPLE_OBSERVABLES = [
   { type: 'sha1', value: '4fb1cc732f4ef37e830af5cda20b3aadf133d1e2' },
 ];
 
-/**
- * The demo tenant's device, user and URL pivots: fin-wks-017 by its short name and by its id, the
- * user who ran the dropper there, and the payload host's URL that dev-lt-042 connected to.
- */
+/** fin-wks-017 by short name and id, the user who ran the dropper there, the payload URL dev-lt-042 reached. */
 export const EXAMPLE_PIVOT_OBSERVABLES = [
   { type: 'hostname', value: 'fin-wks-017' },
   { type: 'ms_machine_id', value: '985ecec0d21c0c98890573e3a094474a2b6dbf6a' },
@@ -23,7 +14,6 @@ export const EXAMPLE_PIVOT_OBSERVABLES = [
   { type: 'url', value: 'http://badcdn-delivery.example/' },
 ];
 
-/** A demo value of every other type observe answers; `observables.json` lists the three lists together. */
 export const EXAMPLE_MORE_OBSERVABLES = [
   { type: 'md5', value: 'ef89d496a2a4f16819ed667c16a9c42a' },
   { type: 'ipv6', value: '2001:db8:4a2f::25' },

@@ -24,7 +24,6 @@ export class Deadline {
     return this.remaining() === 0;
   }
 
-  /** Stops the timer once the request is answered. */
   dispose(): void {
     clearTimeout(this.timer);
   }

@@ -13,7 +13,6 @@ import { Semaphore } from './semaphore';
 import { TokenAudience, TokenService } from './token.service';
 
 export interface DefenderRequest {
-  /** `defender` (`{API}/api/…`) or `graph` (`{GRAPH}/v1.0/…`). */
   api?: TokenAudience;
   method: Extract<Method, 'GET' | 'POST' | 'DELETE'>;
   /** Built with `apiPath` so every user value is an encoded segment; the first segment names the API in metrics. */
@@ -25,7 +24,6 @@ export interface DefenderRequest {
   notFoundIsEmpty?: boolean;
   /** Hunting calls use the hunting rate limit and the hunting wording for 429. */
   hunting?: boolean;
-  /** A Defender API with a quota of its own rather than the general one (`alerts/batchUpdate`). */
   quota?: 'alertUpdates';
   /** Safe to send twice (reads; hunting queries). Defaults to true for GET only. */
   idempotent?: boolean;
@@ -33,18 +31,12 @@ export interface DefenderRequest {
 
 export interface DefenderResponse<T> {
   status: number;
-  /** Undefined for 204 and for 404 with `notFoundIsEmpty`. */
   data?: T;
 }
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/**
- * The one way to reach Defender and Graph: tokens, the client-side rate limiter, per-call
- * timeouts bounded by the request deadline, retries of what is safe to retry, keep-alive,
- * User-Agent, per-tenant concurrency and the error mapping. Repositories call it;
- * nothing else does HTTP to Microsoft.
- */
+/** The only HTTP to Microsoft: tokens, rate limits, deadlines, safe retries, concurrency and error mapping. */
 @Injectable()
 export class DefenderHttpClient {
   private readonly apps = new Map<string, Semaphore>();
@@ -61,11 +53,7 @@ export class DefenderHttpClient {
     this.limiter = new TenantRateLimiter(() => state.windows);
   }
 
-  /**
-   * Proves the caller's credentials by obtaining their Defender token (once per request; the
-   * token cache is keyed by tenant, client and secret). Everything that reads shared state for a
-   * caller — profile caches, in-flight fetches, rate-limit budgets — comes after this.
-   */
+  /** Obtains the caller's token first: nothing reads shared state (caches, in-flight fetches, budgets) for unproven credentials. */
   authenticate(ctx: DefenderContext): Promise<unknown> {
     return ctx.once('credentials', () => this.tokens.token(ctx.credentials, 'defender'));
   }
@@ -91,11 +79,7 @@ export class DefenderHttpClient {
     }
   }
 
-  /**
-   * The free slots of each named API for this credential right now, taking none, so a caller can
-   * plan its calls by budget; unbounded when the limiter is off. Slots of a busy tenant may be
-   * taken by others before they are used: the limiter still guards every call.
-   */
+  /** Free slots per API for this credential, taking none; others may take them first, the limiter still guards each call. */
   async freeSlots(ctx: DefenderContext, apis: readonly DefenderApi[]): Promise<Partial<Record<DefenderApi, number>>> {
     const slots = await Promise.all(apis.map((api) => (this.config.rateLimit ? this.limiter.available(quotaAccount(ctx), 'general', api) : Infinity)));
     return Object.fromEntries(apis.map((api, i) => [api, slots[i]]));
@@ -118,7 +102,6 @@ export class DefenderHttpClient {
     if (waited > 0) this.metrics.rateLimitWaits.observe({ bucket }, waited / 1000);
   }
 
-  /** One HTTP exchange; failures come out as AttemptFailure saying whether a retry may help. */
   private async attempt<T>(ctx: DefenderContext, req: DefenderRequest, mayRefreshToken: boolean): Promise<DefenderResponse<T>> {
     const api = req.api ?? 'defender';
     const upstream: Upstream = api === 'graph' ? 'Microsoft Graph' : 'Microsoft Defender for Endpoint';
@@ -130,8 +113,7 @@ export class DefenderHttpClient {
     const stopTimer = this.metrics.defenderDuration.startTimer({ api: label });
     let response: AxiosResponse<unknown>;
     try {
-      // The promise API of HttpService's axios instance: the Observable wrapper costs a cancel
-      // token per call and builds a CanceledError (with its stack) when each call completes.
+      // axios's promise API: the Observable wrapper costs a cancel token and a CanceledError with its stack per call.
       response = await this.http.axiosRef.request({
         method: req.method,
         url: this.url(api, req),
@@ -203,12 +185,10 @@ function semaphoreOf(semaphores: Map<string, Semaphore>, key: string, limit: num
   return slots;
 }
 
-/** Whose quota a call spends: Defender counts its limits per app and tenant. */
 function quotaAccount(ctx: DefenderContext): string {
   return `${ctx.credentials.tenantId}:${ctx.credentials.clientId}`;
 }
 
-/** What a request whose deadline passed is answered. */
 export function deadlineError(): RelayError {
   return new RelayError('timeout', 'The request deadline was reached before Microsoft Defender for Endpoint answered', { cause: new DeadlineExceeded() });
 }

@@ -1,10 +1,6 @@
 import { RelayError } from '@app/common';
 
-/**
- * Builds a URL path from a template, URL-encoding every interpolated value as one path segment,
- * e.g. `apiPath\`files/${sha1}/alerts\``. Literal parts are trusted, values never are; an empty,
- * `.` or `..` segment is refused, since URL parsing collapses `users/../alerts` to `alerts`.
- */
+/** Every value is one encoded path segment; empty, `.` or `..` is refused, as URL parsing collapses `users/../alerts`. */
 export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   return strings.reduce((out, part, i) => out + part + (i < values.length ? pathSegment(values[i]) : ''), '');
 }

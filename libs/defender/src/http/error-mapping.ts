@@ -35,7 +35,6 @@ export function retryAfterSeconds(header: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** Maps a non-2xx Defender/Graph answer to the envelope error. */
 export function httpError(upstream: Upstream, status: number, body: unknown, options: { hunting?: boolean; retryAfter?: number } = {}): RelayError {
   const said = upstreamMessage(body);
   const suffix = said ? `: ${said}` : '';
@@ -67,11 +66,7 @@ export function httpError(upstream: Upstream, status: number, body: unknown, opt
 
 export type RetryReason = 'throttled' | 'unavailable' | 'timeout' | 'reset' | 'refused';
 
-/**
- * Maps a transport failure (no HTTP answer) to the envelope error and, when another attempt may
- * help, the reason (retry-policy.ts). The raw axios error is never attached: its config holds the
- * bearer token and, for Azure AD, the client secret.
- */
+/** The raw axios error is never attached: its config holds the bearer token and, for Azure AD, the client secret. */
 export function transportFailure(upstream: Upstream, error: unknown, timeoutMs: number): { error: RelayError; reason?: RetryReason } {
   const outer = error instanceof AxiosError ? (error.code ?? causeCode(error)) : causeCode(error);
   if (outer === 'ECONNABORTED' || outer === 'ETIMEDOUT' || outer === 'ERR_CANCELED' || isTimeout(error)) {
@@ -89,7 +84,6 @@ export function transportFailure(upstream: Upstream, error: unknown, timeoutMs: 
   return { error: new RelayError('unknown', `${where} could not be reached${code ? ` (${code})` : ''}`), reason };
 }
 
-/** `host[:port]` of the request that failed, from the URL axios was asked for. */
 function hostOf(error: unknown): string | undefined {
   if (!(error instanceof AxiosError) || !error.config?.url) return undefined;
   try {

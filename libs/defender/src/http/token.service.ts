@@ -22,20 +22,13 @@ export const FAILED_PROOF_TTL_MS = 30_000;
 export const UNPROVEN_CALLS_PER_MINUTE = 30;
 const MINUTE_MS = 60_000;
 
-/**
- * Azure AD client-credentials tokens: POST, form-encoded, cached per (tenant, client,
- * secret, audience) until shortly before expiry; concurrent misses share one request. The secret
- * is part of the cache key (hashed), so a wrong secret can never ride on a cached token.
- * With REDIS_URL the cache is shared, sealed (token-crypto.ts), and replicas take a short lock
- * so that one of them fetches while the others wait for its token.
- */
+/** Cached per (tenant, client, hashed secret, audience), so a wrong secret never rides on a cached token; sealed in Redis. */
 @Injectable()
 export class TokenService {
   private readonly cache = new BoundedMap<string, CachedToken>(MAX_ENTRIES);
   private readonly inflight = new Map<string, Promise<CachedToken>>();
   private readonly refused = new BoundedMap<string, { error: RelayError; until: number }>(MAX_ENTRIES);
   private readonly unproven = new BoundedMap<string, number[]>(MAX_ENTRIES);
-  /** Set once the login host turned out to serve only the v2 endpoint. */
   private useV2 = false;
   constructor(
     private readonly http: HttpService,
@@ -45,7 +38,6 @@ export class TokenService {
     @Inject(stateConfig.KEY) private readonly stateSettings: ConfigType<typeof stateConfig>,
   ) {}
 
-  /** A valid access token; `fromCache` tells whether it was already cached. */
   async token(credentials: Credentials, audience: TokenAudience): Promise<{ accessToken: string; fromCache: boolean }> {
     const key = cacheKey(credentials, audience);
     const cached = this.cache.get(key);
@@ -135,10 +127,7 @@ export class TokenService {
     return this.stateSettings.stateKey ?? 'defender-relay';
   }
 
-  /**
-   * Azure AD's v1 endpoint (`resource=`), as the original relay and Microsoft's MDE samples use;
-   * a login host without it (404) is asked at the v2 endpoint (`scope=<resource>/.default`).
-   */
+  // v1 (`resource=`), as Microsoft's MDE samples use; a login host without it (404) is asked at v2.
   private async fetch(credentials: Credentials, audience: TokenAudience): Promise<CachedToken> {
     const resource = audience === 'graph' ? this.config.graphResource : this.config.apiResource;
     const tenant = encodeURIComponent(credentials.tenantId);

@@ -21,12 +21,7 @@ const TABLE_ORDER: readonly EventTable[] = [
   'AlertEvidence',
 ];
 
-/**
- * How a column is compared with a value, in the query and again on each row:
- * `exact` `in` (hashes), `ip` `in` then any spelling of the address, `term` `has` (a domain),
- * `host` `has` then only URLs whose host is the domain or a subdomain, `url` the whole URL in
- * any scheme, `caseless` `in~` (names, paths, keys, UPNs), `mac` `in~` over the usual spellings.
- */
+/** How a column is compared with a value, in the query and again on each row (docs/hunting-queries.md). */
 export type ColumnMatch = 'exact' | 'ip' | 'term' | 'host' | 'url' | 'caseless' | 'mac';
 
 export interface FilterTerm {
@@ -41,15 +36,11 @@ const PROJECTED: Partial<Record<EventTable, readonly string[]>> = {
   DeviceNetworkInfo: ['Timestamp', 'DeviceId', 'DeviceName', 'MacAddress'],
 };
 
-/**
- * The column every row of an events query carries to say which table it came from (a constant
- * the relay writes into the query, never a user value); `assignEvents` removes it.
- */
+/** Tags each row with its table (a relay constant, never a user value); `assignEvents` removes it. */
 export const TABLE_COLUMN = 'RelayTable';
 
 /** One observable's slice of an events query: one table, the terms any of which a row matches, how many rows. */
 export interface EventFilter {
-  /** Relay-made key the rows that answer this filter are given under; filters may share one. */
   key: string;
   table: EventTable;
   terms: readonly FilterTerm[];
@@ -58,18 +49,10 @@ export interface EventFilter {
 
 /** Defender returns at most 100,000 rows; the relay never asks for more than this per table. */
 export const MAX_EVENT_ROWS = 10_000;
-/**
- * Rows shared by all observables of a table. Never fewer than this, so one busy observable does
- * not crowd a quiet one out of its share unless it has over a thousand events in the window.
- */
+/** Floor of a table's shared rows, so one busy observable does not crowd a quiet one out. */
 export const MIN_EVENT_ROWS = 1_000;
 
-/**
- * Every filter of one or several requests as one query (docs/hunting-queries.md): per table, the
- * terms grouped by column and comparison, newest first, enough rows for every filter's limit
- * (between MIN_EVENT_ROWS and MAX_EVENT_ROWS), each row tagged with its table; several tables
- * are joined with `union`. Rows are then given to their filters by `assignEvents`.
- */
+/** Every filter of one or several requests as one query (docs/hunting-queries.md). */
 export function eventsQuery(filters: readonly EventFilter[]): string {
   if (filters.length === 0) throw new RangeError('an events query needs at least one filter');
   const legs = TABLE_ORDER.map((table) => ({ table, filters: filters.filter((f) => f.table === table) }))
@@ -106,11 +89,7 @@ function tableQuery(table: EventTable, filters: readonly EventFilter[]): string 
   return `${table}\n| where ${predicates.join(' or ')}\n| top ${kqlInt(rows)} by Timestamp desc${project}\n| extend ${TABLE_COLUMN} = ${kqlString(table)}`;
 }
 
-/**
- * Each filter key's rows (newest first, at most the sum of its filters' limits, each row once),
- * without the table tag. A row that answers two keys (a domain and its subdomain) is given to
- * both; rows of other requests' filters (a shared query) to none.
- */
+/** Rows per filter key, newest first, without the table tag; a row answering two keys goes to both. */
 export function assignEvents(rows: readonly HuntingEvent[], filters: readonly EventFilter[]): Map<string, HuntingEvent[]> {
   const ordered = [...rows].sort((a, b) => Date.parse(String(b.Timestamp ?? '')) - Date.parse(String(a.Timestamp ?? '')));
   const byKey = new Map<string, EventFilter[]>();
@@ -155,11 +134,7 @@ function matches(row: HuntingEvent, { column, match, value }: FilterTerm): boole
   }
 }
 
-/**
- * The spellings of one URL in `RemoteUrl`: without a scheme (as Defender often logs it), with
- * http:// and with https://, and with or without the slash of an empty path. Nothing wider: a
- * longer path, another host or a query string is another URL.
- */
+/** Scheme-less (as Defender often logs it), http and https, with or without an empty path's slash; nothing wider. */
 export function urlForms(url: string): string[] {
   const rest = url.replace(/^https?:\/\//i, '');
   const bases = [rest];
@@ -172,10 +147,7 @@ export function macDigits(mac: string): string {
   return mac.replace(/[-:.\s]/g, '').toUpperCase();
 }
 
-/**
- * The spellings a MAC may be logged in (no separators, `-`, `:`, Cisco dots), compared
- * case-insensitively: Defender documents no format for `MacAddress`.
- */
+/** Defender documents no format for `MacAddress`: the usual spellings, compared case-insensitively. */
 export function macForms(mac: string): string[] {
   const hex = macDigits(mac);
   if (!/^[0-9A-F]{12}$/.test(hex)) return [mac];
@@ -196,7 +168,6 @@ export function hasTerm(text: string, term: string): boolean {
   return false;
 }
 
-/** The host of a URL as evidence spells it, with or without a scheme; undefined when it has none. */
 export function hostOf(url: string): string | undefined {
   if (url.trim() === '') return undefined;
   try {

@@ -1,7 +1,4 @@
-/**
- * Advanced-hunting rows. Every column is optional: a query may project a subset, and
- * Defender sends empty strings (not null) for missing strings and null for missing numbers.
- */
+// Every column optional (a query may project a subset); Defender sends '' for missing strings, null for missing numbers.
 interface HuntingRowBase {
   Timestamp?: string | null;
   DeviceId?: string | null;
@@ -45,7 +42,6 @@ interface InitiatingProcessColumns {
   InitiatingProcessRemoteSessionIP?: string | null;
 }
 
-/** A `DeviceFileEvents` row. */
 export interface DeviceFileEvent extends HuntingRowBase, InitiatingProcessColumns {
   FileName?: string | null;
   /** Full path including the file name. */
@@ -71,7 +67,6 @@ export interface DeviceFileEvent extends HuntingRowBase, InitiatingProcessColumn
   IsAzureInfoProtectionApplied?: boolean | null;
 }
 
-/** A `DeviceNetworkEvents` row. */
 export interface DeviceNetworkEvent extends HuntingRowBase, InitiatingProcessColumns {
   RemoteIP?: string | null;
   RemotePort?: number | null;
@@ -120,5 +115,4 @@ export interface DeviceLogonEvent extends HuntingRowBase, InitiatingProcessColum
 /** A hunting row of any event table the relay reads; columns of the other tables are simply absent. */
 export type HuntingEvent = DeviceFileEvent | DeviceNetworkEvent | DeviceProcessEvent | DeviceRegistryEvent | DeviceLogonEvent;
 
-/** Read access to every column of every event table. */
 export type AnyHuntingColumns = DeviceFileEvent & DeviceNetworkEvent & DeviceProcessEvent & DeviceRegistryEvent & DeviceLogonEvent;

@@ -53,7 +53,6 @@ export interface Indicator {
   lookBackPeriod?: string | null;
 }
 
-/** Body of `POST /api/indicators` (submit or update). */
 export interface IndicatorRequest {
   indicatorValue: string;
   indicatorType: IndicatorType;

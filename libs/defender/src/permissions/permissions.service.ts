@@ -12,10 +12,7 @@ export interface PermissionsReport {
   capabilities: CapabilityReport[];
 }
 
-/**
- * What a credential's application permissions allow, read from the `roles` claim of the tokens the
- * relay obtains anyway (no Defender call). A diagnosis: Defender's and Graph's 403 stay the authority.
- */
+/** Read from the roles claim of tokens obtained anyway: a diagnosis; Defender's and Graph's 403 stay the authority. */
 @Injectable()
 export class PermissionsService {
   constructor(

@@ -12,7 +12,6 @@ interface AlertList {
   value?: Alert[];
 }
 
-/** Defender alerts (`/api/alerts`, and the alerts related to a file, domain, IP, device or user). */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly client: DefenderHttpClient) {}
@@ -37,7 +36,6 @@ export class AlertsRepository {
     }
   }
 
-  /** A device's alerts; an id Defender does not know has none. */
   forMachine(ctx: DefenderContext, machineId: string): Promise<Alert[]> {
     return this.list(ctx, apiPath`machines/${machineId}/alerts`);
   }
@@ -47,11 +45,7 @@ export class AlertsRepository {
     return this.list(ctx, apiPath`users/${account}/alerts`);
   }
 
-  /**
-   * Whole alerts, evidence included, by id: one `$filter=id eq … or id eq …` call per
-   * ALERT_BATCH_SIZE ids (the filter is part of the URL), all at once. Ids Defender does not know
-   * are simply absent; a failed batch is reported to `errors` and costs only its own alerts.
-   */
+  /** Whole alerts by id, ALERT_BATCH_SIZE per call; a failed batch is reported to `errors` and costs only its own alerts. */
   async byIds(ctx: DefenderContext, ids: Iterable<string>, errors: ErrorList): Promise<Map<string, Alert>> {
     const batches = alertIdBatches(ids);
     const fetched = await Promise.all(batches.map((batch) => errors.capture(() => this.batch(ctx, batch), [] as Alert[])));
@@ -68,28 +62,18 @@ export class AlertsRepository {
     return Array.isArray(data?.value) ? data.value : [];
   }
 
-  /**
-   * The cheapest read the relay's own permissions cover (Alert.Read.All): used by /health
-   * instead of exposureScore, which needs Score.Read.All.
-   */
+  /** Covered by the relay's own permissions (Alert.Read.All), unlike exposureScore (Score.Read.All). */
   async probe(ctx: DefenderContext): Promise<void> {
     await this.client.request(ctx, { method: 'GET', path: 'alerts', query: { $top: 1 } });
   }
 
-  /**
-   * Defender documents 200 with an empty list for a file, domain or IP it has never seen; older
-   * Defender (and the original relay's handling) answered 404. Both mean "no alerts".
-   */
+  // Documented: 200 with an empty list for an unseen file, domain or IP; older Defender answered 404.
   private async list(ctx: DefenderContext, path: string): Promise<Alert[]> {
     const { data } = await this.client.request<AlertList>(ctx, { method: 'GET', path, notFoundIsEmpty: true });
     return Array.isArray(data?.value) ? data.value : [];
   }
 
-  /**
-   * Alerts created at or after `since` (epoch ms), a page at a time: the one read all dashboard
-   * tiles of a period share. `$select` is not among the options Defender documents for alerts,
-   * so whole alerts come back (without evidence, which only `$expand` adds).
-   */
+  /** `$select` is not documented for alerts, so whole alerts come back (evidence only with `$expand`). */
   createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Alert[]> {
     return listPages<Alert>(this.client, ctx, { path: 'alerts', filter: `alertCreationTime ge ${odataDateTime(since)}`, noun: 'alerts' });
   }

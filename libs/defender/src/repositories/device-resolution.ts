@@ -1,20 +1,13 @@
 import { RelayError } from '@app/common';
 import { Machine } from '../models';
 
-// Pure rules of device resolution; DevicesRepository makes the calls.
-
 /** Devices one host name resolves to at most; more are cut to the most recently seen. */
 export const MAX_HOSTNAME_DEVICES = 10;
-/** Devices one internal IP resolves to at most. */
 export const MAX_IP_DEVICES = 5;
 /** Rows read from `machines?$filter=…` before the exact-match check and the cut. */
 export const HOSTNAME_CANDIDATES = 100;
 
-/**
- * Whether a device's `computerDnsName` is the host name an analyst gave (both compared
- * lower-case): the whole name, or, when the host name has no dot, the short name before the
- * first dot. Never a prefix or substring: `ws-01` is not `ws-010` nor `ws-01-old`.
- */
+/** Whole name, or the short name before the first dot when the host name has none; never a prefix (`ws-01` is not `ws-010`). */
 export function hostnameMatches(computerDnsName: string | null | undefined, hostname: string): boolean {
   if (typeof computerDnsName !== 'string' || computerDnsName === '') return false;
   const name = computerDnsName.toLowerCase();
@@ -23,17 +16,12 @@ export function hostnameMatches(computerDnsName: string | null | undefined, host
   return !wanted.includes('.') && name.split('.')[0] === wanted;
 }
 
-/**
- * The OData `$filter` that finds the candidates of a host name (the exact name, plus the names
- * it is the short name of). `quote` is the OData string encoder: no value reaches the filter
- * otherwise.
- */
+/** `quote` is the OData string encoder: no value reaches the filter otherwise. */
 export function hostnameFilter(hostname: string, quote: (value: string) => string): string {
   const exact = `computerDnsName eq ${quote(hostname)}`;
   return hostname.includes('.') ? exact : `${exact} or startswith(computerDnsName,${quote(`${hostname}.`)})`;
 }
 
-/** The devices that match exactly, most recently seen first, cut to `max`; `truncated` says whether any were cut. */
 export function pickDevices(candidates: readonly Machine[], matches: (m: Machine) => boolean, max: number): { devices: Machine[]; truncated: boolean } {
   const found = candidates.filter((m) => typeof m.id === 'string' && m.id !== '' && matches(m));
   const seen = (m: Machine) => Date.parse(String(m.lastSeen ?? '')) || 0;
@@ -41,14 +29,12 @@ export function pickDevices(candidates: readonly Machine[], matches: (m: Machine
   return { devices: sorted.slice(0, max), truncated: sorted.length > max };
 }
 
-/** The warning that goes with a host name that named more devices than are kept. */
 export function tooManyDevices(hostname: string): RelayError {
   return new RelayError('unknown', `More than ${MAX_HOSTNAME_DEVICES} devices are named ${hostname.slice(0, 80)}: only the ${MAX_HOSTNAME_DEVICES} last seen are used`, {
     type: 'warning',
   });
 }
 
-/** The warning that goes with an internal IP more devices were seen with than are kept. */
 export function tooManyDevicesForIp(ip: string): RelayError {
   return new RelayError('unknown', `More than ${MAX_IP_DEVICES} devices were seen with ${ip.slice(0, 60)}: only the ${MAX_IP_DEVICES} last seen are offered`, { type: 'warning' });
 }
@@ -65,7 +51,6 @@ export function findByIpTimestamp(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Whether any adapter of a device carries a MAC address, whatever either side's separators and case. */
 export function deviceHasMac(machine: Machine, mac: string): boolean {
   const digits = (value: string) => value.replace(/[-:.\s]/g, '').toUpperCase();
   const wanted = digits(mac);

@@ -7,7 +7,6 @@ import { apiPath } from '../http/encode';
 import { ProfileReader } from '../http/profile-reader';
 import { FileProfile, Machine } from '../models';
 
-/** File profiles (`/api/files/{sha1|sha256|md5}`). */
 @Injectable()
 export class FilesRepository {
   private readonly reader: ProfileReader<FileProfile>;

@@ -18,7 +18,6 @@ interface GraphHuntingResult {
   results?: unknown[];
 }
 
-/** The API a credential's hunting queries go to. */
 export type HuntingBackend = 'graph' | 'defender';
 
 const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
@@ -27,11 +26,7 @@ const RETIREMENT_MS = Date.parse(`${DEFENDER_HUNTING_RETIREMENT}T00:00:00Z`);
 export const HUNTING_CHOICE_TTL_MS = 5 * 60_000;
 const MAX_REMEMBERED = 10_000;
 
-/**
- * How the events queries of concurrent requests of one credential share a call: at most two in
- * flight per credential before the next ones wait to go together, at most 64 requests or 2,000
- * observables in one query, and a request with less than a second left never waits.
- */
+/** Two in flight per credential, then the next wait to go together (≤ 64 requests, 2,000 observables); < 1 s left never waits. */
 export const EVENTS_COALESCING: CoalescerLimits = { maxInFlight: 2, maxMembers: 64, maxWeight: 2_000, minWaitMs: 1_000 };
 
 interface EventsRequest {
@@ -42,20 +37,11 @@ interface EventsRequest {
 /** What `/health` runs to learn a credential's hunting API when nothing is remembered: it reads no rows. */
 const PROBE_QUERY = 'DeviceNetworkInfo\n| take 0';
 
-/**
- * Advanced hunting through Microsoft Graph `security/runHuntingQuery` or Defender's retiring
- * `/api/advancedqueries/run`, as `HUNTING_API` says. With `auto` (the default) Graph is asked
- * first; when it refuses the credential (401/403: no `ThreatHunting.Read.All` or no admin
- * consent) the credential's queries go to Defender's API for a few minutes, with a warning, until
- * that API is retired. Queries come only from the builders in `kql/hunting-queries.ts`, so every
- * user value is an escaped literal.
- */
+/** Under `auto`, Graph first; a credential Graph refuses (401/403) uses Defender's retiring API for a while, with a warning. */
 @Injectable()
 export class HuntingRepository {
   private readonly logger = new Logger(HuntingRepository.name);
-  /** The API each credential (by identity) was last seen to use; read by `auto` and `/health`. */
   private readonly chosen: TtlCache<HuntingBackend>;
-  /** The events queries in flight or waiting, per credential (by identity). */
   private readonly eventQueries: CallCoalescer<EventsRequest, HuntingEvent[]>;
 
   constructor(
@@ -67,11 +53,7 @@ export class HuntingRepository {
     this.eventQueries = new CallCoalescer((requests, deadline) => this.runShared(requests, deadline), EVENTS_COALESCING, deadlineError);
   }
 
-  /**
-   * The rows of every filter of a request, by filter key, in one hunting call shared with the
-   * concurrent requests of the same credential (never another's); only this request's filters get
-   * rows. The credentials are proven before the request may join a shared call.
-   */
+  /** Shared only with the same credential's concurrent requests, once its credentials are proven. */
   async events(ctx: DefenderContext, filters: readonly EventFilter[]): Promise<Map<string, HuntingEvent[]>> {
     if (filters.length === 0) return new Map();
     await this.client.authenticate(ctx);
@@ -79,11 +61,7 @@ export class HuntingRepository {
     return assignEvents(rows, filters);
   }
 
-  /**
-   * The API this credential's hunting queries use. Unless configured or remembered, one query
-   * that reads no rows finds out (shared by concurrent callers), so the answer is what the next
-   * observe will do; Graph refusing it under `graph` (or after the retirement) is the error.
-   */
+  /** Unless configured or remembered, a query reading no rows finds out, so the answer is what the next observe does. */
   async backend(ctx: DefenderContext): Promise<HuntingBackend> {
     if (this.config.huntingApi === 'defender') return 'defender';
     return (
@@ -95,7 +73,6 @@ export class HuntingRepository {
     );
   }
 
-  /** A warning for `/health` when `backend` is the retiring API. */
   retirementWarning(backend: HuntingBackend): RelayError | undefined {
     if (backend !== 'defender') return undefined;
     const retiring = `the Defender hunting API, which returns no data from ${DEFENDER_HUNTING_RETIREMENT}`;
@@ -104,7 +81,6 @@ export class HuntingRepository {
       : new RelayError('permission denied', `Microsoft Graph refused advanced hunting, so it uses ${retiring}: grant the app the Microsoft Graph application permission ${GRAPH_HUNTING_PERMISSION} with admin consent`, { type: 'warning' });
   }
 
-  /** One query for the filters of all `requests` (one credential), under the latest of their deadlines. */
   private async runShared(requests: readonly EventsRequest[], deadline: Deadline): Promise<HuntingEvent[]> {
     const query = eventsQuery(requests.flatMap((r) => r.filters));
     if (requests.length === 1) return this.run<HuntingEvent>(requests[0].ctx, query);
@@ -181,7 +157,6 @@ export class HuntingRepository {
   }
 }
 
-/** Graph turned the credential away (no permission or consent), as opposed to failing. */
 function isRefusal(error: unknown): error is RelayError {
   return error instanceof RelayError && (error.upstreamStatus === 401 || error.upstreamStatus === 403);
 }

@@ -17,13 +17,11 @@ const HISTORY_SIZE = 200;
 
 const ACTIVE_STATUSES = new Set(['Pending', 'InProgress']);
 
-/** A device's recent actions, newest first: the succeeded ones give its state, the active ones what to cancel. */
 export interface MachineActionHistory {
   succeeded: MachineAction[];
   active: MachineAction[];
 }
 
-/** Machine actions: the documented history (`/api/machineactions?$filter=…`) and the POST actions. */
 @Injectable()
 export class MachineActionsRepository {
   constructor(
@@ -31,10 +29,7 @@ export class MachineActionsRepository {
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
   ) {}
 
-  /**
-   * The recent actions of a machine in one read (none when Defender answers 404), split into the
-   * succeeded and the still Pending/InProgress ones, newest first; always fresh.
-   */
+  /** One read (none on 404), always fresh: the succeeded and the still Pending/InProgress actions, newest first. */
   async history(ctx: DefenderContext, machineId: string): Promise<MachineActionHistory> {
     const { data } = await this.client.request<MachineActionList>(ctx, {
       method: 'GET',
@@ -58,16 +53,12 @@ export class MachineActionsRepository {
     return data;
   }
 
-  /**
-   * Every succeeded isolation and release, of all machines and however old, a page at a time:
-   * the latest of a machine says whether it is isolated now.
-   */
+  /** Succeeded isolations and releases of all machines: the latest of a machine says whether it is isolated now. */
   isolationHistory(ctx: DefenderContext): AsyncGenerator<MachineAction[]> {
     const filter = `status eq ${odataString('Succeeded')} and type in ${odataList(['Isolate', 'Unisolate'])}`;
     return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter, noun: 'isolation actions' });
   }
 
-  /** Machine actions created at or after `since` (epoch ms), a page at a time. */
   createdSince(ctx: DefenderContext, since: number): AsyncGenerator<MachineAction[]> {
     return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter: `creationDateTimeUtc ge ${odataDateTime(since)}`, noun: 'machine actions' });
   }

@@ -8,7 +8,6 @@ import { listPages } from '../http/paging';
 import { ProfileReader } from '../http/profile-reader';
 import { Machine } from '../models';
 
-/** Machine profiles (`/api/machines/{id}`) and the device inventory (`/api/machines`). */
 @Injectable()
 export class MachinesRepository {
   private readonly reader: ProfileReader<Machine>;
@@ -20,7 +19,6 @@ export class MachinesRepository {
     this.reader = new ProfileReader(client, 'machine', config.profileCacheTtlMs);
   }
 
-  /** The machine, or undefined when Defender does not know it. */
   machine(ctx: DefenderContext, id: string): Promise<Machine | undefined> {
     return this.reader.read(ctx, id, apiPath`machines/${id}`);
   }
