@@ -131,7 +131,7 @@ describe('ObserveService', () => {
   });
 
   it('answers no observables without any Defender call, keeping the warnings it was given', async () => {
-    const warning = { type: 'warning' as const, code: 'unknown', message: 'observable dropped' };
+    const warning = new RelayError('unknown', 'observable dropped', { type: 'warning' }).toBody();
     expect(await service().observe(ANALYST, [], [warning])).toEqual({ sightings: [], errors: [warning] });
     expect(calls).toEqual([]);
   });
@@ -265,7 +265,7 @@ describe('ObserveService', () => {
 
     it('is kept despite warnings the request arrived with', async () => {
       found(SHA1, { alerts: [alert('s1', 1)] });
-      const warning = { type: 'warning' as const, code: 'unknown', message: 'observable dropped' };
+      const warning = new RelayError('unknown', 'observable dropped', { type: 'warning' }).toBody();
       const { errors } = await service().observe(ANALYST, [sha1], [warning]);
       expect(errors).toEqual([warning]);
       expect(await respondLookup(sha1)).toEqual({ alerts: ['s1'], lookedUp: false });
