@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataString } from '../http/encode';
-import { listPages } from '../http/paging';
+import { listPages, PagesRead, readPages } from '../http/paging';
 import { Indicator, IndicatorPolicy } from '../models';
 import { indicatorRequest, indicatorTypeFor } from './indicator.requests';
 
@@ -54,7 +54,7 @@ export class IndicatorsRepository {
     await this.client.request(ctx, { method: 'DELETE', path: apiPath`indicators/${id}` });
   }
 
-  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Indicator[]> {
-    return listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' });
+  createdSince(ctx: DefenderContext, since: number, add: (page: Indicator[]) => void): Promise<PagesRead> {
+    return readPages(listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' }), add);
   }
 }
