@@ -1,4 +1,4 @@
-import { Clock, CLOCK, defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, defenderConfig, RelayError, respondConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
@@ -18,6 +18,7 @@ export class IndicatorsRepository {
   constructor(
     private readonly client: DefenderHttpClient,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(respondConfig.KEY) private readonly respond: ConfigType<typeof respondConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -37,7 +38,7 @@ export class IndicatorsRepository {
 
   /** Defender upserts by value and type. */
   async submit(ctx: DefenderContext, policy: IndicatorPolicy, observable: { type: string; value: string }): Promise<Indicator | undefined> {
-    const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.config.respond;
+    const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.respond;
     const body = indicatorRequest(policy, observable, {
       title: this.config.indicatorTitle,
       description: this.config.indicatorDescription,
