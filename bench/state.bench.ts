@@ -14,7 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { MemoryKeyValueStore } from '../libs/common/src/state/key-value';
-import { DEFENDER_LIMITS, MemoryWindowStore } from '../libs/common/src/state/sliding-window';
+import { MemoryWindowStore } from '../libs/common/src/state/sliding-window';
+import { DEFENDER_LIMITS } from '../libs/defender/src/limits/defender-limits';
 import { positiveInt } from './process-usage';
 
 const APIS = ['alerts', 'machines', 'files/alerts'];

@@ -48,6 +48,6 @@ const REPOSITORIES = [
     }),
   ],
   providers: [OutboundSockets, TokenService, DefenderHttpClient, DefenderContextFactory, DefenderAlertWriter, GraphAlertWriter, PermissionsService, ...REPOSITORIES],
-  exports: [DefenderContextFactory, TokenService, PermissionsService, ...REPOSITORIES],
+  exports: [DefenderContextFactory, PermissionsService, ...REPOSITORIES],
 })
 export class DefenderModule {}

@@ -3,7 +3,6 @@ import { IdGenerator, Sighting, SightingMapper, StampProvider } from '@app/ctim'
 import {
   Alert,
   AlertListsCache,
-  Deadline,
   DefenderContext,
   DefenderContextFactory,
   FileProfile,
@@ -13,7 +12,6 @@ import {
   Machine,
   MachinesRepository,
   ObservableSearch,
-  SearchOptions,
 } from '@app/defender';
 import { ObservableAlerts } from '../alerts/observable-alerts';
 import { ObserveService } from './observe.service';
@@ -31,6 +29,8 @@ const SHA256 = 'b'.repeat(64);
 const MD5 = 'c'.repeat(32);
 
 const config = (env: Env = {}) => loadDefenderConfig(env);
+/** Contexts as the relay makes them (the factory's client is not used to make one). */
+const CONTEXTS = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
 
 const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
 const alert = (id: string, age: number, fields: Partial<Alert> = {}): Alert =>
@@ -52,7 +52,7 @@ describe('ObserveService', () => {
 
   const contexts = {
     run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = new DefenderContext(credentials, Deadline.in(5_000));
+      const ctx = CONTEXTS.create(credentials);
       try {
         return await work(ctx);
       } finally {
@@ -61,7 +61,7 @@ describe('ObserveService', () => {
     },
   };
   const search = {
-    find: (_ctx: DefenderContext, observables: readonly Observable[], options: SearchOptions): Promise<Found>[] => {
+    find: (_ctx: DefenderContext, observables: readonly Observable[], options: Parameters<ObservableSearch['find']>[2]): Promise<Found>[] => {
       calls.push(`find ${observables.map((o) => o.value).join(',')} limit ${options.limit}`);
       return observables.map(async (observable) => {
         const { error, ...found } = answers.get(observable.value) ?? { alerts: [], events: [], devices: [] };
@@ -112,7 +112,7 @@ describe('ObserveService', () => {
   /** What the respond listing would get for an observable right after: from the cache, or a new lookup. */
   const respondLookup = async (observable: Observable) => {
     const before = calls.length;
-    const ctx = new DefenderContext(ANALYST, Deadline.in(5_000));
+    const ctx = CONTEXTS.create(ANALYST);
     try {
       const alerts = await shared.of(ctx, observable, new ErrorList({ error: () => undefined }));
       return { alerts: alerts.map((a) => a.id), lookedUp: calls.length > before };

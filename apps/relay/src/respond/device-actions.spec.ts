@@ -1,6 +1,6 @@
-import { ErrorList, RelayError } from '@app/common';
+import { ErrorList, loadDefenderConfig, RelayError } from '@app/common';
 import { ActionMapper } from '@app/ctim';
-import { Deadline, DefenderContext, DevicesRepository, Machine, MachineAction, MachineActionsRepository, MachinesRepository, ObservableSearch } from '@app/defender';
+import { DefenderContext, DefenderContextFactory, DevicesRepository, Machine, MachineAction, MachineActionsRepository, MachinesRepository, ObservableSearch } from '@app/defender';
 import { DeviceActions } from './device-actions';
 
 // Planning and checks of device actions one level below the e2e tests: strict fake repositories
@@ -41,8 +41,9 @@ describe('DeviceActions', () => {
     machineActions as unknown as MachineActionsRepository,
     new ActionMapper(() => Date.parse('2026-03-01T12:00:00Z')),
   );
+  const factory = new DefenderContextFactory(unused, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
   const context = () => {
-    const ctx = new DefenderContext({ tenantId: 't', clientId: 'c', clientSecret: 's' }, Deadline.in(5_000));
+    const ctx = factory.create({ tenantId: 't', clientId: 'c', clientSecret: 's' });
     contexts.push(ctx);
     return ctx;
   };

@@ -1,10 +1,9 @@
-import { Credentials, Env, loadDefenderConfig, Observable, RelayError } from '@app/common';
+import { Credentials, Env, loadDefenderConfig, loadRespondConfig, Observable, RelayError } from '@app/common';
 import { ActionMapper, ResponseAction } from '@app/ctim';
 import {
   Alert,
   AlertListsCache,
   AlertUpdatesRepository,
-  Deadline,
   DefenderContext,
   DefenderContextFactory,
   FilesRepository,
@@ -16,7 +15,6 @@ import {
   MachinesRepository,
   ObservableSearch,
   PermissionsService,
-  TokenService,
 } from '@app/defender';
 import { ObservableAlerts } from '../alerts/observable-alerts';
 import { DeviceActions } from './device-actions';
@@ -35,7 +33,9 @@ const SHA1 = 'a'.repeat(40);
 const SHA256 = 'b'.repeat(64);
 const ALL_ROLES = ['Machine.ReadWrite.All', 'Machine.Isolate', 'Machine.RestrictExecution', 'Machine.Scan', 'Machine.CollectForensics', 'Machine.StopAndQuarantine', 'File.Read.All', 'Ti.ReadWrite.All', 'Alert.ReadWrite.All'];
 
-const config = (env: Env = {}) => loadDefenderConfig(env);
+const config = (env: Env = {}) => loadRespondConfig(env);
+/** Contexts as the relay makes them (the factory's client is not used to make one). */
+const CONTEXTS = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
 
 const jwt = (roles: string[]) => `x.${Buffer.from(JSON.stringify({ roles })).toString('base64url')}.y`;
 const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
@@ -66,7 +66,7 @@ describe('RespondService', () => {
 
   const contexts = {
     run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = new DefenderContext(credentials, Deadline.in(5_000));
+      const ctx = CONTEXTS.create(credentials);
       try {
         return await work(ctx);
       } finally {
@@ -127,7 +127,7 @@ describe('RespondService', () => {
       devices as unknown as DeviceActions,
       shared,
       alertUpdates as unknown as AlertUpdatesRepository,
-      new PermissionsService(tokens as unknown as TokenService, settings, () => NOW),
+      new PermissionsService(tokens as unknown as ConstructorParameters<typeof PermissionsService>[0], loadDefenderConfig(env), settings, () => NOW),
       settings,
       () => NOW,
     );
@@ -135,7 +135,7 @@ describe('RespondService', () => {
   const sent = () => calls.filter((c) => c.startsWith('SEND'));
   /** Leaves an observable's alert list in the respond cache, as an observe just before would. */
   const observed = (observable: Observable, alerts: Alert[]) => {
-    const ctx = new DefenderContext(ANALYST, Deadline.in(5_000));
+    const ctx = CONTEXTS.create(ANALYST);
     shared.remember(ctx, observable, alerts);
     ctx.dispose();
   };

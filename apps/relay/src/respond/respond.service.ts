@@ -1,6 +1,5 @@
 import {
   Credentials,
-  defenderConfig,
   DEVICE_PIVOT_TYPES,
   ErrorCode,
   ErrorList,
@@ -11,6 +10,7 @@ import {
   preview,
   RelayError,
   RelayErrorBody,
+  respondConfig,
   RESPOND_TYPES,
   Clock,
   CLOCK,
@@ -69,7 +69,7 @@ export class RespondService {
     private readonly alerts: ObservableAlerts,
     private readonly alertUpdates: AlertUpdatesRepository,
     private readonly permissions: PermissionsService,
-    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(respondConfig.KEY) private readonly config: ConfigType<typeof respondConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -99,7 +99,7 @@ export class RespondService {
 
   private async triageActions(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
     const alerts = await this.alerts.of(ctx, observable, errors);
-    const { alertTriageMax: max, alertAssignee: assignee } = this.config.respond;
+    const { alertTriageMax: max, alertAssignee: assignee } = this.config;
     return alertTriageActions(observable, alerts, { max, assignee });
   }
 
@@ -107,14 +107,14 @@ export class RespondService {
   private async ownActions(ctx: DefenderContext, observable: Observable, gate: ActionGate, errors: ErrorList): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
       const device = await this.device(ctx, observable.value);
-      return device ? this.actions.forDevice(device, this.config.respond.deviceTags) : [];
+      return device ? this.actions.forDevice(device, this.config.deviceTags) : [];
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
     const [indicators, holders] = await Promise.all([
       gate.allows('respond.indicators') ? this.indicators.forObservable(ctx, observable) : undefined,
       HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
     ]);
-    const max = this.config.respond.quarantineMaxDevices;
+    const max = this.config.quarantineMaxDevices;
     const devices = holders.filter((m) => m.id).length;
     if (devices > max) {
       errors.add(new RelayError('unknown', `Stop and quarantine is not offered for ${observable.value}: the file is on ${devices} devices, more than QUARANTINE_MAX_DEVICES (${max}) allows at once`, { type: 'warning' }));
@@ -199,7 +199,7 @@ export class RespondService {
     const problem = read.all[0];
     if (problem) throw new RelayError(problem.code as ErrorCode, `${problem.message}, so ${NOTHING_SENT}`);
     const chosen = trigger.alertIds ? boundAlerts(alerts, trigger.alertIds, observable) : alerts;
-    const targets = triageCandidates(chosen, { choice: request.choice, assignee: this.config.respond.alertAssignee }).slice(0, this.config.respond.alertTriageMax);
+    const targets = triageCandidates(chosen, { choice: request.choice, assignee: this.config.alertAssignee }).slice(0, this.config.alertTriageMax);
     if (targets.length === 0) return;
     try {
       await this.alertUpdates.update(ctx, targets.map((a) => a.id), triageChange(request, new Date(this.now()).toISOString()));
@@ -213,7 +213,7 @@ export class RespondService {
     const choice = required(trigger.triage, 'triage', 'to triage alerts');
     if (choice === 'in-progress') return { choice };
     if (choice === 'assign') {
-      const assignee = this.config.respond.alertAssignee;
+      const assignee = this.config.alertAssignee;
       if (!assignee) throw new RelayError('invalid request', `No ALERT_ASSIGNEE is configured to assign alerts to, so ${NOTHING_SENT}`);
       return { choice, assignee };
     }
@@ -246,7 +246,7 @@ export class RespondService {
   }
 
   private configuredTag(tag: string): string {
-    const configured = this.config.respond.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
+    const configured = this.config.deviceTags.find((t) => t.toLowerCase() === tag.toLowerCase());
     if (!configured) throw new RelayError('invalid request', `Tag '${preview(tag, 80)}' is not one of the configured device tags (DEVICE_TAGS), so ${NOTHING_SENT}`);
     return configured;
   }
@@ -272,7 +272,7 @@ export class RespondService {
     if (!sha1) throw new RelayError('not found', `Microsoft Defender for Endpoint does not know the file ${observable.value}, so ${NOTHING_SENT}`);
     const devices = (await this.files.machines(ctx, sha1)).flatMap((m) => (m.id ? [{ id: m.id, name: m.computerDnsName ?? m.id }] : []));
     if (devices.length === 0) throw new RelayError('not found', `No device has the file ${observable.value}, so ${NOTHING_SENT}`);
-    const max = this.config.respond.quarantineMaxDevices;
+    const max = this.config.quarantineMaxDevices;
     if (devices.length > max) {
       throw new RelayError(
         'invalid request',

@@ -3,7 +3,6 @@ import {
   AlertListsCache,
   Alert,
   AlertsRepository,
-  Deadline,
   DefenderContext,
   DefenderContextFactory,
   Indicator,
@@ -12,6 +11,7 @@ import {
   MachineAction,
   MachineActionsRepository,
   MachinesRepository,
+  PagesRead,
 } from '@app/defender';
 import { periodWindow } from './tile-periods';
 import { TilesService } from './tiles.service';
@@ -36,18 +36,24 @@ const alert = (n: number, fields: Partial<Alert> = {}): Alert =>
     ...fields,
   }) as Alert;
 
-async function* pages<T>(...list: T[][]): AsyncGenerator<T[]> {
-  for (const page of list) yield page;
-}
+type Read<T> = (add: (page: T[]) => void) => Promise<PagesRead>;
+
+const pages =
+  <T>(...list: T[][]): Read<T> =>
+  async (add) => {
+    for (const page of list) add(page);
+    return {};
+  };
 
 describe('TilesService', () => {
   let now: number;
   let calls: string[];
-  let alertPages: () => AsyncGenerator<Alert[]>;
+  let alertPages: Read<Alert>;
 
+  const factory = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
   const contexts = {
     run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = new DefenderContext(credentials, Deadline.in(5_000));
+      const ctx = factory.create(credentials);
       try {
         return await work(ctx);
       } finally {
@@ -55,17 +61,20 @@ describe('TilesService', () => {
       }
     },
   };
-  const record = <T>(name: string, ctx: DefenderContext, result: AsyncGenerator<T[]>, since?: number) => {
+  const record = <T>(name: string, ctx: DefenderContext, read: Read<T>, add: (page: T[]) => void, since?: number) => {
     calls.push(`${ctx.credentials.clientId} ${name}${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}`);
-    return result;
+    return read(add);
   };
-  const alerts = { createdSince: (ctx: DefenderContext, since: number) => record('alerts', ctx, alertPages(), since) };
-  const machines = { all: (ctx: DefenderContext) => record('machines', ctx, pages<Machine>([{ id: 'm1', healthStatus: 'Active', onboardingStatus: 'Onboarded' } as Machine])) };
+  const alerts = { createdSince: (ctx: DefenderContext, since: number, add: (page: Alert[]) => void) => record('alerts', ctx, alertPages, add, since) };
+  const machines = {
+    all: (ctx: DefenderContext, add: (page: Machine[]) => void) =>
+      record('machines', ctx, pages<Machine>([{ id: 'm1', healthStatus: 'Active', onboardingStatus: 'Onboarded' } as Machine]), add),
+  };
   const machineActions = {
-    isolationHistory: (ctx: DefenderContext) => record('isolations', ctx, pages<MachineAction>([])),
-    createdSince: (ctx: DefenderContext, since: number) => record('actions', ctx, pages<MachineAction>([]), since),
+    isolationHistory: (ctx: DefenderContext, add: (page: MachineAction[]) => void) => record('isolations', ctx, pages<MachineAction>([]), add),
+    createdSince: (ctx: DefenderContext, since: number, add: (page: MachineAction[]) => void) => record('actions', ctx, pages<MachineAction>([]), add, since),
   };
-  const indicators = { createdSince: (ctx: DefenderContext, since: number) => record('indicators', ctx, pages<Indicator>([]), since) };
+  const indicators = { createdSince: (ctx: DefenderContext, since: number, add: (page: Indicator[]) => void) => record('indicators', ctx, pages<Indicator>([]), add, since) };
 
   const service = () =>
     new TilesService(
@@ -84,7 +93,7 @@ describe('TilesService', () => {
   beforeEach(() => {
     now = NOW;
     calls = [];
-    alertPages = () => pages([alert(1), alert(2, { severity: 'Low' })], [alert(3)]);
+    alertPages = pages([alert(1), alert(2, { severity: 'Low' })], [alert(3)]);
   });
 
   it('draws the four alert tiles of a period from one paged read of the period’s alerts', async () => {
@@ -147,16 +156,16 @@ describe('TilesService', () => {
   });
 
   it('answers a read that stopped part-way with the figures so far and its error, and does not keep it', async () => {
-    alertPages = async function* () {
-      yield [alert(1), alert(2)];
-      throw new RelayError('timeout', 'Defender did not answer in time');
+    alertPages = async (add) => {
+      add([alert(1), alert(2)]);
+      return { error: new RelayError('timeout', 'Defender did not answer in time') };
     };
     const tiles = service();
     const partial = await tiles.tileData(ANALYST, 'alerts-summary', 'last_hour');
     expect(metric(partial.data, 'High')).toBe(2);
     expect(partial.errors).toEqual([{ type: 'fatal', code: 'timeout', message: 'Defender did not answer in time' }]);
 
-    alertPages = () => pages([alert(1), alert(2), alert(3)]);
+    alertPages = pages([alert(1), alert(2), alert(3)]);
     const full = await tiles.tileData(ANALYST, 'alerts-summary', 'last_hour');
     expect(calls).toHaveLength(2);
     expect([metric(full.data, 'High'), full.errors]).toEqual([3, []]);

@@ -1,4 +1,4 @@
-import { Clock, CLOCK, Credentials, defenderConfig, ErrorList, RelayErrorBody } from '@app/common';
+import { Clock, CLOCK, Credentials, defenderConfig, ErrorList, RelayErrorBody, TtlCache } from '@app/common';
 import {
   AlertListsCache,
   AlertsRepository,
@@ -7,8 +7,7 @@ import {
   IndicatorsRepository,
   MachineActionsRepository,
   MachinesRepository,
-  readPages,
-  TtlCache,
+  PagesRead,
 } from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -96,7 +95,7 @@ export class TilesService {
     // A triage through the relay moves the generation on, so its counts show on the next read.
     return this.snapshot(ctx, `alerts:${this.alertLists.generation(ctx)}:${period}`, this.snapshots, async (at, errors) => {
       const tally = new AlertTally(periodWindow(period, at), bucketUnit(period));
-      await this.read(this.alerts.createdSince(ctx, tally.window.start), (page) => tally.add(page), errors);
+      await this.read(this.alerts.createdSince(ctx, tally.window.start, (page) => tally.add(page)), errors);
       return tally.stats();
     });
   }
@@ -105,8 +104,8 @@ export class TilesService {
     return this.snapshot(ctx, 'posture', this.fleetSnapshots, async (_at, errors) => {
       const tally = new PostureTally();
       await Promise.all([
-        this.read(this.machines.all(ctx), (page) => tally.addMachines(page), errors),
-        this.read(this.machineActions.isolationHistory(ctx), (page) => tally.addIsolationActions(page), errors),
+        this.read(this.machines.all(ctx, (page) => tally.addMachines(page)), errors),
+        this.read(this.machineActions.isolationHistory(ctx, (page) => tally.addIsolationActions(page)), errors),
       ]);
       return tally.stats();
     });
@@ -117,8 +116,8 @@ export class TilesService {
       const tally = new ActivityTally(at);
       const since = periodWindow(WIDEST_PERIOD, at).start;
       await Promise.all([
-        this.read(this.machineActions.createdSince(ctx, since), (page) => tally.addActions(page), errors),
-        this.read(this.indicators.createdSince(ctx, since), (page) => tally.addIndicators(page), errors),
+        this.read(this.machineActions.createdSince(ctx, since, (page) => tally.addActions(page)), errors),
+        this.read(this.indicators.createdSince(ctx, since, (page) => tally.addIndicators(page)), errors),
       ]);
       return tally.stats();
     });
@@ -140,8 +139,8 @@ export class TilesService {
     return cache.getOrFetch(`${ctx.identity}:${name}`, fetch, (s) => s.errors.length === 0) as Promise<Snapshot<T>>;
   }
 
-  private async read<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void, errors: ErrorList): Promise<void> {
-    const { error } = await readPages(pages, add);
+  private async read(pages: Promise<PagesRead>, errors: ErrorList): Promise<void> {
+    const { error } = await pages;
     if (error !== undefined) errors.add(error);
   }
 }

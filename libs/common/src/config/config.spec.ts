@@ -2,6 +2,7 @@ import { loadAuthConfig } from './auth.config';
 import { loadDefenderConfig, parseEntitiesLimit } from './defender.config';
 import { loadOutboundConfig } from './outbound.config';
 import { configWarnings, loadRelayConfig } from './relay-config';
+import { loadRespondConfig } from './respond.config';
 import { loadServerConfig } from './server.config';
 import { loadStateConfig } from './state.config';
 import { ConfigValidationError } from './validate-config';
@@ -327,6 +328,7 @@ describe('relay config (every namespace from one environment)', () => {
     expect(loadRelayConfig(env)).toEqual({
       server: loadServerConfig(env),
       auth: loadAuthConfig(env),
+      respond: loadRespondConfig(env),
       defender: loadDefenderConfig(env),
       outbound: loadOutboundConfig(env),
       state: loadStateConfig(env),

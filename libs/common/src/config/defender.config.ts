@@ -3,7 +3,6 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Mi
 import { CLOUD_ENDPOINTS, DEFENDER_API_REGIONS, DEFENDER_CLOUDS, DEFENDER_HUNTING_RETIREMENT, DefenderApiRegion, DefenderCloud, regionalApiUrl } from './clouds';
 import { ToBoolean, ToInteger, ToLowerCase, ToOrigin } from './transforms';
 import { checkPlainHttp } from './outbound.config';
-import { loadRespondConfig, RespondConfig } from './respond.config';
 import { checkEnv, collectProblems, configNamespace, ConfigValidationError, Env } from './validate-config';
 
 /** `auto`: Microsoft Graph, falling back to the retiring Defender hunting API while it still answers. */
@@ -73,30 +72,6 @@ class DefenderEnv {
   INDICATOR_DESCRIPTION = 'Indicator created from Cisco XDR / SecureX Threat Response';
 }
 
-export interface DefenderConfig {
-  cloud: DefenderCloud;
-  apiRegion?: DefenderApiRegion;
-  loginUrl: string;
-  apiUrl: string;
-  apiResource: string;
-  portalUrl: string;
-  graphUrl: string;
-  graphResource: string;
-  huntingApi: HuntingApi;
-  upstreamTimeoutMs: number;
-  requestDeadlineMs: number;
-  rateLimit: boolean;
-  entitiesLimit: number;
-  profileCacheTtlMs: number;
-  tilesCacheTtlMs: number;
-  concurrency: number;
-  actionComment: string;
-  indicatorTitle: string;
-  indicatorDescription: string;
-  respond: RespondConfig;
-  warnings: string[];
-}
-
 /** Positive integer, default 100, capped at 1000; anything else falls back with a warning. */
 export function parseEntitiesLimit(raw: string | number | undefined, fallback = DEFAULT_ENTITIES_LIMIT): { value: number; warning?: string } {
   if (raw === undefined || raw === '') return { value: fallback };
@@ -111,15 +86,14 @@ export function parseEntitiesLimit(raw: string | number | undefined, fallback = 
   return { value: n };
 }
 
-export function loadDefenderConfig(env: Env): DefenderConfig {
+export function loadDefenderConfig(env: Env) {
   const { values: e, problems, invalid } = checkEnv(DefenderEnv, env);
   // The portal URL only builds links for the user's browser; the relay never calls it.
   const upstreams = { DEFENDER_LOGIN_URL: e.DEFENDER_LOGIN_URL, DEFENDER_API_URL: e.DEFENDER_API_URL, GRAPH_API_URL: e.GRAPH_API_URL };
   const plainHttp = checkPlainHttp(env, Object.fromEntries(Object.entries(upstreams).filter(([name]) => !invalid.has(name))));
   problems.push(...plainHttp.problems);
-  const respond = collectProblems(problems, () => loadRespondConfig(env));
   const api = invalid.has('DEFENDER_CLOUD') || invalid.has('DEFENDER_API_REGION') ? undefined : collectProblems(problems, () => apiUrl(e));
-  if (problems.length > 0 || !respond || !api) throw new ConfigValidationError(problems);
+  if (problems.length > 0 || !api) throw new ConfigValidationError(problems);
   const preset = CLOUD_ENDPOINTS[e.DEFENDER_CLOUD];
   const limit = parseEntitiesLimit(e.CTR_ENTITIES_LIMIT);
   return {
@@ -143,7 +117,7 @@ export function loadDefenderConfig(env: Env): DefenderConfig {
     actionComment: e.ACTION_COMMENT,
     indicatorTitle: e.INDICATOR_TITLE,
     indicatorDescription: e.INDICATOR_DESCRIPTION,
-    respond,
+    /** Non-fatal problems found while reading the environment, logged at start. */
     warnings: [...plainHttp.warnings, limit.warning, api.warning, huntingWarning(e.HUNTING_API)].filter((w): w is string => w !== undefined),
   };
 }
@@ -167,5 +141,7 @@ function apiUrl(e: DefenderEnv): { url: string; warning?: string } {
   }
   return { url: region ? regionalApiUrl(region) : CLOUD_ENDPOINTS[e.DEFENDER_CLOUD].apiUrl };
 }
+
+export type DefenderConfig = ReturnType<typeof loadDefenderConfig>;
 
 export const defenderConfig = configNamespace('defender', loadDefenderConfig);

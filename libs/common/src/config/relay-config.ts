@@ -2,11 +2,12 @@ import { ConfigModule, registerAs } from '@nestjs/config';
 import { authConfig } from './auth.config';
 import { defenderConfig } from './defender.config';
 import { isProductionMode, outboundConfig } from './outbound.config';
+import { respondConfig } from './respond.config';
 import { serverConfig } from './server.config';
 import { stateConfig } from './state.config';
 import { ConfigValidationError, Env } from './validate-config';
 
-const NAMESPACES = [serverConfig, authConfig, defenderConfig, outboundConfig, stateConfig] as const;
+const NAMESPACES = [serverConfig, authConfig, respondConfig, defenderConfig, outboundConfig, stateConfig] as const;
 type Namespace = (typeof NAMESPACES)[number];
 
 export type RelayConfig = { [N in Namespace as N['NAME']]: ReturnType<N> };

@@ -1,4 +1,4 @@
-import { loadDefenderConfig } from './defender.config';
+import { loadRelayConfig } from './relay-config';
 import { loadRespondConfig, parseIsoDuration } from './respond.config';
 import { ConfigValidationError } from './validate-config';
 
@@ -17,7 +17,7 @@ const DAY = 24 * 3_600_000;
 describe('respond config', () => {
   it('defaults: 25 devices per quarantine, no tags, indicators without expiration, severity override or scope', () => {
     expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [], alertsApi: 'defender', alertTriageMax: 100 });
-    expect(loadDefenderConfig({}).respond).toEqual(loadRespondConfig({}));
+    expect(loadRelayConfig({}).respond).toEqual(loadRespondConfig({}));
   });
 
   it('reads every variable, trimming list entries and normalising severity and duration case', () => {
@@ -79,7 +79,7 @@ describe('respond config', () => {
     [{ INDICATOR_RBAC_GROUPS: `ok,${'g'.repeat(257)}` }, `INDICATOR_RBAC_GROUPS: each entry must be at most 256 characters (got '${'g'.repeat(40)}…')`],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(problems(() => loadRespondConfig(env))).toEqual([expect.stringContaining(message)]);
-    expect(problems(() => loadDefenderConfig(env))).toEqual([expect.stringContaining(message)]);
+    expect(problems(() => loadRelayConfig(env))).toEqual([expect.stringContaining(message)]);
   });
 
   it('an empty ALERT_ASSIGNEE means no assignee', () => {

@@ -1,7 +1,7 @@
 import { Expose } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ToInteger, ToLowerCase } from './transforms';
-import { checkEnv, ConfigValidationError, Env } from './validate-config';
+import { checkEnv, configNamespace, ConfigValidationError, Env } from './validate-config';
 
 export const INDICATOR_SEVERITIES = ['Informational', 'Low', 'Medium', 'High'] as const;
 export type IndicatorSeverityName = (typeof INDICATOR_SEVERITIES)[number];
@@ -119,3 +119,5 @@ export function loadRespondConfig(env: Env): RespondConfig {
     alertTriageMax: e.ALERT_TRIAGE_MAX,
   };
 }
+
+export const respondConfig = configNamespace('respond', loadRespondConfig);

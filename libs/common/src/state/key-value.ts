@@ -1,4 +1,5 @@
-import { BoundedMap } from './bounded-map';
+import { Clock, systemClock } from '../clock/clock';
+import { TtlCache } from './ttl-cache';
 
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
@@ -8,18 +9,12 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
-const SWEEP_INTERVAL_MS = 60_000;
-
 // Keys name tenants and clients, so the store is bounded.
 export class MemoryKeyValueStore implements KeyValueStore {
-  private readonly entries: BoundedMap<string, { value: string; expiresAt: number }>;
-  private nextSweep = 0;
+  private readonly entries: TtlCache<string>;
 
-  constructor(
-    maxEntries = 20_000,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.entries = new BoundedMap(maxEntries);
+  constructor(maxEntries = 20_000, now: Clock = systemClock) {
+    this.entries = new TtlCache(0, maxEntries, now);
   }
 
   get size(): number {
@@ -27,22 +22,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.entries.get(key);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    const now = this.now();
-    if (now >= this.nextSweep) {
-      this.nextSweep = now + SWEEP_INTERVAL_MS;
-      for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
-    }
-    this.entries.set(key, { value, expiresAt: now + ttlMs });
+    this.entries.set(key, value, ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {

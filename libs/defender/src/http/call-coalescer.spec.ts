@@ -1,5 +1,5 @@
+import { Deadline } from '../limits/deadline';
 import { CallCoalescer, CoalescerLimits } from './call-coalescer';
-import { Deadline } from './deadline';
 
 // Which callers share a call, driven by hand: every call stays pending until the test settles it.
 

@@ -1,4 +1,4 @@
-import { Deadline } from './deadline';
+import { Deadline } from '../limits/deadline';
 
 export interface CoalescerLimits {
   maxInFlight: number;

@@ -1,7 +1,7 @@
 import { Credentials, defenderConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Deadline } from './deadline';
+import { Deadline } from '../limits/deadline';
 import { DefenderContext } from './defender-context';
 import { DefenderHttpClient } from './defender-http.client';
 

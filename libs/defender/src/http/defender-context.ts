@@ -1,6 +1,6 @@
 import type { Credentials } from '@app/common';
 import { createHash } from 'node:crypto';
-import { Deadline } from './deadline';
+import { Deadline } from '../limits/deadline';
 
 /** One relay request's credentials, deadline, and a memo so that any lookup shared within the request is made once. */
 export class DefenderContext {

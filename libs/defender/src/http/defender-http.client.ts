@@ -1,11 +1,12 @@
-import { Bucket, defenderConfig, MetricsService, RelayError, SharedStateService, USER_AGENT } from '@app/common';
+import { defenderConfig, MetricsService, RelayError, SharedStateService, USER_AGENT } from '@app/common';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AxiosResponse, Method } from 'axios';
 import { apiName, DefenderApi } from '../limits/api-names';
+import { DeadlineExceeded } from '../limits/deadline';
+import { Bucket } from '../limits/defender-limits';
 import { abortableSleep, TenantRateLimiter } from '../limits/rate-limiter';
-import { DeadlineExceeded } from './deadline';
 import { DefenderContext } from './defender-context';
 import { httpError, retryAfterSeconds, transportFailure, Upstream } from './error-mapping';
 import { AttemptFailure, MAX_ATTEMPTS, retryDelay, shouldRetry } from './retry-policy';

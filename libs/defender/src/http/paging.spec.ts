@@ -1,7 +1,7 @@
 import { RelayError } from '@app/common';
+import { Deadline } from '../limits/deadline';
 import { DefenderContext } from './defender-context';
 import { DefenderHttpClient, DefenderRequest } from './defender-http.client';
-import { Deadline } from './deadline';
 import { odataDateTime, odataList } from './encode';
 import { listPages, readPages } from './paging';
 

@@ -41,7 +41,11 @@ export async function* listPages<T>(client: DefenderHttpClient, ctx: DefenderCon
 }
 
 /** A failure after the first page ends the read and is returned, so the caller can answer what it read beside it. */
-export async function readPages<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void): Promise<{ error?: unknown }> {
+export interface PagesRead {
+  error?: unknown;
+}
+
+export async function readPages<T>(pages: AsyncIterable<T[]>, add: (page: T[]) => void): Promise<PagesRead> {
   let read = 0;
   try {
     for await (const page of pages) {

@@ -1,6 +1,6 @@
+import { TtlCache } from '@app/common';
 import { DefenderContext } from './defender-context';
 import { DefenderHttpClient } from './defender-http.client';
-import { TtlCache } from './ttl-cache';
 
 // Credentials are proven (a token obtained) before the per-credential cache is read: a wrong secret
 // never reads what a legitimate caller fetched. A 404 (undefined) is cached too.

@@ -1,6 +1,6 @@
 import { MemoryWindowStore, RelayError } from '@app/common';
-import { Deadline } from '../http/deadline';
 import { apiName } from './api-names';
+import { Deadline } from './deadline';
 import { TenantRateLimiter } from './rate-limiter';
 
 describe('TenantRateLimiter', () => {

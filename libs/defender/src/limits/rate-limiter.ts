@@ -1,5 +1,6 @@
-import { Bucket, DEFENDER_LIMITS, RelayError, WindowStore } from '@app/common';
-import { Deadline } from '../http/deadline';
+import { RelayError, WindowStore } from '@app/common';
+import { Deadline } from './deadline';
+import { Bucket, DEFENDER_LIMITS } from './defender-limits';
 
 /** Waits for a free slot within the request deadline instead of provoking Defender's 429s. */
 export class TenantRateLimiter {

@@ -1,4 +1,4 @@
-import { Clock, CLOCK, Credentials, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, Credentials, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, respondConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TokenService } from '../http/token.service';
@@ -18,11 +18,12 @@ export class PermissionsService {
   constructor(
     private readonly tokens: TokenService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(respondConfig.KEY) private readonly respond: ConfigType<typeof respondConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   get settings(): PermissionSettings {
-    return { huntingApi: this.config.huntingApi, alertsApi: this.config.respond.alertsApi, huntingRetirement: DEFENDER_HUNTING_RETIREMENT };
+    return { huntingApi: this.config.huntingApi, alertsApi: this.respond.alertsApi, huntingRetirement: DEFENDER_HUNTING_RETIREMENT };
   }
 
   async roles(credentials: Credentials, graph = usesGraph(this.settings, this.now())): Promise<GrantedRoles> {

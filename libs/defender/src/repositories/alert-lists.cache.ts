@@ -1,7 +1,6 @@
-import { BoundedMap, Clock, CLOCK } from '@app/common';
+import { BoundedMap, Clock, CLOCK, TtlCache } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { DefenderContext } from '../http/defender-context';
-import { TtlCache } from '../http/ttl-cache';
 import { Alert } from '../models';
 
 /** Long enough to cover "observe, then list actions". */

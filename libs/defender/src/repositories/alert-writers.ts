@@ -1,4 +1,4 @@
-import { AlertsApiName, defenderConfig, RelayError } from '@app/common';
+import { AlertsApiName, RelayError, respondConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
@@ -104,11 +104,11 @@ export class AlertUpdatesRepository {
   constructor(
     private readonly defender: DefenderAlertWriter,
     private readonly graph: GraphAlertWriter,
-    @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(respondConfig.KEY) private readonly config: ConfigType<typeof respondConfig>,
   ) {}
 
   get writer(): AlertWriter {
-    return this.config.respond.alertsApi === 'graph' ? this.graph : this.defender;
+    return this.config.alertsApi === 'graph' ? this.graph : this.defender;
   }
 
   get permission(): string {

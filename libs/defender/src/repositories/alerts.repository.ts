@@ -5,7 +5,7 @@ import { domainToASCII } from 'node:url';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataString } from '../http/encode';
-import { listPages } from '../http/paging';
+import { listPages, PagesRead, readPages } from '../http/paging';
 import { Alert } from '../models';
 
 interface AlertList {
@@ -74,8 +74,8 @@ export class AlertsRepository {
   }
 
   /** `$select` is not documented for alerts, so whole alerts come back (evidence only with `$expand`). */
-  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Alert[]> {
-    return listPages<Alert>(this.client, ctx, { path: 'alerts', filter: `alertCreationTime ge ${odataDateTime(since)}`, noun: 'alerts' });
+  createdSince(ctx: DefenderContext, since: number, add: (page: Alert[]) => void): Promise<PagesRead> {
+    return readPages(listPages<Alert>(this.client, ctx, { path: 'alerts', filter: `alertCreationTime ge ${odataDateTime(since)}`, noun: 'alerts' }), add);
   }
 }
 

@@ -1,10 +1,9 @@
-import { Clock, CLOCK, defenderConfig } from '@app/common';
+import { Clock, CLOCK, defenderConfig, TtlCache } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { odataString } from '../http/encode';
-import { TtlCache } from '../http/ttl-cache';
 import { Machine } from '../models';
 import { findByIpTimestamp, HOSTNAME_CANDIDATES, hostnameFilter, hostnameMatches, MAX_HOSTNAME_DEVICES, MAX_IP_DEVICES, pickDevices } from './device-resolution';
 

@@ -1,9 +1,9 @@
 import { Credentials, DEFENDER_HUNTING_RETIREMENT, HuntingApi, loadDefenderConfig, RelayError, shortHash } from '@app/common';
 import { Logger } from '@nestjs/common';
-import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient, DefenderRequest } from '../http/defender-http.client';
 import { EventFilter } from '../kql/hunting-queries';
+import { Deadline } from '../limits/deadline';
 import { HUNTING_CHOICE_TTL_MS, HuntingRepository } from './hunting.repository';
 
 // The choice of hunting API, one level below the e2e tests: a strict fake client answers as Graph

@@ -1,12 +1,11 @@
-import { Clock, CLOCK, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, shortHash } from '@app/common';
+import { Clock, CLOCK, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, shortHash, TtlCache } from '@app/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CallCoalescer, CoalescerLimits } from '../http/call-coalescer';
-import { Deadline } from '../http/deadline';
 import { DefenderContext } from '../http/defender-context';
 import { deadlineError, DefenderHttpClient } from '../http/defender-http.client';
-import { TtlCache } from '../http/ttl-cache';
 import { assignEvents, EventFilter, eventsQuery } from '../kql/hunting-queries';
+import { Deadline } from '../limits/deadline';
 import { HuntingEvent } from '../models';
 import { GRAPH_HUNTING_PERMISSION } from '../permissions/capabilities';
 

@@ -1,10 +1,10 @@
-import { Clock, CLOCK, defenderConfig, RelayError } from '@app/common';
+import { Clock, CLOCK, defenderConfig, RelayError, respondConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataString } from '../http/encode';
-import { listPages } from '../http/paging';
+import { listPages, PagesRead, readPages } from '../http/paging';
 import { Indicator, IndicatorPolicy } from '../models';
 import { indicatorRequest, indicatorTypeFor } from './indicator.requests';
 
@@ -18,6 +18,7 @@ export class IndicatorsRepository {
   constructor(
     private readonly client: DefenderHttpClient,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
+    @Inject(respondConfig.KEY) private readonly respond: ConfigType<typeof respondConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -37,7 +38,7 @@ export class IndicatorsRepository {
 
   /** Defender upserts by value and type. */
   async submit(ctx: DefenderContext, policy: IndicatorPolicy, observable: { type: string; value: string }): Promise<Indicator | undefined> {
-    const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.config.respond;
+    const { indicatorExpiration, indicatorSeverity, indicatorRbacGroups } = this.respond;
     const body = indicatorRequest(policy, observable, {
       title: this.config.indicatorTitle,
       description: this.config.indicatorDescription,
@@ -54,7 +55,7 @@ export class IndicatorsRepository {
     await this.client.request(ctx, { method: 'DELETE', path: apiPath`indicators/${id}` });
   }
 
-  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<Indicator[]> {
-    return listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' });
+  createdSince(ctx: DefenderContext, since: number, add: (page: Indicator[]) => void): Promise<PagesRead> {
+    return readPages(listPages<Indicator>(this.client, ctx, { path: 'indicators', filter: `creationTimeDateTimeUtc ge ${odataDateTime(since)}`, noun: 'indicators' }), add);
   }
 }

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath, odataDateTime, odataList, odataString } from '../http/encode';
-import { listPages } from '../http/paging';
+import { listPages, PagesRead, readPages } from '../http/paging';
 import { Machine, MachineAction, MachineActionName } from '../models';
 import { cancelRequest, machineActionRequest, machineTagRequest, stopAndQuarantineRequest, TagChange } from './machine-action.requests';
 
@@ -54,13 +54,13 @@ export class MachineActionsRepository {
   }
 
   /** Succeeded isolations and releases of all machines: the latest of a machine says whether it is isolated now. */
-  isolationHistory(ctx: DefenderContext): AsyncGenerator<MachineAction[]> {
+  isolationHistory(ctx: DefenderContext, add: (page: MachineAction[]) => void): Promise<PagesRead> {
     const filter = `status eq ${odataString('Succeeded')} and type in ${odataList(['Isolate', 'Unisolate'])}`;
-    return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter, noun: 'isolation actions' });
+    return readPages(listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter, noun: 'isolation actions' }), add);
   }
 
-  createdSince(ctx: DefenderContext, since: number): AsyncGenerator<MachineAction[]> {
-    return listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter: `creationDateTimeUtc ge ${odataDateTime(since)}`, noun: 'machine actions' });
+  createdSince(ctx: DefenderContext, since: number, add: (page: MachineAction[]) => void): Promise<PagesRead> {
+    return readPages(listPages<MachineAction>(this.client, ctx, { path: 'machineactions', filter: `creationDateTimeUtc ge ${odataDateTime(since)}`, noun: 'machine actions' }), add);
   }
 
   /** Stops and quarantines a file (by SHA-1) on one device. Never retried. */

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { apiPath } from '../http/encode';
-import { listPages } from '../http/paging';
+import { listPages, PagesRead, readPages } from '../http/paging';
 import { ProfileReader } from '../http/profile-reader';
 import { Machine } from '../models';
 
@@ -24,8 +24,8 @@ export class MachinesRepository {
   }
 
   /** Every device of the tenant, a page at a time; always fresh. */
-  all(ctx: DefenderContext): AsyncGenerator<Machine[]> {
-    return listPages<Machine>(this.client, ctx, { path: 'machines', noun: 'devices' });
+  all(ctx: DefenderContext, add: (page: Machine[]) => void): Promise<PagesRead> {
+    return readPages(listPages<Machine>(this.client, ctx, { path: 'machines', noun: 'devices' }), add);
   }
 
   /** The machine read now, not from the profile cache: its tags decide what is offered. */
