@@ -21,5 +21,6 @@ export * from './repositories/indicators.repository';
 export * from './repositories/machine-action.requests';
 export * from './repositories/machine-actions.repository';
 export * from './repositories/machines.repository';
+export * from './repositories/prevalence.repository';
 export * from './search/observable-search';
 export * from './search/search-table';
