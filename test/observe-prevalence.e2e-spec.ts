@@ -15,6 +15,7 @@ import {
   SEED_FILES,
   SEED_NETWORK,
 } from '../apps/defender-sandbox/src';
+import { isPrevalence } from './support/prevalence';
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { hsToken } from './support/tokens';
 
@@ -28,7 +29,6 @@ interface Doc {
 }
 
 const SOURCE = 'Microsoft Defender for Endpoint';
-const isPrevalence = (d: Doc) => /^Microsoft Defender for Endpoint: seen on \d+ devices? of your organisation$/.test(d.title);
 const hostOf = (url: unknown) => (typeof url === 'string' && url !== '' ? new URL(/:\/\//.test(url) ? url : `http://${url}`).hostname.toLowerCase() : '');
 const underDomain = (url: unknown, domain: string) => hostOf(url) === domain || hostOf(url).endsWith(`.${domain}`);
 

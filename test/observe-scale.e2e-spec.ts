@@ -1,6 +1,7 @@
 import { Sighting } from '@app/ctim';
 import { createHash } from 'node:crypto';
 import { DEMO_OBSERVABLES, RouteKey, SEED_FILES, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
+import { isPrevalence } from './support/prevalence';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // One observe request at investigation scale on an idle tenant, with the relay's limiter on and
@@ -15,7 +16,6 @@ interface Obs {
 const LIMITED = { DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '60000' };
 const RELATED_ALERTS: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
 const STATS: RouteKey[] = ['files.stats', 'ips.stats', 'domains.stats'];
-const isPrevalence = (doc: Sighting) => / devices? of your organisation$/.test(doc.title ?? '');
 
 const hex = (seed: string, length: number) => createHash('sha256').update(seed).digest('hex').repeat(2).slice(0, length);
 

@@ -42,7 +42,7 @@ describe('real Defender payload shapes', () => {
   const observe = async (type: string, value: string): Promise<Sighting[]> => {
     const res = await relay.post('/observe/observables', [{ type, value }]);
     expect(res.body.errors).toBeUndefined();
-    return withoutPrevalence(res.body.data.sightings.docs);
+    return withoutPrevalence(res.body.data.sightings.docs as Sighting[]);
   };
   const verdicts = async (type: string, value: string) =>
     ((await relay.post('/deliberate/observables', [{ type, value }])).body.data.verdicts?.docs ?? []).map((v: { disposition_name: string }) => v.disposition_name);
