@@ -267,7 +267,6 @@ export function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, sta
   return sighting;
 }
 
-/** A count Defender gives as a number or, on older pages, as a number in a string. */
 function countOf(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
@@ -285,7 +284,6 @@ const PREVALENCE_COLUMNS: readonly ColumnSpec<PrevalenceStats>[] = [
   { name: 'TopFileNames', type: 'string', value: (s) => (s.topFileNames ?? []).filter((n) => text(n)).join(', ') },
 ];
 
-/** The portal page of what the statistics are about (a file by the SHA-1 they were asked with). */
 function prevalencePage(stats: PrevalenceStats, ctx: SightingContext): string | undefined {
   const tid = `tid=${encodeURIComponent(ctx.tenantId)}`;
   const sha1 = text(stats.sha1);
@@ -295,10 +293,6 @@ function prevalencePage(stats: PrevalenceStats, ctx: SightingContext): string | 
   return undefined;
 }
 
-/**
- * One sighting of how widely the organisation has seen an observable, from Defender's statistics:
- * `count` devices, observed from `orgFirstSeen` to `orgLastSeen`. None when it was seen on no device.
- */
 function sightingFromPrevalence(stats: PrevalenceStats, ctx: SightingContext, stamp: MappingStamp): Sighting | undefined {
   const count = countOf(stats.organizationPrevalence ?? stats.orgPrevalence);
   if (count === undefined || count === 0) return undefined;

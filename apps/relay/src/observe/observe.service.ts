@@ -109,7 +109,6 @@ export class ObserveService {
     });
   }
 
-  /** How widely the organisation has seen it: one sighting beside (not within) the limit of alerts and events. */
   private prevalenceSighting(f: Kept, shared: Omit<SightingContext, 'observable' | 'count'>): Sighting[] {
     const sighting = f.prevalence && this.sightings.fromPrevalence(f.prevalence, { ...shared, observable: f.observable, count: f.count });
     return sighting ? [sighting] : [];

@@ -1,8 +1,4 @@
-/**
- * `GET /api/files/{sha1}/stats`, `/api/ips/{ip}/stats`, `/api/domains/{domain}/stats`
- * (`InOrgFileStats`, `InOrgIPStats`, `InOrgDomainStats`). Only files carry the global fields.
- * Pages before about 2020 showed `orgPrevalence`, a number in a string, instead of `organizationPrevalence`.
- */
+/** `InOrgFileStats`, `InOrgIPStats`, `InOrgDomainStats`; older pages spelled the count `orgPrevalence`, as a string. */
 export interface PrevalenceStats {
   sha1?: string | null;
   ipAddress?: string | null;

@@ -7,10 +7,7 @@ import { PrevalenceStats } from '../models';
 
 export type PrevalenceOf = 'file' | 'ip' | 'domain';
 
-/**
- * Defender's statistics of a file (by SHA-1), an IP or a domain over its default 30 days: undefined
- * when Defender does not know it (404).
- */
+/** Defender's statistics of a file (by SHA-1), an IP or a domain over its default 30 days; undefined on 404. */
 @Injectable()
 export class PrevalenceRepository {
   constructor(private readonly client: DefenderHttpClient) {}

@@ -23,7 +23,6 @@ export interface Found {
   /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
   devices: Machine[];
-  /** Defender's statistics of it, when planned, permitted and known to Defender. */
   prevalence?: PrevalenceStats;
 }
 
@@ -175,10 +174,7 @@ export class ObservableSearch {
     }
   }
 
-  /**
-   * The statistics capabilities the app's roles are read to lack: skipped without an error (the
-   * /health warning names the permission). Unreadable roles lack nothing: Defender's 403 tells.
-   */
+  /** Skipped without an error when readable roles lack them (/health names the permission); else Defender's 403 tells. */
   private async deniedStats(ctx: DefenderContext): Promise<Set<string>> {
     try {
       await this.client.authenticate(ctx);
@@ -195,7 +191,6 @@ export class ObservableSearch {
     if (!search) return undefined;
     let value = observable.value;
     if (row.rest?.lookup === 'fileByHash') {
-      // The profile its alert lookup reads (once per request): statistics are asked by SHA-1.
       const sha1 = (await this.files.profile(ctx, value))?.sha1?.trim().toLowerCase() ?? '';
       if (!/^[0-9a-f]{40}$/.test(sha1)) return undefined;
       value = sha1;
@@ -248,7 +243,7 @@ export class ObservableSearch {
   }
 }
 
-/** Defender's 403 need not name the permission, so the relay does, from the capability table. */
+/** Defender's 403 need not name the permission, so the relay does. */
 function statsRefusal(error: RelayError, capability: string): RelayError {
   const row = CAPABILITIES.find((c) => c.id === capability);
   const permission = row?.needs[0]?.[0];

@@ -51,11 +51,7 @@ export function planAlertLookups(observables: readonly Observable[], free: FreeS
   return routes;
 }
 
-/**
- * Which observables get their statistics (input order): those whose stats API still has a slot
- * beyond the headroom once the alert lookups have taken theirs. A sha256/md5 is asked by the SHA-1
- * its REST lookup resolves, so only with that route.
- */
+/** Statistics while their API has slots beyond the headroom after the alert lookups; a sha256/md5 only when REST resolves its SHA-1. */
 export function planPrevalence(observables: readonly Observable[], routes: readonly AlertRoute[], free: FreeSlots, headroom = PLANNING_HEADROOM): boolean[] {
   const left = new Map(Object.entries(free).map(([api, slots]) => [api, (slots ?? 0) - headroom]));
   for (const route of routes) if (route.kind === 'rest') route.calls.forEach((api) => left.set(api, (left.get(api) ?? 0) - 1));
@@ -68,7 +64,7 @@ export function planPrevalence(observables: readonly Observable[], routes: reado
   });
 }
 
-/** The APIs whose free slots the plan needs for these observables (their statistics' too unless `prevalence` is false). */
+/** The APIs whose free slots the plan needs for these observables. */
 export function plannedApis(observables: readonly Observable[], prevalence = true): DefenderApi[] {
   const stats = (o: Observable): DefenderApi[] => {
     const api = searchRow(o.type).prevalence?.api;

@@ -6,10 +6,7 @@ import type { PrevalenceOf } from '../repositories/prevalence.repository';
 /** A REST lookup of an observable's related alerts (`AlertsRepository`), by what it is asked with. */
 export type RestAlerts = 'file' | 'fileByHash' | 'domain' | 'ip' | 'user';
 
-/**
- * Defender's statistics of the observable: the stats API asked (a sha256/md5 by the SHA-1 its
- * alert lookup resolved), the API budget it spends, and the capability whose permission it needs.
- */
+/** Defender's statistics of the observable: what they are asked by, the API budget, the capability it needs. */
 export interface PrevalenceSearch {
   of: PrevalenceOf;
   api: Extract<DefenderApi, 'files/stats' | 'ips/stats' | 'domains/stats'>;
