@@ -40,7 +40,7 @@ const SAMPLES = 30;
 const CLIENTS = 16;
 const LOAD_SECONDS = 5;
 const LARGE = 500;
-const ROUTES = ['hunting', 'alerts', 'files', 'machines', 'token'] as const;
+const ROUTES = ['hunting', 'alerts', 'files', 'stats', 'machines', 'token'] as const;
 type RouteGroup = (typeof ROUTES)[number];
 const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
   hunting: 'hunting',
@@ -54,6 +54,9 @@ const GROUP_OF: Partial<Record<RouteKey, RouteGroup>> = {
   'machines.findByIp': 'machines',
   'alerts.list': 'alerts',
   'files.get': 'files',
+  'files.stats': 'stats',
+  'ips.stats': 'stats',
+  'domains.stats': 'stats',
   'machines.get': 'machines',
   token: 'token',
 };

@@ -1,5 +1,5 @@
 import { Sighting } from '@app/ctim';
-import { DEMO_OBSERVABLES, RouteKey, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
+import { DEMO_FILES, DEMO_OBSERVABLES, RouteKey, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // What one /observe request costs in Defender calls, read from the sandbox's statistics.
@@ -14,6 +14,17 @@ const FOUR: Obs[] = DEMO_OBSERVABLES.map((o) => ({ ...o }));
 const TWENTY: Obs[] = TWENTY_OBSERVABLES.map((o) => ({ ...o }));
 
 const ALERT_ROUTES: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
+const STATS_ROUTES: RouteKey[] = ['files.stats', 'ips.stats', 'domains.stats'];
+
+/**
+ * The statistics one request asks, from the body and the seed: each file once by its SHA-1 (a
+ * sha256/md5 without a profile has none to ask with), each IP and domain once.
+ */
+function expectedStats(body: Obs[]): number[] {
+  const sha1 = (o: Obs) => (o.type === 'sha1' ? o.value : DEMO_FILES.find((f) => f.sha256 === o.value || f.md5 === o.value)?.sha1);
+  const files = new Set(body.filter((o) => ['sha1', 'sha256', 'md5'].includes(o.type)).map(sha1).filter((h) => h !== undefined));
+  return [files.size, body.filter((o) => o.type === 'ip').length, body.filter((o) => o.type === 'domain').length];
+}
 
 async function observe(relay: RelayHarness, body: Obs[]): Promise<Sighting[]> {
   const res = await relay.post('/observe/observables', body);
@@ -58,6 +69,12 @@ function expectEconomical(relay: RelayHarness, body: Obs[], docs: Sighting[]): v
   const filesInAnswer = new Set(docs.flatMap((s) => s.relations ?? []).flatMap((r) => [r.source, r.related]).filter((o) => o.type === 'sha1').map((o) => o.value));
   expect(hashes.length).toBeLessThanOrEqual(resolutions.length + filesInAnswer.size);
   for (const hash of hashes) expect(resolutions.includes(hash) || filesInAnswer.has(hash)).toBe(true);
+
+  // Statistics once per file, IP and domain (a file by its SHA-1 even when asked as sha256 and md5 too).
+  const statsPaths = STATS_ROUTES.flatMap((r) => stats.entries(r).map((e) => e.path));
+  expect(statsPaths.length).toBe(new Set(statsPaths).size);
+  expect(STATS_ROUTES.map((r) => stats.count(r))).toEqual(expectedStats(body));
+  for (const e of stats.entries('files.stats')) expect(e.path).toMatch(/\/files\/[0-9a-f]{40}\/stats$/);
 }
 
 describe('/observe economy, profiles fetched fresh every request', () => {
@@ -93,7 +110,7 @@ describe('/observe economy with the default profile cache', () => {
   beforeAll(async () => (relay = await startRelay()));
   afterAll(() => relay.close());
 
-  it('reuses token, machine and file profiles across requests, but asks alerts and hunting afresh', async () => {
+  it('reuses token, machine and file profiles across requests, but asks alerts, statistics and hunting afresh', async () => {
     await observe(relay, TWENTY);
     const first = relay.sandbox.stats.byRoute();
     // One for Defender, one for Graph (hunting).
@@ -107,6 +124,6 @@ describe('/observe economy with the default profile cache', () => {
     const second = relay.sandbox.stats.byRoute();
     expect([second.token, second['machines.get'], second['files.get']]).toEqual([0, 0, 0]);
     expect(second['graph.hunting']).toBe(first['graph.hunting']);
-    for (const route of ALERT_ROUTES) expect(second[route]).toBe(first[route]);
+    for (const route of [...ALERT_ROUTES, ...STATS_ROUTES]) expect(second[route]).toBe(first[route]);
   });
 });

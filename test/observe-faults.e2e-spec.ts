@@ -1,6 +1,7 @@
 import { Sighting, Target } from '@app/ctim';
 import { DEMO_MACHINE_IDS, DEMO_OBSERVABLES, SEED_NETWORK } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
+import { withoutPrevalence } from './support/prevalence';
 
 // Defender failing in the middle of an /observe request: what was gathered is
 // answered with a precise error, nothing crashes, and the next request gets everything again.
@@ -25,7 +26,7 @@ async function observe(relay: RelayHarness, body: Obs[] = FOUR) {
     const keys = (s.relations ?? []).map((r) => JSON.stringify([r.origin, r.relation, r.source, r.related]));
     expect(keys).toEqual([...new Set(keys)]);
   }
-  return { errors: res.body.errors as Array<{ type: string; code: string; message: string }> | undefined, docs };
+  return { errors: res.body.errors as Array<{ type: string; code: string; message: string }> | undefined, docs: withoutPrevalence(docs) };
 }
 
 /** Starts a relay, records its complete answer, and after each test checks it comes back whole. */

@@ -1,6 +1,7 @@
 import { Sighting } from '@app/ctim';
 import { createHash } from 'node:crypto';
 import { DEMO_OBSERVABLES, RouteKey, SEED_FILES, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
+import { isPrevalence } from './support/prevalence';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // One observe request at investigation scale on an idle tenant, with the relay's limiter on and
@@ -14,6 +15,7 @@ interface Obs {
 
 const LIMITED = { DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '60000' };
 const RELATED_ALERTS: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
+const STATS: RouteKey[] = ['files.stats', 'ips.stats', 'domains.stats'];
 
 const hex = (seed: string, length: number) => createHash('sha256').update(seed).digest('hex').repeat(2).slice(0, length);
 
@@ -99,7 +101,7 @@ describe('observe at investigation scale, limiter on, Defender limits enforced',
     expect(stats.entries().filter((e) => e.status === 429)).toHaveLength(0);
     // Past the related-alert budgets the rest went to AlertEvidence in the one hunting query.
     expect(stats.count('graph.hunting')).toBe(1);
-    for (const route of RELATED_ALERTS) expect(stats.count(route)).toBeLessThanOrEqual(90);
+    for (const route of [...RELATED_ALERTS, ...STATS]) expect(stats.count(route)).toBeLessThanOrEqual(90);
     expect(stats.count('files.get')).toBeLessThanOrEqual(100);
     const found = byObservable(docs);
     expect([...found.keys()].sort()).toEqual([...reference.keys()].sort());
@@ -125,7 +127,11 @@ describe('observe at investigation scale, limiter on, Defender limits enforced',
       expect(query.$expand).toBe('evidence');
       expect(query.$filter).toMatch(/^id eq '[^']+'( or id eq '[^']+')*$/);
     }
-    expect(byObservable(viaHunting.docs)).toEqual(byObservable(viaRest.docs));
+    // The statistics' budgets went to the unknown values too: their sightings are skipped, nothing else differs.
+    expect(viaRest.docs.filter(isPrevalence)).toHaveLength(KNOWN.length);
+    expect(viaHunting.docs.filter(isPrevalence)).toEqual([]);
+    expect(STATS.map((route) => stats.count(route))).toEqual([0, 0, 0]);
+    expect(byObservable(viaHunting.docs)).toEqual(byObservable(viaRest.docs.filter((d) => !isPrevalence(d))));
   });
 
   it('when the alert batches fail, says so once per batch and still answers the events', async () => {

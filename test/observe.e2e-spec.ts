@@ -17,6 +17,7 @@ import {
 } from '../apps/defender-sandbox/src';
 import { attachRelay, RelayHarness, startRelay } from './support/relay-harness';
 import { DEMO_CLAIMS, hsToken } from './support/tokens';
+import { isPrevalence, withoutPrevalence } from './support/prevalence';
 
 // Sightings checked field by field against the sandbox seed: every expected value
 // below is derived from the seed data the sandbox serves, never copied from the relay's output.
@@ -222,7 +223,11 @@ async function observe(relay: RelayHarness, body: unknown, token?: string) {
     expect(keys).toEqual([...new Set(keys)]);
   }
   if (res.body.data?.sightings) expect(res.body.data.sightings.count).toBe(docs.length);
-  return { body: res.body, docs };
+  // One prevalence sighting at most per observable, each of a type Defender keeps statistics of.
+  const prevalence = docs.filter(isPrevalence);
+  expect(prevalence.map((s) => s.observables[0].type).every((t) => ['sha1', 'sha256', 'md5', 'ip', 'domain'].includes(t))).toBe(true);
+  expect(new Set(prevalence.map((s) => s.observables[0].value)).size).toBe(prevalence.length);
+  return { body: res.body, docs: withoutPrevalence(docs), prevalence };
 }
 
 const hasRelation = (s: Sighting, relation: string, source: Obs, related: Obs) =>
@@ -231,11 +236,12 @@ const hasRelation = (s: Sighting, relation: string, source: Obs, related: Obs) =
 describe('POST /observe/observables: sightings from the seed', () => {
   let relay: RelayHarness;
   let docs: Sighting[];
+  let prevalence: Sighting[];
   let body: { data?: unknown; errors?: unknown };
 
   beforeAll(async () => {
     relay = await startRelay();
-    ({ docs, body } = await observe(relay, EVERY_TYPE));
+    ({ docs, body, prevalence } = await observe(relay, EVERY_TYPE));
   });
   afterAll(() => relay.close());
 
@@ -244,6 +250,9 @@ describe('POST /observe/observables: sightings from the seed', () => {
     const expected = EVERY_TYPE.reduce((n, o) => n + seedAlerts(o).length + seedEvents(o).length, 0);
     expect(docs).toHaveLength(expected);
     expect(new Set(docs.map((s) => s.id)).size).toBe(docs.length);
+    // Besides them, a prevalence sighting for each file, IP and domain with alerts or events.
+    const seen = EVERY_TYPE.filter((o) => ['sha1', 'sha256', 'md5', 'ip', 'domain'].includes(o.type) && seedAlerts(o).length + seedEvents(o).length > 0);
+    expect(prevalence.map((s) => s.observables[0].value).sort()).toEqual(seen.map((o) => o.value).sort());
   });
 
   it.each(EVERY_TYPE.map((o) => [`${o.type} ${o.value}`, o] as const))('%s: every field, newest first', (_name, o) => {

@@ -1,5 +1,6 @@
 import { DEMO_MACHINE_IDS, REAL_PAYLOADS, SEED_FILES } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
+import { withoutPrevalence } from './support/prevalence';
 
 // Shapes of real Defender payloads, served by the sandbox, read as Defender means them: a
 // "null" category, an alert spanning weeks, link-local adapters, a Pua determination, an expired
@@ -41,7 +42,7 @@ describe('real Defender payload shapes', () => {
   const observe = async (type: string, value: string): Promise<Sighting[]> => {
     const res = await relay.post('/observe/observables', [{ type, value }]);
     expect(res.body.errors).toBeUndefined();
-    return res.body.data.sightings.docs;
+    return withoutPrevalence(res.body.data.sightings.docs as Sighting[]);
   };
   const verdicts = async (type: string, value: string) =>
     ((await relay.post('/deliberate/observables', [{ type, value }])).body.data.verdicts?.docs ?? []).map((v: { disposition_name: string }) => v.disposition_name);

@@ -100,8 +100,12 @@ describe('client-side rate limiting', () => {
       expect(complete.length + limited.length).toBe(200);
       // Hunting is reserved per request (3 calls each here): the 45 a minute go to whole requests.
       expect(complete.length).toBeGreaterThanOrEqual(10);
-      // What was gathered before the limit stopped a request is still answered.
-      expect(limited.filter((r) => r.body.data?.sightings?.count > 0).length).toBeGreaterThan(0);
+      // What was gathered before the limit stopped a request is still answered. A request refused
+      // only its hunting call may have gathered nothing: which requests plan their alert lookups onto
+      // hunting (REST budgets taken) depends on how the burst interleaves, now that the statistics
+      // calls share the tenant's concurrency.
+      const huntingOnly = (r: (typeof results)[number]) => r.body.errors.every((e: { message: string }) => /^Advanced Hunting API rate limit/.test(e.message));
+      expect(limited.filter((r) => !(r.body.data?.sightings?.count > 0) && !huntingOnly(r))).toEqual([]);
     } finally {
       await relay.close();
     }

@@ -13,6 +13,7 @@ import { createJwksHelper, JwksHelper } from './jwks/jwks.keys';
 import { SandboxSeed } from './model/sandbox-seed.types';
 import { alertUpdateRoutes } from './routes/alert-updates.routes';
 import { alertRoutes } from './routes/alerts.routes';
+import { statsRoutes } from './routes/stats.routes';
 import { registerControlRoutes } from './routes/control.routes';
 import { exposureScoreRoutes, huntingRoutes } from './routes/hunting.routes';
 import { indicatorRoutes } from './routes/indicators.routes';
@@ -128,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenRoutes,
     jwksRoutes,
     alertRoutes,
+    statsRoutes,
     alertUpdateRoutes,
     machineRoutes,
     machineActionRoutes,

@@ -345,3 +345,105 @@ describe('newest-first comparators', () => {
     expect(rows.sort(byNewestEvent).map((r) => r.ReportId)).toEqual([3, 1, 2]);
   });
 });
+
+describe('fromPrevalence (Defender statistics)', () => {
+  // Microsoft's documented examples of files/{sha1}/stats, ips/{ip}/stats and domains/{domain}/stats.
+  const FILE_STATS = {
+    '@odata.context': 'https://api.security.microsoft.com/api/$metadata#microsoft.windowsDefenderATP.api.InOrgFileStats',
+    sha1: '0991a395da64e1c5fbe8732ed11e6be064081d9f',
+    organizationPrevalence: 14850,
+    orgFirstSeen: '2019-12-07T13:44:16Z',
+    orgLastSeen: '2020-01-06T13:39:36Z',
+    globallyPrevalence: 705012,
+    globalFirstObserved: '2015-03-19T12:20:07.3432441Z',
+    globalLastObserved: '2020-01-06T13:39:36Z',
+    topFileNames: ['MREC.exe'],
+  };
+  const IP_STATS = {
+    '@odata.context': 'https://api.security.microsoft.com/api/$metadata#microsoft.windowsDefenderATP.api.InOrgIPStats',
+    ipAddress: '10.209.67.177',
+    organizationPrevalence: 63515,
+    orgFirstSeen: '2017-07-30T13:36:06Z',
+    orgLastSeen: '2017-08-29T13:32:59Z',
+  };
+  const DOMAIN_STATS = {
+    '@odata.context': 'https://api.security.microsoft.com/api/$metadata#microsoft.windowsDefenderATP.api.InOrgDomainStats',
+    host: 'example.com',
+    organizationPrevalence: 4070,
+    orgFirstSeen: '2017-07-30T13:23:48Z',
+    orgLastSeen: '2017-08-29T13:09:05Z',
+  };
+
+  it('a file: seen on N devices since its first sighting, last its last, on M worldwide; count and observed_time from the statistics', () => {
+    const ctx = aSightingContext({ observable: { type: 'sha256', value: SHA256 }, count: 7 });
+    expect(mapper.fromPrevalence(FILE_STATS, ctx)).toEqual({
+      type: 'sighting',
+      id: `transient:sighting-${uuidNo(1)}`,
+      schema_version: CTIM_SCHEMA_VERSION,
+      source: SOURCE,
+      sensor: 'endpoint',
+      confidence: 'High',
+      internal: true,
+      count: 14850,
+      observables: [{ type: 'sha256', value: SHA256 }],
+      observed_time: { start_time: '2019-12-07T13:44:16Z', end_time: '2020-01-06T13:39:36Z' },
+      title: `${SOURCE}: seen on 14850 devices of your organisation`,
+      description: 'Seen on 14850 devices of your organisation since 2019-12-07T13:44:16Z, last 2020-01-06T13:39:36Z; on 705012 devices worldwide',
+      source_uri: `${PORTAL_URL}/file/0991a395da64e1c5fbe8732ed11e6be064081d9f?tid=${TENANT_ID}`,
+      data: {
+        columns: [
+          { name: 'OrganizationPrevalence', type: 'integer' },
+          { name: 'OrgFirstSeen', type: 'string' },
+          { name: 'OrgLastSeen', type: 'string' },
+          { name: 'GloballyPrevalence', type: 'integer' },
+          { name: 'GlobalFirstObserved', type: 'string' },
+          { name: 'GlobalLastObserved', type: 'string' },
+          { name: 'TopFileNames', type: 'string' },
+        ],
+        rows: [[14850, '2019-12-07T13:44:16Z', '2020-01-06T13:39:36Z', 705012, '2015-03-19T12:20:07.3432441Z', '2020-01-06T13:39:36Z', 'MREC.exe']],
+        row_count: 1,
+      },
+    });
+  });
+
+  it('an IP and a domain: the organisation only (Defender gives no worldwide figure for them), their portal pages', () => {
+    const ip = mapper.fromPrevalence(IP_STATS, aSightingContext({ observable: { type: 'ip', value: '10.209.67.177' } }));
+    expect(ip).toMatchObject({
+      count: 63515,
+      observables: [{ type: 'ip', value: '10.209.67.177' }],
+      observed_time: { start_time: '2017-07-30T13:36:06Z', end_time: '2017-08-29T13:32:59Z' },
+      description: 'Seen on 63515 devices of your organisation since 2017-07-30T13:36:06Z, last 2017-08-29T13:32:59Z',
+      source_uri: `${PORTAL_URL}/ip/10.209.67.177/overview?tid=${TENANT_ID}`,
+    });
+    expect(ip?.data?.columns.map((c) => c.name)).toEqual(['OrganizationPrevalence', 'OrgFirstSeen', 'OrgLastSeen']);
+    const domain = mapper.fromPrevalence(DOMAIN_STATS, aSightingContext({ observable: { type: 'domain', value: 'example.com' } }));
+    expect(domain).toMatchObject({
+      count: 4070,
+      observed_time: { start_time: '2017-07-30T13:23:48Z', end_time: '2017-08-29T13:09:05Z' },
+      description: 'Seen on 4070 devices of your organisation since 2017-07-30T13:23:48Z, last 2017-08-29T13:09:05Z',
+      source_uri: `${PORTAL_URL}/url/overview?url=example.com&tid=${TENANT_ID}`,
+    });
+  });
+
+  it('no sighting when no device of the organisation has seen it (prevalence 0, null times), or the prevalence is unreadable', () => {
+    const ctx = aSightingContext({ observable: { type: 'ip', value: '10.0.0.9' } });
+    expect(mapper.fromPrevalence({ ipAddress: '10.0.0.9', organizationPrevalence: 0, orgFirstSeen: null, orgLastSeen: null }, ctx)).toBeUndefined();
+    expect(mapper.fromPrevalence({ host: 'example.com', orgFirstSeen: '2017-07-30T13:23:48Z' }, ctx)).toBeUndefined();
+    expect(mapper.fromPrevalence({ ...IP_STATS, organizationPrevalence: 'many' }, ctx)).toBeUndefined();
+    expect(mapper.fromPrevalence({ ...IP_STATS, organizationPrevalence: -3 }, ctx)).toBeUndefined();
+  });
+
+  it('older pages: orgPrevalence as a number in a string, no global fields', () => {
+    const old = { ipAddress: '10.209.67.177', orgPrevalence: '3', orgFirstSeen: '2017-07-30T13:36:06Z', orgLastSeen: '2017-08-29T13:32:59Z' };
+    const sighting = mapper.fromPrevalence(old, aSightingContext({ observable: { type: 'ip', value: '10.209.67.177' } }));
+    expect(sighting).toMatchObject({ count: 3, title: `${SOURCE}: seen on 3 devices of your organisation` });
+    expect(sighting?.data?.rows).toEqual([[3, '2017-07-30T13:36:06Z', '2017-08-29T13:32:59Z']]);
+  });
+
+  it('one device, one instant; without times it is observed now, and says no dates', () => {
+    const one = mapper.fromPrevalence({ ...IP_STATS, organizationPrevalence: 1, orgLastSeen: IP_STATS.orgFirstSeen }, aSightingContext());
+    expect(one).toMatchObject({ count: 1, title: `${SOURCE}: seen on 1 device of your organisation`, observed_time: { start_time: '2017-07-30T13:36:06Z', end_time: '2017-07-30T13:36:06Z' } });
+    const timeless = mapper.fromPrevalence({ organizationPrevalence: 2, orgFirstSeen: 'null', orgLastSeen: null }, aSightingContext());
+    expect(timeless).toMatchObject({ observed_time: { start_time: NOW, end_time: NOW }, description: 'Seen on 2 devices of your organisation' });
+  });
+});

@@ -1,4 +1,4 @@
-import type { Alert, AlertEvidence, AnyHuntingColumns, HuntingEvent } from '@app/defender/models';
+import type { Alert, AlertEvidence, AnyHuntingColumns, HuntingEvent, PrevalenceStats } from '@app/defender/models';
 import { Injectable } from '@nestjs/common';
 import { CTIM_LIMITS, CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import {
@@ -240,6 +240,53 @@ function sightingFromEvent(event: HuntingEvent, ctx: SightingContext, stamp: Map
   return sighting;
 }
 
+function countOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+const devices = (n: number) => `${n} device${n === 1 ? '' : 's'}`;
+
+const PREVALENCE_COLUMNS: readonly ColumnSpec<PrevalenceStats>[] = [
+  { name: 'OrganizationPrevalence', type: 'integer', value: (s) => countOf(s.organizationPrevalence ?? s.orgPrevalence) },
+  { name: 'OrgFirstSeen', type: 'string', value: (s) => s.orgFirstSeen },
+  { name: 'OrgLastSeen', type: 'string', value: (s) => s.orgLastSeen },
+  { name: 'GloballyPrevalence', type: 'integer', value: (s) => countOf(s.globallyPrevalence) },
+  { name: 'GlobalFirstObserved', type: 'string', value: (s) => s.globalFirstObserved },
+  { name: 'GlobalLastObserved', type: 'string', value: (s) => s.globalLastObserved },
+  { name: 'TopFileNames', type: 'string', value: (s) => (s.topFileNames ?? []).filter((n) => text(n)).join(', ') },
+];
+
+function prevalencePage(stats: PrevalenceStats, ctx: SightingContext): string | undefined {
+  const tid = `tid=${encodeURIComponent(ctx.tenantId)}`;
+  const sha1 = text(stats.sha1);
+  if (sha1 !== undefined) return `${ctx.portalUrl}/file/${encodeURIComponent(sha1)}?${tid}`;
+  if (ctx.observable.type === 'ip') return `${ctx.portalUrl}/ip/${encodeURIComponent(ctx.observable.value)}/overview?${tid}`;
+  if (ctx.observable.type === 'domain') return `${ctx.portalUrl}/url/overview?url=${encodeURIComponent(ctx.observable.value)}&${tid}`;
+  return undefined;
+}
+
+function sightingFromPrevalence(stats: PrevalenceStats, ctx: SightingContext, stamp: MappingStamp): Sighting | undefined {
+  const count = countOf(stats.organizationPrevalence ?? stats.orgPrevalence);
+  if (count === undefined || count === 0) return undefined;
+  const first = firstTime([stats.orgFirstSeen]);
+  const last = firstTime([stats.orgLastSeen]);
+  const start = first ?? last ?? stamp.now.toISOString();
+  const end = last !== undefined && Date.parse(last) > Date.parse(start) ? last : start;
+  const sighting = baseSighting({ ...ctx, count }, { start_time: start, end_time: end }, stamp);
+  const global = countOf(stats.globallyPrevalence);
+  sighting.title = truncate(`${SOURCE}: seen on ${devices(count)} of your organisation`, CTIM_LIMITS.title);
+  sighting.description = truncate(
+    `Seen on ${devices(count)} of your organisation${first ? ` since ${first}` : ''}${last ? `, last ${last}` : ''}${global === undefined ? '' : `; on ${devices(global)} worldwide`}`,
+    CTIM_LIMITS.description,
+  );
+  const page = prevalencePage(stats, ctx);
+  if (page) sighting.source_uri = page;
+  const data = dataTable(stats, PREVALENCE_COLUMNS);
+  if (data) sighting.data = data;
+  return sighting;
+}
+
 @Injectable()
 export class SightingMapper {
   constructor(private readonly stamps: StampProvider) {}
@@ -250,5 +297,10 @@ export class SightingMapper {
 
   fromEvent(event: HuntingEvent, ctx: SightingContext): Sighting {
     return sightingFromEvent(event, ctx, this.stamps.stamp());
+  }
+
+  /** Undefined when Defender's statistics say no device of the organisation has seen it. */
+  fromPrevalence(stats: PrevalenceStats, ctx: SightingContext): Sighting | undefined {
+    return sightingFromPrevalence(stats, ctx, this.stamps.stamp());
   }
 }

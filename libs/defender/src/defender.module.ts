@@ -18,6 +18,7 @@ import { HuntingRepository } from './repositories/hunting.repository';
 import { IndicatorsRepository } from './repositories/indicators.repository';
 import { MachineActionsRepository } from './repositories/machine-actions.repository';
 import { MachinesRepository } from './repositories/machines.repository';
+import { PrevalenceRepository } from './repositories/prevalence.repository';
 import { ObservableSearch } from './search/observable-search';
 
 const REPOSITORIES = [
@@ -30,6 +31,7 @@ const REPOSITORIES = [
   HuntingRepository,
   MachineActionsRepository,
   IndicatorsRepository,
+  PrevalenceRepository,
   ObservableSearch,
 ];
 

@@ -6,6 +6,8 @@ const defender = (...anyOfRoles: string[]): AccessRequirement => ({ audience: 'd
 export const ACCESS = {
   alertsRead: defender('Alert.Read.All', 'Alert.ReadWrite.All'),
   fileRead: defender('File.Read.All'),
+  ipRead: defender('Ip.Read.All'),
+  urlRead: defender('URL.Read.All'),
   machineRead: defender('Machine.Read.All', 'Machine.ReadWrite.All'),
   isolate: defender('Machine.Isolate'),
   restrict: defender('Machine.RestrictExecution'),

@@ -43,6 +43,8 @@ export const RELAY_DEFENDER_ROLES = [
   'Alert.Read.All',
   'Alert.ReadWrite.All',
   'File.Read.All',
+  'Ip.Read.All',
+  'URL.Read.All',
   'Machine.Read.All',
   'Machine.ReadWrite.All',
   'Machine.Isolate',
@@ -54,7 +56,7 @@ export const RELAY_DEFENDER_ROLES = [
   'Ti.ReadWrite.All',
 ];
 export const RELAY_GRAPH_ROLES = ['ThreatHunting.Read.All', 'SecurityAlert.ReadWrite.All'];
-/** Read permissions only: observe works, no response action is allowed. */
+/** Read permissions only (not the IP and URL statistics): observe works without prevalence of IPs and domains, no response action is allowed. */
 export const READ_ONLY_DEFENDER_ROLES = ['Alert.Read.All', 'File.Read.All', 'Machine.Read.All'];
 
 export const DEMO_MACHINE_IDS = {

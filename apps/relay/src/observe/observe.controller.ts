@@ -29,7 +29,7 @@ export class ObserveController {
   @Post('observables')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'CTIM sightings from Defender alerts and advanced hunting',
+    summary: 'CTIM sightings from Defender alerts, advanced hunting and prevalence statistics',
     description: `Types: ${OBSERVE_TYPES.join(', ')}. Partial results come with the errors that stopped the rest.`,
   })
   @ApiBody({

@@ -1,6 +1,18 @@
 import { Credentials, defenderConfig, ErrorList, Observable, RelayErrorBody } from '@app/common';
-import { byNewestAlert, byNewestEvent, Sighting, SightingMapper } from '@app/ctim';
-import { Alert, DefenderContext, DefenderContextFactory, FileProfile, FilesRepository, Found, HuntingEvent, Machine, MachinesRepository, ObservableSearch } from '@app/defender';
+import { byNewestAlert, byNewestEvent, Sighting, SightingContext, SightingMapper } from '@app/ctim';
+import {
+  Alert,
+  DefenderContext,
+  DefenderContextFactory,
+  FileProfile,
+  FilesRepository,
+  Found,
+  HuntingEvent,
+  Machine,
+  MachinesRepository,
+  ObservableSearch,
+  PrevalenceStats,
+} from '@app/defender';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ObservableAlerts } from '../alerts/observable-alerts';
@@ -12,6 +24,7 @@ interface Kept {
   events: HuntingEvent[];
   count: number;
   profile?: FileProfile;
+  prevalence?: PrevalenceStats;
   /** Profiles of the devices of what is kept, by device id; a failed lookup is recorded and undefined. */
   machines: Map<string, Promise<Machine | undefined>>;
 }
@@ -64,13 +77,13 @@ export class ObserveService {
       return known ? Promise.resolve(known) : errors.capture(() => this.machines.machine(ctx, id), undefined);
     };
     const machines = new Map([...machineIdsOf(kept.alerts, kept.events)].map((id) => [id, profileOf(id)]));
-    return { observable: found.observable, ...kept, count: alerts.length + events.length, profile: found.profile, machines };
+    return { observable: found.observable, ...kept, count: alerts.length + events.length, profile: found.profile, prevalence: found.prevalence, machines };
   }
 
   private async map(ctx: DefenderContext, kept: readonly Kept[], errors: ErrorList): Promise<Sighting[]> {
     const allAlerts = kept.flatMap((f) => f.alerts);
     const allEvents = kept.flatMap((f) => f.events);
-    if (allAlerts.length === 0 && allEvents.length === 0) return [];
+    if (allAlerts.length === 0 && allEvents.length === 0) return kept.flatMap((f) => this.prevalenceSighting(f, { portalUrl: this.config.portalUrl, tenantId: ctx.credentials.tenantId, machines: new Map(), files: new Map() }));
     const lookups = new Map(kept.flatMap((f) => [...f.machines]));
     const deviceIds = [...lookups.keys()];
     const resolved = kept.flatMap((f) => (f.profile ? [f.profile] : []));
@@ -88,7 +101,12 @@ export class ObserveService {
     };
     return kept.flatMap((f) => {
       const sctx = { ...shared, observable: f.observable, count: f.count };
-      return [...f.alerts.map((a) => this.sightings.fromAlert(a, sctx)), ...f.events.map((e) => this.sightings.fromEvent(e, sctx))];
+      return [...this.prevalenceSighting(f, shared), ...f.alerts.map((a) => this.sightings.fromAlert(a, sctx)), ...f.events.map((e) => this.sightings.fromEvent(e, sctx))];
     });
+  }
+
+  private prevalenceSighting(f: Kept, shared: Omit<SightingContext, 'observable' | 'count'>): Sighting[] {
+    const sighting = f.prevalence && this.sightings.fromPrevalence(f.prevalence, { ...shared, observable: f.observable, count: f.count });
+    return sighting ? [sighting] : [];
   }
 }

@@ -33,7 +33,7 @@ describe('DeviceActions', () => {
     history: async (_ctx: DefenderContext, id: string) => (calls.push(`history ${id}`), { succeeded: id === B ? [isolated(B)] : [], active: [] }),
   };
   // The real search: a host name's devices come from the devices repository through it.
-  const search = new ObservableSearch(unused, unused, unused, devices as unknown as DevicesRepository, unused, unused);
+  const search = new ObservableSearch(unused, unused, unused, devices as unknown as DevicesRepository, unused, unused, unused, unused);
   const service = new DeviceActions(
     devices as unknown as DevicesRepository,
     search,

@@ -5,3 +5,4 @@ export * from './machine-action.model';
 export * from './indicator.model';
 export * from './hunting.model';
 export * from './alert-update.model';
+export * from './prevalence.model';

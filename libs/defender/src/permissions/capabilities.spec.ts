@@ -61,7 +61,14 @@ describe('assessCapabilities', () => {
 describe('permissionsByGroup', () => {
   it('lists every permission the default configuration uses, Graph hunting included', () => {
     const groups = permissionsByGroup(AUTO, BEFORE);
-    expect(groups.observe).toEqual(['WindowsDefenderATP Alert.Read.All', 'WindowsDefenderATP Machine.Read.All', 'WindowsDefenderATP File.Read.All', 'Microsoft Graph ThreatHunting.Read.All']);
+    expect(groups.observe).toEqual([
+      'WindowsDefenderATP Alert.Read.All',
+      'WindowsDefenderATP Machine.Read.All',
+      'WindowsDefenderATP File.Read.All',
+      'WindowsDefenderATP Ip.Read.All',
+      'WindowsDefenderATP URL.Read.All',
+      'Microsoft Graph ThreatHunting.Read.All',
+    ]);
     expect(groups.respond).toEqual(expect.arrayContaining(['WindowsDefenderATP Machine.Isolate', 'WindowsDefenderATP Ti.ReadWrite.All', 'WindowsDefenderATP Alert.ReadWrite.All']));
   });
 

@@ -47,6 +47,9 @@ export const CAPABILITIES: readonly Capability[] = [
   { id: 'observe.alerts', group: 'observe', label: 'alerts', needs: [ALERTS_READ], essential: true },
   { id: 'observe.machines', group: 'observe', label: 'machines', needs: [MACHINES_READ] },
   { id: 'observe.files', group: 'observe', label: 'files', needs: [FILES_READ] },
+  { id: 'observe.file-prevalence', group: 'observe', label: 'file prevalence', needs: [FILES_READ] },
+  { id: 'observe.ip-prevalence', group: 'observe', label: 'IP prevalence', needs: [[api('Ip.Read.All')]] },
+  { id: 'observe.domain-prevalence', group: 'observe', label: 'domain prevalence', needs: [[api('URL.Read.All')]] },
   {
     id: 'observe.hunting',
     group: 'observe',

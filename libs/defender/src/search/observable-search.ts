@@ -1,16 +1,19 @@
-import { accountName, ErrorList, Observable } from '@app/common';
+import { accountName, ErrorList, Observable, RelayError } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { DefenderContext } from '../http/defender-context';
 import { DefenderHttpClient } from '../http/defender-http.client';
 import { EventFilter } from '../kql/hunting-queries';
-import { Alert, FileProfile, HuntingEvent, Machine } from '../models';
+import { Alert, FileProfile, HuntingEvent, Machine, PrevalenceStats } from '../models';
+import { permissionName, CAPABILITIES } from '../permissions/capabilities';
+import { PermissionsService } from '../permissions/permissions.service';
 import { AlertsRepository } from '../repositories/alerts.repository';
 import { MAX_HOSTNAME_DEVICES, tooManyDevices } from '../repositories/device-resolution';
 import { DevicesRepository } from '../repositories/devices.repository';
 import { FilesRepository } from '../repositories/files.repository';
 import { HuntingRepository } from '../repositories/hunting.repository';
 import { MachinesRepository } from '../repositories/machines.repository';
-import { AlertRoute, planAlertLookups, plannedApis } from './search-plan';
+import { PrevalenceRepository } from '../repositories/prevalence.repository';
+import { AlertRoute, planAlertLookups, plannedApis, planPrevalence } from './search-plan';
 import { ColumnSearch, RestAlerts, searchRow, SearchRow, TableSearch } from './search-table';
 
 export interface Found {
@@ -20,12 +23,13 @@ export interface Found {
   /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
   devices: Machine[];
+  prevalence?: PrevalenceStats;
 }
 
 export interface SearchOptions {
   limit: number;
   errors: ErrorList;
-  /** false: alerts only (no event tables in the hunting query). */
+  /** false: alerts only (no event tables in the hunting query, no statistics). */
   events?: boolean;
 }
 
@@ -57,17 +61,30 @@ export class ObservableSearch {
     private readonly devices: DevicesRepository,
     private readonly machines: MachinesRepository,
     private readonly hunting: HuntingRepository,
+    private readonly prevalence: PrevalenceRepository,
+    private readonly permissions: PermissionsService,
   ) {}
 
   /** One answer per observable, in input order, each as soon as its own lookups are in. */
   find(ctx: DefenderContext, observables: readonly Observable[], options: SearchOptions): Promise<Found>[] {
     const keyed = observables.map((observable, i) => ({ observable, row: searchRow(observable.type), i }));
-    const plan = this.client.freeSlots(ctx, plannedApis(observables)).then((free) => planAlertLookups(observables, free));
+    const withStats = options.events !== false && keyed.some((k) => k.row.prevalence);
+    const free = this.client.freeSlots(ctx, plannedApis(observables, withStats));
+    const plan = free.then((slots) => planAlertLookups(observables, slots));
     // Hunting first: calls queue for the per-tenant concurrency in the order they are made, and
     // this one call serves every observable.
     const hunted = plan.then((routes) => this.hunt(ctx, keyed, routes, options));
     const evidenceAlerts = hunted.then((rows) => this.alertsByEvidence(ctx, keyed, rows, options.errors));
-    return keyed.map((k) => plan.then((routes) => this.findOne(ctx, k, routes[k.i], hunted, evidenceAlerts, options.errors)));
+    const stats = withStats
+      ? Promise.all([free, plan, this.deniedStats(ctx)]).then(([slots, routes, denied]) =>
+          planPrevalence(observables, routes, slots).map((planned, i) => planned && !denied.has(keyed[i].row.prevalence?.capability ?? '')),
+        )
+      : Promise.resolve(keyed.map(() => false));
+    return keyed.map((k) => {
+      const found = plan.then((routes) => this.findOne(ctx, k, routes[k.i], hunted, evidenceAlerts, options.errors));
+      const prevalence = stats.then((planned) => (planned[k.i] ? options.errors.capture(() => this.statsOf(ctx, k), undefined) : undefined));
+      return Promise.all([found, prevalence]).then(([f, p]) => (p ? { ...f, prevalence: p } : f));
+    });
   }
 
   /** The alerts of each observable (input order), as observe finds them. */
@@ -157,6 +174,34 @@ export class ObservableSearch {
     }
   }
 
+  /** Skipped without an error when readable roles lack them (/health names the permission); else Defender's 403 tells. */
+  private async deniedStats(ctx: DefenderContext): Promise<Set<string>> {
+    try {
+      await this.client.authenticate(ctx);
+      const roles = await this.permissions.roles(ctx.credentials, false);
+      const ids = ['observe.file-prevalence', 'observe.ip-prevalence', 'observe.domain-prevalence'];
+      return new Set(ids.filter((id) => this.permissions.assess(roles, id)?.state === 'missing'));
+    } catch {
+      return new Set();
+    }
+  }
+
+  private async statsOf(ctx: DefenderContext, { observable, row }: Keyed): Promise<PrevalenceStats | undefined> {
+    const search = row.prevalence;
+    if (!search) return undefined;
+    let value = observable.value;
+    if (row.rest?.lookup === 'fileByHash') {
+      const sha1 = (await this.files.profile(ctx, value))?.sha1?.trim().toLowerCase() ?? '';
+      if (!/^[0-9a-f]{40}$/.test(sha1)) return undefined;
+      value = sha1;
+    }
+    try {
+      return await ctx.once(`search:stats:${search.of}:${value.toLowerCase()}`, () => this.prevalence.stats(ctx, search.of, value));
+    } catch (error) {
+      throw error instanceof RelayError && error.upstreamStatus === 403 ? statsRefusal(error, search.capability) : error;
+    }
+  }
+
   private async byHostname(ctx: DefenderContext, hostname: string, errors: ErrorList): Promise<{ devices: Machine[] }> {
     const { devices, truncated } = await this.devices.byHostname(ctx, hostname);
     if (truncated) errors.add(tooManyDevices(hostname));
@@ -196,6 +241,15 @@ export class ObservableSearch {
     const byId = await this.alerts.byIds(ctx, [...idsByKey.values()].flat(), errors);
     return new Map([...idsByKey].map(([key, ids]) => [key, ids.flatMap((id) => byId.get(id) ?? [])]));
   }
+}
+
+/** Defender's 403 need not name the permission, so the relay does. */
+function statsRefusal(error: RelayError, capability: string): RelayError {
+  const row = CAPABILITIES.find((c) => c.id === capability);
+  const permission = row?.needs[0]?.[0];
+  const what = row ? `${row.label[0].toUpperCase()}${row.label.slice(1)}` : 'Prevalence';
+  const needs = permission ? `. ${what} needs the application permission ${permissionName(permission)} with admin consent` : '';
+  return new RelayError(error.code, `${error.message.replace(/\.$/, '')}${needs}`, { upstreamStatus: error.upstreamStatus, cause: error });
 }
 
 const eventsKey = (i: number) => `o${i}`;

@@ -2,7 +2,7 @@ import type { Observable } from '@app/common';
 import { apiPath } from '../http/encode';
 import { apiName } from '../limits/api-names';
 import { alertIdBatches } from '../repositories/alerts.repository';
-import { planAlertLookups, plannedApis, restCalls } from './search-plan';
+import { planAlertLookups, plannedApis, planPrevalence, restCalls } from './search-plan';
 import { SEARCH_TABLE } from './search-table';
 
 const sha1 = (n: number): Observable => ({ type: 'sha1', value: n.toString(16).padStart(40, '0') });
@@ -81,8 +81,34 @@ describe('planAlertLookups', () => {
 describe('restCalls and plannedApis', () => {
   it('name the APIs the REST route costs, each once and sorted', () => {
     expect(restCalls(md5(1))).toEqual(['files', 'files/alerts']);
-    expect(plannedApis([ip(1), md5(1), domain(1), ip(2)])).toEqual(['domains/alerts', 'files', 'files/alerts', 'ips/alerts']);
+    expect(plannedApis([ip(1), md5(1), domain(1), ip(2)])).toEqual(['domains/alerts', 'domains/stats', 'files', 'files/alerts', 'files/stats', 'ips/alerts', 'ips/stats']);
+    expect(plannedApis([ip(1), md5(1), domain(1), ip(2)], false)).toEqual(['domains/alerts', 'files', 'files/alerts', 'ips/alerts']);
+    expect(plannedApis([{ type: 'ipv6', value: '2001:db8::1' }, { type: 'url', value: 'https://x.example/' }])).toEqual(['ips/alerts']);
     expect(plannedApis([])).toEqual([]);
+  });
+});
+
+describe('planPrevalence', () => {
+  const stats = { 'files/stats': 100, 'ips/stats': 100, 'domains/stats': 100 };
+
+  it('asks the statistics of every file, IP and domain while their API has slots beyond the headroom', () => {
+    const observables = [sha1(1), sha256(2), md5(3), ip(4), { type: 'ipv6', value: '2001:db8::1' } as Observable, domain(5), { type: 'hostname', value: 'h' } as Observable];
+    const free = { ...plenty, ...stats };
+    expect(planPrevalence(observables, planAlertLookups(observables, free), free)).toEqual([true, true, true, true, false, true, false]);
+  });
+
+  it('skips, in input order, what the budget of the statistics API no longer covers', () => {
+    const observables = [ip(1), ip(2), ip(3), domain(1), sha1(1)];
+    const free = { ...plenty, 'ips/stats': 12, 'domains/stats': 10, 'files/stats': 11 };
+    expect(planPrevalence(observables, planAlertLookups(observables, free), free, 10)).toEqual([true, true, false, false, true]);
+  });
+
+  it('a sha256/md5 only when its alert lookup resolves its SHA-1 through REST (the profile is read once, by that lookup)', () => {
+    const observables = [sha256(1), sha256(2)];
+    const free = { files: 11, 'files/alerts': 100, 'files/stats': 100 };
+    const routes = planAlertLookups(observables, free, 10);
+    expect(routes.map((r) => r.kind)).toEqual(['rest', 'evidence']);
+    expect(planPrevalence(observables, routes, free, 10)).toEqual([true, false]);
   });
 });
 
@@ -99,6 +125,9 @@ describe('the search table and the limiter agree on API names', () => {
     expect(SEARCH_TABLE.domain.rest.apis).toEqual([apiName(paths.domain)]);
     expect(SEARCH_TABLE.ip.rest.apis).toEqual([apiName(paths.ip)]);
     expect(SEARCH_TABLE.user.rest.apis).toEqual([apiName(paths.user)]);
+    expect(SEARCH_TABLE.md5.prevalence.api).toBe(apiName(apiPath`files/${'a'.repeat(40)}/stats`));
+    expect(SEARCH_TABLE.ip.prevalence.api).toBe(apiName(apiPath`ips/${'10.0.0.1'}/stats`));
+    expect(SEARCH_TABLE.domain.prevalence.api).toBe(apiName(apiPath`domains/${'evil.example'}/stats`));
   });
 });
 

@@ -51,7 +51,24 @@ export function planAlertLookups(observables: readonly Observable[], free: FreeS
   return routes;
 }
 
-/** The APIs whose free slots `planAlertLookups` needs for these observables. */
-export function plannedApis(observables: readonly Observable[]): DefenderApi[] {
-  return [...new Set(observables.flatMap(restCalls))].sort();
+/** Statistics while their API has slots beyond the headroom after the alert lookups; a sha256/md5 only when REST resolves its SHA-1. */
+export function planPrevalence(observables: readonly Observable[], routes: readonly AlertRoute[], free: FreeSlots, headroom = PLANNING_HEADROOM): boolean[] {
+  const left = new Map(Object.entries(free).map(([api, slots]) => [api, (slots ?? 0) - headroom]));
+  for (const route of routes) if (route.kind === 'rest') route.calls.forEach((api) => left.set(api, (left.get(api) ?? 0) - 1));
+  return observables.map((observable, i) => {
+    const row = searchRow(observable.type);
+    const stats = row.prevalence?.api;
+    if (stats === undefined || (row.rest?.lookup === 'fileByHash' && routes[i].kind !== 'rest') || (left.get(stats) ?? 0) <= 0) return false;
+    left.set(stats, (left.get(stats) ?? 0) - 1);
+    return true;
+  });
+}
+
+/** The APIs whose free slots the plan needs for these observables. */
+export function plannedApis(observables: readonly Observable[], prevalence = true): DefenderApi[] {
+  const stats = (o: Observable): DefenderApi[] => {
+    const api = searchRow(o.type).prevalence?.api;
+    return prevalence && api ? [api] : [];
+  };
+  return [...new Set(observables.flatMap((o) => [...restCalls(o), ...stats(o)]))].sort();
 }

@@ -1,9 +1,17 @@
 import { accountName, type ObservableType } from '@app/common';
 import type { ColumnMatch, EventTable } from '../kql/hunting-queries';
 import type { DefenderApi } from '../limits/api-names';
+import type { PrevalenceOf } from '../repositories/prevalence.repository';
 
 /** A REST lookup of an observable's related alerts (`AlertsRepository`), by what it is asked with. */
 export type RestAlerts = 'file' | 'fileByHash' | 'domain' | 'ip' | 'user';
+
+/** Defender's statistics of the observable: what they are asked by, the API budget, the capability it needs. */
+export interface PrevalenceSearch {
+  of: PrevalenceOf;
+  api: Extract<DefenderApi, 'files/stats' | 'ips/stats' | 'domains/stats'>;
+  capability: 'observe.file-prevalence' | 'observe.ip-prevalence' | 'observe.domain-prevalence';
+}
 
 /**
  * What an observable stands for when its alerts are its devices': the machine id itself, a host
@@ -30,10 +38,12 @@ export interface TableSearch {
  * - `evidence`: its `AlertEvidence` columns, in the request's hunting query — the route when it
  *   has no REST lookup, the fallback when the budget is short;
  * - `devices`: its alerts are those of the devices it resolves to;
- * - `events`: the event tables and columns its sightings come from.
+ * - `events`: the event tables and columns its sightings come from;
+ * - `prevalence`: Defender's statistics of it, one sighting when its organisation has seen it.
  */
 export interface SearchRow {
   rest?: { lookup: RestAlerts; apis: readonly DefenderApi[] };
+  prevalence?: PrevalenceSearch;
   evidence?: readonly ColumnSearch[];
   devices?: DeviceSource;
   events: readonly TableSearch[];
@@ -45,20 +55,32 @@ const processAndFile = (process: string[], file: string[]): TableSearch[] => [
   { table: 'DeviceProcessEvents', columns: caseless(...process) },
   { table: 'DeviceFileEvents', columns: caseless(...file) },
 ];
+const fileStats: PrevalenceSearch = { of: 'file', api: 'files/stats', capability: 'observe.file-prevalence' };
 const remoteIp: TableSearch[] = [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteIP', match: 'ip' }] }];
 
 /** Every observable type the relay knows, one row each: a type without a row does not compile. */
 export const SEARCH_TABLE = {
-  sha1: { rest: { lookup: 'file', apis: ['files/alerts'] }, evidence: [{ column: 'SHA1', match: 'exact' }], events: fileEvents('SHA1') },
-  sha256: { rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] }, evidence: [{ column: 'SHA256', match: 'exact' }], events: fileEvents('SHA256') },
+  sha1: { rest: { lookup: 'file', apis: ['files/alerts'] }, evidence: [{ column: 'SHA1', match: 'exact' }], events: fileEvents('SHA1'), prevalence: fileStats },
+  sha256: {
+    rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] },
+    evidence: [{ column: 'SHA256', match: 'exact' }],
+    events: fileEvents('SHA256'),
+    prevalence: fileStats,
+  },
   // AlertEvidence has no MD5 column: REST is an md5's only route to its alerts.
-  md5: { rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] }, events: fileEvents('MD5') },
-  ip: { rest: { lookup: 'ip', apis: ['ips/alerts'] }, evidence: [{ column: 'RemoteIP', match: 'ip' }], events: remoteIp },
+  md5: { rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] }, events: fileEvents('MD5'), prevalence: fileStats },
+  ip: {
+    rest: { lookup: 'ip', apis: ['ips/alerts'] },
+    evidence: [{ column: 'RemoteIP', match: 'ip' }],
+    events: remoteIp,
+    prevalence: { of: 'ip', api: 'ips/stats', capability: 'observe.ip-prevalence' },
+  },
   ipv6: { rest: { lookup: 'ip', apis: ['ips/alerts'] }, evidence: [{ column: 'RemoteIP', match: 'ip' }], events: remoteIp },
   domain: {
     rest: { lookup: 'domain', apis: ['domains/alerts'] },
     evidence: [{ column: 'RemoteUrl', match: 'host' }],
     events: [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteUrl', match: 'term' }] }],
+    prevalence: { of: 'domain', api: 'domains/stats', capability: 'observe.domain-prevalence' },
   },
   url: { events: [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteUrl', match: 'url' }] }] },
   ms_machine_id: { devices: 'machineId', events: [] },
