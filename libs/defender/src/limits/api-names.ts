@@ -4,11 +4,7 @@
  */
 export type DefenderApi = 'files' | 'files/alerts' | 'domains/alerts' | 'ips/alerts' | 'users/alerts' | 'files/stats' | 'ips/stats' | 'domains/stats';
 
-/**
- * The Defender API a path belongs to, for its own rate limit: `files/{x}/alerts` → `files/alerts`,
- * `machines/{id}/isolate` → `machines/isolate`, `machines/{id}` → `machines`. Coarser than
- * Defender's own split where in doubt (indicators list, submit and delete share one), never finer.
- */
+/** `files/{x}/alerts` → `files/alerts`: coarser than Defender's own split where in doubt, never finer. */
 export function apiName(path: string): string {
   const segments = path.split('?')[0].split('/');
   return segments.length > 2 ? `${segments[0]}/${segments[segments.length - 1]}` : segments[0];

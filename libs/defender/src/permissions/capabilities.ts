@@ -1,6 +1,5 @@
 import type { AlertsApiName, HuntingApi } from '@app/common';
 
-/** The Microsoft Graph application permission advanced hunting needs. */
 export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
 
 export type PermissionApi = 'defender' | 'graph';
@@ -39,10 +38,7 @@ const MACHINES_READ = [api('Machine.Read.All'), api('Machine.ReadWrite.All')];
 const FILES_READ = [api('File.Read.All')];
 const INDICATORS = [api('Ti.ReadWrite.All'), api('Ti.ReadWrite')];
 
-/**
- * Every capability of the relay and the application permissions it needs, per Microsoft's API
- * pages. `/health`, respond's offers, `npm run doctor`, the README and module_type.json all follow it.
- */
+/** Every capability and the application permissions it needs: /health, respond, doctor, README and module_type.json follow it. */
 export const CAPABILITIES: readonly Capability[] = [
   { id: 'observe.alerts', group: 'observe', label: 'alerts', needs: [ALERTS_READ], essential: true },
   { id: 'observe.machines', group: 'observe', label: 'machines', needs: [MACHINES_READ] },
@@ -88,7 +84,6 @@ export const CAPABILITIES: readonly Capability[] = [
 
 export type CapabilityId = string;
 
-/** The roles each API's token carries; undefined when that token could not be read (or was not obtained). */
 export interface GrantedRoles {
   defender?: readonly string[];
   graph?: readonly string[];
@@ -133,7 +128,6 @@ export function assessCapabilities(roles: GrantedRoles, settings: PermissionSett
   return CAPABILITIES.map((c) => assessCapability(c, roles, settings, now));
 }
 
-/** Whether these settings use a Microsoft Graph permission at all (else no Graph token is needed). */
 export function usesGraph(settings: PermissionSettings, now: number): boolean {
   return CAPABILITIES.some((c) => c.needs.some((r) => applicable(r, settings, now).some((p) => p.api === 'graph')));
 }
@@ -150,11 +144,7 @@ export function permissionsByGroup(settings: PermissionSettings, now: number): R
   return groups;
 }
 
-/**
- * The `roles` claim of an access token, best-effort: [] for a readable JWT without roles (nothing
- * granted), undefined for a token that is not a plain JWT (opaque or encrypted). A diagnosis only:
- * Microsoft asks clients to treat access tokens as opaque, and the APIs' 403 stays the authority.
- */
+/** A diagnosis only (Microsoft asks clients to treat access tokens as opaque): undefined for an unreadable token. */
 export function rolesOf(accessToken: string): string[] | undefined {
   const parts = accessToken.split('.');
   if (parts.length !== 3) return undefined;

@@ -20,7 +20,6 @@ export interface Found {
   observable: Observable;
   alerts: Alert[];
   events: HuntingEvent[];
-  /** The file profile a sha256/md5 was resolved to its SHA-1 with. */
   profile?: FileProfile;
   devices: Machine[];
   prevalence?: PrevalenceStats;
@@ -33,9 +32,7 @@ export interface SearchOptions {
   events?: boolean;
 }
 
-/** `AlertEvidence` rows asked for per observable routed to hunting: one per alert and matching entity. */
 const EVIDENCE_ROWS = 1_000;
-/** `DeviceNetworkInfo` rows (one per adapter report) read per observable to find its devices. */
 const DEVICE_ROWS = 1_000;
 
 /** Evidence columns that find alerts the table's REST lookup cannot (whole URL, IPv6). */
@@ -46,12 +43,7 @@ const EVIDENCE_ONLY: Partial<Record<Observable['type'], readonly ColumnSearch[]>
 
 type Keyed = { observable: Observable; row: SearchRow; i: number };
 
-/**
- * Finds observables in Defender by the search table: the alert lookups planned by the tenant's
- * free slots, REST per observable beside ONE hunting query for the events, the alert evidence
- * and the device rows of every observable (shared with concurrent requests of the same
- * credential). A failing call costs only what depended on it; the error goes to `errors`.
- */
+/** Finds observables by the search table (docs/observe-planning.md); a failing call costs only what depended on it. */
 @Injectable()
 export class ObservableSearch {
   constructor(
@@ -65,7 +57,6 @@ export class ObservableSearch {
     private readonly permissions: PermissionsService,
   ) {}
 
-  /** One answer per observable, in input order, each as soon as its own lookups are in. */
   find(ctx: DefenderContext, observables: readonly Observable[], options: SearchOptions): Promise<Found>[] {
     const keyed = observables.map((observable, i) => ({ observable, row: searchRow(observable.type), i }));
     const withStats = options.events !== false && keyed.some((k) => k.row.prevalence);
@@ -87,7 +78,6 @@ export class ObservableSearch {
     });
   }
 
-  /** The alerts of each observable (input order), as observe finds them. */
   async alertsOf(ctx: DefenderContext, observables: readonly Observable[], errors: ErrorList): Promise<Alert[][]> {
     const found = await Promise.all(this.find(ctx, observables, { limit: 0, errors, events: false }));
     return found.map((f) => f.alerts);
@@ -102,10 +92,7 @@ export class ObservableSearch {
     return [...(await this.alerts.byIds(ctx, ids, errors)).values()];
   }
 
-  /**
-   * The devices an observable stands for, as the search table resolves them (a host name through
-   * the machines API, a MAC through its hunting table), with their profiles; none for other types.
-   */
+  /** The devices a host name or MAC stands for, with their profiles; none for other types. */
   async devicesOf(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<Machine[]> {
     const row = searchRow(observable.type);
     if (row.devices === 'hostname') return (await this.byHostname(ctx, observable.value, errors)).devices;
@@ -213,12 +200,10 @@ export class ObservableSearch {
     return found.filter((m): m is Machine => m !== undefined);
   }
 
-  /** Once per request per file, also when a sha1 and its sha256/md5 are observed together. */
   private fileAlerts(ctx: DefenderContext, sha1: string): Promise<Alert[]> {
     return ctx.once(`search:fileAlerts:${sha1}`, () => this.alerts.forFile(ctx, sha1));
   }
 
-  /** Once per request per device, also when a host name and its machine id are observed together. */
   private machineAlerts(ctx: DefenderContext, id: string): Promise<Alert[]> {
     return ctx.once(`search:machineAlerts:${id.toLowerCase()}`, () => this.alerts.forMachine(ctx, id));
   }
@@ -234,7 +219,6 @@ export class ObservableSearch {
     return options.errors.capture(() => this.hunting.events(ctx, filters), new Map());
   }
 
-  /** The whole alerts (evidence included) of the observables routed to `AlertEvidence`, fetched by id once for the request. */
   private async alertsByEvidence(ctx: DefenderContext, keyed: readonly Keyed[], rows: Map<string, HuntingEvent[]>, errors: ErrorList): Promise<Map<string, Alert[]>> {
     const idsByKey = new Map(keyed.flatMap(({ i }) => (rows.has(evidenceKey(i)) ? [[evidenceKey(i), alertIdsIn(rows.get(evidenceKey(i)) ?? [])]] : [])));
     if (idsByKey.size === 0) return new Map();
@@ -273,7 +257,6 @@ function alertIdsIn(rows: readonly HuntingEvent[]): string[] {
   return [...new Set(rows.map((row) => cell(row, 'AlertId')).filter((id) => id !== ''))];
 }
 
-/** The devices rows name, most recently reported first, at most as many as a host name resolves to. */
 function deviceIdsIn(rows: readonly HuntingEvent[]): string[] {
   return [...new Set(rows.map((row) => cell(row, 'DeviceId').toLowerCase()).filter((id) => id !== ''))].slice(0, MAX_HOSTNAME_DEVICES);
 }

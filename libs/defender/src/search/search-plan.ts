@@ -2,8 +2,6 @@ import type { Observable } from '@app/common';
 import type { DefenderApi } from '../limits/api-names';
 import { searchRow } from './search-table';
 
-// How each observable's alerts are found, chosen before any call is sent
-// (docs/observe-planning.md). Pure: the search asks the limiter for the free slots.
 
 export type AlertRoute =
   /** Its related-alerts REST API (full alert objects), and first its file profile for a sha256/md5. */
@@ -13,27 +11,16 @@ export type AlertRoute =
   /** No alert lookup by the observable itself (none, or through its devices). */
   | { kind: 'none' };
 
-/** Free slots of each Defender API now, by the limiter's API name. */
 export type FreeSlots = Readonly<Partial<Record<DefenderApi, number>>>;
 
-/**
- * Slots of each API left for what comes after the alert lookups (file profiles that complete
- * evidence hashes, the alert batches, concurrent requests of the same tenant).
- */
+/** Slots left for what follows the alert lookups (profiles, alert batches, concurrent requests). */
 export const PLANNING_HEADROOM = 10;
 
-/** The REST calls an observable's alerts cost, by API. */
 export function restCalls(observable: Observable): readonly DefenderApi[] {
   return searchRow(observable.type).rest?.apis ?? [];
 }
 
-/**
- * Each observable's route to its alerts: REST (full alert objects at once) while every API it
- * needs has a free slot beyond the headroom, `AlertEvidence` for the rest. Observables without an
- * evidence route (md5, user) are planned first and go to REST even past the budget (the limiter
- * then waits or answers `too many requests` for them alone). Otherwise input order decides, so
- * the plan is deterministic. The answer is in input order.
- */
+/** REST while every API has a slot beyond the headroom, else `AlertEvidence`; REST-only types first (docs/observe-planning.md). */
 export function planAlertLookups(observables: readonly Observable[], free: FreeSlots, headroom = PLANNING_HEADROOM): AlertRoute[] {
   const left = new Map(Object.entries(free).map(([api, slots]) => [api, (slots ?? 0) - headroom]));
   const fits = (calls: readonly string[]) => calls.every((api) => (left.get(api) ?? 0) > 0);
@@ -64,7 +51,6 @@ export function planPrevalence(observables: readonly Observable[], routes: reado
   });
 }
 
-/** The APIs whose free slots the plan needs for these observables. */
 export function plannedApis(observables: readonly Observable[], prevalence = true): DefenderApi[] {
   const stats = (o: Observable): DefenderApi[] => {
     const api = searchRow(o.type).prevalence?.api;

@@ -3,7 +3,6 @@ import type { ColumnMatch, EventTable } from '../kql/hunting-queries';
 import type { DefenderApi } from '../limits/api-names';
 import type { PrevalenceOf } from '../repositories/prevalence.repository';
 
-/** A REST lookup of an observable's related alerts (`AlertsRepository`), by what it is asked with. */
 export type RestAlerts = 'file' | 'fileByHash' | 'domain' | 'ip' | 'user';
 
 /** Defender's statistics of the observable: what they are asked by, the API budget, the capability it needs. */
@@ -13,10 +12,6 @@ export interface PrevalenceSearch {
   capability: 'observe.file-prevalence' | 'observe.ip-prevalence' | 'observe.domain-prevalence';
 }
 
-/**
- * What an observable stands for when its alerts are its devices': the machine id itself, a host
- * name (resolved through the machines API), or the devices whose rows of a hunting table match.
- */
 export type DeviceSource = 'machineId' | 'hostname' | TableSearch;
 
 export interface ColumnSearch {
@@ -28,19 +23,10 @@ export interface ColumnSearch {
 
 export interface TableSearch {
   table: Exclude<EventTable, 'AlertEvidence'>;
-  /** A row matches when any of these matches. */
   columns: readonly ColumnSearch[];
 }
 
-/**
- * How to find one type of observable in Defender.
- * - `rest`: its related-alerts API and the API budgets one lookup spends (planned before sending);
- * - `evidence`: its `AlertEvidence` columns, in the request's hunting query — the route when it
- *   has no REST lookup, the fallback when the budget is short;
- * - `devices`: its alerts are those of the devices it resolves to;
- * - `events`: the event tables and columns its sightings come from;
- * - `prevalence`: Defender's statistics of it, one sighting when its organisation has seen it.
- */
+/** How to find one type of observable in Defender (fields explained in docs/observe-planning.md). */
 export interface SearchRow {
   rest?: { lookup: RestAlerts; apis: readonly DefenderApi[] };
   prevalence?: PrevalenceSearch;
@@ -115,7 +101,6 @@ export function searchRow(type: ObservableType): SearchRow {
   return SEARCH_TABLE[type];
 }
 
-/** Whether an observable of this type names devices that must be resolved (a host name, a MAC), rather than being one (a machine id). */
 export function resolvesToDevices(type: ObservableType): boolean {
   const devices = searchRow(type).devices;
   return devices !== undefined && devices !== 'machineId';
