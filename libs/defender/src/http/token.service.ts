@@ -97,6 +97,9 @@ export class TokenService {
       if (shared) return shared;
       if (await this.state.kv.setIfAbsent(lock, randomUUID(), this.config.upstreamTimeoutMs + 2_000)) {
         try {
+          // Another replica may have stored it between our read and our lock.
+          const stored = await this.readShared(name, credentials, audience);
+          if (stored) return stored;
           const fresh = await this.fetch(credentials, audience);
           const ttl = fresh.refreshAt - Date.now();
           if (ttl > 0) await this.state.kv.set(name, JSON.stringify({ sealed: sealToken(fresh.accessToken, credentials, audience, this.salt), refreshAt: fresh.refreshAt }), ttl);
