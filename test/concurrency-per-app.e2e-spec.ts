@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFENDER_ONLY_CLIENT_ID, DEFENDER_ONLY_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, NOPERM_CLIENT_ID, NOPERM_CLIENT_SECRET } from '../apps/defender-sandbox/src';
 import { RelayHarness, startRelay } from './support/relay-harness';
+import { sandboxShows } from './support/sandbox-wait';
 import { hsToken } from './support/tokens';
 
 // The Defender concurrency bound is kept per app and tenant, like Defender's quotas: one app's
@@ -27,8 +28,7 @@ describe('one app cannot slow another', () => {
   const hung = (clientId: string) => open().filter((e) => e.clientId === clientId).length;
   /** Waits (on the sandbox's own log, no clock) until `clientId` has `count` calls held open. */
   async function untilHung(clientId: string, count: number): Promise<void> {
-    for (let i = 0; i < 500 && hung(clientId) < count; i++) await new Promise((resolve) => setImmediate(resolve));
-    for (let i = 0; i < 200 && hung(clientId) < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await sandboxShows(() => hung(clientId) >= count, () => `${clientId} has ${hung(clientId)} of ${count} calls held open`);
     expect(hung(clientId)).toBe(count);
   }
   const slowLookups = (token: string, count: number) =>
@@ -61,8 +61,9 @@ describe('one app cannot slow another', () => {
     const third = slowLookups(APP_C, PER_APP);
     const calls = (clientId: string) => relay.sandbox.stats.entries().filter((e) => e.clientId === clientId && e.route !== 'token').length;
     const tokens = () => relay.sandbox.stats.entries('token').filter((e) => e.clientId === NOPERM_CLIENT_ID).length;
-    for (let i = 0; i < 200 && tokens() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await sandboxShows(() => tokens() > 0, () => 'the third app never asked for a token');
+    // Event-loop turns for the relay to send the call it would send if the tenant had room.
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(tokens()).toBeGreaterThan(0);
     expect(calls(NOPERM_CLIENT_ID)).toBe(0);
     expect(open()).toHaveLength(2 * PER_APP);

@@ -5,9 +5,14 @@ import type { RouteKey, Sandbox } from '../../apps/defender-sandbox/src';
  * by what the sandbox saw rather than by sleeping and hoping.
  */
 export async function sandboxReceived(sandbox: Sandbox, route: RouteKey, count = 1, timeoutMs = 15_000): Promise<void> {
+  await sandboxShows(() => sandbox.stats.count(route) >= count, () => `the sandbox saw ${sandbox.stats.count(route)} of ${count} ${route} calls within ${timeoutMs} ms`, timeoutMs);
+}
+
+/** Resolves once `seen()` (a reading of the sandbox's statistics) holds; polls, never sleeps a fixed time. */
+export async function sandboxShows(seen: () => boolean, failure: () => string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (sandbox.stats.count(route) < count) {
-    if (Date.now() > deadline) throw new Error(`the sandbox saw ${sandbox.stats.count(route)} of ${count} ${route} calls within ${timeoutMs} ms`);
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error(failure());
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -1,4 +1,4 @@
-import { envelope, PUBLIC_ROUTE, RelayError, type ServerConfig, wellFormedBearer } from '@app/common';
+import { type AuthenticatedRequest, envelope, PUBLIC_ROUTE, RelayError, type ServerConfig, wellFormedBearer } from '@app/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -78,7 +78,7 @@ export function refuseMalformedBearers(adapter: FastifyAdapter): void {
     const route = request.routeOptions;
     if (route.url === undefined || request.method === 'GET' || request.method === 'HEAD' || route.config?.[PUBLIC_ROUTE as never]) return done();
     try {
-      wellFormedBearer(request.headers.authorization);
+      (request as AuthenticatedRequest).bearer = wellFormedBearer(request.headers.authorization);
     } catch (error) {
       if (!(error instanceof RelayError)) return done(error as Error);
       void reply.code(200).header('connection', 'close').send(envelope(undefined, [error.toBody()]));

@@ -8,7 +8,6 @@ export const TRIAGE_ACTION_ID = 'microsoft-defender-triage-alerts';
 export const ALERT_TRIAGE_CATEGORIES = ['Microsoft Defender for Endpoint', 'Alert Triage'] as const;
 
 export const TRIAGE_CHOICES = ['resolve', 'in-progress', 'assign'] as const;
-export type TriageChoice = (typeof TRIAGE_CHOICES)[number];
 
 export const RESOLUTIONS: Readonly<Record<AlertClassification, { label: string; determination: string }>> = {
   TruePositive: { label: 'true positive', determination: 'Other' },

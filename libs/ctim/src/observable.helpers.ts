@@ -34,10 +34,6 @@ export function normaliseHash(type: HashType, value: unknown): string | undefine
   return candidate !== undefined && HASH_PATTERN[type].test(candidate) ? candidate : undefined;
 }
 
-export function isHashType(type: string): type is HashType {
-  return (HASH_TYPES as readonly string[]).includes(type);
-}
-
 export function ipObservable(value: unknown): CtimObservable | undefined {
   const candidate = text(value)?.replace(/%.*$/, '');
   if (candidate === undefined) return undefined;

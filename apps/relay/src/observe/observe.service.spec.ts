@@ -4,7 +4,6 @@ import {
   Alert,
   AlertListsCache,
   DefenderContext,
-  DefenderContextFactory,
   FileProfile,
   FilesRepository,
   Found,
@@ -15,6 +14,7 @@ import {
 } from '@app/defender';
 import { ObservableAlerts } from '../alerts/observable-alerts';
 import { ObserveService } from './observe.service';
+import { unprovenContexts } from '../test-support/unproven-contexts';
 
 // Planning of one observe request below the e2e tests: a strict fake search (what each observable
 // found, per test) and fake profile repositories, each call recorded; the real sighting mapper and
@@ -29,8 +29,7 @@ const SHA256 = 'b'.repeat(64);
 const MD5 = 'c'.repeat(32);
 
 const config = (env: Env = {}) => loadDefenderConfig(env);
-/** Contexts as the relay makes them (the factory's client is not used to make one). */
-const CONTEXTS = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
+const CONTEXTS = unprovenContexts();
 
 const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
 const alert = (id: string, age: number, fields: Partial<Alert> = {}): Alert =>
@@ -50,16 +49,7 @@ describe('ObserveService', () => {
   let cache: AlertListsCache;
   let shared: ObservableAlerts;
 
-  const contexts = {
-    run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = CONTEXTS.create(credentials);
-      try {
-        return await work(ctx);
-      } finally {
-        ctx.dispose();
-      }
-    },
-  };
+  const contexts = CONTEXTS;
   const search = {
     find: (_ctx: DefenderContext, observables: readonly Observable[], options: Parameters<ObservableSearch['find']>[2]): Promise<Found>[] => {
       calls.push(`find ${observables.map((o) => o.value).join(',')} limit ${options.limit}`);
@@ -96,7 +86,7 @@ describe('ObserveService', () => {
 
   const service = (env: Env = {}) =>
     new ObserveService(
-      contexts as unknown as DefenderContextFactory,
+      contexts,
       search as unknown as ObservableSearch,
       fileProfiles as unknown as FilesRepository,
       machines as unknown as MachinesRepository,

@@ -5,7 +5,6 @@ import {
   AlertListsCache,
   AlertUpdatesRepository,
   DefenderContext,
-  DefenderContextFactory,
   FilesRepository,
   Indicator,
   IndicatorsRepository,
@@ -20,6 +19,7 @@ import { ObservableAlerts } from '../alerts/observable-alerts';
 import { DeviceActions } from './device-actions';
 import { RespondService } from './respond.service';
 import { Trigger } from './trigger.dto';
+import { unprovenContexts } from '../test-support/unproven-contexts';
 
 // Listing and triggering below the e2e tests: strict fake repositories (only the reads and
 // mutations RespondService may make, each recorded), the real action mapper, permission table and
@@ -34,8 +34,7 @@ const SHA256 = 'b'.repeat(64);
 const ALL_ROLES = ['Machine.ReadWrite.All', 'Machine.Isolate', 'Machine.RestrictExecution', 'Machine.Scan', 'Machine.CollectForensics', 'Machine.StopAndQuarantine', 'File.Read.All', 'Ti.ReadWrite.All', 'Alert.ReadWrite.All'];
 
 const config = (env: Env = {}) => loadRespondConfig(env);
-/** Contexts as the relay makes them (the factory's client is not used to make one). */
-const CONTEXTS = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
+const CONTEXTS = unprovenContexts();
 
 const jwt = (roles: string[]) => `x.${Buffer.from(JSON.stringify({ roles })).toString('base64url')}.y`;
 const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
@@ -64,16 +63,7 @@ describe('RespondService', () => {
   let cache: AlertListsCache;
   let shared: ObservableAlerts;
 
-  const contexts = {
-    run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = CONTEXTS.create(credentials);
-      try {
-        return await work(ctx);
-      } finally {
-        ctx.dispose();
-      }
-    },
-  };
+  const contexts = CONTEXTS;
   const record = (call: string) => calls.push(call);
   const tokens = { token: async (_c: Credentials, audience: string) => (record(`token ${audience}`), { accessToken: opaqueToken ? 'opaque' : jwt(roles), fromCache: false }) };
   const machines = { current: async (_ctx: DefenderContext, id: string) => (record(`current ${id}`), fleet.get(id)) };
@@ -118,7 +108,7 @@ describe('RespondService', () => {
   const service = () => {
     const settings = config(env);
     return new RespondService(
-      contexts as unknown as DefenderContextFactory,
+      contexts,
       machines as unknown as MachinesRepository,
       machineActions as unknown as MachineActionsRepository,
       indicatorsRepo as unknown as IndicatorsRepository,

@@ -4,7 +4,6 @@ import {
   Alert,
   AlertsRepository,
   DefenderContext,
-  DefenderContextFactory,
   Indicator,
   IndicatorsRepository,
   Machine,
@@ -15,6 +14,7 @@ import {
 } from '@app/defender';
 import { periodWindow } from './tile-periods';
 import { TilesService } from './tiles.service';
+import { unprovenContexts } from '../test-support/unproven-contexts';
 
 // Which Defender reads a tile costs, one level below the e2e tests: strict fake repositories
 // (only the paged reads the service may make, each call recorded) and a clock the test moves.
@@ -50,17 +50,7 @@ describe('TilesService', () => {
   let calls: string[];
   let alertPages: Read<Alert>;
 
-  const factory = new DefenderContextFactory(undefined as never, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
-  const contexts = {
-    run: async <T>(credentials: Credentials, work: (ctx: DefenderContext) => Promise<T>): Promise<T> => {
-      const ctx = factory.create(credentials);
-      try {
-        return await work(ctx);
-      } finally {
-        ctx.dispose();
-      }
-    },
-  };
+  const contexts = unprovenContexts();
   const record = <T>(name: string, ctx: DefenderContext, read: Read<T>, add: (page: T[]) => void, since?: number) => {
     calls.push(`${ctx.credentials.clientId} ${name}${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}`);
     return read(add);
@@ -78,7 +68,7 @@ describe('TilesService', () => {
 
   const service = () =>
     new TilesService(
-      contexts as unknown as DefenderContextFactory,
+      contexts,
       alerts as unknown as AlertsRepository,
       machines as unknown as MachinesRepository,
       machineActions as unknown as MachineActionsRepository,

@@ -7,7 +7,13 @@ export interface JwtHeader {
 }
 
 /** The token and its decoded parts when shaped like a JWT the guard accepts (signature unchecked); else the guard's error. */
-export function wellFormedBearer(authorization: string | undefined): { token: string; header: JwtHeader; payload: Record<string, unknown> } {
+export interface WellFormedBearer {
+  token: string;
+  header: JwtHeader;
+  payload: Record<string, unknown>;
+}
+
+export function wellFormedBearer(authorization: string | undefined): WellFormedBearer {
   const token = bearerToken(authorization);
   const header = decodeJwtPart(token, 0);
   if (header.alg !== 'HS256' && header.alg !== 'RS256') {

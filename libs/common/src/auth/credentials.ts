@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import type { WellFormedBearer } from './bearer';
 
 export interface Credentials {
   clientId: string;
@@ -12,6 +13,8 @@ export interface Credentials {
 
 export interface AuthenticatedRequest extends FastifyRequest {
   credentials?: Credentials;
+  /** The bearer as the transport's early check parsed it, so the guard does not parse it again. */
+  bearer?: WellFormedBearer;
 }
 
 export const IS_PUBLIC = 'relay:isPublic';

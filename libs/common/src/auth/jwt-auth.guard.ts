@@ -50,7 +50,7 @@ export class JwtAuthGuard implements CanActivate {
       checkTimes(known.claims);
       request.credentials = { ...known.credentials };
     } else {
-      const { header, payload: unverified } = wellFormedBearer(request.headers.authorization);
+      const { header, payload: unverified } = request.bearer?.token === token ? request.bearer : wellFormedBearer(request.headers.authorization);
       request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
     }
     // Request logs say which tenant without naming it: a short hash correlates, nothing more.

@@ -39,13 +39,6 @@ export interface MachineAction {
   troubleshootInfo?: string | null;
 }
 
-/** One entry of the undocumented `machines/{id}/availableMachineActions`. */
-export interface MachineActionAvailability {
-  action: string;
-  isAvailable: boolean;
-  notSupportedReason?: string | null;
-}
-
 export type MachineActionPath =
   | 'isolate'
   | 'unisolate'

@@ -4,6 +4,9 @@ export const GRAPH_HUNTING_PERMISSION = 'ThreatHunting.Read.All';
 
 export type PermissionApi = 'defender' | 'graph';
 
+/** The permission each alert writer needs, by `ALERTS_API`. */
+export const ALERT_WRITE_PERMISSIONS: Readonly<Record<AlertsApiName, string>> = { defender: 'Alert.ReadWrite.All', graph: 'SecurityAlert.ReadWrite.All' };
+
 export interface PermissionSettings {
   huntingApi: HuntingApi;
   alertsApi?: AlertsApiName;
@@ -77,12 +80,10 @@ export const CAPABILITIES: readonly Capability[] = [
     id: 'respond.alert-triage',
     group: 'respond',
     label: 'alert triage',
-    needs: [[api('Alert.ReadWrite.All', { when: (s) => s.alertsApi !== 'graph' }), graph('SecurityAlert.ReadWrite.All', { when: (s) => s.alertsApi === 'graph' })]],
+    needs: [[api(ALERT_WRITE_PERMISSIONS.defender, { when: (s) => s.alertsApi !== 'graph' }), graph(ALERT_WRITE_PERMISSIONS.graph, { when: (s) => s.alertsApi === 'graph' })]],
   },
   { id: 'tiles', group: 'tiles', label: 'dashboard tiles', needs: [ALERTS_READ, MACHINES_READ, INDICATORS] },
 ];
-
-export type CapabilityId = string;
 
 export interface GrantedRoles {
   defender?: readonly string[];

@@ -6,14 +6,9 @@ import { DefenderHttpClient } from '../http/defender-http.client';
 import { upstreamMessage } from '../http/error-mapping';
 import { apiPath } from '../http/encode';
 import { AlertChange } from '../models';
+import { ALERT_WRITE_PERMISSIONS } from '../permissions/capabilities';
 
 export type AlertsApi = AlertsApiName;
-
-/** Respond offers triage only with the writer's permission. */
-export const ALERT_WRITE_PERMISSIONS: Readonly<Record<AlertsApi, string>> = {
-  defender: 'Alert.ReadWrite.All',
-  graph: 'SecurityAlert.ReadWrite.All',
-};
 
 /** Alert ids per `alerts/batchUpdate`: Microsoft documents no maximum, so the relay stays modest. */
 export const BATCH_UPDATE_MAX_IDS = 100;
@@ -109,10 +104,6 @@ export class AlertUpdatesRepository {
 
   get writer(): AlertWriter {
     return this.config.alertsApi === 'graph' ? this.graph : this.defender;
-  }
-
-  get permission(): string {
-    return ALERT_WRITE_PERMISSIONS[this.writer.api];
   }
 
   update(ctx: DefenderContext, ids: readonly string[], change: AlertChange): Promise<void> {
