@@ -32,7 +32,7 @@ export const RELAY_MAIN = join(PROJECT_ROOT, PACKAGE.main);
 
 /**
  * `npm run start:prod`'s arguments to node (any flags, then the entry), run from the project
- * folder. The Dockerfile's CMD repeats start:prod (test/ops.e2e-spec.ts checks that), and every
+ * folder. The Dockerfile's CMD repeats start:prod (test/ops.e2e.ts checks that), and every
  * relay process of the tests, benchmarks and demo starts with these, so all start alike.
  */
 export const RELAY_NODE_ARGS = (() => {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT as ROOT, RELAY_MAIN } from '../../scripts/relay-process';
 import { PREREQUISITES, underCi } from './prerequisites';
+import { suiteProblems } from './suites';
 
 const BUILDS = [
   {
@@ -58,6 +59,8 @@ function buildWhatIsStale(): void {
 }
 
 export default function globalSetup(): void {
+  const problems = suiteProblems(join(ROOT, 'test'));
+  if (problems.length > 0) throw new Error(`The e2e suites are not whole:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   announceMissingPrerequisites();
   buildWhatIsStale();
 }

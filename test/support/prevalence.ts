@@ -4,5 +4,5 @@ export const isPrevalence = (doc: object): boolean => {
   return typeof title === 'string' && /^Microsoft Defender for Endpoint: seen on \d+ devices? of your organisation$/.test(title);
 };
 
-/** The alert and event sightings of an answer, for specs about those (test/observe-prevalence.e2e-spec.ts covers the others). */
+/** The alert and event sightings of an answer, for specs about those (test/observe-prevalence.e2e.ts covers the others). */
 export const withoutPrevalence = <T extends object>(docs: readonly T[]): T[] => docs.filter((d) => !isPrevalence(d));

@@ -277,7 +277,7 @@ describe('Dockerfile (read)', () => {
   });
 
   it('.dockerignore keeps secrets, dependencies, build output, tests and the sandbox out of the context', () => {
-    for (const path of ['.env', '.git/config', 'node_modules/jest/package.json', PKG.main, 'test/ops.e2e-spec.ts', 'artifacts/swagger-ui.png', 'apps/defender-sandbox/src/main.ts', 'libs/common/src/config/config.spec.ts', 'deploy/base/kustomization.yaml', 'id_rsa']) {
+    for (const path of ['.env', '.git/config', 'node_modules/jest/package.json', PKG.main, 'test/ops.e2e.ts', 'artifacts/swagger-ui.png', 'apps/defender-sandbox/src/main.ts', 'libs/common/src/config/config.spec.ts', 'deploy/base/kustomization.yaml', 'id_rsa']) {
       expect([path, isIgnored(path)]).toEqual([path, true]);
     }
     for (const path of ['package.json', 'package-lock.json', 'apps/relay/src/main.ts', 'libs/common/src/version.ts']) {
