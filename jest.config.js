@@ -15,6 +15,7 @@ module.exports = {
   // passes its environment to the app it builds, and every server listens on a free port.
   maxWorkers: 2,
   testTimeout: 30000,
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
