@@ -6,11 +6,7 @@ import { brotliDecompress, constants, unzip } from 'node:zlib';
 
 const ACCEPT_ENCODING = 'gzip, compress, deflate, br';
 
-/**
- * axios's transport for the relay's own calls (no redirects, no proxy, a string body, a text or
- * JSON answer): one `http.request` on the keep-alive agents and one wall-clock timer. Anything else
- * goes to axios's own adapter, as does every call when a proxy is set.
- */
+/** axios's transport for the relay's own calls: one `http.request` and one timer; any other call (a proxy, redirects) goes to `fallback`. */
 export function nodeHttpAdapter(fallback: AxiosAdapter): AxiosAdapter {
   return (config) => (lean(config) ? send(config) : fallback(config));
 }
@@ -75,7 +71,6 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
   });
 }
 
-/** The body as text (axios's transformResponse parses JSON), decompressed as axios would, within maxContentLength. */
 function receive(res: IncomingMessage, config: InternalAxiosRequestConfig, method: string, done: (error: unknown, data?: string) => void): void {
   const max = config.maxContentLength !== undefined && config.maxContentLength > -1 ? config.maxContentLength : Infinity;
   const tooLarge = () => new AxiosError(`maxContentLength size of ${max} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);

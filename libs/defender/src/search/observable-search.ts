@@ -214,7 +214,6 @@ export class ObservableSearch {
     return ctx.once(`search:machineAlerts:${id.toLowerCase()}`, () => this.alerts.forMachine(ctx, id));
   }
 
-  /** undefined when the query failed (the error is in the list). */
   private hunt(ctx: DefenderContext, keyed: readonly Keyed[], routes: readonly AlertRoute[], options: SearchOptions): Promise<Map<string, HuntingEvent[]> | undefined> {
     const filters = keyed.flatMap(({ observable, row, i }) => [
       ...(options.events === false ? [] : row.events.map((t) => tableFilter(eventsKey(i), t, observable.value, options.limit))),
