@@ -60,6 +60,8 @@ interface Phase {
   /** For the 500-observable phase: CPU ms per observable and Defender calls per request. */
   cpuMsPerObservable?: number;
   defenderCalls?: number;
+  /** Defender calls per request by API (sandbox route), rounded. */
+  callsByApi?: Record<string, number>;
 }
 
 type Answer = { status: number; text: string };
@@ -192,6 +194,7 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
   let cpuMs = 0;
   let calls = 0;
   let failed = 0;
+  const byApi: Record<string, number> = {};
   const times: number[] = [];
   for (let variant = 1; variant <= LARGE_REQUESTS; variant++) {
     sandbox.stats.reset();
@@ -201,6 +204,7 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
     times.push(performance.now() - t0);
     cpuMs += cpuMsOf(server.pid) - cpuBefore;
     calls += sandbox.stats.count();
+    for (const [route, n] of Object.entries(sandbox.stats.byRoute())) if (n > 0) byApi[route] = (byApi[route] ?? 0) + n;
     const parsed = JSON.parse(res.text) as { errors?: Array<{ type: string }> };
     if (res.status !== 200 || (parsed.errors ?? []).some((e) => e.type !== 'warning')) failed++;
     saved[`observe-${LARGE}-${variant}`] = sightingsOf(res.text);
@@ -219,6 +223,7 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
     reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((a, b) => a + b, 0), 1),
     cpuMsPerObservable: round(perRequest / LARGE, 3),
     defenderCalls: Math.round(calls / LARGE_REQUESTS),
+    callsByApi: Object.fromEntries(Object.entries(byApi).map(([route, n]) => [route, Math.round(n / LARGE_REQUESTS)])),
   };
 }
 
@@ -292,6 +297,7 @@ async function main(): Promise<void> {
           p.cpuMsPerObservable !== undefined ? `  (${p.cpuMsPerObservable} ms per observable, ${p.defenderCalls} Defender calls per request)` : '',
         ].join(' '),
       ),
+      ...phases.filter((p) => p.callsByApi).map((p) => `Defender calls per ${p.route} request by API: ${Object.entries(p.callsByApi!).map(([api, n]) => `${api} ${n}`).join(', ')}`),
       '',
       describeMemory('relay idle', idleMemory),
       ...(afterObserve ? [describeMemory('relay after the 16-client observe', afterObserve)] : []),

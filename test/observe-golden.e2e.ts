@@ -39,13 +39,13 @@ async function sightings(relay: RelayHarness, body: Obs[]): Promise<unknown[]> {
 
 /** Spends the related-alert budgets so that the golden body's alerts must come through AlertEvidence. */
 async function spendRelatedAlertBudgets(relay: RelayHarness): Promise<void> {
-  const spend = Array.from({ length: 100 }, (_, i) => [
-    { type: 'sha1', value: hex(`spend-${i}`, 40) },
-    { type: 'ip', value: `203.0.113.${i}` },
-    { type: 'domain', value: `spent-${i}.example` },
-  ]).flat();
-  const res = await relay.post('/observe/observables', spend);
-  expect(res.body.errors).toBeUndefined();
+  // One type a request, each within the size rule's threshold, so that these go to REST and spend its budget.
+  const kinds = [(i: number) => ({ type: 'sha1', value: hex(`spend-${i}`, 40) }), (i: number) => ({ type: 'ip', value: `203.0.113.${i}` }), (i: number) => ({ type: 'domain', value: `spent-${i}.example` })];
+  for (const kind of kinds) {
+    const spend = Array.from({ length: 100 }, (_, i) => kind(i));
+    const res = await relay.post('/observe/observables', spend);
+    expect(res.body.errors).toBeUndefined();
+  }
 }
 
 describe('observe sightings of the existing types stay as recorded', () => {

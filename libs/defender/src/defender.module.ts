@@ -2,10 +2,12 @@ import { outboundConfig } from '@app/common';
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { getAdapter } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DefenderContextFactory } from './http/defender-context.factory';
 import { DefenderHttpClient } from './http/defender-http.client';
+import { nodeHttpAdapter } from './http/node-http.adapter';
 import { OutboundSockets } from './http/outbound-sockets';
 import { TokenService } from './http/token.service';
 import { AlertListsCache } from './repositories/alert-lists.cache';
@@ -46,6 +48,7 @@ const REPOSITORIES = [
         httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 128 }),
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
         proxy: outbound.proxy,
+        adapter: nodeHttpAdapter(getAdapter('http')),
       }),
     }),
   ],

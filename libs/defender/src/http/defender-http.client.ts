@@ -65,7 +65,7 @@ export class DefenderHttpClient {
     // Graph has its own token; obtaining it first keeps unproven calls off the rate limiter too.
     if (req.api === 'graph') await this.tokens.token(ctx.credentials, 'graph');
     for (let attempt = 0; ; attempt++) {
-      await this.acquireSlot(ctx, req);
+      if (this.config.rateLimit) await this.acquireSlot(ctx, req);
       try {
         return await this.inFlight(ctx, () => this.attempt<T>(ctx, req, true));
       } catch (error) {
@@ -87,7 +87,6 @@ export class DefenderHttpClient {
   }
 
   private async acquireSlot(ctx: DefenderContext, req: DefenderRequest): Promise<void> {
-    if (!this.config.rateLimit) return;
     await this.limit(ctx, req.hunting ? 'hunting' : (req.quota ?? 'general'), apiName(req.path));
   }
 

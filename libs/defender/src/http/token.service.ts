@@ -174,8 +174,16 @@ function withoutOne(times: readonly number[], time: number): number[] {
   return i < 0 ? [...times] : [...times.slice(0, i), ...times.slice(i + 1)];
 }
 
+const hashedKeys = new WeakMap<Credentials, { of: string; key: string }>();
+
+/** Every Defender call asks for its token: one request's credentials are hashed once per audience. */
 function cacheKey(c: Credentials, audience: TokenAudience): string {
-  return createHash('sha256').update([c.tenantId, c.clientId, c.clientSecret, audience].join('\u0000')).digest('hex');
+  const of = [c.tenantId, c.clientId, c.clientSecret, audience].join('\u0000');
+  const known = hashedKeys.get(c);
+  if (known?.of === of) return known.key;
+  const key = createHash('sha256').update(of).digest('hex');
+  hashedKeys.set(c, { of, key });
+  return key;
 }
 
 /** Namespaced per tenant and client; the last part hides which secret and audience it is for. */

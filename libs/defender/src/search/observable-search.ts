@@ -64,7 +64,8 @@ export class ObservableSearch {
     const plan = free.then((slots) => planAlertLookups(observables, slots));
     // Hunting first: calls queue for the per-tenant concurrency in the order they are made, and
     // this one call serves every observable.
-    const hunted = plan.then((routes) => this.hunt(ctx, keyed, routes, options));
+    const hunt = plan.then((routes) => this.hunt(ctx, keyed, routes, options));
+    const hunted = hunt.then((rows) => rows ?? new Map<string, HuntingEvent[]>());
     const evidenceAlerts = hunted.then((rows) => this.alertsByEvidence(ctx, keyed, rows, options.errors));
     const stats = withStats
       ? Promise.all([free, plan, this.deniedStats(ctx)]).then(([slots, routes, denied]) =>
@@ -72,7 +73,12 @@ export class ObservableSearch {
         )
       : Promise.resolve(keyed.map(() => false));
     return keyed.map((k) => {
-      const found = plan.then((routes) => this.findOne(ctx, k, routes[k.i], hunted, evidenceAlerts, options.errors));
+      const found = plan.then(async (routes) => {
+        const route = routes[k.i];
+        // Chosen for size, not for want of REST budget: if the hunting query failed, REST still answers.
+        const rest = route.kind === 'evidence' && route.rest && (await hunt) === undefined;
+        return this.findOne(ctx, k, rest ? { kind: 'rest', calls: route.rest! } : route, hunted, evidenceAlerts, options.errors);
+      });
       const prevalence = stats.then((planned) => (planned[k.i] ? options.errors.capture(() => this.statsOf(ctx, k), undefined) : undefined));
       return Promise.all([found, prevalence]).then(([f, p]) => (p ? { ...f, prevalence: p } : f));
     });
@@ -208,7 +214,7 @@ export class ObservableSearch {
     return ctx.once(`search:machineAlerts:${id.toLowerCase()}`, () => this.alerts.forMachine(ctx, id));
   }
 
-  private hunt(ctx: DefenderContext, keyed: readonly Keyed[], routes: readonly AlertRoute[], options: SearchOptions): Promise<Map<string, HuntingEvent[]>> {
+  private hunt(ctx: DefenderContext, keyed: readonly Keyed[], routes: readonly AlertRoute[], options: SearchOptions): Promise<Map<string, HuntingEvent[]> | undefined> {
     const filters = keyed.flatMap(({ observable, row, i }) => [
       ...(options.events === false ? [] : row.events.map((t) => tableFilter(eventsKey(i), t, observable.value, options.limit))),
       ...(routes[i].kind === 'evidence' && row.evidence
@@ -216,7 +222,7 @@ export class ObservableSearch {
         : []),
       ...(typeof row.devices === 'object' ? [tableFilter(devicesKey(i), row.devices, observable.value, DEVICE_ROWS)] : []),
     ]);
-    return options.errors.capture(() => this.hunting.events(ctx, filters), new Map());
+    return options.errors.capture(() => this.hunting.events(ctx, filters), undefined);
   }
 
   private async alertsByEvidence(ctx: DefenderContext, keyed: readonly Keyed[], rows: Map<string, HuntingEvent[]>, errors: ErrorList): Promise<Map<string, Alert[]>> {

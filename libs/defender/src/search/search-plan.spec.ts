@@ -2,7 +2,7 @@ import type { Observable } from '@app/common';
 import { apiPath } from '../http/encode';
 import { apiName } from '../limits/api-names';
 import { alertIdBatches } from '../repositories/alerts.repository';
-import { planAlertLookups, plannedApis, planPrevalence, restCalls } from './search-plan';
+import { EVIDENCE_AT_SCALE, planAlertLookups, plannedApis, planPrevalence, restCalls } from './search-plan';
 import { SEARCH_TABLE } from './search-table';
 
 const sha1 = (n: number): Observable => ({ type: 'sha1', value: n.toString(16).padStart(40, '0') });
@@ -69,12 +69,56 @@ describe('planAlertLookups', () => {
     const plan = planAlertLookups(observables, plenty);
     const spent = new Map<string, number>();
     for (const route of plan) if (route.kind === 'rest') for (const api of route.calls) spent.set(api, (spent.get(api) ?? 0) + 1);
-    // md5s (100) go to REST whatever the budget; the other APIs stay under 100 - headroom.
+    // md5s (100) go to REST whatever the budget; sha1s, IPs and domains (300) are past the size threshold.
     expect(spent.get('files')).toBe(100);
-    expect(spent.get('ips/alerts')).toBe(90);
-    expect(spent.get('domains/alerts')).toBe(90);
     expect(spent.get('files/alerts')).toBe(100);
+    expect(spent.get('ips/alerts')).toBeUndefined();
+    expect(spent.get('domains/alerts')).toBeUndefined();
     expect(plan.filter((route) => route.kind === 'none')).toHaveLength(0);
+  });
+});
+
+describe('planAlertLookups past the size threshold', () => {
+  const unlimited = { files: Infinity, 'files/alerts': Infinity, 'domains/alerts': Infinity, 'ips/alerts': Infinity };
+  const ipv6: Observable = { type: 'ipv6', value: '2001:db8::1' };
+  /** `n` sha1s, IPs and domains in turn. */
+  const mixed = (n: number) => Array.from({ length: n }, (_, i) => [sha1, ip, domain][i % 3](i));
+
+  it('keeps REST for a request of up to EVIDENCE_AT_SCALE lookups AlertEvidence could take over', () => {
+    const plan = planAlertLookups([...mixed(EVIDENCE_AT_SCALE), md5(1), sha256(1), ipv6], unlimited);
+    expect(plan.every((route) => route.kind === 'rest')).toBe(true);
+  });
+
+  it('past it, finds sha1s, IPs and domains through AlertEvidence, keeping their REST route for a failed hunting query', () => {
+    const plan = planAlertLookups([...mixed(EVIDENCE_AT_SCALE + 1), md5(1), sha256(1), ipv6], unlimited);
+    expect(plan.slice(0, 3)).toEqual([
+      { kind: 'evidence', rest: ['files/alerts'] },
+      { kind: 'evidence', rest: ['ips/alerts'] },
+      { kind: 'evidence', rest: ['domains/alerts'] },
+    ]);
+    expect(plan.slice(0, EVIDENCE_AT_SCALE + 1).every((route) => route.kind === 'evidence')).toBe(true);
+    // Their REST route needs the file profile (sha256, md5) or finds nothing AlertEvidence would (IPv6): unchanged.
+    expect(plan.slice(EVIDENCE_AT_SCALE + 1)).toEqual([
+      { kind: 'rest', calls: ['files', 'files/alerts'] },
+      { kind: 'rest', calls: ['files', 'files/alerts'] },
+      { kind: 'rest', calls: ['ips/alerts'] },
+    ]);
+  });
+
+  it('counts only the observables AlertEvidence can take over, not the request size', () => {
+    const plan = planAlertLookups([...mixed(EVIDENCE_AT_SCALE), ...Array.from({ length: 300 }, (_, i) => md5(i))], unlimited);
+    expect(plan.every((route) => route.kind === 'rest')).toBe(true);
+  });
+
+  it('leaves no REST route to fall back on where the budget would not have covered it', () => {
+    const plan = planAlertLookups(mixed(EVIDENCE_AT_SCALE + 2), { 'files/alerts': 11, 'ips/alerts': 10, 'domains/alerts': 100 }, 10);
+    expect(plan.slice(0, 3)).toEqual([{ kind: 'evidence', rest: ['files/alerts'] }, { kind: 'evidence' }, { kind: 'evidence', rest: ['domains/alerts'] }]);
+  });
+
+  it('still asks the statistics of every file, IP and domain sent to AlertEvidence for size', () => {
+    const observables = mixed(EVIDENCE_AT_SCALE + 1);
+    const free = { ...unlimited, 'files/stats': Infinity, 'ips/stats': Infinity, 'domains/stats': Infinity };
+    expect(planPrevalence(observables, planAlertLookups(observables, free), free).every(Boolean)).toBe(true);
   });
 });
 

@@ -6,8 +6,8 @@ import { searchRow } from './search-table';
 export type AlertRoute =
   /** Its related-alerts REST API (full alert objects), and first its file profile for a sha256/md5. */
   | { kind: 'rest'; calls: readonly DefenderApi[] }
-  /** `AlertEvidence` rows in the request's hunting query, then the alerts by id in batches. */
-  | { kind: 'evidence' }
+  /** `AlertEvidence` rows in the request's hunting query, then the alerts by id in batches; `rest` when chosen for size, asked if hunting fails. */
+  | { kind: 'evidence'; rest?: readonly DefenderApi[] }
   /** No alert lookup by the observable itself (none, or through its devices). */
   | { kind: 'none' };
 
@@ -15,6 +15,9 @@ export type FreeSlots = Readonly<Partial<Record<DefenderApi, number>>>;
 
 /** Slots left for what follows the alert lookups (profiles, alert batches, concurrent requests). */
 export const PLANNING_HEADROOM = 10;
+
+/** Past this many lookups AlertEvidence can take over, a request finds those alerts by hunting (docs/observe-planning.md). */
+export const EVIDENCE_AT_SCALE = 100;
 
 export function restCalls(observable: Observable): readonly DefenderApi[] {
   return searchRow(observable.type).rest?.apis ?? [];
@@ -28,9 +31,11 @@ export function planAlertLookups(observables: readonly Observable[], free: FreeS
   const routes: AlertRoute[] = observables.map(() => ({ kind: 'none' }));
   const order = observables.map((observable, i) => ({ row: searchRow(observable.type), i }));
   const restOnly = (o: (typeof order)[number]) => o.row.rest !== undefined && o.row.evidence === undefined;
+  const large = order.filter((o) => o.row.evidenceAtScale).length > EVIDENCE_AT_SCALE;
   for (const { row, i } of [...order.filter(restOnly), ...order.filter((o) => !restOnly(o))]) {
     const calls = row.rest?.apis ?? [];
-    if (calls.length > 0 && (row.evidence === undefined || fits(calls))) {
+    if (large && row.evidenceAtScale && fits(calls)) routes[i] = { kind: 'evidence', rest: calls };
+    else if (calls.length > 0 && (row.evidence === undefined || fits(calls))) {
       take(calls);
       routes[i] = { kind: 'rest', calls };
     } else if (row.evidence !== undefined) routes[i] = { kind: 'evidence' };

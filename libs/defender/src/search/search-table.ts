@@ -31,6 +31,8 @@ export interface SearchRow {
   rest?: { lookup: RestAlerts; apis: readonly DefenderApi[] };
   prevalence?: PrevalenceSearch;
   evidence?: readonly ColumnSearch[];
+  /** Its one REST call and its evidence find the same alerts, so a large request hunts them. */
+  evidenceAtScale?: true;
   devices?: DeviceSource;
   events: readonly TableSearch[];
 }
@@ -46,7 +48,13 @@ const remoteIp: TableSearch[] = [{ table: 'DeviceNetworkEvents', columns: [{ col
 
 /** Every observable type the relay knows, one row each: a type without a row does not compile. */
 export const SEARCH_TABLE = {
-  sha1: { rest: { lookup: 'file', apis: ['files/alerts'] }, evidence: [{ column: 'SHA1', match: 'exact' }], events: fileEvents('SHA1'), prevalence: fileStats },
+  sha1: {
+    rest: { lookup: 'file', apis: ['files/alerts'] },
+    evidence: [{ column: 'SHA1', match: 'exact' }],
+    evidenceAtScale: true,
+    events: fileEvents('SHA1'),
+    prevalence: fileStats,
+  },
   sha256: {
     rest: { lookup: 'fileByHash', apis: ['files', 'files/alerts'] },
     evidence: [{ column: 'SHA256', match: 'exact' }],
@@ -58,6 +66,7 @@ export const SEARCH_TABLE = {
   ip: {
     rest: { lookup: 'ip', apis: ['ips/alerts'] },
     evidence: [{ column: 'RemoteIP', match: 'ip' }],
+    evidenceAtScale: true,
     events: remoteIp,
     prevalence: { of: 'ip', api: 'ips/stats', capability: 'observe.ip-prevalence' },
   },
@@ -65,6 +74,7 @@ export const SEARCH_TABLE = {
   domain: {
     rest: { lookup: 'domain', apis: ['domains/alerts'] },
     evidence: [{ column: 'RemoteUrl', match: 'host' }],
+    evidenceAtScale: true,
     events: [{ table: 'DeviceNetworkEvents', columns: [{ column: 'RemoteUrl', match: 'term' }] }],
     prevalence: { of: 'domain', api: 'domains/stats', capability: 'observe.domain-prevalence' },
   },
