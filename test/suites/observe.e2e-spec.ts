@@ -5,6 +5,7 @@ import '../observe-coalescing.e2e';
 import '../observe-economy.e2e';
 import '../observe-faults.e2e';
 import '../observe-golden.e2e';
+import '../observe-large.e2e';
 import '../observe-new-types.e2e';
 import '../observe-prevalence.e2e';
 import '../observe-scale.e2e';
