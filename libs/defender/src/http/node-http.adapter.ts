@@ -27,7 +27,7 @@ function lean(config: InternalAxiosRequestConfig): boolean {
 
 function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
   return new Promise((resolve, reject) => {
-    const url = config.url!;
+    const url = config.url as string;
     const https = url.startsWith('https:');
     const headers = config.headers.toJSON(true) as Record<string, string>;
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
