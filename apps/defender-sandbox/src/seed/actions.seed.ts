@@ -1,4 +1,5 @@
 import { Indicator, Investigation, MachineAction, MachineActionStatus, MachineActionType } from '../model/entities';
+import { newIndicator } from '../model/indicator.entity';
 import { ago } from './seed.builders';
 import {
   DEMO_APP_NAME,
@@ -129,8 +130,7 @@ interface IndicatorInput {
 }
 
 export function indicator(i: IndicatorInput): Indicator {
-  const created = ago(i.minutesAgo);
-  return {
+  return newIndicator({
     id: i.id,
     indicatorValue: i.indicatorValue,
     indicatorType: i.indicatorType,
@@ -139,31 +139,18 @@ export function indicator(i: IndicatorInput): Indicator {
     source: i.byApp ? i.byApp.name : ANALYST,
     sourceType: i.byApp ? 'AadApp' : 'User',
     severity: i.severity,
-    category: 1,
     application: null,
     educateUrl: i.educateUrl ?? null,
-    bypassDurationHours: null,
     title: i.title,
     description: i.description,
     recommendedActions: i.recommendedActions ?? null,
-    creationTimeDateTimeUtc: created,
     expirationTime: i.expirationTime ?? null,
-    lastUpdateTime: created,
-    lastUpdatedBy: null,
     rbacGroupNames: [],
-    rbacGroupIds: [],
-    notificationId: null,
-    notificationBody: null,
-    version: null,
-    mitreTechniques: [],
-    historicalDetection: false,
-    lookBackPeriod: null,
     generateAlert: i.generateAlert,
-    additionalInfo: null,
     createdByDisplayName: i.byApp ? i.byApp.name : ANALYST,
     createdBySource: i.byApp ? 'PublicApi' : 'Portal',
-    certificateInfo: null,
-  };
+    created: ago(i.minutesAgo),
+  });
 }
 
 export const DEMO_INDICATORS: Indicator[] = [
