@@ -76,20 +76,18 @@ describe('sightingFromAlert', () => {
     expect([mapper.fromAlert(anAlert(), ctx).id, mapper.fromAlert(anAlert(), ctx).id]).toEqual([`transient:sighting-${uuidNo(1)}`, `transient:sighting-${uuidNo(2)}`]);
   });
 
+  // What a target lists for a device is the target mapper's (target.mapper.spec.ts); here, which device and when.
   it('targets the alert device', () => {
     const [target] = mapper.fromAlert(anAlert(), richContext()).targets ?? [];
-    expect(target).toEqual({
+    expect(target).toMatchObject({
       type: 'endpoint',
-      observables: [
-        { type: 'hostname', value: HOSTNAME },
-        { type: 'ms_machine_id', value: MACHINE_ID },
-        { type: 'mac_address', value: '8c:ec:4b:89:7e:73' },
-        { type: 'ip', value: '10.166.113.47' },
-        { type: 'ip', value: '10.166.113.46' },
-      ],
       observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
       os: 'Windows10x64 version: 1901',
     });
+    expect(target.observables.slice(0, 2)).toEqual([
+      { type: 'hostname', value: HOSTNAME },
+      { type: 'ms_machine_id', value: MACHINE_ID },
+    ]);
   });
 
   it('carries evidence relations with sibling hashes and no duplicates', () => {
