@@ -41,6 +41,13 @@ export function seenIn(tenant: TenantData, alert: (a: Alert) => boolean, row: (r
   return seen;
 }
 
+interface OrgStats {
+  entity: string;
+  field: 'ipAddress' | 'host';
+  param: (call: CallContext) => string;
+  seen: (tenant: TenantData, value: string) => Seen;
+}
+
 const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : '');
 
 /**
@@ -55,6 +62,17 @@ export function statsRoutes(services: SandboxServices): RouteDefinition[] {
     organizationPrevalence: seen.devices.size,
     orgFirstSeen: seen.first ?? null,
     orgLastSeen: seen.last ?? null,
+  });
+  // IPs and domains: the organisation's figures only.
+  const orgStats = (route: Pick<RouteDefinition, 'key' | 'path' | 'access'>, stats: OrgStats): RouteDefinition => ({
+    ...base,
+    ...route,
+    handler: (call) => {
+      lookBack(call);
+      const value = stats.param(call);
+      const seen = stats.seen(callerTenant(services, call), value);
+      return ok({ '@odata.context': odataContext(call, `microsoft.windowsDefenderATP.api.${stats.entity}`), [stats.field]: value, ...org(seen) });
+    },
   });
   return [
     {
@@ -86,38 +104,34 @@ export function statsRoutes(services: SandboxServices): RouteDefinition[] {
         });
       },
     },
-    {
-      ...base,
-      key: 'ips.stats',
-      path: '/ips/:ip/stats',
-      access: ACCESS.ipRead,
-      handler: (call) => {
-        lookBack(call);
-        const ip = ipv4Param(call);
-        const seen = seenIn(
-          callerTenant(services, call),
-          (a) => a.evidence.some((e) => e.ipAddress === ip),
-          (r) => r.RemoteIP === ip,
-        );
-        return ok({ '@odata.context': odataContext(call, 'microsoft.windowsDefenderATP.api.InOrgIPStats'), ipAddress: ip, ...org(seen) });
+    orgStats(
+      { key: 'ips.stats', path: '/ips/:ip/stats', access: ACCESS.ipRead },
+      {
+        entity: 'InOrgIPStats',
+        field: 'ipAddress',
+        param: ipv4Param,
+        seen: (tenant, ip) =>
+          seenIn(
+            tenant,
+            (a) => a.evidence.some((e) => e.ipAddress === ip),
+            (r) => r.RemoteIP === ip,
+          ),
       },
-    },
-    {
-      ...base,
-      key: 'domains.stats',
-      path: '/domains/:domain/stats',
-      access: ACCESS.urlRead,
-      handler: (call) => {
-        lookBack(call);
-        const domain = domainParam(call);
-        const seen = seenIn(
-          callerTenant(services, call),
-          (a) => a.evidence.some((e) => hostMatches(e.url, domain)),
-          (r) => hostMatches(r.RemoteUrl, domain),
-        );
-        return ok({ '@odata.context': odataContext(call, 'microsoft.windowsDefenderATP.api.InOrgDomainStats'), host: domain, ...org(seen) });
+    ),
+    orgStats(
+      { key: 'domains.stats', path: '/domains/:domain/stats', access: ACCESS.urlRead },
+      {
+        entity: 'InOrgDomainStats',
+        field: 'host',
+        param: domainParam,
+        seen: (tenant, domain) =>
+          seenIn(
+            tenant,
+            (a) => a.evidence.some((e) => hostMatches(e.url, domain)),
+            (r) => hostMatches(r.RemoteUrl, domain),
+          ),
       },
-    },
+    ),
   ];
 }
 
