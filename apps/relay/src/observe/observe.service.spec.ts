@@ -58,22 +58,17 @@ describe('ObserveService', () => {
       return observables.map(() => [] as Alert[]);
     },
   };
-  const machines = {
-    machine: async (_ctx: DefenderContext, id: string) => {
-      calls.push(`machine ${id}`);
-      const known = fleet.get(id);
+  // A recorded read of the test's table; a RelayError there is thrown, as the repository would.
+  const readOf =
+    <T>(name: string, table: () => Map<string, T | RelayError>) =>
+    async (_ctx: DefenderContext, key: string) => {
+      calls.push(`${name} ${key}`);
+      const known = table().get(key);
       if (known instanceof RelayError) throw known;
       return known;
-    },
-  };
-  const fileProfiles = {
-    profile: async (_ctx: DefenderContext, hash: string) => {
-      calls.push(`profile ${hash}`);
-      const known = files.get(hash);
-      if (known instanceof RelayError) throw known;
-      return known;
-    },
-  };
+    };
+  const machines = { machine: readOf('machine', () => fleet) };
+  const fileProfiles = { profile: readOf('profile', () => files) };
   let uuid = 0;
   const ids: IdGenerator = { uuid: () => `id-${++uuid}` };
 
