@@ -19,16 +19,8 @@ import {
   SEED_REGISTRY,
   SYSTEM_FILES,
 } from './seed.constants';
+import { seedMachine } from './machines.seed';
 import { SEED_PROCESSES, SEED_USERS } from './processes.seed';
-
-const DNS = {
-  win10: 'fin-wks-017.corp.contosodemo.example',
-  win11: 'dev-lt-042.corp.contosodemo.example',
-  server2019: 'srv-file-01.corp.contosodemo.example',
-  server2022: 'srv-web-02.dmz.contosodemo.example',
-  linux: 'lnx-build-03.corp.contosodemo.example',
-  macos: 'mac-design-07.corp.contosodemo.example',
-};
 
 type AlertInput = Omit<
   Alert,
@@ -113,7 +105,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(3047.9),
     lastUpdateTime: ago(3044),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: ['T1204.002', 'T1566.001'],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
@@ -150,7 +142,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastUpdateTime: ago(2600),
     resolvedTime: ago(2600),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: [],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
@@ -183,7 +175,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(2820),
     lastUpdateTime: ago(2800),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: ['T1071.001'],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
@@ -209,7 +201,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1561),
     lastUpdateTime: ago(1557),
     machineId: DEMO_MACHINE_IDS.win11,
-    computerDnsName: DNS.win11,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win11).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1071.001', 'T1105'],
     relatedUser: { userName: 'asmith', domainName: 'CONTOSODEMO' },
@@ -235,7 +227,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1560),
     lastUpdateTime: ago(1550),
     machineId: DEMO_MACHINE_IDS.win11,
-    computerDnsName: DNS.win11,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win11).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1059.001', 'T1105'],
     relatedUser: { userName: 'asmith', domainName: 'CONTOSODEMO' },
@@ -264,7 +256,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1499),
     lastUpdateTime: ago(1100),
     machineId: DEMO_MACHINE_IDS.server2019,
-    computerDnsName: DNS.server2019,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.server2019).computerDnsName,
     rbacGroupName: 'Servers',
     mitreTechniques: ['T1543.003', 'T1021.002'],
     relatedUser: { userName: 'adm-asmith', domainName: 'CONTOSODEMO' },
@@ -333,7 +325,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(600),
     lastUpdateTime: ago(590),
     machineId: DEMO_MACHINE_IDS.server2022,
-    computerDnsName: DNS.server2022,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.server2022).computerDnsName,
     rbacGroupName: 'Servers',
     mitreTechniques: ['T1505.003'],
     relatedUser: { userName: 'DefaultAppPool', domainName: 'IIS APPPOOL' },
@@ -359,7 +351,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(700),
     lastUpdateTime: ago(705),
     machineId: DEMO_MACHINE_IDS.linux,
-    computerDnsName: DNS.linux,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.linux).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1496'],
     relatedUser: { userName: 'builder', domainName: 'lnx-build-03' },
@@ -391,7 +383,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastUpdateTime: ago(4800),
     resolvedTime: ago(4800),
     machineId: DEMO_MACHINE_IDS.macos,
-    computerDnsName: DNS.macos,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.macos).computerDnsName,
     rbacGroupName: 'Design',
     mitreTechniques: [],
     relatedUser: { userName: 'mlopez', domainName: 'mac-design-07' },
@@ -427,20 +419,6 @@ export const OTHER_ALERTS: Alert[] = [
     ],
   }),
 ];
-
-const FLEET_DNS: Record<string, string> = {
-  [DEMO_MACHINE_IDS.win10]: DNS.win10,
-  [DEMO_MACHINE_IDS.win11]: DNS.win11,
-  [DEMO_MACHINE_IDS.server2019]: DNS.server2019,
-  [DEMO_MACHINE_IDS.server2022]: DNS.server2022,
-  [DEMO_MACHINE_IDS.linux]: DNS.linux,
-  [DEMO_MACHINE_IDS.macos]: DNS.macos,
-  [DEMO_FLEET_IDS.hrWorkstation]: 'hr-wks-031.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.sqlServer]: 'srv-sql-04.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.posTerminal]: 'pos-store-07.retail.contosodemo.example',
-  [DEMO_FLEET_IDS.labVm]: 'lab-vm-12.lab.contosodemo.example',
-  [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
-};
 
 type HistoryRow = [minutesAgo: number, severity: Alert['severity'], status: Alert['status'], detectionSource: string, category: string, title: string, machineId: string];
 
@@ -508,7 +486,7 @@ export const DEMO_ALERT_HISTORY: Alert[] = HISTORY.map(([minutesAgo, severity, s
     lastEventTime: ago(minutesAgo + 1),
     lastUpdateTime: ago(Math.max(minutesAgo - 5, 0.5)),
     machineId,
-    computerDnsName: FLEET_DNS[machineId],
+    computerDnsName: seedMachine(machineId).computerDnsName,
     rbacGroupName: null,
     mitreTechniques: [],
     relatedUser: { userName: user.name, domainName: user.domain },

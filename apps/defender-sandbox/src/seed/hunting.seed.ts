@@ -1,18 +1,11 @@
 import { HuntingTableName, makeRow } from '../hunting/hunting-tables.schema';
-import { HuntingRow, HuntingValue, Machine } from '../model/entities';
+import { HuntingRow, HuntingValue } from '../model/entities';
 import { SEED_PROCESSES, SEED_USERS, SeedProcess } from './processes.seed';
 import { ago } from './seed.builders';
 import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SEED_REGISTRY, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
-import { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './machines.seed';
+import { SEED_ADAPTERS, seedMachine } from './machines.seed';
 
-const ALL_MACHINES = [...DEMO_MACHINES, ...OTHER_MACHINES];
 let reportId = 9100;
-
-function device(machineId: string): Pick<Machine, 'id' | 'computerDnsName'> {
-  const m = ALL_MACHINES.find((x) => x.id === machineId);
-  if (!m) throw new Error(`unknown seed machine ${machineId}`);
-  return m;
-}
 
 function initiatorColumns(p: SeedProcess): Record<string, HuntingValue> {
   return {
@@ -59,7 +52,7 @@ interface FileEventInput {
 }
 
 function fileEvent(e: FileEventInput): HuntingRow {
-  const d = device(e.machineId);
+  const d = seedMachine(e.machineId);
   return makeRow('DeviceFileEvents', {
     Timestamp: ago(e.minutesAgo),
     DeviceId: d.id,
@@ -91,7 +84,7 @@ interface NetworkEventInput {
 }
 
 function networkEvent(e: NetworkEventInput): HuntingRow {
-  const d = device(e.machineId);
+  const d = seedMachine(e.machineId);
   return makeRow('DeviceNetworkEvents', {
     Timestamp: ago(e.minutesAgo),
     DeviceId: d.id,
@@ -112,7 +105,7 @@ function networkEvent(e: NetworkEventInput): HuntingRow {
 
 /** One DeviceNetworkInfo row per adapter, plus an older row where the adapter had another address. */
 function networkInfoRows(machineId: string, minutesAgo: number): HuntingRow[] {
-  const d = device(machineId);
+  const d = seedMachine(machineId);
   return (SEED_ADAPTERS[machineId] ?? []).flatMap((a) => {
     const row = (ipv4: string, when: number): HuntingRow =>
       makeRow('DeviceNetworkInfo', {
@@ -333,7 +326,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     makeRow('DeviceProcessEvents', {
       Timestamp: ago(3048),
       DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
+      DeviceName: seedMachine(M.win10).computerDnsName,
       ActionType: 'ProcessCreated',
       FileName: SEED_FILES.emotetDropper.fileName,
       FolderPath: `C:\\Users\\jdoe\\Downloads\\${SEED_FILES.emotetDropper.fileName}`,
@@ -360,7 +353,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     makeRow('DeviceRegistryEvents', {
       Timestamp: ago(3046.5),
       DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
+      DeviceName: seedMachine(M.win10).computerDnsName,
       ActionType: 'RegistryValueSet',
       RegistryKey: SEED_REGISTRY.runKey,
       RegistryValueType: 'String',
@@ -373,7 +366,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     makeRow('DeviceRegistryEvents', {
       Timestamp: ago(3046.4),
       DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
+      DeviceName: seedMachine(M.win10).computerDnsName,
       ActionType: 'RegistryValueSet',
       RegistryKey: `${SEED_REGISTRY.runKey}Once`,
       RegistryValueType: 'String',
@@ -387,7 +380,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     makeRow('DeviceLogonEvents', {
       Timestamp: ago(3200),
       DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
+      DeviceName: seedMachine(M.win10).computerDnsName,
       ActionType: 'LogonSuccess',
       LogonType: 'Interactive',
       AccountDomain: 'contosodemo',
