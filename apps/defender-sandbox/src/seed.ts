@@ -32,7 +32,8 @@ import {
 } from './seed/seed.constants';
 
 export * from './seed/seed.constants';
-export { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS, SEED_USERS } from './seed/alerts.seed';
+export { DEMO_ALERT_HISTORY, DEMO_ALERTS, OTHER_ALERTS } from './seed/alerts.seed';
+export { SEED_USERS } from './seed/processes.seed';
 export { DEMO_FILES, OTHER_FILES } from './seed/files.seed';
 export { DEMO_HUNTING, OTHER_HUNTING } from './seed/hunting.seed';
 export { DEMO_FLEET, DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './seed/machines.seed';

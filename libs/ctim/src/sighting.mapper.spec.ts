@@ -23,6 +23,9 @@ import { CTIM_SCHEMA_VERSION, SOURCE } from './ctim.constants';
 import { Sighting } from './ctim.types';
 import { byNewestAlert, byNewestEvent, SightingMapper } from './sighting.mapper';
 
+/** What every sighting of the relay carries. */
+const ENDPOINT_SIGHTING = { type: 'sighting', schema_version: CTIM_SCHEMA_VERSION, source: SOURCE, sensor: 'endpoint', confidence: 'High', internal: true };
+
 /** Mappers stamped at NOW whose ids count from uuidNo(1) in each test. */
 let mapper: SightingMapper;
 beforeEach(() => (mapper = new SightingMapper(fixedStamps())));
@@ -52,12 +55,7 @@ describe('sightingFromAlert', () => {
     const sighting = mapper.fromAlert(anAlert(), richContext());
 
     expect(sighting).toMatchObject({
-      type: 'sighting',
-      schema_version: CTIM_SCHEMA_VERSION,
-      source: SOURCE,
-      sensor: 'endpoint',
-      confidence: 'High',
-      internal: true,
+      ...ENDPOINT_SIGHTING,
       count: 3,
       observables: [{ type: 'sha1', value: SHA1 }],
       observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
@@ -78,20 +76,18 @@ describe('sightingFromAlert', () => {
     expect([mapper.fromAlert(anAlert(), ctx).id, mapper.fromAlert(anAlert(), ctx).id]).toEqual([`transient:sighting-${uuidNo(1)}`, `transient:sighting-${uuidNo(2)}`]);
   });
 
+  // What a target lists for a device is the target mapper's (target.mapper.spec.ts); here, which device and when.
   it('targets the alert device', () => {
     const [target] = mapper.fromAlert(anAlert(), richContext()).targets ?? [];
-    expect(target).toEqual({
+    expect(target).toMatchObject({
       type: 'endpoint',
-      observables: [
-        { type: 'hostname', value: HOSTNAME },
-        { type: 'ms_machine_id', value: MACHINE_ID },
-        { type: 'mac_address', value: '8c:ec:4b:89:7e:73' },
-        { type: 'ip', value: '10.166.113.47' },
-        { type: 'ip', value: '10.166.113.46' },
-      ],
       observed_time: { start_time: '2021-01-26T20:31:32.9562661Z', end_time: '2021-01-26T20:31:33.0577322Z' },
       os: 'Windows10x64 version: 1901',
     });
+    expect(target.observables.slice(0, 2)).toEqual([
+      { type: 'hostname', value: HOSTNAME },
+      { type: 'ms_machine_id', value: MACHINE_ID },
+    ]);
   });
 
   it('carries evidence relations with sibling hashes and no duplicates', () => {
@@ -237,12 +233,7 @@ describe('sightingFromEvent', () => {
     const sighting = mapper.fromEvent(aFileEvent(), ctx);
 
     expect(sighting).toMatchObject({
-      type: 'sighting',
-      schema_version: CTIM_SCHEMA_VERSION,
-      source: SOURCE,
-      sensor: 'endpoint',
-      confidence: 'High',
-      internal: true,
+      ...ENDPOINT_SIGHTING,
       count: 2,
       observables: [{ type: 'sha1', value: SHA1 }],
       observed_time: { start_time: '2020-05-28T07:06:58.4340352Z', end_time: '2020-05-28T07:06:58.4340352Z' },
@@ -377,13 +368,8 @@ describe('fromPrevalence (Defender statistics)', () => {
   it('a file: seen on N devices since its first sighting, last its last, on M worldwide; count and observed_time from the statistics', () => {
     const ctx = aSightingContext({ observable: { type: 'sha256', value: SHA256 }, count: 7 });
     expect(mapper.fromPrevalence(FILE_STATS, ctx)).toEqual({
-      type: 'sighting',
+      ...ENDPOINT_SIGHTING,
       id: `transient:sighting-${uuidNo(1)}`,
-      schema_version: CTIM_SCHEMA_VERSION,
-      source: SOURCE,
-      sensor: 'endpoint',
-      confidence: 'High',
-      internal: true,
       count: 14850,
       observables: [{ type: 'sha256', value: SHA256 }],
       observed_time: { start_time: '2019-12-07T13:44:16Z', end_time: '2020-01-06T13:39:36Z' },

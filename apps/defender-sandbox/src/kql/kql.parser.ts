@@ -107,19 +107,14 @@ class KqlParser {
 
   // cond := and-chain ('or' and-chain)* — 'and' binds tighter, both associate left.
   private parseCondition(): Condition {
-    let left = this.parseAndChain();
-    while (this.peekIdent('or')) {
-      this.next();
-      left = { kind: 'or', left, right: this.parseAndChain() };
-    }
-    return left;
+    return this.parseChain('or', () => this.parseChain('and', () => this.parseTerm()));
   }
 
-  private parseAndChain(): Condition {
-    let left = this.parseTerm();
-    while (this.peekIdent('and')) {
+  private parseChain(kind: 'and' | 'or', operand: () => Condition): Condition {
+    let left = operand();
+    while (this.peekIdent(kind)) {
       this.next();
-      left = { kind: 'and', left, right: this.parseTerm() };
+      left = { kind, left, right: operand() };
     }
     return left;
   }

@@ -159,23 +159,16 @@ export function parseODataFilter(text: string, fields: readonly string[]): OData
     throw fail(opToken);
   };
 
-  const andExpr = (): ODataFilter => {
-    let left = primary();
-    while (isWord(peek(), 'and')) {
+  // 'and' binds tighter than 'or'; both associate left.
+  const chain = (kind: 'and' | 'or', operand: () => ODataFilter): ODataFilter => {
+    let left = operand();
+    while (isWord(peek(), kind)) {
       next();
-      left = { kind: 'and', left, right: primary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   };
-
-  const orExpr = (): ODataFilter => {
-    let left = andExpr();
-    while (isWord(peek(), 'or')) {
-      next();
-      left = { kind: 'or', left, right: andExpr() };
-    }
-    return left;
-  };
+  const orExpr = (): ODataFilter => chain('or', () => chain('and', primary));
 
   const filter = orExpr();
   if (peek().type !== 'eof') throw fail(peek());

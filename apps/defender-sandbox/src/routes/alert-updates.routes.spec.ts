@@ -1,8 +1,7 @@
 import { Alert } from '../model/entities';
-import { Sandbox, startSandbox } from '../sandbox';
 import { DEMO_ALERTS } from '../seed';
 import { ALERT_READER_CLIENT_ID, ALERT_READER_CLIENT_SECRET, DEFENDER_ONLY_CLIENT_ID, DEFENDER_ONLY_CLIENT_SECRET } from '../seed/seed.constants';
-import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor, sandboxFixture } from '../testing/sandbox-client.helper';
 
 const OPEN = DEMO_ALERTS[0];
 const OTHER = DEMO_ALERTS[2];
@@ -17,20 +16,12 @@ interface GraphAlert {
 }
 
 describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () => {
-  let sandbox: Sandbox;
-  let defender: string;
+  const env = sandboxFixture();
   let graph: string;
+  beforeAll(async () => (graph = await tokenFor(env.sandbox, { resource: GRAPH_RESOURCE })));
 
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    defender = await tokenFor(sandbox);
-    graph = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
-  });
-  afterEach(() => sandbox.reset());
-  afterAll(() => sandbox.close());
-
-  const send = <T>(path: string, method: string, body: unknown, token = defender) => call<T>(sandbox, path, { token, method, body });
-  const alert = (id: string) => sandbox.state.alerts.find((a) => a.id === id) as Alert;
+  const send = <T>(path: string, method: string, body: unknown, token = env.token) => call<T>(env.sandbox, path, { token, method, body });
+  const alert = (id: string) => env.sandbox.state.alerts.find((a) => a.id === id) as Alert;
 
   describe('POST /api/alerts/batchUpdate', () => {
     it('updates every listed alert (status, classification, determination, assignee, comment) and answers 200 with no body', async () => {
@@ -49,10 +40,10 @@ describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () =
         expect(alert(id).comments.at(-1)).toMatchObject({ comment: 'closed', createdBy: 'Defender Relay (demo)' });
       }
       // Every alert route shows the new state.
-      const listed = await call<Collection<Alert>>(sandbox, `/api/alerts?$filter=${encodeURIComponent(`id eq '${OPEN.id}'`)}`, { token: defender });
+      const listed = await call<Collection<Alert>>(env.sandbox, `/api/alerts?$filter=${encodeURIComponent(`id eq '${OPEN.id}'`)}`, { token: env.token });
       expect(listed.body.value[0]).toMatchObject({ status: 'Resolved', classification: 'FalsePositive' });
-      expect((await call<Alert>(sandbox, `/api/alerts/${OPEN.id}`, { token: defender })).body).toMatchObject({ status: 'Resolved', assignedTo: 'secop2@contoso.com' });
-      expect((await call<GraphAlert>(sandbox, `/v1.0/security/alerts_v2/${OPEN.id}`, { token: graph })).body).toMatchObject({
+      expect((await call<Alert>(env.sandbox, `/api/alerts/${OPEN.id}`, { token: env.token })).body).toMatchObject({ status: 'Resolved', assignedTo: 'secop2@contoso.com' });
+      expect((await call<GraphAlert>(env.sandbox, `/v1.0/security/alerts_v2/${OPEN.id}`, { token: graph })).body).toMatchObject({
         status: 'resolved',
         classification: 'falsePositive',
         determination: 'notEnoughDataToValidate',
@@ -76,23 +67,23 @@ describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () =
     });
 
     it('names the allowed size when the batch is too big', async () => {
-      sandbox.configure({ alertBatchMaxIds: 2 });
+      env.sandbox.configure({ alertBatchMaxIds: 2 });
       const res = await send<ErrorEnvelope>('/api/alerts/batchUpdate', 'POST', { alertIds: [OPEN.id, OTHER.id, OPEN.id] });
       expect(res.body.error.message).toBe('Maximum batch size exceeded. Received: 3, allowed: 2');
     });
 
     it('needs Alert.ReadWrite.All (403 naming it) and counts 10 calls a minute on its own quota', async () => {
-      const reader = await tokenFor(sandbox, { clientId: ALERT_READER_CLIENT_ID, clientSecret: ALERT_READER_CLIENT_SECRET });
+      const reader = await tokenFor(env.sandbox, { clientId: ALERT_READER_CLIENT_ID, clientSecret: ALERT_READER_CLIENT_SECRET });
       const refused = await send<ErrorEnvelope>('/api/alerts/batchUpdate', 'POST', { alertIds: [OPEN.id], status: 'InProgress' }, reader);
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toContain('Alert.ReadWrite.All');
 
-      sandbox.setRateLimits(true);
+      env.sandbox.setRateLimits(true);
       const statuses = [];
       for (let i = 0; i < 11; i++) statuses.push((await send('/api/alerts/batchUpdate', 'POST', { alertIds: [OPEN.id], status: 'InProgress' })).status);
       expect(statuses).toEqual([...Array(10).fill(200), 429]);
       // The general alerts quota is another one.
-      expect((await call(sandbox, '/api/alerts?$top=1', { token: defender })).status).toBe(200);
+      expect((await call(env.sandbox, '/api/alerts?$top=1', { token: env.token })).status).toBe(200);
     });
   });
 
@@ -118,7 +109,7 @@ describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () =
       );
       expect(commented.status).toBe(200);
       expect(commented.body.value.map((c) => c.comment)).toEqual(['via graph']);
-      const listed = await call<Collection<GraphAlert>>(sandbox, '/v1.0/security/alerts_v2?$top=1', { token: graph });
+      const listed = await call<Collection<GraphAlert>>(env.sandbox, '/v1.0/security/alerts_v2?$top=1', { token: graph });
       expect(listed.body.value).toHaveLength(1);
     });
 
@@ -131,13 +122,13 @@ describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () =
 
     it('unknown id → 404; an app without SecurityAlert.ReadWrite.All → 403 in Graph’s wording', async () => {
       expect((await send(`/v1.0/security/alerts_v2/da000_1`, 'PATCH', { status: 'resolved' }, graph)).status).toBe(404);
-      const noGraph = await tokenFor(sandbox, { clientId: DEFENDER_ONLY_CLIENT_ID, clientSecret: DEFENDER_ONLY_CLIENT_SECRET, resource: GRAPH_RESOURCE });
+      const noGraph = await tokenFor(env.sandbox, { clientId: DEFENDER_ONLY_CLIENT_ID, clientSecret: DEFENDER_ONLY_CLIENT_SECRET, resource: GRAPH_RESOURCE });
       const refused = await send<ErrorEnvelope>(`/v1.0/security/alerts_v2/${OPEN.id}`, 'PATCH', { status: 'resolved' }, noGraph);
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toBe('Missing application roles. API required roles: SecurityAlert.ReadWrite.All, application roles: .');
       // A read-only app may read but not write.
-      const reader = await tokenFor(sandbox, { clientId: ALERT_READER_CLIENT_ID, clientSecret: ALERT_READER_CLIENT_SECRET, resource: GRAPH_RESOURCE });
-      expect((await call(sandbox, `/v1.0/security/alerts_v2/${OPEN.id}`, { token: reader })).status).toBe(200);
+      const reader = await tokenFor(env.sandbox, { clientId: ALERT_READER_CLIENT_ID, clientSecret: ALERT_READER_CLIENT_SECRET, resource: GRAPH_RESOURCE });
+      expect((await call(env.sandbox, `/v1.0/security/alerts_v2/${OPEN.id}`, { token: reader })).status).toBe(200);
       expect((await send(`/v1.0/security/alerts_v2/${OPEN.id}`, 'PATCH', { status: 'resolved' }, reader)).status).toBe(403);
     });
 
@@ -164,7 +155,7 @@ describe('alert updates: Defender batchUpdate / PATCH and Graph alerts_v2', () =
         ['4', 424],
       ]);
       expect(alert(OPEN.id).status).toBe('InProgress');
-      expect(sandbox.stats.count('graph.alerts.update')).toBe(2);
+      expect(env.sandbox.stats.count('graph.alerts.update')).toBe(2);
     });
 
     it.each<[string, unknown[]]>([

@@ -6,7 +6,7 @@ import { Alert, AlertStatus } from '../model/entities';
 import { TenantData } from '../state/sandbox.state';
 import { asRecord } from '../util/guards.util';
 import { isoTime } from '../util/time.util';
-import { API_PREFIXES, callerTenant, ok } from './route.helpers';
+import { API_PREFIXES, callerTenant, odataContext, ok } from './route.helpers';
 
 // Alert updates through Defender (`alerts/batchUpdate`, `PATCH alerts/{id}`) and Microsoft Graph
 // (`security/alerts_v2`, its comments and JSON `$batch`). Both write the one alert the tenant
@@ -83,6 +83,12 @@ export function alertUpdateRoutes(services: SandboxServices): RouteDefinition[] 
     if (change.comment !== undefined) alert.comments.push({ comment: change.comment, createdBy: author(call, callerTenant(services, call)), createdTime: now });
     alert.lastUpdateTime = now;
   };
+  const defenderAlert = (call: CallContext): Alert => {
+    const alert = callerTenant(services, call).alerts.find((a) => a.id === call.params.id);
+    if (!alert) throw new ApiError(404, 'ResourceNotFound', `Alert ${call.params.id.slice(0, 100)} was not found`);
+    return alert;
+  };
+  const defenderEntity = (call: CallContext, alert: Alert) => ok({ '@odata.context': odataContext(call, 'Alerts/$entity'), ...alert, evidence: [] });
   const graphAlert = (call: CallContext): Alert => {
     const alert = callerTenant(services, call).alerts.find((a) => a.id === call.params.id);
     if (!alert) throw new ApiError(404, 'NotFound', `Alert ${call.params.id.slice(0, 100)} was not found.`);
@@ -97,11 +103,7 @@ export function alertUpdateRoutes(services: SandboxServices): RouteDefinition[] 
       path: '/alerts/:id',
       access: ACCESS.alertsRead,
       rateBuckets: ['general'],
-      handler: (call) => {
-        const alert = callerTenant(services, call).alerts.find((a) => a.id === call.params.id);
-        if (!alert) throw new ApiError(404, 'ResourceNotFound', `Alert ${call.params.id.slice(0, 100)} was not found`);
-        return ok({ '@odata.context': `${call.origin}${call.prefix}/$metadata#Alerts/$entity`, ...alert, evidence: [] });
-      },
+      handler: (call) => defenderEntity(call, defenderAlert(call)),
     },
     {
       ...defender,
@@ -137,10 +139,9 @@ export function alertUpdateRoutes(services: SandboxServices): RouteDefinition[] 
       access: ACCESS.alertsWrite,
       rateBuckets: ['general'],
       handler: (call) => {
-        const alert = callerTenant(services, call).alerts.find((a) => a.id === call.params.id);
-        if (!alert) throw new ApiError(404, 'ResourceNotFound', `Alert ${call.params.id.slice(0, 100)} was not found`);
+        const alert = defenderAlert(call);
         apply(call, alert, defenderChange(asRecord(call.body) ?? {}));
-        return ok({ '@odata.context': `${call.origin}${call.prefix}/$metadata#Alerts/$entity`, ...alert, evidence: [] });
+        return defenderEntity(call, alert);
       },
     },
     {

@@ -4,21 +4,7 @@ import { CallContext, RouteDefinition, RouteResult } from '../http/route.pipelin
 import { SandboxServices } from '../http/sandbox.services';
 import { Alert } from '../model/entities';
 import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
-import {
-  API_PREFIXES,
-  callerTenant,
-  collection,
-  hostOf,
-  isDomainName,
-  isIPv4,
-  isIPv6,
-  isMd5,
-  isSha1,
-  isSha256,
-  lookupResult,
-  odataContext,
-  ok,
-} from './route.helpers';
+import { API_PREFIXES, callerTenant, collection, domainParam, hashParam, hostMatches, ipv4Param, isIPv6, lookupResult, odataContext, ok } from './route.helpers';
 
 const ALERT_FILTERABLE = [
   'alertCreationTime',
@@ -82,14 +68,8 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/domains/:domain/alerts',
       access: ACCESS.alertsRead,
       handler: (call) => {
-        const domain = call.params.domain.toLowerCase();
-        if (!isDomainName(domain)) throw new ApiError(400, 'InvalidDomainName', `Invalid domain name: ${domain.slice(0, 80)}`);
-        return related(call, `Domain ${domain} was not found`, (a) =>
-          a.evidence.some((e) => {
-            const host = e.url ? hostOf(e.url) : undefined;
-            return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
-          }),
-        );
+        const domain = domainParam(call);
+        return related(call, `Domain ${domain} was not found`, (a) => a.evidence.some((e) => hostMatches(e.url, domain)));
       },
     },
     {
@@ -99,10 +79,9 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/ips/:ip/alerts',
       access: ACCESS.alertsRead,
       handler: (call) => {
-        const ip = call.params.ip;
         // Real Defender rejects every IPv6 address here.
-        if (isIPv6(ip)) throw new ApiError(400, 'InvalidIpAddress', `IPv6 addresses are not supported: ${ip.slice(0, 60)}`);
-        if (!isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
+        if (isIPv6(call.params.ip)) throw new ApiError(400, 'InvalidIpAddress', `IPv6 addresses are not supported: ${call.params.ip.slice(0, 60)}`);
+        const ip = ipv4Param(call);
         return related(call, `Ip ${ip} was not found`, (a) => a.evidence.some((e) => e.ipAddress === ip));
       },
     },
@@ -153,11 +132,4 @@ export function alertRoutes(services: SandboxServices): RouteDefinition[] {
       },
     },
   ];
-}
-
-/** The `:hash` path parameter, lower-cased; anything but a SHA-1/SHA-256/MD5 is Defender's 400. */
-function hashParam(call: CallContext): string {
-  const hash = call.params.hash.toLowerCase();
-  if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
-  return hash;
 }

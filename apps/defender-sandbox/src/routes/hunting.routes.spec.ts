@@ -1,5 +1,4 @@
 import { Alert, HuntingRow } from '../model/entities';
-import { Sandbox, startSandbox } from '../sandbox';
 import {
   DEMO_MACHINE_IDS,
   NOPERM_CLIENT_ID,
@@ -11,7 +10,7 @@ import {
   SEED_FILES,
   SEED_NETWORK,
 } from '../seed/seed.constants';
-import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor, sandboxFixture } from '../testing/sandbox-client.helper';
 
 interface DefenderHunting {
   Stats: unknown;
@@ -25,20 +24,13 @@ interface GraphHunting {
 }
 
 describe('advanced hunting (Defender and Graph)', () => {
-  let sandbox: Sandbox;
-  let token: string;
+  const env = sandboxFixture();
   let graphToken: string;
+  beforeAll(async () => (graphToken = await tokenFor(env.sandbox, { resource: GRAPH_RESOURCE })));
 
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    token = await tokenFor(sandbox);
-    graphToken = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
-  });
-  afterAll(() => sandbox.close());
-
-  const hunt = (query: unknown, t = token) => call<DefenderHunting>(sandbox, '/api/v1.0/advancedqueries/run', { token: t, method: 'POST', body: { Query: query } });
-  const graphHuntAs = (query: string) => call<GraphHunting>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: query } });
-  const huntError = (body: unknown) => call<ErrorEnvelope>(sandbox, '/api/advancedqueries/run', { token, method: 'POST', body });
+  const hunt = (query: unknown, t = env.token) => call<DefenderHunting>(env.sandbox, '/api/v1.0/advancedqueries/run', { token: t, method: 'POST', body: { Query: query } });
+  const graphHuntAs = (query: string) => call<GraphHunting>(env.sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: query } });
+  const huntError = (body: unknown) => call<ErrorEnvelope>(env.sandbox, '/api/advancedqueries/run', { token: env.token, method: 'POST', body });
 
   it('runs the relay file-events union: newest first, RelayKey per observable, .NET schema types', async () => {
     const { sha1, sha256 } = SEED_FILES.emotetDropper;
@@ -90,13 +82,13 @@ describe('advanced hunting (Defender and Graph)', () => {
   });
 
   it('records the parsed query in the stats log: a hostile value stays one string literal', async () => {
-    sandbox.stats.reset();
+    env.sandbox.stats.reset();
     const hostile = "x' or DeviceId != '' | union (DeviceNetworkInfo) //\n";
     const literal = `'${hostile.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     const res = await hunt(`DeviceNetworkEvents | where RemoteUrl has ${literal} | top 5 by Timestamp desc`);
     expect(res.status).toBe(200);
     expect(res.body.Results).toEqual([]);
-    const [entry] = sandbox.stats.entries('hunting');
+    const [entry] = env.sandbox.stats.entries('hunting');
     expect(entry.kql).toEqual({
       kind: 'pipeline',
       table: 'DeviceNetworkEvents',
@@ -132,14 +124,14 @@ describe('advanced hunting (Defender and Graph)', () => {
   });
 
   it('keeps tenants apart', async () => {
-    const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+    const other = await tokenFor(env.sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
     const res = await hunt(`DeviceNetworkEvents | where RemoteIP == '${SEED_NETWORK.c2Ip}' | top 100 by Timestamp desc`, other);
     expect(res.body.Results.map((r) => r.DeviceName)).toEqual(['fab-wks-001.fabrikam.lab']);
   });
 
   describe('Graph runHuntingQuery', () => {
     it('answers schema/results with a Graph token', async () => {
-      const res = await call<GraphHunting>(sandbox, '/v1.0/security/runHuntingQuery', {
+      const res = await call<GraphHunting>(env.sandbox, '/v1.0/security/runHuntingQuery', {
         token: graphToken,
         method: 'POST',
         body: { Query: `DeviceNetworkEvents | where RemoteIP == '${SEED_NETWORK.c2Ip}' | top 2 by Timestamp desc | project Timestamp, DeviceId` },
@@ -151,25 +143,25 @@ describe('advanced hunting (Defender and Graph)', () => {
       ]);
       expect(res.body.results).toHaveLength(2);
       expect(res.body['@odata.context']).toContain('#microsoft.graph.security.huntingQueryResults');
-      expect(sandbox.stats.entries('graph.hunting').at(-1)?.kql).toMatchObject({ kind: 'pipeline', table: 'DeviceNetworkEvents' });
+      expect(env.sandbox.stats.entries('graph.hunting').at(-1)?.kql).toMatchObject({ kind: 'pipeline', table: 'DeviceNetworkEvents' });
     });
 
     it('rejects a Defender token (wrong audience) and an app without ThreatHunting.Read.All, in Graph error shape', async () => {
-      const wrongAudience = await call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token, method: 'POST', body: { Query: 'DeviceInfo' } });
+      const wrongAudience = await call<ErrorEnvelope>(env.sandbox, '/v1.0/security/runHuntingQuery', { token: env.token, method: 'POST', body: { Query: 'DeviceInfo' } });
       expect(wrongAudience.status).toBe(403);
       expect(wrongAudience.body.error.innerError).toEqual(expect.objectContaining({ 'request-id': expect.any(String), date: expect.any(String) }));
-      const noperm = await tokenFor(sandbox, { clientId: NOPERM_CLIENT_ID, clientSecret: NOPERM_CLIENT_SECRET, resource: GRAPH_RESOURCE });
-      const missingRole = await call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: noperm, method: 'POST', body: { Query: 'DeviceInfo' } });
+      const noperm = await tokenFor(env.sandbox, { clientId: NOPERM_CLIENT_ID, clientSecret: NOPERM_CLIENT_SECRET, resource: GRAPH_RESOURCE });
+      const missingRole = await call<ErrorEnvelope>(env.sandbox, '/v1.0/security/runHuntingQuery', { token: noperm, method: 'POST', body: { Query: 'DeviceInfo' } });
       expect(missingRole.status).toBe(403);
       expect(missingRole.body.error.message).toContain('(ThreatHunting.Read.All)');
     });
 
     const graphHunt = (body: Record<string, unknown>) =>
-      call<GraphHunting & ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body });
+      call<GraphHunting & ErrorEnvelope>(env.sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body });
 
     it('limits every table to the Timespan window (duration/end, start/end, start/duration)', async () => {
       const query = `DeviceNetworkEvents | where RemoteIP == '${SEED_NETWORK.c2Ip}' | project Timestamp`;
-      const all = sandbox.state.hunting.DeviceNetworkEvents.filter((r) => r.RemoteIP === SEED_NETWORK.c2Ip).map((r) => Date.parse(String(r.Timestamp)));
+      const all = env.sandbox.state.hunting.DeviceNetworkEvents.filter((r) => r.RemoteIP === SEED_NETWORK.c2Ip).map((r) => Date.parse(String(r.Timestamp)));
       const base = Date.parse(SEED_BASE_TIME);
       const hours = (h: number) => h * 3_600_000;
       const inside = (start: number, end: number) => all.filter((t) => t >= start && t <= end).length;
@@ -195,7 +187,7 @@ describe('advanced hunting (Defender and Graph)', () => {
     });
 
     it('reports parse errors in Graph error shape', async () => {
-      const res = await call<ErrorEnvelope>(sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: 'DeviceFileEvents | count' } });
+      const res = await call<ErrorEnvelope>(env.sandbox, '/v1.0/security/runHuntingQuery', { token: graphToken, method: 'POST', body: { Query: 'DeviceFileEvents | count' } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('BadRequest');
       expect(res.body.error.message).toMatch(/^Query could not be parsed: /);
@@ -204,7 +196,7 @@ describe('advanced hunting (Defender and Graph)', () => {
   });
 
   describe('AlertInfo and AlertEvidence', () => {
-    const alertsApi = async (path: string) => (await call<Collection<Alert>>(sandbox, path, { token })).body.value;
+    const alertsApi = async (path: string) => (await call<Collection<Alert>>(env.sandbox, path, { token: env.token })).body.value;
 
     it('AlertInfo has one row per alert of the alerts API, in both hunting APIs', async () => {
       const alerts = await alertsApi('/api/alerts');
@@ -240,18 +232,14 @@ describe('advanced hunting (Defender and Graph)', () => {
     });
 
     it('follows the alerts as they are now, per tenant', async () => {
-      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
-      const otherAlerts = await call<Collection<Alert>>(sandbox, '/api/alerts', { token: other });
+      const other = await tokenFor(env.sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const otherAlerts = await call<Collection<Alert>>(env.sandbox, '/api/alerts', { token: other });
       const res = await hunt('AlertInfo | project AlertId', other);
       expect(res.body.Results.map((r) => r.AlertId).sort()).toEqual(otherAlerts.body.value.map((a) => a.id).sort());
 
       const before = (await hunt('AlertInfo | project AlertId')).body.Results.length;
-      sandbox.state.alerts.pop();
-      try {
-        expect((await hunt('AlertInfo | project AlertId')).body.Results).toHaveLength(before - 1);
-      } finally {
-        sandbox.reset();
-      }
+      env.sandbox.state.alerts.pop();
+      expect((await hunt('AlertInfo | project AlertId')).body.Results).toHaveLength(before - 1);
     });
   });
 });

@@ -3,6 +3,7 @@ import { ApiError } from '../http/api-error';
 import { CallContext, RouteDefinition, RouteResult } from '../http/route.pipeline';
 import { SandboxServices } from '../http/sandbox.services';
 import { Indicator, IndicatorAction, IndicatorType } from '../model/entities';
+import { newIndicator } from '../model/indicator.entity';
 import { applyODataQuery, parseODataQuery } from '../odata/odata-query';
 import { asRecord } from '../util/guards.util';
 import { isoTime } from '../util/time.util';
@@ -152,40 +153,16 @@ export function indicatorRoutes(services: SandboxServices): RouteDefinition[] {
       Object.assign(existing, input, { lastUpdateTime: now, lastUpdatedBy: clientId });
       indicator = existing;
     } else {
-      indicator = {
+      indicator = newIndicator({
+        ...input,
         id: services.state.nextIndicatorId(),
-        indicatorValue: input.indicatorValue,
-        indicatorType: input.indicatorType,
-        action: input.action,
         createdBy: clientId,
         source: appName,
         sourceType: 'AadApp',
-        severity: input.severity,
-        category: 1,
-        application: input.application,
-        educateUrl: input.educateUrl,
-        bypassDurationHours: null,
-        title: input.title,
-        description: input.description,
-        recommendedActions: input.recommendedActions,
-        creationTimeDateTimeUtc: now,
-        expirationTime: input.expirationTime,
-        lastUpdateTime: now,
-        lastUpdatedBy: null,
-        rbacGroupNames: input.rbacGroupNames,
-        rbacGroupIds: [],
-        notificationId: null,
-        notificationBody: null,
-        version: null,
-        mitreTechniques: [],
-        historicalDetection: false,
-        lookBackPeriod: null,
-        generateAlert: input.generateAlert,
-        additionalInfo: null,
         createdByDisplayName: appName,
         createdBySource: 'PublicApi',
-        certificateInfo: null,
-      };
+        created: now,
+      });
       tenant.indicators.push(indicator);
     }
     return { status: 200, body: { '@odata.context': odataContext(call, 'Indicators/$entity'), ...indicator } };

@@ -4,12 +4,12 @@ import { ACCESS } from '../auth/permissions';
 import { ApiError } from '../http/api-error';
 import { CallContext, RouteDefinition, RouteResult } from '../http/route.pipeline';
 import { SandboxServices } from '../http/sandbox.services';
-import { Investigation, Machine, MachineAction, MachineActionType } from '../model/entities';
+import { Investigation, MachineAction, MachineActionType } from '../model/entities';
 import { RouteKey } from '../model/route-key';
 import { asRecord } from '../util/guards.util';
 import { isoTime } from '../util/time.util';
 import { API_PREFIXES, callerTenant, isSha1, odataContext } from './route.helpers';
-import { findMachine, machineNotFound } from './machines.routes';
+import { pathMachine } from './machines.routes';
 
 interface ActionSpec {
   key: RouteKey;
@@ -102,19 +102,13 @@ function actionBody(call: CallContext): Record<string, unknown> {
   return body;
 }
 
-function targetMachine(services: SandboxServices, call: CallContext): Machine {
-  const machine = findMachine(callerTenant(services, call), call.params.id);
-  if (!machine) throw machineNotFound(call.params.id);
-  return machine;
-}
-
 /** POST machines/{id}/{action}: 201 MachineAction (startInvestigation: 201 Investigation). */
 export function machineActionRoutes(services: SandboxServices): RouteDefinition[] {
   const base = { prefixes: API_PREFIXES, family: 'defender' as const, method: 'POST' as const };
 
   const run = (spec: ActionSpec, call: CallContext): RouteResult => {
     const tenant = callerTenant(services, call);
-    const machine = targetMachine(services, call);
+    const machine = pathMachine(callerTenant(services, call), call);
     const body = actionBody(call);
     const scope = spec.scope ? spec.scope(body) : null;
     const file = spec.file?.(body);
@@ -159,7 +153,7 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
 
   const startInvestigation = (call: CallContext): RouteResult => {
     const tenant = callerTenant(services, call);
-    const machine = targetMachine(services, call);
+    const machine = pathMachine(callerTenant(services, call), call);
     actionBody(call);
     const investigation: Investigation = {
       id: services.state.nextInvestigationId(),
@@ -200,7 +194,7 @@ export function machineActionRoutes(services: SandboxServices): RouteDefinition[
 
   /** POST machines/{id}/tags {Value, Action}: 200 with the machine. */
   const tags = (call: CallContext): RouteResult => {
-    const machine = targetMachine(services, call);
+    const machine = pathMachine(callerTenant(services, call), call);
     const body = asRecord(call.body);
     if (!body) throw invalidBody();
     if (typeof body.Value !== 'string' || body.Value.trim() === '' || body.Value.length > 200) throw invalidBody('Value must be a tag of 1 to 200 characters');

@@ -55,13 +55,12 @@ const MACHINE_FILTERABLE = [
 const ACTION_FILTERABLE = ['id', 'status', 'machineId', 'type', 'requestor', 'creationDateTimeUtc'];
 
 /** A machine by its 40-hex id or its computer DNS name (both case-insensitive). */
-export function findMachine(tenant: TenantData, idOrName: string): Machine | undefined {
-  const key = idOrName.toLowerCase();
-  return tenant.machines.find((m) => m.id === key || m.computerDnsName.toLowerCase() === key);
-}
-
-export function machineNotFound(id: string): ApiError {
-  return new ApiError(404, 'ResourceNotFound', `Machine ${id.slice(0, 100)} was not found`);
+/** The device of the `:id` path parameter (its id or DNS name), or Defender's 404. */
+export function pathMachine(tenant: TenantData, call: CallContext): Machine {
+  const key = call.params.id.toLowerCase();
+  const machine = tenant.machines.find((m) => m.id === key || m.computerDnsName.toLowerCase() === key);
+  if (!machine) throw new ApiError(404, 'ResourceNotFound', `Machine ${call.params.id.slice(0, 100)} was not found`);
+  return machine;
 }
 
 /** Newest first by creation time; among equal times the later-created action first. */
@@ -101,9 +100,7 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
       path: '/machines/:id',
       access: ACCESS.machineRead,
       handler: (call) => {
-        const tenant = callerTenant(services, call);
-        const machine = findMachine(tenant, call.params.id);
-        if (!machine) throw machineNotFound(call.params.id);
+        const machine = pathMachine(callerTenant(services, call), call);
         return ok({ '@odata.context': odataContext(call, 'Machines/$entity'), ...machine });
       },
     },
@@ -124,8 +121,7 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
       access: ACCESS.alertsRead,
       handler: (call) => {
         const tenant = callerTenant(services, call);
-        const machine = findMachine(tenant, call.params.id);
-        if (!machine) throw machineNotFound(call.params.id);
+        const machine = pathMachine(tenant, call);
         return collection(
           call,
           'Alerts',
@@ -161,8 +157,7 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
       access: ACCESS.machineRead,
       handler: (call) => {
         const tenant = callerTenant(services, call);
-        const machine = findMachine(tenant, call.params.id);
-        if (!machine) throw machineNotFound(call.params.id);
+        const machine = pathMachine(tenant, call);
         return listActions(
           call,
           tenant.machineActions.filter((a) => a.machineId === machine.id),
@@ -180,9 +175,7 @@ export function machineRoutes(services: SandboxServices): RouteDefinition[] {
         if (!services.config.availableMachineActions) {
           throw new ApiError(404, 'NotFound', 'No HTTP resource was found that matches the request URI.');
         }
-        const tenant = callerTenant(services, call);
-        const machine = findMachine(tenant, call.params.id);
-        if (!machine) throw machineNotFound(call.params.id);
+        const machine = pathMachine(callerTenant(services, call), call);
         const windows = machine.osPlatform.startsWith('Windows');
         const status = (action: string, isAvailable: boolean) => ({
           action,

@@ -1,5 +1,4 @@
 import { Alert, FileProfile, Machine, MachineAction } from '../model/entities';
-import { Sandbox, startSandbox } from '../sandbox';
 import {
   DEMO_MACHINE_IDS,
   ISOLATED_MACHINE_ID,
@@ -11,19 +10,12 @@ import {
   SEED_FILES,
   SEED_NETWORK,
 } from '../seed/seed.constants';
-import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, GRAPH_RESOURCE, tokenFor, sandboxFixture } from '../testing/sandbox-client.helper';
 
 describe('Defender read API', () => {
-  let sandbox: Sandbox;
-  let token: string;
+  const env = sandboxFixture();
 
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    token = await tokenFor(sandbox);
-  });
-  afterAll(() => sandbox.close());
-
-  const get = <T>(path: string) => call<T>(sandbox, path, { token });
+  const get = <T>(path: string) => call<T>(env.sandbox, path, { token: env.token });
   const alertIds = async (path: string): Promise<string[]> => {
     const res = await get<Collection<Alert>>(path);
     expect(res.status).toBe(200);
@@ -35,31 +27,31 @@ describe('Defender read API', () => {
       ['no Authorization header', undefined],
       ['an unknown token', 'sbx.not-issued'],
     ])('answers 401 Unauthorized for %s', async (_name, bearer) => {
-      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: bearer });
+      const res = await call<ErrorEnvelope>(env.sandbox, '/api/alerts', { token: bearer });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('Unauthorized');
       expect(res.body.error.target).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('answers 401 for an expired token', async () => {
-      const fresh = await tokenFor(sandbox);
-      sandbox.expireTokens();
-      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: fresh });
+      const fresh = await tokenFor(env.sandbox);
+      env.sandbox.expireTokens();
+      const res = await call<ErrorEnvelope>(env.sandbox, '/api/alerts', { token: fresh });
       expect(res.status).toBe(401);
       expect(res.body.error.message).toContain('expired');
-      token = await tokenFor(sandbox);
+      env.token = await tokenFor(env.sandbox);
     });
 
     it('answers 403 for a Graph token on the Defender API', async () => {
-      const graphToken = await tokenFor(sandbox, { resource: GRAPH_RESOURCE });
-      const res = await call<ErrorEnvelope>(sandbox, '/api/alerts', { token: graphToken });
+      const graphToken = await tokenFor(env.sandbox, { resource: GRAPH_RESOURCE });
+      const res = await call<ErrorEnvelope>(env.sandbox, '/api/alerts', { token: graphToken });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('Forbidden');
     });
 
     it('names the missing permissions in the 403 message', async () => {
-      const noperm = await tokenFor(sandbox, { clientId: NOPERM_CLIENT_ID, clientSecret: NOPERM_CLIENT_SECRET });
-      const res = await call<ErrorEnvelope>(sandbox, '/api/machines/x', { token: noperm });
+      const noperm = await tokenFor(env.sandbox, { clientId: NOPERM_CLIENT_ID, clientSecret: NOPERM_CLIENT_SECRET });
+      const res = await call<ErrorEnvelope>(env.sandbox, '/api/machines/x', { token: noperm });
       expect(res.status).toBe(403);
       expect(res.body.error.message).toBe(
         'The application does not have any of the required application permissions (Machine.Read.All, Machine.ReadWrite.All) to access the resource.',
@@ -70,8 +62,8 @@ describe('Defender read API', () => {
       const res = await get<ErrorEnvelope>('/api/exposureScore');
       expect(res.status).toBe(403);
       expect(res.body.error.message).toContain('(Score.Read.All)');
-      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
-      const score = await call<{ score: number; time: string }>(sandbox, '/api/exposureScore', { token: other });
+      const other = await tokenFor(env.sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const score = await call<{ score: number; time: string }>(env.sandbox, '/api/exposureScore', { token: other });
       expect(score.status).toBe(200);
       expect(score.body.score).toBeGreaterThan(0);
     });
@@ -82,7 +74,7 @@ describe('Defender read API', () => {
       const plain = await get<Collection<Alert>>('/api/alerts?$top=3');
       expect(plain.body.value).toHaveLength(3);
       expect(plain.body.value.every((a) => a.evidence.length === 0)).toBe(true);
-      expect(plain.body['@odata.context']).toBe(`${sandbox.url}/api/$metadata#Alerts`);
+      expect(plain.body['@odata.context']).toBe(`${env.sandbox.url}/api/$metadata#Alerts`);
       const expanded = await get<Collection<Alert>>('/api/v1.0/alerts?$top=3&$expand=evidence');
       expect(expanded.body.value.every((a) => a.evidence.length > 0)).toBe(true);
     });
@@ -143,8 +135,8 @@ describe('Defender read API', () => {
         'da638681852345678901_2094857361',
         'da638681901122334455_-473829104',
       ]);
-      const other = await tokenFor(sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
-      const otherAlerts = await call<Collection<Alert>>(sandbox, `/api/ips/${SEED_NETWORK.c2Ip}/alerts`, { token: other });
+      const other = await tokenFor(env.sandbox, { tenant: OTHER_TENANT_ID, clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+      const otherAlerts = await call<Collection<Alert>>(env.sandbox, `/api/ips/${SEED_NETWORK.c2Ip}/alerts`, { token: other });
       expect(otherAlerts.body.value.map((a) => a.aadTenantId)).toEqual([OTHER_TENANT_ID]);
       expect(await alertIds('/api/ips/192.0.2.200/alerts')).toEqual([]);
       for (const ip of [SEED_NETWORK.webShellClientIpv6, '::1', '300.1.1.1']) {
@@ -195,7 +187,7 @@ describe('Defender read API', () => {
         { ipAddress: '169.254.12.7', macAddress: 'F4A4754C9D10', type: 'Wireless80211', operationalStatus: 'Down' },
       ]);
       expect(body.lastIpAddress).toBe('10.20.14.37');
-      const hunted = sandbox.state.hunting.DeviceNetworkInfo.filter((r) => r.DeviceId === DEMO_MACHINE_IDS.win10);
+      const hunted = env.sandbox.state.hunting.DeviceNetworkInfo.filter((r) => r.DeviceId === DEMO_MACHINE_IDS.win10);
       for (const address of body.ipAddresses) {
         expect(hunted.some((r) => r.MacAddress === address.macAddress && r.NetworkAdapterType === address.type)).toBe(true);
       }
@@ -250,7 +242,7 @@ describe('Defender read API', () => {
       expect(now.status).toBe(200);
       expect(now.body.value.map((m) => m.id)).toEqual([DEMO_MACHINE_IDS.win10]);
       expect((await find('10.20.14.38', at(Date.now()))).body.value).toEqual([]);
-      const inactive = sandbox.state.machines.find((m) => m.id === DEMO_MACHINE_IDS.win10);
+      const inactive = env.sandbox.state.machines.find((m) => m.id === DEMO_MACHINE_IDS.win10);
       if (!inactive) throw new Error('win10 is seeded');
       inactive.healthStatus = 'Inactive';
       try {
@@ -264,13 +256,13 @@ describe('Defender read API', () => {
       expect(old.status).toBe(400);
       expect(old.body.error.message).toContain('within the last 30 days');
       expect((await find('not-an-ip', at(Date.now()))).status).toBe(400);
-      expect(sandbox.stats.count('machines.findByIp')).toBeGreaterThanOrEqual(5);
+      expect(env.sandbox.stats.count('machines.findByIp')).toBeGreaterThanOrEqual(5);
     });
 
     it('machines/{id}/alerts: the device’s alerts; unknown machine → 404', async () => {
       const ids = await alertIds(`/api/machines/${DEMO_MACHINE_IDS.win10}/alerts`);
       expect(ids.length).toBeGreaterThan(0);
-      expect(sandbox.state.alerts.filter((a) => ids.includes(a.id)).every((a) => a.machineId === DEMO_MACHINE_IDS.win10)).toBe(true);
+      expect(env.sandbox.state.alerts.filter((a) => ids.includes(a.id)).every((a) => a.machineId === DEMO_MACHINE_IDS.win10)).toBe(true);
       const missing = await get<ErrorEnvelope>(`/api/machines/${'0'.repeat(40)}/alerts`);
       expect(missing.status).toBe(404);
       expect(missing.body.error.code).toBe('ResourceNotFound');
@@ -286,14 +278,10 @@ describe('Defender read API', () => {
     it('availableMachineActions is 404 unless switched on', async () => {
       const path = `/api/machines/${DEMO_MACHINE_IDS.win10}/availableMachineActions`;
       expect((await get(path)).status).toBe(404);
-      sandbox.configure({ availableMachineActions: true });
-      try {
-        const res = await get<Collection<{ action: string; isAvailable: boolean }>>(path);
-        expect(res.status).toBe(200);
-        expect(res.body.value.map((a) => a.action)).toContain('FullIsolation');
-      } finally {
-        sandbox.configure({ availableMachineActions: false });
-      }
+      env.sandbox.configure({ availableMachineActions: true });
+      const res = await get<Collection<{ action: string; isAvailable: boolean }>>(path);
+      expect(res.status).toBe(200);
+      expect(res.body.value.map((a) => a.action)).toContain('FullIsolation');
     });
   });
 
@@ -326,8 +314,7 @@ describe('Defender read API', () => {
   });
 
   describe("unknownLookups: 'notFound' (older Defender's 404 for what it knows nothing of)", () => {
-    beforeAll(() => sandbox.configure({ unknownLookups: 'notFound' }));
-    afterAll(() => sandbox.configure({ unknownLookups: 'empty' }));
+    beforeEach(() => env.sandbox.configure({ unknownLookups: 'notFound' }));
 
     const expectNotFound = async (path: string, message: string) => {
       const res = await get<ErrorEnvelope>(path);

@@ -1,28 +1,15 @@
 import { Machine, MachineAction } from '../model/entities';
-import { Sandbox, startSandbox } from '../sandbox';
 import { DEMO_MACHINE_IDS, SEED_FILES } from '../seed/seed.constants';
-import { call, Collection, ErrorEnvelope, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, tokenFor, sandboxFixture } from '../testing/sandbox-client.helper';
 
 const WIN10 = DEMO_MACHINE_IDS.win10;
 const DROPPER = SEED_FILES.emotetDropper.sha1;
 
 describe('Defender response API: stop and quarantine, tags, cancel, file devices', () => {
-  let sandbox: Sandbox;
-  let token: string;
-  let offsetMs = 0;
+  const env = sandboxFixture();
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ clock: () => Date.now() + offsetMs });
-    token = await tokenFor(sandbox);
-  });
-  afterEach(() => {
-    sandbox.reset();
-    offsetMs = 0;
-  });
-  afterAll(() => sandbox.close());
-
-  const post = <T>(path: string, body: unknown, as = token) => call<T>(sandbox, path, { token: as, method: 'POST', body });
-  const get = <T>(path: string) => call<T>(sandbox, path, { token });
+  const post = <T>(path: string, body: unknown, as = env.token) => call<T>(env.sandbox, path, { token: as, method: 'POST', body });
+  const get = <T>(path: string) => call<T>(env.sandbox, path, { token: env.token });
   const quarantine = (machineId: string, sha1 = DROPPER) => post<MachineAction & ErrorEnvelope>(`/api/machines/${machineId}/StopAndQuarantineFile`, { Comment: 'c', Sha1: sha1 });
 
   it('files/{sha1}/machines lists the devices that saw the file; an unknown file has none', async () => {
@@ -33,7 +20,7 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
   });
 
   it('StopAndQuarantineFile → 201 Pending action about the file; a second for the same device and file → 400 in progress', async () => {
-    sandbox.configure({ machineActionDelayMs: 60_000 });
+    env.sandbox.configure({ machineActionDelayMs: 60_000 });
     const first = await quarantine(WIN10);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ type: 'StopAndQuarantineFile', status: 'Pending', relatedFileInfo: { fileIdentifier: DROPPER, fileIdentifierType: 'Sha1' } });
@@ -50,13 +37,13 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe('Machine 0123456789abcdef0123456789abcdef01234567 was not found');
 
-    const app = sandbox.state.primary.apps[0];
+    const app = env.sandbox.state.primary.apps[0];
     app.roles.defender = app.roles.defender.filter((r) => r !== 'Machine.StopAndQuarantine');
-    const limited = await tokenFor(sandbox);
+    const limited = await tokenFor(env.sandbox);
     const refused = await post<ErrorEnvelope>(`/api/machines/${WIN10}/StopAndQuarantineFile`, { Comment: 'c', Sha1: DROPPER }, limited);
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toContain('Machine.StopAndQuarantine');
-    expect(sandbox.state.machineActions.some((a) => a.type === 'StopAndQuarantineFile')).toBe(false);
+    expect(env.sandbox.state.machineActions.some((a) => a.type === 'StopAndQuarantineFile')).toBe(false);
   });
 
   it('tags: Add then Remove change machineTags in the exact spelling (200 with the machine); a bad Action → 400', async () => {
@@ -71,13 +58,13 @@ describe('Defender response API: stop and quarantine, tags, cancel, file devices
   });
 
   it('cancel: a pending action becomes Cancelled and never completes; cancelling it again → 400; unknown → 404', async () => {
-    sandbox.configure({ machineActionDelayMs: 60_000 });
+    env.sandbox.configure({ machineActionDelayMs: 60_000 });
     const isolate = await post<MachineAction>(`/api/machines/${WIN10}/isolate`, { Comment: 'c', IsolationType: 'Full' });
     const cancel = await post<MachineAction>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'oops' });
     expect(cancel.status).toBe(200);
     expect(cancel.body).toMatchObject({ id: isolate.body.id, status: 'Cancelled', cancellationComment: 'oops' });
-    offsetMs = 61_000;
-    expect(sandbox.state.machineActions.find((a) => a.id === isolate.body.id)?.status).toBe('Cancelled');
+    env.advanceClock(61_000);
+    expect(env.sandbox.state.machineActions.find((a) => a.id === isolate.body.id)?.status).toBe('Cancelled');
     expect((await post<ErrorEnvelope>(`/api/machineactions/${isolate.body.id}/cancel`, { Comment: 'again' })).status).toBe(400);
     expect((await post<ErrorEnvelope>('/api/machineactions/00000000-0000-4000-8000-000000000000/cancel', { Comment: 'x' })).status).toBe(404);
   });

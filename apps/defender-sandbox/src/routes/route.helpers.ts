@@ -51,6 +51,31 @@ export function isDomainName(v: string): boolean {
 export const isIPv4 = (v: string): boolean => isIP(v) === 4;
 export const isIPv6 = (v: string): boolean => isIP(v) === 6;
 
+/** The `:hash` path parameter, lower-cased; anything but a SHA-1/SHA-256/MD5 is Defender's 400. */
+export function hashParam(call: CallContext): string {
+  const hash = call.params.hash.toLowerCase();
+  if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
+  return hash;
+}
+
+export function domainParam(call: CallContext): string {
+  const domain = call.params.domain.toLowerCase();
+  if (!isDomainName(domain)) throw new ApiError(400, 'InvalidDomainName', `Invalid domain name: ${domain.slice(0, 80)}`);
+  return domain;
+}
+
+export function ipv4Param(call: CallContext): string {
+  const ip = call.params.ip;
+  if (!isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
+  return ip;
+}
+
+/** Whether a URL (or bare host) is the domain or one of its subdomains. */
+export function hostMatches(url: unknown, domain: string): boolean {
+  const host = typeof url === 'string' && url !== '' ? hostOf(url) : undefined;
+  return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
+}
+
 /** Host of a URL evidence value, which may also be a bare host name. */
 export function hostOf(url: string): string | undefined {
   try {

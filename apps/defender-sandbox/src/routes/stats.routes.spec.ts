@@ -1,6 +1,5 @@
-import { Sandbox, startSandbox } from '../sandbox';
 import { READ_ONLY_CLIENT_ID, READ_ONLY_CLIENT_SECRET, SEED_FILES, SEED_NETWORK } from '../seed/seed.constants';
-import { call, ErrorEnvelope, tokenFor } from '../testing/sandbox-client.helper';
+import { call, ErrorEnvelope, tokenFor, sandboxFixture } from '../testing/sandbox-client.helper';
 
 interface Stats {
   '@odata.context': string;
@@ -11,15 +10,8 @@ interface Stats {
 }
 
 describe('Defender statistics (prevalence)', () => {
-  let sandbox: Sandbox;
-  let token: string;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimits: true });
-    token = await tokenFor(sandbox);
-  });
-  afterAll(() => sandbox.close());
-  afterEach(() => sandbox.reset());
-  const get = <T = Stats>(path: string, as = token) => call<T>(sandbox, path, { token: as });
+  const env = sandboxFixture({ rateLimits: true });
+  const get = <T = Stats>(path: string, as = env.token) => call<T>(env.sandbox, path, { token: as });
 
   it('files/{sha1}/stats: the documented InOrgFileStats shape, the devices that saw the file, first and last', async () => {
     const res = await get(`/api/files/${SEED_FILES.svcUpdater.sha1}/stats?lookBackHours=48`);
@@ -73,7 +65,7 @@ describe('Defender statistics (prevalence)', () => {
   });
 
   it('permissions per app: Ip.Read.All and URL.Read.All, named in the 403', async () => {
-    const readOnly = await tokenFor(sandbox, { clientId: READ_ONLY_CLIENT_ID, clientSecret: READ_ONLY_CLIENT_SECRET });
+    const readOnly = await tokenFor(env.sandbox, { clientId: READ_ONLY_CLIENT_ID, clientSecret: READ_ONLY_CLIENT_SECRET });
     const ip = await get<ErrorEnvelope>(`/api/ips/${SEED_NETWORK.c2Ip}/stats`, readOnly);
     expect([ip.status, ip.body.error.code]).toEqual([403, 'Forbidden']);
     expect(ip.body.error.message).toContain('Ip.Read.All');

@@ -4,7 +4,7 @@ import { CallContext, RouteDefinition } from '../http/route.pipeline';
 import { SandboxServices } from '../http/sandbox.services';
 import { Alert, HuntingRow } from '../model/entities';
 import { TenantData } from '../state/sandbox.state';
-import { API_PREFIXES, callerTenant, hostOf, isDomainName, isIPv4, isIPv6, isMd5, isSha1, isSha256, odataContext, ok } from './route.helpers';
+import { API_PREFIXES, callerTenant, domainParam, hashParam, hostMatches, ipv4Param, isSha1, odataContext, ok } from './route.helpers';
 
 /** Defender's documented maximum of `lookBackHours` (30 days, also the default). */
 const MAX_LOOKBACK_HOURS = 720;
@@ -41,11 +41,14 @@ export function seenIn(tenant: TenantData, alert: (a: Alert) => boolean, row: (r
   return seen;
 }
 
+interface OrgStats {
+  entity: string;
+  field: 'ipAddress' | 'host';
+  param: (call: CallContext) => string;
+  seen: (tenant: TenantData, value: string) => Seen;
+}
+
 const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : '');
-const hostMatches = (url: unknown, domain: string) => {
-  const host = typeof url === 'string' && url !== '' ? hostOf(url) : undefined;
-  return host !== undefined && (host === domain || host.endsWith(`.${domain}`));
-};
 
 /**
  * Defender's statistics of a file (SHA-1), an IP and a domain: how many devices of the organisation
@@ -60,6 +63,17 @@ export function statsRoutes(services: SandboxServices): RouteDefinition[] {
     orgFirstSeen: seen.first ?? null,
     orgLastSeen: seen.last ?? null,
   });
+  // IPs and domains: the organisation's figures only.
+  const orgStats = (route: Pick<RouteDefinition, 'key' | 'path' | 'access'>, stats: OrgStats): RouteDefinition => ({
+    ...base,
+    ...route,
+    handler: (call) => {
+      lookBack(call);
+      const value = stats.param(call);
+      const seen = stats.seen(callerTenant(services, call), value);
+      return ok({ '@odata.context': odataContext(call, `microsoft.windowsDefenderATP.api.${stats.entity}`), [stats.field]: value, ...org(seen) });
+    },
+  });
   return [
     {
       ...base,
@@ -68,8 +82,7 @@ export function statsRoutes(services: SandboxServices): RouteDefinition[] {
       access: ACCESS.fileRead,
       handler: (call) => {
         lookBack(call);
-        const hash = call.params.hash.toLowerCase();
-        if (!isSha1(hash) && !isSha256(hash) && !isMd5(hash)) throw new ApiError(400, 'InvalidHashValue', `Invalid hash value: ${hash.slice(0, 80)}`);
+        const hash = hashParam(call);
         // Statistics are documented for SHA-1 only: another hash finds nothing.
         if (!isSha1(hash)) throw new ApiError(404, 'ResourceNotFound', `File ${hash} was not found`);
         const tenant = callerTenant(services, call);
@@ -91,40 +104,34 @@ export function statsRoutes(services: SandboxServices): RouteDefinition[] {
         });
       },
     },
-    {
-      ...base,
-      key: 'ips.stats',
-      path: '/ips/:ip/stats',
-      access: ACCESS.ipRead,
-      handler: (call) => {
-        lookBack(call);
-        const ip = call.params.ip;
-        if (isIPv6(ip) || !isIPv4(ip)) throw new ApiError(400, 'InvalidIpAddress', `Invalid IP address: ${ip.slice(0, 60)}`);
-        const seen = seenIn(
-          callerTenant(services, call),
-          (a) => a.evidence.some((e) => e.ipAddress === ip),
-          (r) => r.RemoteIP === ip,
-        );
-        return ok({ '@odata.context': odataContext(call, 'microsoft.windowsDefenderATP.api.InOrgIPStats'), ipAddress: ip, ...org(seen) });
+    orgStats(
+      { key: 'ips.stats', path: '/ips/:ip/stats', access: ACCESS.ipRead },
+      {
+        entity: 'InOrgIPStats',
+        field: 'ipAddress',
+        param: ipv4Param,
+        seen: (tenant, ip) =>
+          seenIn(
+            tenant,
+            (a) => a.evidence.some((e) => e.ipAddress === ip),
+            (r) => r.RemoteIP === ip,
+          ),
       },
-    },
-    {
-      ...base,
-      key: 'domains.stats',
-      path: '/domains/:domain/stats',
-      access: ACCESS.urlRead,
-      handler: (call) => {
-        lookBack(call);
-        const domain = call.params.domain.toLowerCase();
-        if (!isDomainName(domain)) throw new ApiError(400, 'InvalidDomainName', `Invalid domain name: ${domain.slice(0, 80)}`);
-        const seen = seenIn(
-          callerTenant(services, call),
-          (a) => a.evidence.some((e) => hostMatches(e.url, domain)),
-          (r) => hostMatches(r.RemoteUrl, domain),
-        );
-        return ok({ '@odata.context': odataContext(call, 'microsoft.windowsDefenderATP.api.InOrgDomainStats'), host: domain, ...org(seen) });
+    ),
+    orgStats(
+      { key: 'domains.stats', path: '/domains/:domain/stats', access: ACCESS.urlRead },
+      {
+        entity: 'InOrgDomainStats',
+        field: 'host',
+        param: domainParam,
+        seen: (tenant, domain) =>
+          seenIn(
+            tenant,
+            (a) => a.evidence.some((e) => hostMatches(e.url, domain)),
+            (r) => hostMatches(r.RemoteUrl, domain),
+          ),
       },
-    },
+    ),
   ];
 }
 

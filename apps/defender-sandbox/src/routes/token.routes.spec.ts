@@ -1,3 +1,4 @@
+import { AadErrorBody } from '../http/api-error';
 import { Sandbox, startSandbox } from '../sandbox';
 import {
   DEMO_CLIENT_ID,
@@ -8,16 +9,6 @@ import {
   NOPERM_CLIENT_SECRET,
 } from '../seed/seed.constants';
 import { call, DEFENDER_RESOURCE, postForm } from '../testing/sandbox-client.helper';
-
-interface AadError {
-  error: string;
-  error_description: string;
-  error_codes: number[];
-  timestamp: string;
-  trace_id: string;
-  correlation_id: string;
-  error_uri: string;
-}
 
 describe('Azure AD token endpoints', () => {
   let sandbox: Sandbox;
@@ -155,7 +146,7 @@ describe('Azure AD token endpoints', () => {
   it.each(cases)('%s → Azure AD error envelope', async (_name, request, status, error, code, description) => {
     const res = await request();
     expect(res.status).toBe(status);
-    const body = res.body as AadError;
+    const body = res.body as AadErrorBody;
     expect(body.error).toBe(error);
     expect(body.error_codes).toEqual([code]);
     expect(body.error_description.startsWith(`AADSTS${code}: ${description}`)).toBe(true);

@@ -1,5 +1,4 @@
 import { Indicator, Investigation, MachineAction } from '../model/entities';
-import { Sandbox, startSandbox } from '../sandbox';
 import { DEMO_TENANT } from '../seed';
 import {
   DEMO_CLIENT_ID,
@@ -11,27 +10,15 @@ import {
   SEED_FILES,
   SEED_NETWORK,
 } from '../seed/seed.constants';
-import { call, Collection, ErrorEnvelope, tokenFor } from '../testing/sandbox-client.helper';
+import { call, Collection, ErrorEnvelope, sandboxFixture } from '../testing/sandbox-client.helper';
 
 const RELAY_FILTER = encodeURIComponent("type in ('Unisolate', 'Isolate') and status eq 'Succeeded'");
 
 describe('Defender write API', () => {
-  let sandbox: Sandbox;
-  let token: string;
-  let offsetMs = 0;
+  const env = sandboxFixture();
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ clock: () => Date.now() + offsetMs });
-    token = await tokenFor(sandbox);
-  });
-  afterEach(() => {
-    sandbox.reset();
-    offsetMs = 0;
-  });
-  afterAll(() => sandbox.close());
-
-  const post = <T>(path: string, body: unknown) => call<T>(sandbox, path, { token, method: 'POST', body });
-  const get = <T>(path: string) => call<T>(sandbox, path, { token });
+  const post = <T>(path: string, body: unknown) => call<T>(env.sandbox, path, { token: env.token, method: 'POST', body });
+  const get = <T>(path: string) => call<T>(env.sandbox, path, { token: env.token });
   const latestIsolation = async (machineId: string): Promise<MachineAction | undefined> =>
     (await get<Collection<MachineAction>>(`/api/v1.0/machines/${machineId}/machineactions?$filter=${RELAY_FILTER}&$top=1`)).body.value[0];
 
@@ -42,8 +29,8 @@ describe('Defender write API', () => {
       expect(res.body).toMatchObject({ type: 'Isolate', status: 'Pending', scope: 'Selective', requestorComment: 'contain', machineId: DEMO_MACHINE_IDS.win10, requestSource: 'PublicApi' });
       expect(res.body.creationDateTimeUtc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
       expect(await latestIsolation(DEMO_MACHINE_IDS.win10)).toMatchObject({ id: res.body.id, type: 'Isolate', status: 'Succeeded' });
-      expect(sandbox.state.machineControl(sandbox.state.tenant(DEMO_TENANT_ID), DEMO_MACHINE_IDS.win10).isolation).toBe('Selective');
-      expect(sandbox.state.machineActions.at(-1)).toMatchObject({ id: res.body.id, status: 'Succeeded' });
+      expect(env.sandbox.state.machineControl(env.sandbox.state.tenant(DEMO_TENANT_ID), DEMO_MACHINE_IDS.win10).isolation).toBe('Selective');
+      expect(env.sandbox.state.machineActions.at(-1)).toMatchObject({ id: res.body.id, status: 'Succeeded' });
     });
 
     it('unisolate releases the seeded isolated machine; unrestrict lifts the restriction', async () => {
@@ -51,11 +38,11 @@ describe('Defender write API', () => {
       expect((await post(`/api/machines/${ISOLATED_MACHINE_ID}/unisolate`, { Comment: 'clean' })).status).toBe(201);
       expect((await latestIsolation(ISOLATED_MACHINE_ID))?.type).toBe('Unisolate');
       expect((await post(`/api/machines/${RESTRICTED_MACHINE_ID}/unrestrictCodeExecution`, { Comment: 'ok' })).status).toBe(201);
-      expect(sandbox.state.machineControl(sandbox.state.tenant(DEMO_TENANT_ID), RESTRICTED_MACHINE_ID).restricted).toBe(false);
+      expect(env.sandbox.state.machineControl(env.sandbox.state.tenant(DEMO_TENANT_ID), RESTRICTED_MACHINE_ID).restricted).toBe(false);
     });
 
     it('a second isolate while one is pending → 400 ActiveRequestAlreadyExists; completes after the delay', async () => {
-      sandbox.configure({ machineActionDelayMs: 60_000 });
+      env.sandbox.configure({ machineActionDelayMs: 60_000 });
       const path = `/api/machines/${DEMO_MACHINE_IDS.server2022}/isolate`;
       expect((await post(path, { Comment: 'first', IsolationType: 'Full' })).status).toBe(201);
       const second = await post<ErrorEnvelope>(`/api/machines/${DEMO_MACHINE_IDS.server2022}/unisolate`, { Comment: 'second' });
@@ -65,7 +52,7 @@ describe('Defender write API', () => {
       expect((await post(`/api/machines/${DEMO_MACHINE_IDS.server2022}/runAntiVirusScan`, { Comment: 'scan', ScanType: 'Quick' })).status).toBe(201);
       const pending = (await get<Collection<MachineAction>>(`/api/machineactions?$filter=machineId eq '${DEMO_MACHINE_IDS.server2022}'`)).body.value;
       expect(pending.map((a) => a.status)).toEqual(['Pending', 'Pending']);
-      offsetMs = 61_000;
+      env.advanceClock(61_000);
       expect((await latestIsolation(DEMO_MACHINE_IDS.server2022))?.status).toBe('Succeeded');
       expect((await post(path, { Comment: 'again' })).status).toBe(201);
     });
@@ -83,7 +70,7 @@ describe('Defender write API', () => {
     });
 
     it('can make new actions fail instead of succeed', async () => {
-      sandbox.configure({ machineActionOutcome: 'Failed' });
+      env.sandbox.configure({ machineActionOutcome: 'Failed' });
       const res = await post<MachineAction>(`/api/machines/${DEMO_MACHINE_IDS.win10}/restrictCodeExecution`, { Comment: 'x' });
       const [latest] = (await get<Collection<MachineAction>>(`/api/machineactions?$filter=id eq '${res.body.id}'`)).body.value;
       expect(latest.status).toBe('Failed');
@@ -138,17 +125,17 @@ describe('Defender write API', () => {
       expect(updated.body.action).toBe('Allowed');
       expect((await byValue(quoted)).body.value).toHaveLength(1);
 
-      const deleted = await call(sandbox, `/api/indicators/${created.body.id}`, { token, method: 'DELETE' });
+      const deleted = await call(env.sandbox, `/api/indicators/${created.body.id}`, { token: env.token, method: 'DELETE' });
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeUndefined();
       expect((await byValue(quoted)).body.value).toEqual([]);
-      expect((await call<ErrorEnvelope>(sandbox, `/api/indicators/${created.body.id}`, { token, method: 'DELETE' })).status).toBe(404);
+      expect((await call<ErrorEnvelope>(env.sandbox, `/api/indicators/${created.body.id}`, { token: env.token, method: 'DELETE' })).status).toBe(404);
     });
 
     it('accepts a DELETE carrying Content-Type: application/json and no body', async () => {
-      const res = await fetch(`${sandbox.url}/api/indicators/${DEMO_INDICATOR_IDS.phishingUrl}`, {
+      const res = await fetch(`${env.sandbox.url}/api/indicators/${DEMO_INDICATOR_IDS.phishingUrl}`, {
         method: 'DELETE',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${env.token}`, 'Content-Type': 'application/json' },
       });
       expect(res.status).toBe(204);
     });
@@ -188,8 +175,8 @@ describe('Defender write API', () => {
     });
 
     it('reset() restores the seeded indicators', async () => {
-      await call(sandbox, `/api/indicators/${DEMO_INDICATOR_IDS.dropperHash}`, { token, method: 'DELETE' });
-      sandbox.reset();
+      await call(env.sandbox, `/api/indicators/${DEMO_INDICATOR_IDS.dropperHash}`, { token: env.token, method: 'DELETE' });
+      env.sandbox.reset();
       const res = await get<Collection<Indicator>>('/api/indicators');
       expect(res.body.value.map((i) => i.id)).toEqual(DEMO_TENANT.indicators.map((i) => i.id));
       expect(res.body.value.map((i) => i.id)).toEqual(expect.arrayContaining(Object.values(DEMO_INDICATOR_IDS)));

@@ -1,4 +1,6 @@
 import { Indicator, Investigation, MachineAction, MachineActionStatus, MachineActionType } from '../model/entities';
+import { newIndicator } from '../model/indicator.entity';
+import { findSeedMachine, seedMachine } from './machines.seed';
 import { ago } from './seed.builders';
 import {
   DEMO_APP_NAME,
@@ -14,18 +16,6 @@ import {
 
 const DAY = 24 * 60;
 const ANALYST = 'secops.lead@contosodemo.onmicrosoft.com';
-
-const DNS: Record<string, string> = {
-  [DEMO_MACHINE_IDS.win10]: 'fin-wks-017.corp.contosodemo.example',
-  [DEMO_MACHINE_IDS.win11]: 'dev-lt-042.corp.contosodemo.example',
-  [DEMO_MACHINE_IDS.server2019]: 'srv-file-01.corp.contosodemo.example',
-  [DEMO_MACHINE_IDS.linux]: 'lnx-build-03.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.hrWorkstation]: 'hr-wks-031.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.sqlServer]: 'srv-sql-04.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.posTerminal]: 'pos-store-07.retail.contosodemo.example',
-  [DEMO_FLEET_IDS.labVm]: 'lab-vm-12.lab.contosodemo.example',
-  [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
-};
 
 export function action(
   id: string,
@@ -44,7 +34,8 @@ export function action(
     requestorComment: comment,
     status,
     machineId,
-    computerDnsName: DNS[machineId] ?? '',
+    // A device outside the inventory (a real payload's) has no name.
+    computerDnsName: findSeedMachine(machineId)?.computerDnsName ?? '',
     creationDateTimeUtc: ago(minutesAgo),
     lastUpdateDateTimeUtc: ago(minutesAgo - 2),
     cancellationRequestor: null,
@@ -107,7 +98,7 @@ export const DEMO_INVESTIGATIONS: Investigation[] = [
     cancelledBy: null,
     statusDetails: null,
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS[DEMO_MACHINE_IDS.win10],
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     triggeringAlertId: 'da638681844123456789_1364969609',
   },
 ];
@@ -129,8 +120,7 @@ interface IndicatorInput {
 }
 
 export function indicator(i: IndicatorInput): Indicator {
-  const created = ago(i.minutesAgo);
-  return {
+  return newIndicator({
     id: i.id,
     indicatorValue: i.indicatorValue,
     indicatorType: i.indicatorType,
@@ -139,31 +129,18 @@ export function indicator(i: IndicatorInput): Indicator {
     source: i.byApp ? i.byApp.name : ANALYST,
     sourceType: i.byApp ? 'AadApp' : 'User',
     severity: i.severity,
-    category: 1,
     application: null,
     educateUrl: i.educateUrl ?? null,
-    bypassDurationHours: null,
     title: i.title,
     description: i.description,
     recommendedActions: i.recommendedActions ?? null,
-    creationTimeDateTimeUtc: created,
     expirationTime: i.expirationTime ?? null,
-    lastUpdateTime: created,
-    lastUpdatedBy: null,
     rbacGroupNames: [],
-    rbacGroupIds: [],
-    notificationId: null,
-    notificationBody: null,
-    version: null,
-    mitreTechniques: [],
-    historicalDetection: false,
-    lookBackPeriod: null,
     generateAlert: i.generateAlert,
-    additionalInfo: null,
     createdByDisplayName: i.byApp ? i.byApp.name : ANALYST,
     createdBySource: i.byApp ? 'PublicApi' : 'Portal',
-    certificateInfo: null,
-  };
+    created: ago(i.minutesAgo),
+  });
 }
 
 export const DEMO_INDICATORS: Indicator[] = [

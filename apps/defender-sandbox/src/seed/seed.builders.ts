@@ -69,7 +69,7 @@ export interface ProcessEvidenceInput {
   processId: number;
   commandLine: string;
   created: string;
-  parent?: { fileName: string; folder: string; processId: number; created: string };
+  parent?: { fileName: string; folder?: string; processId: number; created: string };
   account?: { name: string; domain: string; sid: string; upn?: string | null; aadUserId?: string | null };
 }
 

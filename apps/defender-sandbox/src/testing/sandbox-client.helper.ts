@@ -1,4 +1,4 @@
-import { Sandbox } from '../sandbox';
+import { Sandbox, SandboxOptions, startSandbox } from '../sandbox';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../seed/seed.constants';
 
 // Small HTTP client for the sandbox's own tests (Node's global fetch, real sockets).
@@ -76,4 +76,28 @@ export interface Collection<T> {
 
 export interface ErrorEnvelope {
   error: { code: string; message: string; target?: string; innerError?: Record<string, string> };
+}
+
+export interface SandboxFixture {
+  sandbox: Sandbox;
+  /** A demo-app Defender token, fetched once. */
+  token: string;
+  /** Moves the sandbox's clock forward until the next test. */
+  advanceClock(ms: number): void;
+}
+
+/** One sandbox for a describe block, on a clock a test can move; reset to its seed after each test. */
+export function sandboxFixture(options: Omit<SandboxOptions, 'clock'> = {}): SandboxFixture {
+  let offsetMs = 0;
+  const fixture = { advanceClock: (ms: number) => void (offsetMs += ms) } as SandboxFixture;
+  beforeAll(async () => {
+    fixture.sandbox = await startSandbox({ ...options, clock: () => Date.now() + offsetMs });
+    fixture.token = await tokenFor(fixture.sandbox);
+  });
+  afterEach(() => {
+    fixture.sandbox.reset();
+    offsetMs = 0;
+  });
+  afterAll(() => fixture.sandbox.close());
+  return fixture;
 }

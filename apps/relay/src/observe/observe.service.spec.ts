@@ -1,4 +1,4 @@
-import { Credentials, Env, ErrorList, loadDefenderConfig, Observable, RelayError } from '@app/common';
+import { Env, ErrorList, loadDefenderConfig, Observable, RelayError } from '@app/common';
 import { IdGenerator, Sighting, SightingMapper, StampProvider } from '@app/ctim';
 import {
   Alert,
@@ -15,23 +15,16 @@ import {
 import { ObservableAlerts } from '../alerts/observable-alerts';
 import { ObserveService } from './observe.service';
 import { unprovenContexts } from '../test-support/unproven-contexts';
+import { ANALYST, M1, M2, MD5, minutesAgo, NOW, SHA1, SHA256 } from '../test-support/service-fixtures';
 
 // Planning of one observe request below the e2e tests: a strict fake search (what each observable
 // found, per test) and fake profile repositories, each call recorded; the real sighting mapper and
 // the real respond alert cache, with a fixed clock and ids.
 
-const NOW = Date.parse('2026-03-01T12:00:00Z');
-const ANALYST: Credentials = { tenantId: 'tenant-a', clientId: 'app-1', clientSecret: 's1' };
-const M1 = '1'.repeat(40);
-const M2 = '2'.repeat(40);
-const SHA1 = 'a'.repeat(40);
-const SHA256 = 'b'.repeat(64);
-const MD5 = 'c'.repeat(32);
 
 const config = (env: Env = {}) => loadDefenderConfig(env);
 const CONTEXTS = unprovenContexts();
 
-const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
 const alert = (id: string, age: number, fields: Partial<Alert> = {}): Alert =>
   ({ id, title: `alert ${id}`, alertCreationTime: minutesAgo(age), severity: 'High', status: 'New', machineId: M1, ...fields }) as Alert;
 const event = (n: number, age: number, fields: Partial<HuntingEvent> = {}): HuntingEvent =>
@@ -65,22 +58,17 @@ describe('ObserveService', () => {
       return observables.map(() => [] as Alert[]);
     },
   };
-  const machines = {
-    machine: async (_ctx: DefenderContext, id: string) => {
-      calls.push(`machine ${id}`);
-      const known = fleet.get(id);
+  // A recorded read of the test's table; a RelayError there is thrown, as the repository would.
+  const readOf =
+    <T>(name: string, table: () => Map<string, T | RelayError>) =>
+    async (_ctx: DefenderContext, key: string) => {
+      calls.push(`${name} ${key}`);
+      const known = table().get(key);
       if (known instanceof RelayError) throw known;
       return known;
-    },
-  };
-  const fileProfiles = {
-    profile: async (_ctx: DefenderContext, hash: string) => {
-      calls.push(`profile ${hash}`);
-      const known = files.get(hash);
-      if (known instanceof RelayError) throw known;
-      return known;
-    },
-  };
+    };
+  const machines = { machine: readOf('machine', () => fleet) };
+  const fileProfiles = { profile: readOf('profile', () => files) };
   let uuid = 0;
   const ids: IdGenerator = { uuid: () => `id-${++uuid}` };
 

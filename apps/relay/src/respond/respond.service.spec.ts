@@ -20,24 +20,18 @@ import { DeviceActions } from './device-actions';
 import { RespondService } from './respond.service';
 import { Trigger } from './trigger.dto';
 import { unprovenContexts } from '../test-support/unproven-contexts';
+import { ANALYST, M1, M2, minutesAgo, NOW, SHA1, SHA256 } from '../test-support/service-fixtures';
 
 // Listing and triggering below the e2e tests: strict fake repositories (only the reads and
 // mutations RespondService may make, each recorded), the real action mapper, permission table and
 // respond alert cache, with a fixed clock. The app's roles come from the token the fake issues.
 
-const NOW = Date.parse('2026-03-01T12:00:00Z');
-const ANALYST: Credentials = { tenantId: 'tenant-a', clientId: 'app-1', clientSecret: 's1' };
-const M1 = '1'.repeat(40);
-const M2 = '2'.repeat(40);
-const SHA1 = 'a'.repeat(40);
-const SHA256 = 'b'.repeat(64);
 const ALL_ROLES = ['Machine.ReadWrite.All', 'Machine.Isolate', 'Machine.RestrictExecution', 'Machine.Scan', 'Machine.CollectForensics', 'Machine.StopAndQuarantine', 'File.Read.All', 'Ti.ReadWrite.All', 'Alert.ReadWrite.All'];
 
 const config = (env: Env = {}) => loadRespondConfig(env);
 const CONTEXTS = unprovenContexts();
 
 const jwt = (roles: string[]) => `x.${Buffer.from(JSON.stringify({ roles })).toString('base64url')}.y`;
-const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
 const alert = (id: string, age: number, fields: Partial<Alert> = {}): Alert => ({ id, alertCreationTime: minutesAgo(age), status: 'New', severity: 'High', machineId: M1, ...fields }) as Alert;
 const indicator = (id: number, expirationTime?: string): Indicator => ({ id, action: 'AlertAndBlock', title: `ioc ${id}`, indicatorValue: SHA1, expirationTime }) as unknown as Indicator;
 const device = (id: string, fields: Partial<Machine> = {}): Machine => ({ id, computerDnsName: `host-${id.slice(0, 2)}.contoso.local`, machineTags: [], ...fields }) as Machine;

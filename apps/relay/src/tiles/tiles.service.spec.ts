@@ -15,19 +15,18 @@ import {
 import { periodWindow } from './tile-periods';
 import { TilesService } from './tiles.service';
 import { unprovenContexts } from '../test-support/unproven-contexts';
+import { ANALYST, minutesAgo, NOW } from '../test-support/service-fixtures';
 
 // Which Defender reads a tile costs, one level below the e2e tests: strict fake repositories
 // (only the paged reads the service may make, each call recorded) and a clock the test moves.
 
-const NOW = Date.parse('2026-03-01T12:00:00Z');
 const TTL = 60_000;
-const ANALYST: Credentials = { tenantId: 'tenant-a', clientId: 'app-1', clientSecret: 's1' };
 const OTHER: Credentials = { tenantId: 'tenant-b', clientId: 'app-2', clientSecret: 's2' };
 
 const alert = (n: number, fields: Partial<Alert> = {}): Alert =>
   ({
     id: `da${n}`,
-    alertCreationTime: new Date(NOW - n * 60_000).toISOString(),
+    alertCreationTime: minutesAgo(n),
     severity: 'High',
     status: 'New',
     machineId: 'm1',

@@ -5,17 +5,7 @@ import { configWarnings, loadRelayConfig } from './relay-config';
 import { loadRespondConfig } from './respond.config';
 import { loadServerConfig } from './server.config';
 import { loadStateConfig } from './state.config';
-import { ConfigValidationError } from './validate-config';
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
+import { problems } from '../../test-support/config-problems';
 
 describe('server config', () => {
   it('has the contract defaults', () => {

@@ -1,16 +1,6 @@
 import { loadRelayConfig } from './relay-config';
 import { loadRespondConfig, parseIsoDuration } from './respond.config';
-import { ConfigValidationError } from './validate-config';
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
+import { problems } from '../../test-support/config-problems';
 
 const DAY = 24 * 3_600_000;
 

@@ -1,16 +1,18 @@
 import { indicatorRequest, indicatorTypeFor } from './indicator.requests';
 
+// Each observable type an indicator can be made of: its Defender indicator type and its blocking action.
+const BY_TYPE = [
+  ['sha1', 'FileSha1', 'BlockAndRemediate'],
+  ['sha256', 'FileSha256', 'BlockAndRemediate'],
+  ['md5', 'FileMd5', 'BlockAndRemediate'],
+  ['ip', 'IpAddress', 'Block'],
+  ['ipv6', 'IpAddress', 'Block'],
+  ['domain', 'DomainName', 'Block'],
+  ['url', 'Url', 'Block'],
+];
+
 describe('indicatorTypeFor', () => {
-  it.each([
-    ['sha1', 'FileSha1'],
-    ['sha256', 'FileSha256'],
-    ['md5', 'FileMd5'],
-    ['ip', 'IpAddress'],
-    ['ipv6', 'IpAddress'],
-    ['domain', 'DomainName'],
-    ['url', 'Url'],
-    ['SHA1', 'FileSha1'],
-  ])('%p → %p', (type, indicatorType) => {
+  it.each([...BY_TYPE.map(([type, indicatorType]) => [type, indicatorType]), ['SHA1', 'FileSha1']])('%p → %p', (type, indicatorType) => {
     expect(indicatorTypeFor(type)).toBe(indicatorType);
   });
 
@@ -34,15 +36,7 @@ describe('indicatorRequest', () => {
     });
   });
 
-  it.each([
-    ['sha1', 'BlockAndRemediate'],
-    ['sha256', 'BlockAndRemediate'],
-    ['md5', 'BlockAndRemediate'],
-    ['ip', 'Block'],
-    ['ipv6', 'Block'],
-    ['domain', 'Block'],
-    ['url', 'Block'],
-  ])('alert-and-block on %p → %p with an alert', (type, action) => {
+  it.each(BY_TYPE.map(([type, , action]) => [type, action]))('alert-and-block on %p → %p with an alert', (type, action) => {
     expect(indicatorRequest('alert-and-block', { type, value: 'v' }, opts)).toMatchObject({ action, severity: 'High', generateAlert: true });
   });
 
