@@ -5,6 +5,7 @@ import '../respond-config.e2e';
 import '../respond-device.e2e';
 import '../respond-errors.e2e';
 import '../respond-indicators.e2e';
+import '../respond-listing-cache.e2e';
 import '../respond-machine.e2e';
 import '../trigger-binding.e2e';
 import '../permissions.e2e';

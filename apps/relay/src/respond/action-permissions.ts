@@ -37,6 +37,8 @@ export function capabilityOf(action: RequestedAction): string {
 /** A capability the app's roles lack is withheld (not even looked up) with one warning; unreadable roles withhold nothing. */
 export class ActionGate {
   private readonly withheld = new Map<string, Set<string>>();
+  // One listing asks about the same few capabilities for each of its actions.
+  private readonly reports = new Map<string, CapabilityReport | undefined>();
 
   constructor(
     private readonly assess: (capability: string) => CapabilityReport | undefined,
@@ -44,7 +46,8 @@ export class ActionGate {
   ) {}
 
   allows(capability: string): boolean {
-    const report = this.assess(capability);
+    let report = this.reports.get(capability);
+    if (report === undefined && !this.reports.has(capability)) this.reports.set(capability, (report = this.assess(capability)));
     if (report?.state !== 'missing') return true;
     const permissions = this.withheld.get(report.label) ?? new Set<string>();
     for (const permission of report.grant ?? []) permissions.add(permission);

@@ -1,7 +1,8 @@
-import { ErrorList, loadDefenderConfig, RelayError } from '@app/common';
+import { ErrorList, loadDefenderConfig, loadRespondConfig, RelayError } from '@app/common';
 import { ActionMapper } from '@app/ctim';
 import { DefenderContext, DefenderContextFactory, DevicesRepository, Machine, MachineAction, MachineActionsRepository, MachinesRepository, ObservableSearch } from '@app/defender';
 import { DeviceActions } from './device-actions';
+import { ListingReads } from './listing-reads';
 
 // Planning and checks of device actions one level below the e2e tests: strict fake repositories
 // (only the methods DeviceActions may call, answering from a small fleet) and the real mapper.
@@ -40,6 +41,7 @@ describe('DeviceActions', () => {
     machines as unknown as MachinesRepository,
     machineActions as unknown as MachineActionsRepository,
     new ActionMapper(() => Date.parse('2026-03-01T12:00:00Z')),
+    new ListingReads(loadRespondConfig({}), () => 0),
   );
   const factory = new DefenderContextFactory(unused, loadDefenderConfig({ REQUEST_DEADLINE_MS: '5000' }));
   const context = () => {

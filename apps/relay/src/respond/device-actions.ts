@@ -13,6 +13,7 @@ import {
   tooManyDevicesForIp,
 } from '@app/defender';
 import { Injectable } from '@nestjs/common';
+import { ListingReads } from './listing-reads';
 import { NOTHING_SENT } from './trigger.dto';
 
 /** A trigger acts on the offered `machine_id` only, never resolving again, once the device still answers to the observable. */
@@ -24,6 +25,7 @@ export class DeviceActions {
     private readonly machines: MachinesRepository,
     private readonly machineActions: MachineActionsRepository,
     private readonly actions: ActionMapper,
+    private readonly listing: ListingReads,
   ) {}
 
   async offer(ctx: DefenderContext, observable: Observable, errors: ErrorList): Promise<ResponseAction[]> {
@@ -31,8 +33,8 @@ export class DeviceActions {
     const lists = await Promise.all(
       devices.filter((device) => isMachineId(device.id)).map(async (device) => {
         const id = String(device.id).toLowerCase();
-        // Fresh, as for an ms_machine_id: an analyst who just isolated must see it.
-        const { succeeded: history } = await this.machineActions.history(ctx, id);
+        // As fresh as an ms_machine_id's: an analyst who just isolated must see it.
+        const { succeeded: history } = await this.listing.read(ctx, `history:${id}`, () => this.machineActions.history(ctx, id));
         return this.actions.forResolvedDevice(observable, id, device, history);
       }),
     );

@@ -17,6 +17,7 @@ import {
 } from '@app/defender';
 import { ObservableAlerts } from '../alerts/observable-alerts';
 import { DeviceActions } from './device-actions';
+import { ListingReads } from './listing-reads';
 import { RespondService } from './respond.service';
 import { Trigger } from './trigger.dto';
 import { unprovenContexts } from '../test-support/unproven-contexts';
@@ -112,6 +113,7 @@ describe('RespondService', () => {
       shared,
       alertUpdates as unknown as AlertUpdatesRepository,
       new PermissionsService(tokens as unknown as ConstructorParameters<typeof PermissionsService>[0], loadDefenderConfig(env), settings, () => NOW),
+      new ListingReads(settings, () => NOW),
       settings,
       () => NOW,
     );

@@ -37,6 +37,7 @@ import { ALERT_TYPES, ObservableAlerts } from '../alerts/observable-alerts';
 import { ActionGate } from './action-permissions';
 import { RequestedAction, requestedAction } from './action-id.parser';
 import { DeviceActions } from './device-actions';
+import { ListingReads } from './listing-reads';
 import { NOTHING_SENT, Trigger } from './trigger.dto';
 
 /** What a machine action may be triggered on: the id itself, or an observable with the `machine_id` offered for it. */
@@ -69,6 +70,7 @@ export class RespondService {
     private readonly alerts: ObservableAlerts,
     private readonly alertUpdates: AlertUpdatesRepository,
     private readonly permissions: PermissionsService,
+    private readonly listing: ListingReads,
     @Inject(respondConfig.KEY) private readonly config: ConfigType<typeof respondConfig>,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
@@ -106,13 +108,14 @@ export class RespondService {
   /** Sources whose every action the app may not run are not looked up. */
   private async ownActions(ctx: DefenderContext, observable: Observable, gate: ActionGate, errors: ErrorList): Promise<ResponseAction[]> {
     if (observable.type === 'ms_machine_id') {
-      const device = await this.device(ctx, observable.value);
+      const device = await this.listing.read(ctx, `device:${observable.value}`, () => this.device(ctx, observable.value));
       return device ? this.actions.forDevice(device, this.config.deviceTags) : [];
     }
     if (indicatorTypeFor(observable.type) === undefined) return [];
+    const key = `${observable.type}:${observable.value}`;
     const [indicators, holders] = await Promise.all([
-      gate.allows('respond.indicators') ? this.indicators.forObservable(ctx, observable) : undefined,
-      HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.fileHolders(ctx, observable) : [],
+      gate.allows('respond.indicators') ? this.listing.read(ctx, `indicators:${key}`, () => this.indicators.forObservable(ctx, observable)) : undefined,
+      HASH_TYPES.includes(observable.type) && gate.allows('respond.quarantine') ? this.listing.read(ctx, `holders:${key}`, () => this.fileHolders(ctx, observable)) : [],
     ]);
     const max = this.config.quarantineMaxDevices;
     const devices = holders.filter((m) => m.id).length;
@@ -147,7 +150,14 @@ export class RespondService {
         throw new RelayError('invalid request', `Unsupported action ${JSON.stringify(trigger.actionId.slice(0, 80))}: the relay runs only the actions /respond/observables offers, so ${NOTHING_SENT}`);
       }
       const observable = this.observableFor(action, trigger);
-      await this.contexts.run(credentials, (ctx) => this.run(ctx, action, observable, trigger, errors));
+      await this.contexts.run(credentials, async (ctx) => {
+        try {
+          await this.run(ctx, action, observable, trigger, errors);
+        } finally {
+          // Even a refused or partial mutation may have acted: this app's next listing reads afresh.
+          this.listing.changed(ctx);
+        }
+      });
     } catch (error) {
       errors.add(error);
     }

@@ -1,4 +1,5 @@
 import { preview } from '../errors';
+import { BoundedMap } from '../state/bounded-map';
 import { authFailure } from './auth-messages';
 
 export interface JwtHeader {
@@ -13,13 +14,20 @@ export interface WellFormedBearer {
   payload: Record<string, unknown>;
 }
 
+// XDR sends one module token on every call: decoding it again cost more than the rest of the guard. Refusals are not kept.
+const decoded = new BoundedMap<string, WellFormedBearer>(1000);
+
 export function wellFormedBearer(authorization: string | undefined): WellFormedBearer {
+  const known = authorization === undefined ? undefined : decoded.get(authorization);
+  if (known) return known;
   const token = bearerToken(authorization);
   const header = decodeJwtPart(token, 0);
   if (header.alg !== 'HS256' && header.alg !== 'RS256') {
     throw authFailure(`JWT algorithm '${preview(header.alg, 16)}' is not accepted; use HS256 or RS256`);
   }
-  return { token, header, payload: decodeJwtPart(token, 1) };
+  const bearer = Object.freeze({ token, header: Object.freeze(header), payload: Object.freeze(decodeJwtPart(token, 1)) });
+  decoded.set(authorization as string, bearer);
+  return bearer;
 }
 
 export function bearerToken(authorization: string | undefined): string {

@@ -6,7 +6,7 @@ const DAY = 24 * 3_600_000;
 
 describe('respond config', () => {
   it('defaults: 25 devices per quarantine, no tags, indicators without expiration, severity override or scope', () => {
-    expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [], alertsApi: 'defender', alertTriageMax: 100 });
+    expect(loadRespondConfig({})).toEqual({ quarantineMaxDevices: 25, deviceTags: [], indicatorRbacGroups: [], alertsApi: 'defender', alertTriageMax: 100, listingCacheMs: 0 });
     expect(loadRelayConfig({}).respond).toEqual(loadRespondConfig({}));
   });
 
@@ -21,6 +21,7 @@ describe('respond config', () => {
         ALERTS_API: 'Graph',
         ALERT_ASSIGNEE: ' soc-lead@contoso.example ',
         ALERT_TRIAGE_MAX: '250',
+        RESPOND_LISTING_CACHE_MS: '5000',
       }),
     ).toEqual({
       quarantineMaxDevices: 3,
@@ -31,6 +32,7 @@ describe('respond config', () => {
       alertsApi: 'graph',
       alertAssignee: 'soc-lead@contoso.example',
       alertTriageMax: 250,
+      listingCacheMs: 5000,
     });
   });
 
@@ -64,6 +66,9 @@ describe('respond config', () => {
     [{ ALERT_TRIAGE_MAX: '0' }, "ALERT_TRIAGE_MAX: must be at least 1 (got '0')"],
     [{ ALERT_TRIAGE_MAX: '1001' }, "ALERT_TRIAGE_MAX: must be at most 1000 (got '1001')"],
     [{ ALERT_TRIAGE_MAX: 'all' }, "ALERT_TRIAGE_MAX: must be a whole number of alerts (got 'all')"],
+    [{ RESPOND_LISTING_CACHE_MS: '-1' }, "RESPOND_LISTING_CACHE_MS: must be 0 (off) or more (got '-1')"],
+    [{ RESPOND_LISTING_CACHE_MS: '60001' }, "RESPOND_LISTING_CACHE_MS: must be at most 60000 (one minute) (got '60001')"],
+    [{ RESPOND_LISTING_CACHE_MS: '5s' }, "RESPOND_LISTING_CACHE_MS: must be a whole number of milliseconds (got '5s')"],
     [{ ALERT_ASSIGNEE: 'x'.repeat(321) }, `ALERT_ASSIGNEE: must be at most 320 characters (an account name or e-mail address) (got '${'x'.repeat(40)}`],
     [{ ALERT_ASSIGNEE: 'soc\u0007lead' }, 'ALERT_ASSIGNEE: must not contain control characters'],
     [{ INDICATOR_RBAC_GROUPS: `ok,${'g'.repeat(257)}` }, `INDICATOR_RBAC_GROUPS: each entry must be at most 256 characters (got '${'g'.repeat(40)}…')`],

@@ -15,6 +15,7 @@ const MAX_TAG_LENGTH = 200;
 const MAX_GROUP_LENGTH = 256;
 /** Ten years: a longer indicator lifetime is a typo rather than a policy. */
 const MAX_EXPIRATION_MS = 3650 * 24 * 3_600_000;
+const MAX_LISTING_CACHE_MS = 60_000;
 
 class RespondEnv {
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of devices' })
@@ -42,6 +43,10 @@ class RespondEnv {
   @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of alerts' })
   @Min(1, { message: 'must be at least 1' }) @Max(1000, { message: 'must be at most 1000' })
   ALERT_TRIAGE_MAX = DEFAULT_ALERT_TRIAGE_MAX;
+
+  @Expose() @ToInteger() @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0, { message: 'must be 0 (off) or more' }) @Max(MAX_LISTING_CACHE_MS, { message: `must be at most ${MAX_LISTING_CACHE_MS} (one minute)` })
+  RESPOND_LISTING_CACHE_MS = 0;
 }
 
 export interface RespondConfig {
@@ -54,6 +59,8 @@ export interface RespondConfig {
   alertsApi: AlertsApiName;
   alertAssignee?: string;
   alertTriageMax: number;
+  /** How long a listing's reads serve the same app's next listings; 0: every listing reads afresh. */
+  listingCacheMs: number;
 }
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i;
@@ -117,6 +124,7 @@ export function loadRespondConfig(env: Env): RespondConfig {
     alertsApi: e.ALERTS_API,
     alertAssignee,
     alertTriageMax: e.ALERT_TRIAGE_MAX,
+    listingCacheMs: e.RESPOND_LISTING_CACHE_MS,
   };
 }
 

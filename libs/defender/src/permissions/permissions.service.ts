@@ -1,4 +1,4 @@
-import { Clock, CLOCK, Credentials, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, respondConfig } from '@app/common';
+import { BoundedMap, Clock, CLOCK, Credentials, DEFENDER_HUNTING_RETIREMENT, defenderConfig, RelayError, respondConfig } from '@app/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TokenService } from '../http/token.service';
@@ -15,6 +15,9 @@ export interface PermissionsReport {
 /** Read from the roles claim of tokens obtained anyway: a diagnosis; Defender's and Graph's 403 stay the authority. */
 @Injectable()
 export class PermissionsService {
+  // A token is reused for up to an hour: its claims are decoded once, not on every /health and listing.
+  private readonly decoded = new BoundedMap<string, readonly string[] | undefined>(256);
+
   constructor(
     private readonly tokens: TokenService,
     @Inject(defenderConfig.KEY) private readonly config: ConfigType<typeof defenderConfig>,
@@ -49,8 +52,12 @@ export class PermissionsService {
     return row && assessCapability(row, roles, this.settings, this.now());
   }
 
-  private async rolesFor(credentials: Credentials, audience: 'defender' | 'graph'): Promise<string[] | undefined> {
-    return rolesOf((await this.tokens.token(credentials, audience)).accessToken);
+  private async rolesFor(credentials: Credentials, audience: 'defender' | 'graph'): Promise<readonly string[] | undefined> {
+    const { accessToken } = await this.tokens.token(credentials, audience);
+    if (this.decoded.has(accessToken)) return this.decoded.get(accessToken);
+    const roles = rolesOf(accessToken);
+    this.decoded.set(accessToken, roles && Object.freeze(roles));
+    return roles;
   }
 }
 
