@@ -16,7 +16,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY libs ./libs
 COPY apps/relay ./apps/relay
-# One file, dist/apps/relay/main.js (package.json's `main`): the relay and its libraries.
+# One file, dist/apps/relay/main.js (package.json's `main`): the relay, its libraries and most of
+# its dependencies (apps/relay/webpack.config.js), with its source map.
 RUN npx nest build relay
 
 # ---- runtime: production dependencies and the compiled relay -------------------------------

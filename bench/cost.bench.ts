@@ -5,7 +5,8 @@
  *
  * Both run as child processes, the relay at its default LOG_LEVEL (info: one JSON line per
  * request) wired to an in-process Defender sandbox (limiter off). Measured from /proc:
- * - idle RSS a few seconds after start;
+ * - idle RSS a few seconds after start, and again once V8's memory reducer has given back the
+ *   start-up garbage (it runs after some seconds without load; the floor phase runs meanwhile);
  * - CPU ms per request of /refer (4 observables, 32 clients, no Defender call), of the warm
  *   /respond/observables, /health and /deliberate/observables (4 observables, 16 clients, sandbox
  *   without latency), of /observe/observables (4 observables, 16 clients, 5 ms per Defender call)
@@ -37,6 +38,7 @@ const OBSERVE_REQUESTS = positiveInt('COST_OBSERVE_REQUESTS', 2000, 1_000_000);
 const LARGE_REQUESTS = positiveInt('COST_LARGE_REQUESTS', 3, 100);
 const LARGE = 500;
 const IDLE_SETTLE_MS = 3000;
+const IDLE_SETTLED_MS = 25_000;
 const PHASES = ['floor', 'refer', 'respond', 'health', 'deliberate', 'observe', 'large'] as const;
 type PhaseName = (typeof PHASES)[number];
 const SELECTED = new Set<string>(process.env.COST_PHASES ? process.env.COST_PHASES.split(',').map((p) => p.trim()) : PHASES);
@@ -240,6 +242,7 @@ async function main(): Promise<void> {
   }, 900_000);
   watchdog.unref();
   let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
+  const startedAt = performance.now();
   try {
     const server: Server = { pid: relay.child.pid!, port: relay.port };
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
@@ -263,6 +266,8 @@ async function main(): Promise<void> {
       phases.push(await phase('floor', floor.server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
       await floor.stop();
     }
+    await new Promise((r) => setTimeout(r, Math.max(0, IDLE_SETTLED_MS - (performance.now() - startedAt))));
+    const settledMemory = await memorySplit(server.pid, metricsPort);
     if (selected('refer')) phases.push(await phase('refer', server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
     if (selected('respond')) phases.push(await phase('respond', server, '/respond/observables', fixed, authorization, 16, SMALL_REQUESTS));
     if (selected('health')) phases.push(await phase('health', server, '/health', () => '', authorization, 16, SMALL_REQUESTS));
@@ -299,14 +304,15 @@ async function main(): Promise<void> {
       ),
       ...phases.filter((p) => p.callsByApi).map((p) => `Defender calls per ${p.route} request by API: ${Object.entries(p.callsByApi!).map(([api, n]) => `${api} ${n}`).join(', ')}`),
       '',
-      describeMemory('relay idle', idleMemory),
+      describeMemory(`relay idle (${IDLE_SETTLE_MS / 1000} s after start)`, idleMemory),
+      describeMemory(`relay idle (${IDLE_SETTLED_MS / 1000} s after start)`, settledMemory),
       ...(afterObserve ? [describeMemory('relay after the 16-client observe', afterObserve)] : []),
       ...(floorMemory ? [describeMemory('floor idle', floorMemory)] : []),
       `sightings: ${sightings} (${SIGHTINGS_FILE})`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
-    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, floorIdleRssMb, idleMemory, afterObserve, floorMemory, phases, sightings })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'cost', idleRssMb, peakRssMb, floorIdleRssMb, idleMemory, settledMemory, afterObserve, floorMemory, phases, sightings })}\n`);
   } finally {
     await floor?.stop();
     await relay.stop();

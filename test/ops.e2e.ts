@@ -368,8 +368,9 @@ describe('Dockerfile (replayed build, then the image command run)', () => {
     }
     expect(readdirSync(dir).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
     const compiled = readdirSync(join(dir, 'dist'), { recursive: true }).map(String);
-    // One bundle: the relay and its libraries, no sources, specs or sandbox.
-    expect(compiled.filter((f) => statSync(join(dir, 'dist', f)).isFile())).toEqual([posix.relative('dist', PKG.main)]);
+    // One bundle (the relay, its libraries and most of its dependencies) and its source map, no sources, specs or sandbox.
+    const main = posix.relative('dist', PKG.main);
+    expect(compiled.filter((f) => statSync(join(dir, 'dist', f)).isFile()).sort()).toEqual([main, `${main}.map`]);
   });
 
   it('the CMD answers GET /watchdog with the Health-Check header, and /version from the copied package.json', async () => {

@@ -84,6 +84,17 @@ describe('start-up of the production entry point', () => {
     expect(summary).toMatchObject({ version: RELAY_VERSION, address: `http://127.0.0.1:${relay.port}`, auth: { hs256: true, rs256: false }, hunting: 'auto', state: 'memory' });
   });
 
+  // The build bundles and minifies the dependencies: Swagger's schema names come from class names, and Swagger UI's assets are files in node_modules.
+  it('the built relay serves the API document with its schemas’ class names, and Swagger UI with its assets', async () => {
+    relay = await started(await startRelayProcess({ ...sandboxEnv(sandbox.url, TEST_SECRET_KEY), LOG_LEVEL: 'warn' }));
+    const doc = (await (await fetch(`${relay.url}/docs-json`)).json()) as { components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['ObservableDto', 'TileDataRequestDto', 'TileRequestDto', 'TriggerDto']);
+    const page = await fetch(`${relay.url}/docs/`);
+    expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('swagger-ui-bundle.js')]);
+    const css = await fetch(`${relay.url}/docs/swagger-ui.css`);
+    expect([css.status, css.headers.get('content-type'), (await css.text()).length > 10_000]).toEqual([200, expect.stringContaining('text/css'), true]);
+  });
+
   it('keeps Nest’s start-up lines at debug for whoever asks for them', async () => {
     relay = await started(await startRelayProcess({ ...sandboxEnv(sandbox.url, TEST_SECRET_KEY), LOG_LEVEL: 'debug' }));
     const contexts = startupLines(relay.output()).map((l) => l.context);
