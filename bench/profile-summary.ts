@@ -2,22 +2,50 @@
  * Self time of a V8 CPU profile (`node --cpu-prof`), by package and by function:
  * `node dist/tools/bench/profile-summary.js [--total] <file.cpuprofile>... [top]` (--total adds
  * inclusive time by function).
- * Packages are read from the script URL: node_modules/<name>, `relay` for the relay's own bundle
- * (dist/apps/relay), `node` for Node's internals, and V8's pseudo-frames ((garbage collector), …).
+ * Packages are read from the script URL: node_modules/<name>, `relay` for the relay's own code,
+ * `node` for Node's internals, and V8's pseudo-frames ((garbage collector), …). Frames of a bundle
+ * with a source map beside it (the relay's minified dist/apps/relay/main.js) are read through it.
  * Idle time is left out of the percentages.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: Frame;
   children?: number[];
+}
+
+interface Frame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber?: number;
 }
 
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+}
+
+const maps = new Map<string, SourceMap | undefined>();
+
+function mapOf(url: string): SourceMap | undefined {
+  if (!maps.has(url)) {
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    const file = `${path}.map`;
+    maps.set(url, url.endsWith('.js') && existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : undefined);
+  }
+  return maps.get(url);
+}
+
+function original(frame: Frame): Frame {
+  const map = frame.url ? mapOf(frame.url) : undefined;
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
+  if (!entry || !('originalSource' in entry)) return frame;
+  return { functionName: frame.functionName, url: entry.originalSource.replace(/^webpack:\/\/[^/]*\/(\.\/)?/, ''), lineNumber: entry.originalLine };
 }
 
 function packageOf(url: string, name: string): string {
@@ -28,7 +56,7 @@ function packageOf(url: string, name: string): string {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (url.startsWith('node:')) return 'node';
-  if (url.includes('/dist/apps/relay/')) return 'relay';
+  if (url.includes('/dist/apps/relay/') || /^(apps\/relay|libs)\//.test(url)) return 'relay';
   if (url.includes('/dist/tools/bench/')) return 'bench';
   return url;
 }
@@ -48,7 +76,7 @@ function summarise(file: string, top: number): string {
   const byFunction = new Map<string, number>();
   let total = 0;
   for (const [id, us] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const { functionName, url, lineNumber } = original(byId.get(id)!.callFrame);
     if (functionName === '(idle)') continue;
     total += us;
     const pkg = packageOf(url, functionName);
@@ -64,7 +92,7 @@ function summarise(file: string, top: number): string {
     if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      const { functionName, url, lineNumber } = original(byId.get(at)!.callFrame);
       if (!url) continue;
       const fn = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
       if (seen.has(fn)) continue;
