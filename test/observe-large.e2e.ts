@@ -1,39 +1,17 @@
 import { Sighting } from '@app/ctim';
-import { createHash } from 'node:crypto';
 import { RouteKey, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
+import { investigation, Obs } from './support/made-up';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // A large observe with the limiter off (docs/observe-planning.md, "Large requests"): past the size
 // threshold the sha1s, IPs and domains find their alerts through AlertEvidence in the request's one
 // hunting query instead of one related-alerts call each, and answer what the REST route answers.
 
-interface Obs {
-  type: string;
-  value: string;
-}
 
-const hex = (seed: string, length: number) => createHash('sha256').update(seed).digest('hex').repeat(2).slice(0, length);
 
-/** Made-up (unknown) values of every type in turn: 80 of each in 480. */
-function unknown(i: number): Obs {
-  switch (i % 6) {
-    case 0:
-      return { type: 'sha1', value: hex(`large-${i}`, 40) };
-    case 1:
-      return { type: 'sha256', value: hex(`large-${i}`, 64) };
-    case 2:
-      return { type: 'md5', value: hex(`large-${i}`, 32) };
-    case 3:
-      return { type: 'ip', value: `198.51.${(i >> 8) & 255}.${i & 255}` };
-    case 4:
-      return { type: 'ipv6', value: `2001:db8::${i.toString(16)}` };
-    default:
-      return { type: 'domain', value: `unknown-${i}.example` };
-  }
-}
 
 const TWENTY = (): Obs[] => TWENTY_OBSERVABLES.map((o) => ({ ...o }));
-const LARGE = (): Obs[] => [...TWENTY(), ...Array.from({ length: 480 }, (_, i) => unknown(i))];
+const LARGE = (): Obs[] => investigation('large');
 const SIZE_ROUTED = new Set(['sha1', 'ip', 'domain']);
 
 async function observe(relay: RelayHarness, body: Obs[]): Promise<{ docs: Sighting[]; errors: Array<{ code: string; message: string }> | undefined }> {

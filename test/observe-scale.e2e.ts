@@ -1,41 +1,19 @@
 import { Sighting } from '@app/ctim';
-import { createHash } from 'node:crypto';
 import { DEMO_OBSERVABLES, RouteKey, SEED_FILES, TWENTY_OBSERVABLES } from '../apps/defender-sandbox/src';
 import { isPrevalence } from './support/prevalence';
+import { hex, investigation, Obs } from './support/made-up';
 import { RelayHarness, startRelay } from './support/relay-harness';
 
 // One observe request at investigation scale on an idle tenant, with the relay's limiter on and
 // the sandbox enforcing Defender's limits: the relay plans its alert lookups by the tenant's free
 // slots (docs/observe-planning.md), so it answers every observable and provokes no 429.
 
-interface Obs {
-  type: string;
-  value: string;
-}
 
 const LIMITED = { DEFENDER_RATE_LIMIT: 'on', REQUEST_DEADLINE_MS: '60000' };
 const RELATED_ALERTS: RouteKey[] = ['alerts.byFile', 'alerts.byDomain', 'alerts.byIp'];
 const STATS: RouteKey[] = ['files.stats', 'ips.stats', 'domains.stats'];
 
-const hex = (seed: string, length: number) => createHash('sha256').update(seed).digest('hex').repeat(2).slice(0, length);
 
-/** Made-up (unknown) values of every type in turn. */
-function unknown(i: number): Obs {
-  switch (i % 6) {
-    case 0:
-      return { type: 'sha1', value: hex(`scale-${i}`, 40) };
-    case 1:
-      return { type: 'sha256', value: hex(`scale-${i}`, 64) };
-    case 2:
-      return { type: 'md5', value: hex(`scale-${i}`, 32) };
-    case 3:
-      return { type: 'ip', value: `198.51.${(i >> 8) & 255}.${i & 255}` };
-    case 4:
-      return { type: 'ipv6', value: `2001:db8::${i.toString(16)}` };
-    default:
-      return { type: 'domain', value: `unknown-${i}.example` };
-  }
-}
 
 async function observe(relay: RelayHarness, body: Obs[]): Promise<{ docs: Sighting[]; errors: Array<{ code: string }> | undefined }> {
   const res = await relay.post('/observe/observables', body);
@@ -94,7 +72,7 @@ describe('observe at investigation scale, limiter on, Defender limits enforced',
     await relay.close();
 
     relay = await startRelay(LIMITED, { rateLimits: true });
-    const body: Obs[] = [...TWENTY_OBSERVABLES.map((o) => ({ ...o })), ...Array.from({ length: 480 }, (_, i) => unknown(i))];
+    const body: Obs[] = investigation('scale');
     const { docs, errors } = await observe(relay, body);
     expect(errors).toBeUndefined();
     const { stats } = relay.sandbox;
