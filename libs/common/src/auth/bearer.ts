@@ -14,20 +14,23 @@ export interface WellFormedBearer {
   payload: Record<string, unknown>;
 }
 
-// XDR sends one module token on every call: decoding it again cost more than the rest of the guard. Refusals are not kept.
-const decoded = new BoundedMap<string, WellFormedBearer>(1000);
+// XDR sends one module token on every call: decoding it again cost more than the rest of the guard. Only
+// bearers whose signature the guard verified are kept, so made-up tokens hold no memory.
+const verified = new BoundedMap<string, WellFormedBearer>(1000);
 
 export function wellFormedBearer(authorization: string | undefined): WellFormedBearer {
-  const known = authorization === undefined ? undefined : decoded.get(authorization);
+  const known = authorization === undefined ? undefined : verified.get(authorization);
   if (known) return known;
   const token = bearerToken(authorization);
   const header = decodeJwtPart(token, 0);
   if (header.alg !== 'HS256' && header.alg !== 'RS256') {
     throw authFailure(`JWT algorithm '${preview(header.alg, 16)}' is not accepted; use HS256 or RS256`);
   }
-  const bearer = Object.freeze({ token, header: Object.freeze(header), payload: Object.freeze(decodeJwtPart(token, 1)) });
-  decoded.set(authorization as string, bearer);
-  return bearer;
+  return Object.freeze({ token, header: Object.freeze(header), payload: Object.freeze(decodeJwtPart(token, 1)) });
+}
+
+export function keepVerifiedBearer(authorization: string, bearer: WellFormedBearer): void {
+  verified.set(authorization, bearer);
 }
 
 export function bearerToken(authorization: string | undefined): string {

@@ -9,7 +9,7 @@ import { preview } from '../errors';
 import { BoundedMap } from '../state/bounded-map';
 import { isWellFormedText } from '../observables/observable-types';
 import { authFailure } from './auth-messages';
-import { JwtHeader, wellFormedBearer } from './bearer';
+import { JwtHeader, keepVerifiedBearer, wellFormedBearer } from './bearer';
 import { isClientId, isTenantId } from './credential-format';
 import { AuthenticatedRequest, Credentials, IS_PUBLIC } from './credentials';
 import { JwksService } from './jwks.service';
@@ -44,13 +44,15 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const { token, header, payload: unverified } = request.bearer ?? wellFormedBearer(request.headers.authorization);
+    const bearer = request.bearer ?? wellFormedBearer(request.headers.authorization);
+    const { token, header, payload: unverified } = bearer;
     const known = this.verified.get(token);
     if (known) {
       checkTimes(known.claims);
       request.credentials = { ...known.credentials };
     } else {
       request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
+      if (header.alg === 'HS256' && request.headers.authorization) keepVerifiedBearer(request.headers.authorization, bearer);
     }
     // Request logs say which tenant without naming it: a short hash correlates, nothing more.
     this.log.assign({ tenant: known?.tenant ?? tenantHash(request.credentials.tenantId) });

@@ -76,8 +76,9 @@ export class ObservableSearch {
       const found = plan.then(async (routes) => {
         const route = routes[k.i];
         // Chosen for size, not for want of REST budget: if the hunting query failed, REST still answers.
-        const rest = route.kind === 'evidence' && route.rest && (await hunt) === undefined;
-        return this.findOne(ctx, k, rest ? { kind: 'rest', calls: route.rest! } : route, hunted, evidenceAlerts, options.errors);
+        const fallback = route.kind === 'evidence' ? route.rest : undefined;
+        const useRest = fallback !== undefined && (await hunt) === undefined;
+        return this.findOne(ctx, k, useRest ? { kind: 'rest', calls: fallback } : route, hunted, evidenceAlerts, options.errors);
       });
       const prevalence = stats.then((planned) => (planned[k.i] ? options.errors.capture(() => this.statsOf(ctx, k), undefined) : undefined));
       return Promise.all([found, prevalence]).then(([f, p]) => (p ? { ...f, prevalence: p } : f));

@@ -113,6 +113,8 @@ describe('planAlertLookups past the size threshold', () => {
   it('leaves no REST route to fall back on where the budget would not have covered it', () => {
     const plan = planAlertLookups(mixed(EVIDENCE_AT_SCALE + 2), { 'files/alerts': 11, 'ips/alerts': 10, 'domains/alerts': 100 }, 10);
     expect(plan.slice(0, 3)).toEqual([{ kind: 'evidence', rest: ['files/alerts'] }, { kind: 'evidence' }, { kind: 'evidence', rest: ['domains/alerts'] }]);
+    // One files/alerts slot beyond the headroom: the first sha1 keeps its fallback, the next does not.
+    expect(plan[3]).toEqual({ kind: 'evidence' });
   });
 
   it('still asks the statistics of every file, IP and domain sent to AlertEvidence for size', () => {

@@ -34,7 +34,10 @@ export function planAlertLookups(observables: readonly Observable[], free: FreeS
   const large = order.filter((o) => o.row.evidenceAtScale).length > EVIDENCE_AT_SCALE;
   for (const { row, i } of [...order.filter(restOnly), ...order.filter((o) => !restOnly(o))]) {
     const calls = row.rest?.apis ?? [];
-    if (large && row.evidenceAtScale && fits(calls)) routes[i] = { kind: 'evidence', rest: calls };
+    if (large && row.evidenceAtScale && fits(calls)) {
+      take(calls);
+      routes[i] = { kind: 'evidence', rest: calls };
+    }
     else if (calls.length > 0 && (row.evidence === undefined || fits(calls))) {
       take(calls);
       routes[i] = { kind: 'rest', calls };
