@@ -66,13 +66,12 @@ interface Phase {
   callsByApi?: Record<string, number>;
 }
 
-type Answer = { status: number; text: string };
 
-async function phase(name: PhaseName, server: Server, route: string, bodies: () => string, authorization: string, clients: number, requests: number, warmup = 200, keep?: (answer: Answer) => void): Promise<Phase> {
+async function phase(name: PhaseName, server: Server, route: string, bodies: () => string, authorization: string, clients: number, requests: number, sandbox?: Sandbox): Promise<Phase> {
+  const warmup = 200;
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const send = async () => {
     const res = await post(agent, server.port, route, bodies(), authorization);
-    keep?.(res);
     const parsed = JSON.parse(res.text) as { errors?: Array<{ type: string }> };
     return res.status === 200 && !(parsed.errors ?? []).some((e) => e.type !== 'warning');
   };
@@ -80,6 +79,7 @@ async function phase(name: PhaseName, server: Server, route: string, bodies: () 
   let issued = 0;
   let failed = 0;
   const times: number[] = [];
+  sandbox?.stats.reset();
   const cpuBefore = cpuMsOf(server.pid);
   const started = performance.now();
   await Promise.all(
@@ -96,7 +96,12 @@ async function phase(name: PhaseName, server: Server, route: string, bodies: () 
   const cpuMs = cpuMsOf(server.pid) - cpuBefore;
   agent.destroy();
   times.sort((a, b) => a - b);
-  return { name, route, clients, requests: times.length, failed, cpuMsPerRequest: round(cpuMs / times.length, 3), p50Ms: round(percentile(times, 50), 1), reqPerSec: round(times.length / seconds, 0) };
+  const callsByApi = sandbox ? perRequest(sandbox.stats.byRoute(), times.length) : undefined;
+  return { name, route, clients, requests: times.length, failed, cpuMsPerRequest: round(cpuMs / times.length, 3), p50Ms: round(percentile(times, 50), 1), reqPerSec: round(times.length / seconds, 0), callsByApi };
+}
+
+function perRequest(byRoute: Record<string, number>, requests: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(byRoute).filter(([, n]) => n > 0).map(([api, n]) => [api, round(n / requests, 2)]));
 }
 
 interface MemorySplit {
@@ -268,13 +273,13 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, Math.max(0, IDLE_SETTLED_MS - (performance.now() - startedAt))));
     const settledMemory = await memorySplit(server.pid, metricsPort);
-    if (selected('refer')) phases.push(await phase('refer', server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS));
-    if (selected('respond')) phases.push(await phase('respond', server, '/respond/observables', fixed, authorization, 16, SMALL_REQUESTS));
-    if (selected('health')) phases.push(await phase('health', server, '/health', () => '', authorization, 16, SMALL_REQUESTS));
-    if (selected('deliberate')) phases.push(await phase('deliberate', server, '/deliberate/observables', fixed, authorization, 16, SMALL_REQUESTS));
+    if (selected('refer')) phases.push(await phase('refer', server, '/refer/observables', fixed, authorization, 32, REFER_REQUESTS, sandbox));
+    if (selected('respond')) phases.push(await phase('respond', server, '/respond/observables', fixed, authorization, 16, SMALL_REQUESTS, sandbox));
+    if (selected('health')) phases.push(await phase('health', server, '/health', () => '', authorization, 16, SMALL_REQUESTS, sandbox));
+    if (selected('deliberate')) phases.push(await phase('deliberate', server, '/deliberate/observables', fixed, authorization, 16, SMALL_REQUESTS, sandbox));
     sandbox.latency.set('*', 5);
     if (selected('observe')) {
-      phases.push(await phase('observe', server, '/observe/observables', fixed, authorization, 16, OBSERVE_REQUESTS));
+      phases.push(await phase('observe', server, '/observe/observables', fixed, authorization, 16, OBSERVE_REQUESTS, sandbox));
       saved['observe-4'] = sightingsOf((await post(new Agent(), server.port, '/observe/observables', four, authorization)).text);
     }
     const afterObserve = selected('observe') ? await memorySplit(server.pid, metricsPort) : undefined;
@@ -302,7 +307,7 @@ async function main(): Promise<void> {
           p.cpuMsPerObservable !== undefined ? `  (${p.cpuMsPerObservable} ms per observable, ${p.defenderCalls} Defender calls per request)` : '',
         ].join(' '),
       ),
-      ...phases.filter((p) => p.callsByApi).map((p) => `Defender calls per ${p.route} request by API: ${Object.entries(p.callsByApi!).map(([api, n]) => `${api} ${n}`).join(', ')}`),
+      ...phases.filter((p) => p.callsByApi && Object.keys(p.callsByApi).length > 0).map((p) => `Defender calls per ${p.route} request by API: ${Object.entries(p.callsByApi!).map(([api, n]) => `${api} ${n}`).join(', ')}`),
       '',
       describeMemory(`relay idle (${IDLE_SETTLE_MS / 1000} s after start)`, idleMemory),
       describeMemory(`relay idle (${IDLE_SETTLED_MS / 1000} s after start)`, settledMemory),
