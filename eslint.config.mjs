@@ -43,7 +43,7 @@ const ctimImports = ({ allowCrypto = false } = {}) =>
   );
 
 export default tseslint.config(
-  { ignores: ["test/support/summary-reporter.js", "test/support/sequencer.js", 'dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
+  { ignores: ["test/support/summary-reporter.js", "test/support/sequencer.js", "test/support/report-undici.js", 'dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,9 +5,10 @@
  */
 import { RELAY_VERSION } from '@app/common';
 import { createServer, Server } from 'node:net';
-import { Sandbox, startSandbox } from '../apps/defender-sandbox/src';
+import { DEMO_OBSERVABLES, Sandbox, startSandbox } from '../apps/defender-sandbox/src';
+import { join } from 'node:path';
 import { freePort, RelayProcess, sandboxEnv, spawnRelay, startRelayProcess } from '../scripts/relay-process';
-import { TEST_SECRET_KEY } from './support/tokens';
+import { bearer, hsToken, TEST_SECRET_KEY } from './support/tokens';
 
 interface LogLine {
   level: number;
@@ -93,6 +94,16 @@ describe('start-up of the production entry point', () => {
     expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('swagger-ui-bundle.js')]);
     const css = await fetch(`${relay.url}/docs/swagger-ui.css`);
     expect([css.status, css.headers.get('content-type'), (await css.text()).length > 10_000]).toEqual([200, expect.stringContaining('text/css'), true]);
+  });
+
+  // The relay's calls never use fetch; Node's fetch implementation would take ~2.7 MB (axios reads its globals as it loads).
+  it('the built relay answers without loading Node’s fetch implementation', async () => {
+    const probe = join(__dirname, 'support', 'report-undici.js');
+    relay = await started(await startRelayProcess({ ...sandboxEnv(sandbox.url, TEST_SECRET_KEY), LOG_LEVEL: 'warn' }, { extraNodeFlags: ['--require', probe] }));
+        const observe = await fetch(`${relay.url}/observe/observables`, { method: 'POST', headers: { ...bearer(hsToken()), 'content-type': 'application/json' }, body: JSON.stringify(DEMO_OBSERVABLES) });
+    expect([observe.status, ((await observe.json()) as { data: { sightings?: { count: number } } }).data.sightings?.count]).toEqual([200, expect.any(Number)]);
+    await relay.stop();
+    expect(relay.output()).toContain('undici loaded: false');
   });
 
   it('keeps Nest’s start-up lines at debug for whoever asks for them', async () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './axios-without-undici';
 import { AuthConfig, authConfig, ConfigValidationError, DefenderConfig, defenderConfig, RELAY_VERSION, ServerConfig, serverConfig, StateConfig, stateConfig } from '@app/common';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
