@@ -124,9 +124,8 @@ export class DefenderHttpClient {
           'User-Agent': USER_AGENT,
           ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
+        // Within the request deadline; the adapter bounds the whole call by it, not only the socket's idle time.
         timeout,
-        // `timeout` is within the request deadline, so this one signal also ends the call at the deadline.
-        signal: AbortSignal.timeout(timeout),
         validateStatus: () => true,
         maxRedirects: 0,
         maxContentLength: MAX_RESPONSE_BYTES,

@@ -100,6 +100,18 @@ describe('nodeHttpAdapter', () => {
     expect(transportFailure('Microsoft Defender for Endpoint', error, 50).error.message).toBe('Microsoft Defender for Endpoint did not answer within 50 ms');
   });
 
+  it('bounds a call it leaves to axios by `timeout` as a whole, though the answer keeps trickling in', async () => {
+    const drips: NodeJS.Timeout[] = [];
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).write('[');
+      for (let i = 1; i <= 20; i++) drips.push(setTimeout(() => res.write(i < 20 ? `${i},` : '20]'), i * 20));
+    };
+    const error = await http.request({ responseType: 'json', url: `${base}/trickle`, timeout: 100 }).catch((e: unknown) => e);
+    drips.forEach(clearTimeout);
+    expect(fallbackCalls).toBe(1);
+    expect((error as AxiosError).code).toBe('ERR_CANCELED');
+  });
+
   it('stops when its signal aborts', async () => {
     handler = () => undefined;
     const error = await http.request({ ...lean, url: `${base}/slow`, signal: AbortSignal.timeout(30) }).catch((e: unknown) => e);

@@ -8,7 +8,12 @@ const ACCEPT_ENCODING = 'gzip, compress, deflate, br';
 
 /** axios's transport for the relay's own calls: one `http.request` and one timer; any other call (a proxy, redirects) goes to `fallback`. */
 export function nodeHttpAdapter(fallback: AxiosAdapter): AxiosAdapter {
-  return (config) => (lean(config) ? send(config) : fallback(config));
+  return (config) => (lean(config) ? send(config) : fallback(wholeCallTimeout(config)));
+}
+
+// axios's own adapter reads `timeout` as idle time on the socket, so an answer trickling in could outlast it; here it bounds the whole call.
+function wholeCallTimeout(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
+  return config.timeout && !config.signal ? { ...config, signal: AbortSignal.timeout(config.timeout) } : config;
 }
 
 function lean(config: InternalAxiosRequestConfig): boolean {
