@@ -10,3 +10,5 @@ try {
 } finally {
   for (const [name, descriptor] of saved) Object.defineProperty(globalThis, name, descriptor!);
 }
+
+export {};

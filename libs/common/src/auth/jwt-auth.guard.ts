@@ -41,7 +41,8 @@ export class JwtAuthGuard implements CanActivate {
     private readonly log: PinoLogger,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous unless an RS256 key must be fetched: Nest awaits a returned promise, a boolean it does not.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = request.bearer ?? wellFormedBearer(request.headers.authorization);
@@ -49,13 +50,18 @@ export class JwtAuthGuard implements CanActivate {
     const known = this.verified.get(token);
     if (known) {
       checkTimes(known.claims);
-      request.credentials = { ...known.credentials };
-    } else {
-      request.credentials = header.alg === 'HS256' ? this.verifyHs256(token) : await this.verifyRs256(token, header, unverified);
-      if (header.alg === 'HS256' && request.headers.authorization) keepVerifiedBearer(request.headers.authorization, bearer);
+      return this.admit(request, { ...known.credentials }, known.tenant);
     }
-    // Request logs say which tenant without naming it: a short hash correlates, nothing more.
-    this.log.assign({ tenant: known?.tenant ?? tenantHash(request.credentials.tenantId) });
+    if (header.alg === 'RS256') return this.verifyRs256(token, header, unverified).then((credentials) => this.admit(request, credentials));
+    const credentials = this.verifyHs256(token);
+    if (request.headers.authorization) keepVerifiedBearer(request.headers.authorization, bearer);
+    return this.admit(request, credentials);
+  }
+
+  // Request logs say which tenant without naming it: a short hash correlates, nothing more.
+  private admit(request: AuthenticatedRequest, credentials: Credentials, tenant = tenantHash(credentials.tenantId)): true {
+    request.credentials = credentials;
+    this.log.assign({ tenant });
     return true;
   }
 
