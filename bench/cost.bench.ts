@@ -232,21 +232,26 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
     captures.set(String(variant), captured(sandbox, res));
   }
   agent.destroy();
-  times.sort((a, b) => a - b);
-  const perRequest = cpuMs / LARGE_REQUESTS;
+  return largePhase('relay', { cpuMs, times, failed, calls, byApi });
+}
+
+/** The 500-observable phase's row from its sequential requests' totals. */
+function largePhase(process: Phase['process'], run: { cpuMs: number; times: number[]; failed: number; calls: number; byApi: Record<string, number> }): Phase {
+  const times = [...run.times].sort((x, y) => x - y);
+  const perRequest = run.cpuMs / LARGE_REQUESTS;
   return {
     name: 'large',
-    process: 'relay',
+    process,
     route: `/observe ${LARGE} obs`,
     clients: 1,
     requests: LARGE_REQUESTS,
-    failed,
+    failed: run.failed,
     cpuMsPerRequest: round(perRequest, 1),
     p50Ms: round(percentile(times, 50), 1),
-    reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((a, b) => a + b, 0), 1),
+    reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((x, y) => x + y, 0), 1),
     cpuMsPerObservable: round(perRequest / LARGE, 3),
-    defenderCalls: Math.round(calls / LARGE_REQUESTS),
-    callsByApi: Object.fromEntries(Object.entries(byApi).map(([route, n]) => [route, Math.round(n / LARGE_REQUESTS)])),
+    defenderCalls: Math.round(run.calls / LARGE_REQUESTS),
+    callsByApi: Object.fromEntries(Object.entries(run.byApi).map(([route, n]) => [route, Math.round(n / LARGE_REQUESTS)])),
   };
 }
 
@@ -358,23 +363,7 @@ async function floorCallsLarge(sandbox: Sandbox, relayEnv: Record<string, string
       for (const [route, n] of Object.entries(sandbox.stats.byRoute())) if (n > 0) byApi[route] = (byApi[route] ?? 0) + n;
     }
     agent.destroy();
-    times.sort((a, b) => a - b);
-    const perRequest = cpuMs / LARGE_REQUESTS;
-    return {
-      name: 'large',
-      process: 'floor+calls',
-      route: `/observe ${LARGE} obs`,
-      clients: 1,
-      requests: LARGE_REQUESTS,
-      failed,
-      cpuMsPerRequest: round(perRequest, 1),
-      p50Ms: round(percentile(times, 50), 1),
-      reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((a, b) => a + b, 0), 1),
-      cpuMsPerObservable: round(perRequest / LARGE, 3),
-      defenderCalls: Math.round(calls / LARGE_REQUESTS),
-      callsByApi: Object.fromEntries(Object.entries(byApi).map(([route, n]) => [route, Math.round(n / LARGE_REQUESTS)])),
-      replay: { ...(await replayStats(floor.server.port)), sameCallsAsRelay: same },
-    };
+    return { ...largePhase('floor+calls', { cpuMs, times, failed, calls, byApi }), replay: { ...(await replayStats(floor.server.port)), sameCallsAsRelay: same } };
   } finally {
     await floor.stop();
   }
