@@ -6,6 +6,7 @@
 import { connect } from 'node:net';
 import { RelayHarness, startRelay } from './support/relay-harness';
 import { hsToken, unsignedToken } from './support/tokens';
+import { bodyOf, headerOf } from './support/raw-http';
 
 const PROTECTED_ROUTES = ['/health', '/refer/observables', '/observe/observables', '/deliberate/observables', '/respond/observables', '/respond/trigger', '/tiles', '/tiles/tile', '/tiles/tile-data'];
 
@@ -40,14 +41,6 @@ function stalledPost(url: string, path: string, authorization: string | undefine
   });
 }
 
-const bodyOf = (raw: string) => JSON.parse(raw.split('\r\n\r\n')[1]);
-const headerOf = (raw: string, name: string) =>
-  raw
-    .split('\r\n\r\n')[0]
-    .split('\r\n')
-    .find((l) => l.toLowerCase().startsWith(`${name}:`))
-    ?.slice(name.length + 1)
-    .trim();
 const authError = (message: string) => ({ errors: [{ type: 'fatal', code: 'authorization error', message: `Authorization failed: ${message}` }] });
 
 describe('no body before a bearer', () => {

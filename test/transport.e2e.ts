@@ -6,6 +6,7 @@
 import { connect, Socket } from 'node:net';
 import { RelayHarness, request, startRelay } from './support/relay-harness';
 import { hsToken } from './support/tokens';
+import { bodyOf, headerOf, statusLine } from './support/raw-http';
 
 /** What came back on one raw connection before the relay closed it. */
 interface RawOutcome {
@@ -60,14 +61,6 @@ async function idleKeepAlive(url: string): Promise<Socket> {
   return socket;
 }
 
-const statusLine = (raw: string) => raw.split('\r\n')[0];
-const headerOf = (raw: string, name: string) =>
-  raw
-    .split('\r\n\r\n')[0]
-    .split('\r\n')
-    .find((l) => l.toLowerCase().startsWith(`${name}:`))
-    ?.slice(name.length + 1)
-    .trim();
 
 describe('slow clients are cut off', () => {
   let relay: RelayHarness;
@@ -88,7 +81,7 @@ describe('slow clients are cut off', () => {
     expect(outcome.closedByRelay).toBe(true);
     expect(outcome.piecesSent).toBeLessThan(300);
     expect(statusLine(outcome.received)).toBe('HTTP/1.1 408 Request Timeout');
-    expect(JSON.parse(outcome.received.split('\r\n\r\n')[1])).toEqual({ statusCode: 408, error: 'Request Timeout', message: 'The request was not received in time' });
+    expect(bodyOf(outcome.received)).toEqual({ statusCode: 408, error: 'Request Timeout', message: 'The request was not received in time' });
     expect(headerOf(outcome.received, 'connection')).toBe('close');
     expect(headerOf(outcome.received, 'x-content-type-options')).toBe('nosniff');
   });
