@@ -213,7 +213,6 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
   sandbox.stats.reset();
   captures.set(String(LARGE_WARMUP_VARIANT), captured(sandbox, await observe(LARGE_WARMUP_VARIANT))); // values never used again
   let cpuMs = 0;
-  let calls = 0;
   let failed = 0;
   const byApi: Record<string, number> = {};
   const times: number[] = [];
@@ -224,21 +223,20 @@ async function large(sandbox: Sandbox, server: Server, authorization: string, sa
     const res = await observe(variant);
     times.push(performance.now() - t0);
     cpuMs += cpuMsOf(server.pid) - cpuBefore;
-    calls += sandbox.stats.count();
-    for (const [route, n] of Object.entries(sandbox.stats.byRoute())) if (n > 0) byApi[route] = (byApi[route] ?? 0) + n;
+    tally(byApi, sandbox);
     const parsed = JSON.parse(res.text) as { errors?: Array<{ type: string }> };
     if (res.status !== 200 || (parsed.errors ?? []).some((e) => e.type !== 'warning')) failed++;
     saved[`observe-${LARGE}-${variant}`] = sightingsOf(res.text);
     captures.set(String(variant), captured(sandbox, res));
   }
   agent.destroy();
-  return largePhase('relay', { cpuMs, times, failed, calls, byApi });
+  return largePhase('relay', { cpuMs, times, failed, byApi });
 }
 
 /** The 500-observable phase's row from its sequential requests' totals. */
-function largePhase(process: Phase['process'], run: { cpuMs: number; times: number[]; failed: number; calls: number; byApi: Record<string, number> }): Phase {
+function largePhase(process: Phase['process'], run: { cpuMs: number; times: number[]; failed: number; byApi: Record<string, number> }): Phase {
   const times = [...run.times].sort((x, y) => x - y);
-  const perRequest = run.cpuMs / LARGE_REQUESTS;
+  const cpuMs = run.cpuMs / LARGE_REQUESTS;
   return {
     name: 'large',
     process,
@@ -246,13 +244,18 @@ function largePhase(process: Phase['process'], run: { cpuMs: number; times: numb
     clients: 1,
     requests: LARGE_REQUESTS,
     failed: run.failed,
-    cpuMsPerRequest: round(perRequest, 1),
+    cpuMsPerRequest: round(cpuMs, 1),
     p50Ms: round(percentile(times, 50), 1),
     reqPerSec: round((LARGE_REQUESTS * 1000) / times.reduce((x, y) => x + y, 0), 1),
-    cpuMsPerObservable: round(perRequest / LARGE, 3),
-    defenderCalls: Math.round(run.calls / LARGE_REQUESTS),
-    callsByApi: Object.fromEntries(Object.entries(run.byApi).map(([route, n]) => [route, Math.round(n / LARGE_REQUESTS)])),
+    cpuMsPerObservable: round(cpuMs / LARGE, 3),
+    defenderCalls: Math.round(Object.values(run.byApi).reduce((x, y) => x + y, 0) / LARGE_REQUESTS),
+    callsByApi: perRequest(run.byApi, LARGE_REQUESTS),
   };
+}
+
+/** Adds the calls the sandbox logged since its last reset, by API. */
+function tally(byApi: Record<string, number>, sandbox: Sandbox): void {
+  for (const [route, n] of Object.entries(sandbox.stats.byRoute())) if (n > 0) byApi[route] = (byApi[route] ?? 0) + n;
 }
 
 /** One relay request's Defender calls, as the floor replays them and as the sandbox logged them, with the relay's answer. */
@@ -344,7 +347,6 @@ async function floorCallsLarge(sandbox: Sandbox, relayEnv: Record<string, string
     const send = (variant: number, body: string) => post(agent, floor.server.port, `/replay/${variant}`, body, authorization);
     await send(LARGE_WARMUP_VARIANT, JSON.stringify(investigation(LARGE, LARGE_WARMUP_VARIANT)));
     let cpuMs = 0;
-    let calls = 0;
     let failed = 0;
     let same = true;
     const byApi: Record<string, number> = {};
@@ -359,11 +361,10 @@ async function floorCallsLarge(sandbox: Sandbox, relayEnv: Record<string, string
       cpuMs += cpuMsOf(floor.server.pid) - cpuBefore;
       if (res.status !== 200) failed++;
       same &&= JSON.stringify(seenCalls(sandbox)) === JSON.stringify(captures.get(String(variant))?.seen);
-      calls += sandbox.stats.count();
-      for (const [route, n] of Object.entries(sandbox.stats.byRoute())) if (n > 0) byApi[route] = (byApi[route] ?? 0) + n;
+      tally(byApi, sandbox);
     }
     agent.destroy();
-    return { ...largePhase('floor+calls', { cpuMs, times, failed, calls, byApi }), replay: { ...(await replayStats(floor.server.port)), sameCallsAsRelay: same } };
+    return { ...largePhase('floor+calls', { cpuMs, times, failed, byApi }), replay: { ...(await replayStats(floor.server.port)), sameCallsAsRelay: same } };
   } finally {
     await floor.stop();
   }
